@@ -1,0 +1,39 @@
+"""What every OCR engine offers: image in, text with confidence out. Knows nothing of forms."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Images travel as numpy arrays: H×W×3 uint8 in RGB order, or H×W uint8 greyscale.
+Image = np.ndarray
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One piece of recognised text. ``box`` is (x0, y0, x1, y1) in page pixels, if known."""
+
+    text: str
+    confidence: float  # 0.0-1.0, the model's own score
+    box: tuple[int, int, int, int] | None = None
+
+
+class OcrError(Exception):
+    """An engine cannot run (models missing, backend not installed); the message says how to fix it."""
+
+
+class OcrEngine(ABC):
+    """Load models once per process; then recognise crops (no detection) or read whole pages."""
+
+    name: str = "base"
+
+    @abstractmethod
+    def recognize(self, crops: Sequence[Image]) -> list[TextLine]:
+        """Recognition only, one result per crop, in order. Crops are tight field zones."""
+
+    @abstractmethod
+    def read_page(self, page: Image) -> list[TextLine]:
+        """Detection + recognition over a whole page: every text line found, with its box."""

@@ -1,0 +1,26 @@
+"""The two kinds of trouble a robot meets, which decide what happens to a work item.
+
+Business exceptions go to staff with the reason and are never retried: retrying cannot make
+a vehicle exist. Application exceptions (the system or the network misbehaving) are retried
+with back-off, then fail with evidence.
+"""
+
+from __future__ import annotations
+
+
+class BusinessError(Exception):
+    """The target system says no for a reason a person must look at (shown to staff in Japanese)."""
+
+    def __init__(self, reason: str, *, code: str = "business"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code  # e.g. not_found, already_deregistered, rejected
+
+
+class ApplicationError(Exception):
+    """The system or connection failed (HTTP 500, timeout, session lost, element missing): retry."""
+
+    def __init__(self, reason: str, *, code: str = "application"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code  # e.g. http_500, timeout, session_expired, element_missing, locked

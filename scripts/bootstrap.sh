@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up everything daiko needs on a fresh Debian machine, idempotently:
+# system packages (only those missing), a .venv, and the pinned Python packages.
+# Nothing here downloads a browser or model weights: Chromium comes from Debian,
+# the OCR models ship inside the rapidocr wheel.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(chromium fonts-noto-cjk xvfb xauth xdotool xclip fonts-klee fonts-seto)
+python3 -c 'import tkinter' 2>/dev/null || APT_PACKAGES+=(python3-tk)
+python3 -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "daiko: installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    echo "daiko: installing system packages with sudo: ${missing[*]}"
+    sudo -n apt-get -o DPkg::Lock::Timeout=600 update -qq
+    sudo -n DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "daiko: these system packages are missing and I am not root:" >&2
+    echo "    sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "daiko: creating .venv"
+  python3 -m venv .venv
+fi
+if ! cmp -s requirements.lock .venv/.requirements.lock 2>/dev/null; then
+  echo "daiko: installing Python packages from requirements.lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  cp requirements.lock .venv/.requirements.lock
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 \
+  | grep -v -e '^\s*$' -e 'Location' -e '!!' -e 'WheelFile' || true
+echo "daiko: set-up complete (.venv ready, Chromium at $(command -v chromium))"
