@@ -40,6 +40,10 @@ if ! cmp -s requirements.lock .venv/.requirements.lock 2>/dev/null; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
   cp requirements.lock .venv/.requirements.lock
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 \
-  | grep -v -e '^\s*$' -e 'Location' -e '!!' -e 'WheelFile' || true
+# The project itself, editable, without build isolation: its build needs only the pinned setuptools.
+if ! out=$(.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1); then
+  echo "$out" >&2
+  echo "daiko: installing daiko itself into .venv failed (see above)" >&2
+  exit 1
+fi
 echo "daiko: set-up complete (.venv ready, Chromium at $(command -v chromium))"

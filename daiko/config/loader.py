@@ -150,7 +150,8 @@ def _fields_of(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]
 
 
 def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
-    problems = []
+    problems: list[tuple[tuple[Any, ...], str, ConfigProblem]] = []
+    suggested: set[tuple[Any, ...]] = set()  # a typo'd key explains the 'missing' error of the right one
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))  # drop union tags
         kind, message = err["type"], err["msg"]
@@ -167,6 +168,13 @@ def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
                 close = difflib.get_close_matches(str(key), known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else (f"; known keys: {', '.join(known)}" if known else "")
                 message = f"unknown key '{key}'{hint}"
+                if close:
+                    suggested.add((*loc[:-1], close[0]))
+        elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+            ctx = err.get("ctx", {})
+            words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+            limit = next((f"{words[k]} {v}" for k, v in ctx.items() if k in words), "in range")
+            message = f"{err.get('input')} is out of range; it must be {limit}"
         elif kind == "missing":
             message = f"'{key}' is required here"
         elif kind in {"value_error", "assertion_error"}:
@@ -176,8 +184,8 @@ def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
         elif kind.endswith("_parsing") or kind.endswith("_type"):
             message = f"'{err.get('input')}' is not valid here: {message[0].lower()}{message[1:]}"
         line, col = _position(tree, loc)
-        problems.append(ConfigProblem(_dotted(loc), message, line, col))
-    return problems
+        problems.append((loc, kind, ConfigProblem(_dotted(loc), message, line, col)))
+    return [p for loc, kind, p in problems if not (kind == "missing" and loc in suggested)]
 
 
 def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[ConfigProblem]:

@@ -1,0 +1,3 @@
+from daiko.cli.app import main
+
+main()

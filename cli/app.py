@@ -1,0 +1,230 @@
+"""The `daiko` command. Each sub-command is a thin shell over one layer, imported lazily so
+`daiko --help` answers at once on a robot PC."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from daiko.paths import DEFAULT_CONFIG
+
+app = typer.Typer(
+    name="daiko",
+    help="daiko (代行): AI-OCR で読み取った申請書を、ロボットが基幹システムへ入力します。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+mock_app = typer.Typer(help="Mock core systems (the systems under automation), for demos and tests.")
+app.add_typer(mock_app, name="mock")
+
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path,
+    typer.Option("--config", "-c", envvar="DAIKO_CONFIG", help="robots.yaml to use.", show_default=True),
+]
+
+
+def config_path(path: Path | None) -> Path:
+    return path or Path(os.environ.get("DAIKO_CONFIG", DEFAULT_CONFIG))
+
+
+def load(path: Path):
+    """Load robots.yaml or exit 1 with every problem listed (the same output as `validate`)."""
+    from daiko.config import ConfigError
+    from daiko.cli.runtime import load_runtime_config
+
+    try:
+        return load_runtime_config(path)
+    except ConfigError as exc:
+        _print_problems(exc)
+        raise typer.Exit(1) from None
+
+
+def _print_problems(exc) -> None:
+    err.print(f"[bold red]{exc.filename}: {len(exc.problems)} problem(s)[/]")
+    for problem in exc.problems:
+        err.print(f"  {problem.render(exc.filename)}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path | None, typer.Argument(help="robots.yaml to check (default: --config).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    as_json: Annotated[bool, typer.Option("--json", help="Problems as JSON.")] = False,
+) -> None:
+    """Check robots.yaml: every mistake with its line, column and a plain fix."""
+    from daiko.config import ConfigError
+    from daiko.cli.runtime import load_runtime_config
+
+    path = file or config
+    try:
+        cfg = load_runtime_config(path, setup_logs=False)
+    except ConfigError as exc:
+        if as_json:
+            print(json.dumps([p.__dict__ for p in exc.problems], ensure_ascii=False, indent=2))
+        else:
+            _print_problems(exc)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps([], ensure_ascii=False))
+    else:
+        console.print(
+            f"[green]✓[/] {path}: OK — {len(cfg.robots)} robot(s), {len(cfg.targets)} target system(s), "
+            f"ledger {cfg.ledger_url}",
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def demo(
+    workdir: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("demo-data"),
+    items: Annotated[int, typer.Option(help="Number of sample scans to generate.")] = 6,
+) -> None:
+    """The main job end to end on embedded defaults: sample scans in, robot keys them, report out."""
+    from daiko.demo import run_demo
+
+    raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console))
+
+
+@app.command()
+def run(
+    robot: Annotated[str, typer.Argument(help="Robot id from robots.yaml.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    trial: Annotated[bool, typer.Option("--trial", help="試行: stop before the final 登録 button.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+) -> None:
+    """Run one robot once, now, in the foreground: take in its inbox, read, key, report."""
+    from daiko.robots.runner import run_robot
+
+    cfg = load(config)
+    summary = run_robot(cfg, robot, trigger="manual", trial=trial, progress=not as_json)
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        console.print(summary.describe())
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def schedule(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    list_: Annotated[bool, typer.Option("--list", help="Show each robot's next 5 run times and exit.")] = False,
+) -> None:
+    """The unattended service: robots on their schedules, inbox folders watched."""
+    from daiko.schedules.service import list_next_runs, serve
+
+    path = config_path(config)
+    cfg = load(path)
+    if list_:
+        list_next_runs(cfg, console=console)
+        return
+    raise typer.Exit(serve(path))
+
+
+@app.command()
+def ocr(
+    file: Annotated[Path, typer.Argument(help="Scan to read: PDF, TIFF, JPEG or PNG.")],
+    form: Annotated[str | None, typer.Option(help="Form definition name; default: recognise it.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Fields as JSON.")] = False,
+    annotate: Annotated[Path | None, typer.Option(help="Save an annotated image of zones and values.")] = None,
+) -> None:
+    """Read a scan: each field's value, confidence and decision (accept / review)."""
+    from daiko.forms.cli_view import ocr_command
+
+    raise typer.Exit(ocr_command(file, form, as_json, annotate))
+
+
+@mock_app.command("keitax")
+def mock_keitax(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8765,
+    db: Annotated[Path, typer.Option(help="The mock's own database file.")] = Path("data/mock-keitax.sqlite3"),
+    seed: Annotated[int, typer.Option()] = 42,
+    records: Annotated[int, typer.Option()] = 3000,
+    fault: Annotated[list[str] | None, typer.Option(help="Fault injection, e.g. http500=0.2")] = None,
+) -> None:
+    """Start the mock 軽自動車税システム (a real web app in Japanese)."""
+    from daiko.mocks.keitax.__main__ import main as keitax_main
+
+    argv = ["--host", host, "--port", str(port), "--db", str(db), "--seed", str(seed), "--records", str(records)]
+    for f in fault or []:
+        argv += ["--fault", f]
+    raise typer.Exit(keitax_main(argv) or 0)
+
+
+@app.command()
+def report(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last week).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Workbook to write (default: reports folder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Headline figures as JSON.")] = False,
+) -> None:
+    """Write the weekly savings report (Excel + CSV): net hours saved against the 年度 target."""
+    from daiko.reports.command import report_command
+
+    cfg = load(config)
+    raise typer.Exit(report_command(cfg, week=week, date_from=from_, date_to=to, out=out, as_json=as_json))
+
+
+console_app = typer.Typer(help="The review console for staff (browser): check what the OCR is unsure of.")
+app.add_typer(console_app, name="console")
+
+
+@console_app.callback(invoke_without_command=True)
+def console_serve(
+    ctx: typer.Context,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8800,
+) -> None:
+    """Serve the review console (sub-commands manage its users)."""
+    ctx.obj = config
+    if ctx.invoked_subcommand is not None:
+        return
+    from daiko.console.server import serve_console
+
+    cfg = load(config)
+    raise typer.Exit(serve_console(cfg, host=host, port=port))
+
+
+user_app = typer.Typer(help="Console accounts.")
+console_app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="staff (職員) / admin (管理者) / manager (管理職).")] = "staff",
+    section: Annotated[str | None, typer.Option(help="課, for staff: whose items they review.")] = None,
+    display_name: Annotated[str | None, typer.Option(help="表示名.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Create a console user (asks for the password; never pass it as an argument)."""
+    from daiko.console.users import add_user_command
+
+    cfg = load(ctx.obj or DEFAULT_CONFIG)
+    raise typer.Exit(add_user_command(cfg, name, role, section, display_name, password_stdin))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

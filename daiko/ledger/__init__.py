@@ -1,0 +1,28 @@
+"""The ledger database: work items, runs, files, events, reviews and the audit trail."""
+
+from daiko.ledger.db import Ledger, get_engine
+from daiko.ledger.models import (
+    Audit,
+    Event,
+    FieldReview,
+    FileState,
+    IntakeFile,
+    ItemState,
+    Run,
+    WorkItem,
+    utcnow,
+)
+
+__all__ = [
+    "Audit",
+    "Event",
+    "FieldReview",
+    "FileState",
+    "IntakeFile",
+    "ItemState",
+    "Ledger",
+    "Run",
+    "WorkItem",
+    "get_engine",
+    "utcnow",
+]

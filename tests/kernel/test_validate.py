@@ -1,0 +1,134 @@
+"""`daiko validate`: an IT admin's mistakes in robots.yaml, each reported with line and fix."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from daiko.config import ConfigError, load_config
+from daiko.config.loader import parse_config
+from daiko.paths import DEFAULT_CONFIG
+
+GOOD = """\
+version: 1
+targets:
+  keitax:
+    name: 軽自動車税システム
+    adapter: keitax
+    base_url: http://127.0.0.1:8765
+    login: rpa01
+    password_env: DAIKO_KEITAX_PASSWORD
+robots:
+  - id: haisha
+    name: 廃車登録ロボット
+    section: 税務課
+    form: keitax_haisha
+    target: keitax
+    inbox: inbox/haisha
+    schedule:
+      cron: "0 9 * * 1-5"
+    baseline_minutes: 6
+"""
+
+
+def problems(text: str, known_forms: set[str] | None = None) -> list:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, known_forms=known_forms)
+    return info.value.problems
+
+
+def one(text: str, **kw):
+    found = problems(text, **kw)
+    assert len(found) == 1, [p.render("robots.yaml") for p in found]
+    return found[0]
+
+
+def test_shipped_robots_yaml_validates():
+    cfg = load_config(DEFAULT_CONFIG)
+    assert cfg.robot("haisha").target == "keitax"
+    assert cfg.defaults.timezone == "Asia/Tokyo"
+    assert cfg.reports.fiscal_year_start == "04-01"
+
+
+def test_good_config_parses():
+    cfg = parse_config(GOOD, known_forms={"keitax_haisha"})
+    assert cfg.robots[0].baseline_minutes == 6
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "line", "needle"),
+    [
+        ("  - id: haisha\n", "  - id: haisha\n    colour: red\n", "robots[0].colour", 11, "unknown key 'colour'"),
+        ("    name: 廃車登録ロボット\n", "    nme: 廃車登録ロボット\n", "robots[0].nme", 11, "did you mean 'name'"),
+        ('      cron: "0 9 * * 1-5"', "      cron: every monday", "robots[0].schedule.cron", 17, "e.g. '0 9 * * 1-5'"),
+        ('      cron: "0 9 * * 1-5"', '      cron: "0 25 * * *"', "robots[0].schedule.cron", 17, "not a valid cron"),
+        ("    inbox: inbox/haisha", "    inbox: /no/such/share", "robots[0].inbox", 15, "does not exist"),
+        (
+            "    password_env: DAIKO_KEITAX_PASSWORD",
+            "    password: hunter2",
+            "targets.keitax.password",
+            8,
+            "never be written in robots.yaml",
+        ),
+        ("    password_env: DAIKO_KEITAX_PASSWORD", "    password_env: hunter2", "targets.keitax.password_env", 8, "NAME"),
+        ("    target: keitax", "    target: keitx", "robots[0].target", 14, "no target system 'keitx'"),
+        ("    baseline_minutes: 6", "    baseline_minutes: -1", "robots[0].baseline_minutes", 18, "greater than 0"),
+        ("    baseline_minutes: 6", "    baseline_minutes: six", "robots[0].baseline_minutes", 18, "'six'"),
+        ("    section: 税務課\n", "", "robots[0].section", 10, "'section' is required"),
+        ("  - id: haisha", "  - id: Haisha Robot", "robots[0].id", 10, "lower-case"),
+        ("    base_url: http://127.0.0.1:8765", "    base_url: keitax.local", "targets.keitax.base_url", 6, "web address"),
+        ("    inbox: inbox/haisha", "    inbox: inbox/haisha\n    mode: dryrun", "robots[0].mode", 16, "'live' or 'trial'"),
+        (
+            '      cron: "0 9 * * 1-5"',
+            '      cron: "0 9 * * 1-5"\n      interval_minutes: 5',
+            "robots[0].schedule",
+            16,
+            "not both",
+        ),
+        ("version: 1\n", "version: 1\ndefaults:\n  timezone: Tokyo\n", "defaults.timezone", 3, "time zone"),
+    ],
+)
+def test_each_mistake_is_reported_with_line_and_fix(old, new, path, line, needle):
+    assert old in GOOD
+    problem = one(GOOD.replace(old, new, 1))
+    assert problem.path == path
+    assert problem.line == line
+    assert needle in problem.message
+
+
+def test_unknown_form_suggests_the_right_one():
+    problem = one(GOOD.replace("keitax_haisha", "keitax_haisya"), known_forms={"keitax_haisha", "survey"})
+    assert problem.path == "robots[0].form"
+    assert "did you mean 'keitax_haisha'" in problem.message
+
+
+def test_duplicate_robot_id():
+    robot = GOOD[GOOD.index("  - id: haisha") :]
+    found = problems(GOOD + robot)
+    assert any(p.path == "robots[1].id" and "already used" in p.message for p in found)
+
+
+def test_yaml_syntax_error_has_position():
+    problem = one(GOOD.replace("    login: rpa01", "    login: [rpa01"))
+    assert "not valid YAML" in problem.message
+    assert problem.line is not None
+
+
+def test_every_problem_is_listed_at_once():
+    text = GOOD.replace("    target: keitax", "    target: nope").replace("baseline_minutes: 6", "baseline_minutes: 0")
+    text = text.replace("  - id: haisha\n", "  - id: haisha\n    colour: red\n")
+    assert len(problems(text)) == 3
+
+
+def test_cli_prints_problems_with_line_numbers_and_exits_1(tmp_path: Path):
+    bad = tmp_path / "robots.yaml"
+    bad.write_text(GOOD.replace('"0 9 * * 1-5"', "every monday").replace("password_env: DAIKO_KEITAX_PASSWORD", "password: x"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "daiko.cli", "validate", str(bad)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1
+    assert "robots.yaml:17:7: robots[0].schedule.cron: 'every monday' is not a cron expression" in proc.stderr
+    assert "robots.yaml:8:5: targets.keitax.password: passwords must never be written" in proc.stderr
