@@ -13,6 +13,7 @@ tracebacks, with local variables, after the patcher has run.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import threading
@@ -96,10 +97,8 @@ FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} {level: <7} [{process}] {name}:{li
 
 def _console_sink(message: Any) -> None:
     """Write to whatever stderr is *now*; a closed stream must not make loguru print the record."""
-    try:
+    with contextlib.suppress(ValueError, OSError):
         sys.stderr.write(message)
-    except (ValueError, OSError):
-        pass
 
 
 class DailyFile:
@@ -121,7 +120,7 @@ class DailyFile:
                 self._roll(day)
             self._fh.write(message)
             self._fh.flush()
-        except Exception:  # noqa: BLE001 - logging must never take a robot down
+        except Exception:  # logging must never take a robot down
             pass
 
     def _roll(self, day: str) -> None:

@@ -56,7 +56,9 @@ def load_config(path: str | Path, known_forms: set[str] | None = None) -> DaikoC
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(path), [ConfigProblem("", "file not found; copy robots.yaml from the daiko folder")]) from None
+        raise ConfigError(
+            str(path), [ConfigProblem("", "file not found; copy robots.yaml from the daiko folder")]
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), [ConfigProblem("", "file is not UTF-8; save it as UTF-8 (BOM なし)")]) from None
     return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms)
@@ -77,7 +79,10 @@ def parse_config(
     if tree is None:
         tree = CommentedMap()
     if not isinstance(tree, CommentedMap):
-        raise ConfigError(filename, [ConfigProblem("", "the file must be a mapping of sections (defaults:, targets:, robots:, …)", 1, 1)])
+        raise ConfigError(
+            filename,
+            [ConfigProblem("", "the file must be a mapping of sections (defaults:, targets:, robots:, …)", 1, 1)],
+        )
 
     problems: list[ConfigProblem] = []
     config: DaikoConfig | None = None
@@ -166,7 +171,9 @@ def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
             else:
                 known = _fields_of(DaikoConfig, loc[:-1])
                 close = difflib.get_close_matches(str(key), known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+                hint = (
+                    f"; did you mean '{close[0]}'?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+                )
                 message = f"unknown key '{key}'{hint}"
                 if close:
                     suggested.add((*loc[:-1], close[0]))
@@ -204,7 +211,12 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
             if rid in seen:
                 line, col = _position(tree, ("robots", i, "id"))
                 problems.append(
-                    ConfigProblem(f"robots[{i}].id", f"'{rid}' is already used by robots[{seen[rid]}]; ids must be unique", line, col)
+                    ConfigProblem(
+                        f"robots[{i}].id",
+                        f"'{rid}' is already used by robots[{seen[rid]}]; ids must be unique",
+                        line,
+                        col,
+                    )
                 )
             seen.setdefault(rid, i)
         target = robot.get("target")
@@ -212,7 +224,9 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
             line, col = _position(tree, ("robots", i, "target"))
             known = ", ".join(targets) or "none defined"
             problems.append(
-                ConfigProblem(f"robots[{i}].target", f"no target system '{target}' under 'targets:' (defined: {known})", line, col)
+                ConfigProblem(
+                    f"robots[{i}].target", f"no target system '{target}' under 'targets:' (defined: {known})", line, col
+                )
             )
         form = robot.get("form")
         if known_forms is not None and isinstance(form, str) and form not in known_forms:

@@ -66,7 +66,9 @@ def test_registered_personal_data_is_masked(sinks, capsys):
 
 
 def test_ordinary_numbers_survive():
-    assert mask("受付番号 R0611-000123, 電話 042-973-2111, 3 items") == "受付番号 R0611-000123, 電話 042-973-2111, 3 items"
+    assert (
+        mask("受付番号 R0611-000123, 電話 042-973-2111, 3 items") == "受付番号 R0611-000123, 電話 042-973-2111, 3 items"
+    )
 
 
 def test_a_broken_sink_does_not_leak_the_handled_exception(tmp_path: Path, capfd):

@@ -73,14 +73,32 @@ def test_good_config_parses():
             8,
             "never be written in robots.yaml",
         ),
-        ("    password_env: DAIKO_KEITAX_PASSWORD", "    password_env: hunter2", "targets.keitax.password_env", 8, "NAME"),
+        (
+            "    password_env: DAIKO_KEITAX_PASSWORD",
+            "    password_env: hunter2",
+            "targets.keitax.password_env",
+            8,
+            "NAME",
+        ),
         ("    target: keitax", "    target: keitx", "robots[0].target", 14, "no target system 'keitx'"),
         ("    baseline_minutes: 6", "    baseline_minutes: -1", "robots[0].baseline_minutes", 18, "greater than 0"),
         ("    baseline_minutes: 6", "    baseline_minutes: six", "robots[0].baseline_minutes", 18, "'six'"),
         ("    section: 税務課\n", "", "robots[0].section", 10, "'section' is required"),
         ("  - id: haisha", "  - id: Haisha Robot", "robots[0].id", 10, "lower-case"),
-        ("    base_url: http://127.0.0.1:8765", "    base_url: keitax.local", "targets.keitax.base_url", 6, "web address"),
-        ("    inbox: inbox/haisha", "    inbox: inbox/haisha\n    mode: dryrun", "robots[0].mode", 16, "'live' or 'trial'"),
+        (
+            "    base_url: http://127.0.0.1:8765",
+            "    base_url: keitax.local",
+            "targets.keitax.base_url",
+            6,
+            "web address",
+        ),
+        (
+            "    inbox: inbox/haisha",
+            "    inbox: inbox/haisha\n    mode: dryrun",
+            "robots[0].mode",
+            16,
+            "'live' or 'trial'",
+        ),
         (
             '      cron: "0 9 * * 1-5"',
             '      cron: "0 9 * * 1-5"\n      interval_minutes: 5',
@@ -125,7 +143,9 @@ def test_every_problem_is_listed_at_once():
 
 def test_cli_prints_problems_with_line_numbers_and_exits_1(tmp_path: Path):
     bad = tmp_path / "robots.yaml"
-    bad.write_text(GOOD.replace('"0 9 * * 1-5"', "every monday").replace("password_env: DAIKO_KEITAX_PASSWORD", "password: x"))
+    bad.write_text(
+        GOOD.replace('"0 9 * * 1-5"', "every monday").replace("password_env: DAIKO_KEITAX_PASSWORD", "password: x")
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "daiko.cli", "validate", str(bad)], capture_output=True, text=True, timeout=120
     )
