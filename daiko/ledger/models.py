@@ -130,6 +130,7 @@ class WorkItem(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     reason: Mapped[str | None] = mapped_column(Text)  # Japanese, for staff
     error_code: Mapped[str | None] = mapped_column(String(32))
+    page_image: Mapped[str | None] = mapped_column(Text)  # PNG of the page as read, for the review screen
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)  # paths: receipt PDF, screenshot, trace
     system_record_id: Mapped[str | None] = mapped_column(String(64))  # the target system's 処理番号
     ocr_seconds: Mapped[float] = mapped_column(Float, default=0.0)
