@@ -188,3 +188,14 @@ class Audit(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Lock(Base):
+    """A named lease (e.g. one robot at a time per target system), shared by every process and PC."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(96), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(96))
+    acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""How robots reach a screen: a browser (Playwright) or a desktop client (PyAutoGUI)."""

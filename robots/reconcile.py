@@ -1,0 +1,134 @@
+"""突合: compare what the robot says it keyed with what the core system's EUC extract holds.
+
+This is the staff's step 4 (seed 004, lines 275-283): instead of checking a printout, they
+get a list where every item is marked 一致 (matched), 不一致 (mismatched, with the columns
+that differ), 未登録 (the robot recorded it as done but the system has no such record) or
+システムのみ (in the extract, but not keyed by this robot: keyed by hand or by someone else).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+
+from daiko.ledger import ItemState, Ledger, WorkItem
+
+MATCHED, MISMATCHED, MISSING, SYSTEM_ONLY = "一致", "不一致", "未登録", "システムのみ"
+FILLS = {
+    MATCHED: PatternFill("solid", fgColor="E2F0D9"),
+    MISMATCHED: PatternFill("solid", fgColor="FCE4D6"),
+    MISSING: PatternFill("solid", fgColor="F8CBAD"),
+    SYSTEM_ONLY: PatternFill("solid", fgColor="FFF2CC"),
+}
+
+
+@dataclass
+class Line:
+    verdict: str
+    reference: str
+    expected: dict[str, str]
+    actual: dict[str, str]
+    differences: list[str] = field(default_factory=list)
+    item_id: int | None = None
+
+
+def parse_extract(data: bytes) -> list[dict[str, str]]:
+    """The EUC extract as rows; Shift_JIS (the core system's default) or UTF-8 with/without BOM."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("EUC extract is neither UTF-8 nor Shift_JIS")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def reconcile(
+    expected: dict[str, tuple[int | None, dict[str, str]]], extract_rows: list[dict[str, str]], key_column: str
+) -> list[Line]:
+    """``expected``: reference → (item id, {column: value the system should show})."""
+    actual = {row.get(key_column, ""): row for row in extract_rows}
+    lines = []
+    for reference, (item_id, want) in sorted(expected.items()):
+        row = actual.get(reference)
+        if row is None:
+            lines.append(Line(MISSING, reference, want, {}, item_id=item_id))
+            continue
+        have = {col: (row.get(col) or "").strip() for col in want}
+        diffs = [col for col, value in want.items() if _norm(value) != _norm(have[col])]
+        lines.append(Line(MISMATCHED if diffs else MATCHED, reference, want, have, diffs, item_id))
+    for reference, row in sorted(actual.items()):
+        if reference not in expected:
+            lines.append(Line(SYSTEM_ONLY, reference, {}, dict(row)))
+    return lines
+
+
+def _norm(value: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
+
+
+def expected_from_ledger(ledger: Ledger, robot_id: str, task, since: dt.datetime | None = None):
+    with ledger.session() as s:
+        query = select(WorkItem).where(WorkItem.robot_id == robot_id, WorkItem.state == ItemState.DONE)
+        if since is not None:
+            query = query.where(WorkItem.finished_at >= since)
+        items = s.scalars(query).all()
+    expected = {}
+    for item in items:
+        reference = task.reference_of(item.fields)
+        if reference:
+            expected[reference] = (item.id, task.extract_columns(item.fields))
+    return expected
+
+
+def write_workbook(lines: list[Line], path: Path, *, title: str, columns: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "突合結果"
+    counts = {v: sum(1 for ln in lines if ln.verdict == v) for v in (MATCHED, MISMATCHED, MISSING, SYSTEM_ONLY)}
+    ws.append([title])
+    ws["A1"].font = Font(size=14, bold=True)
+    ws.append(["、".join(f"{k} {v} 件" for k, v in counts.items())])
+    ws.append([])
+    header = ["判定", "受付番号", "差異のある項目", "明細ID"]
+    for col in columns:
+        header += [f"{col}（入力）", f"{col}（システム）"]
+    ws.append(header)
+    for cell in ws[4]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="305496")
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for line in lines:
+        row = [line.verdict, line.reference, "、".join(line.differences), line.item_id]
+        for col in columns:
+            row += [line.expected.get(col, ""), line.actual.get(col, "")]
+        ws.append(row)
+        ws.cell(ws.max_row, 1).fill = FILLS[line.verdict]
+        for col in line.differences:
+            idx = 5 + columns.index(col) * 2
+            ws.cell(ws.max_row, idx + 1).fill = FILLS[MISMATCHED]
+    for i, width in enumerate([12, 18, 24, 8] + [16] * (2 * len(columns)), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C5"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(header))}{ws.max_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

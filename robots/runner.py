@@ -1,0 +1,458 @@
+"""One run of one robot: take in the inbox, read new files, key ready items, place the files.
+
+Every step starts from the ledger, so a run can be killed anywhere and the next run
+continues: files left in processing/ are re-registered, items held by a dead process are
+released, and before keying anything the target system is asked whether it already has it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from daiko.config import DaikoConfig, RobotConfig
+from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
+from daiko.log import logger, register_personal
+from daiko.robots import intake, workitems
+from daiko.robots.errors import ApplicationError, BusinessError
+from daiko.robots.secrets import password_for
+from daiko.robots.tasks import task_for
+
+BACKOFF_SECONDS = (2, 10, 30)
+
+
+@dataclass
+class RunSummary:
+    robot_id: str
+    run_id: int
+    mode: str
+    files_taken: int = 0
+    done: int = 0
+    review: int = 0
+    failed: int = 0
+    retried: int = 0
+    trial_ok: int = 0
+    already_present: int = 0
+    skipped_reason: str | None = None
+    seconds: float = 0.0
+    files: dict[str, str] = field(default_factory=dict)  # original name → folder it is in now
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped_reason is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+    def describe(self) -> str:
+        if self.skipped_reason:
+            return f"[yellow]{self.robot_id}: 実行しませんでした — {self.skipped_reason}[/]"
+        parts = [
+            f"{self.robot_id} ({'試行' if self.mode == 'trial' else '本番'}): 受付 {self.files_taken} ファイル",
+            f"入力完了 {self.done} 件",
+            f"要確認 {self.review} 件",
+            f"エラー {self.failed} 件",
+        ]
+        if self.trial_ok:
+            parts.append(f"試行OK {self.trial_ok} 件")
+        if self.already_present:
+            parts.append(f"入力済みを確認 {self.already_present} 件")
+        return "、".join(parts) + f"（{self.seconds:.1f} 秒）"
+
+
+class RobotRunner:
+    """Runs one robot once. Construct, then :meth:`run`."""
+
+    def __init__(
+        self,
+        cfg: DaikoConfig,
+        robot: RobotConfig,
+        *,
+        trigger: str = "manual",
+        trial: bool | None = None,
+        stop: threading.Event | None = None,
+        settle_seconds: float = intake.SETTLE_SECONDS,
+        progress: bool = False,
+    ):
+        self.cfg, self.robot = cfg, robot
+        self.ledger = Ledger(cfg.ledger_url)
+        self.trigger = trigger
+        self.trial = robot.mode == "trial" if trial is None else trial
+        self.stop = stop or threading.Event()
+        self.settle_seconds = settle_seconds
+        self.progress = progress
+        self.task = task_for(robot)
+        self.worker = workitems.worker_id()
+        self.deadline = time.monotonic() + robot.run_timeout_minutes * 60
+
+    # -- the run ------------------------------------------------------------------------------
+    def run(self) -> RunSummary:
+        started = time.monotonic()
+        with self.ledger.session() as s:
+            run = Run(
+                robot_id=self.robot.id,
+                trigger=self.trigger,
+                mode="trial" if self.trial else "live",
+                host=workitems.HOST,
+                pid=os.getpid(),
+            )
+            s.add(run)
+            s.flush()
+            self.run_id = run.id
+        summary = RunSummary(self.robot.id, self.run_id, "trial" if self.trial else "live")
+        status = "finished"
+        try:
+            intake.recover(self.ledger, self.cfg, self.robot)
+            workitems.release_orphans(self.ledger, self.robot.id)
+            summary.files_taken = len(
+                intake.take_in(self.ledger, self.cfg, self.robot, settle_seconds=self.settle_seconds)
+            )
+            self.read_new_files()
+            self.key_ready_items(summary)
+        except Exception as exc:
+            status = "failed"
+            logger.exception("run {} of {} failed: {}", self.run_id, self.robot.id, exc)
+            raise
+        finally:
+            self.place_files(summary)
+            summary.seconds = time.monotonic() - started
+            if self.stop.is_set() and status == "finished":
+                status = "interrupted"
+            with self.ledger.session() as s:
+                run = s.get(Run, self.run_id)
+                run.status, run.ended_at = status, utcnow()
+                run.done, run.review, run.failed = summary.done, summary.review, summary.failed
+            self.ledger.event(
+                "run_finished",
+                summary.describe().replace("[yellow]", "").replace("[/]", ""),
+                robot_id=self.robot.id,
+                run_id=self.run_id,
+            )
+        return summary
+
+    # -- reading ----------------------------------------------------------------------------------
+    def read_new_files(self) -> None:
+        """Files taken in whose items do not exist yet: OCR (or parse) them into items."""
+        with self.ledger.session() as s:
+            pending = s.scalars(
+                select(IntakeFile).where(
+                    IntakeFile.robot_id == self.robot.id,
+                    IntakeFile.state == FileState.PROCESSING,
+                    ~IntakeFile.items.any(),
+                )
+            ).all()
+        for row in pending:
+            if self.stop.is_set():
+                return
+            self.read_file(row)
+
+    def read_file(self, row: IntakeFile) -> None:
+        path = Path(row.current_path)
+        image_dir = self.cfg.data_dir / "pages" / self.robot.id
+        try:
+            drafts = (
+                self.task.read_csv(path) if row.kind == "csv" else self.task.read_scan(path, self.robot.form, image_dir)
+            )
+        except Exception as exc:  # a reader bug must cost one file, never the run
+            logger.exception("reading {} failed", row.original_name)
+            intake.reject_file(
+                self.ledger,
+                row.id,
+                f"読み取り中に予期しないエラーが発生しました（{type(exc).__name__}）。システム管理者に連絡してください。",
+            )
+            return
+        if not drafts:
+            intake.reject_file(self.ledger, row.id, "ファイルに読み取れるページ・行がありません。")
+            return
+        with self.ledger.session() as s:
+            for d in drafts:
+                for f in d.fields.values():
+                    if f.get("personal"):
+                        register_personal(f.get("value"), f.get("raw"))
+                state = ItemState.FAILED if d.error else (ItemState.REVIEW if d.review_fields else ItemState.READY)
+                s.add(
+                    WorkItem(
+                        robot_id=self.robot.id,
+                        section=row.section,
+                        file_id=row.id,
+                        part=d.part,
+                        form=d.form,
+                        reference=d.reference,
+                        state=state,
+                        fields=d.fields,
+                        review_fields=d.review_fields,
+                        min_confidence=d.min_confidence,
+                        page_image=d.page_image,
+                        reason=d.error or (_review_reason(d) if d.review_fields else None),
+                        error_code="unreadable" if d.error else None,
+                        ocr_seconds=d.ocr_seconds,
+                        run_id=self.run_id,
+                        finished_at=utcnow() if d.error else None,
+                    )
+                )
+            self.ledger.event(
+                "file_read",
+                f"read {row.original_name}: {len(drafts)} item(s), {sum(bool(d.review_fields) for d in drafts)} to review",
+                robot_id=self.robot.id,
+                run_id=self.run_id,
+                session=s,
+            )
+
+    # -- keying -----------------------------------------------------------------------------------
+    def key_ready_items(self, summary: RunSummary) -> None:
+        if not self._has_claimable():
+            return
+        from daiko.robots import locks
+        from daiko.robots.adapters import adapter_class
+        from daiko.robots.drivers.browser import browser_session
+
+        target = self.cfg.targets[self.robot.target]
+        lock_name = f"target:{self.robot.target}"
+        if not locks.acquire(self.ledger, lock_name, self.worker, dt.timedelta(minutes=self.robot.run_timeout_minutes)):
+            summary.skipped_reason = (
+                f"{target.name} は別のロボット（{locks.holder_of(self.ledger, lock_name)}）が使用中です"
+            )
+            self.ledger.event("run_skipped", summary.skipped_reason, robot_id=self.robot.id, run_id=self.run_id)
+            return
+        tried: set[int] = set()
+        evidence_root = self.cfg.data_dir / "evidence" / self.robot.id
+        try:
+            with browser_session() as browser:
+                adapter = adapter_class(target.adapter)(
+                    browser.page, target.base_url or "", target.login, password_for(target), evidence_root
+                )
+                with _progress(self.progress, self._count_claimable()) as advance:
+                    while not self.stop.is_set() and time.monotonic() < self.deadline:
+                        item = workitems.claim_next(self.ledger, self.robot.id, self.worker, exclude=tried)
+                        if item is None:
+                            if self._waiting_for_backoff(tried):
+                                time.sleep(0.5)
+                                continue
+                            break
+                        if self.trial:  # a trial hands items back as ready: once per run is enough
+                            tried.add(item.id)
+                        self.key_one(item, adapter, browser, evidence_root, summary)
+                        advance()
+        finally:
+            locks.release(self.ledger, lock_name, self.worker)
+
+    def key_one(self, item: WorkItem, adapter: Any, browser: Any, evidence_root: Path, summary: RunSummary) -> None:
+        started = time.monotonic()
+        browser.start_item()
+        stem = f"item{item.id}_attempt{item.attempts}"
+        try:
+            adapter.ensure_logged_in()
+            reference = self.task.reference_of(item.fields)
+            existing = adapter.find_keyed(reference) if reference else None
+            if existing:
+                browser.discard_evidence()
+                summary.done += 1
+                summary.already_present += 1
+                workitems.finish(
+                    self.ledger,
+                    item.id,
+                    ItemState.DONE,
+                    system_record_id=existing,
+                    keying_seconds=item.keying_seconds + time.monotonic() - started,
+                )
+                self.ledger.event(
+                    "item_already_keyed",
+                    f"item {item.id}: already in the system as {existing}; not keyed again",
+                    robot_id=self.robot.id,
+                    run_id=self.run_id,
+                    item_id=item.id,
+                )
+                return
+            result = self.task.key(adapter, item.fields, dry_run=self.trial)
+            browser.discard_evidence()
+            seconds = item.keying_seconds + time.monotonic() - started
+            if self.trial:
+                summary.trial_ok += 1
+                workitems.finish(
+                    self.ledger,
+                    item.id,
+                    ItemState.READY,
+                    reason="試行: 登録ボタンの手前まで確認済み",
+                    keying_seconds=seconds,
+                    attempts=max(item.attempts - 1, 0),
+                )
+                return
+            summary.done += 1
+            evidence = [str(result.receipt_pdf)] if result.receipt_pdf else []
+            workitems.finish(
+                self.ledger,
+                item.id,
+                ItemState.DONE,
+                evidence=evidence,
+                system_record_id=result.system_record_id,
+                keying_seconds=seconds,
+            )
+            self.ledger.event(
+                "item_done",
+                f"item {item.id} keyed as {result.system_record_id}",
+                robot_id=self.robot.id,
+                run_id=self.run_id,
+                item_id=item.id,
+            )
+        except BusinessError as exc:
+            kept = browser.keep_evidence(evidence_root, stem)
+            summary.failed += 1
+            workitems.finish(
+                self.ledger,
+                item.id,
+                ItemState.FAILED,
+                reason=exc.reason,
+                error_code=exc.code,
+                evidence=kept,
+                keying_seconds=item.keying_seconds + time.monotonic() - started,
+            )
+            self.ledger.event(
+                "item_business_error",
+                f"item {item.id}: {exc.reason}",
+                level="WARNING",
+                robot_id=self.robot.id,
+                run_id=self.run_id,
+                item_id=item.id,
+                code=exc.code,
+            )
+        except (ApplicationError, Exception) as exc:  # anything unexpected is treated as retryable
+            reason = exc.reason if isinstance(exc, ApplicationError) else f"想定外のエラー: {type(exc).__name__}: {exc}"
+            code = exc.code if isinstance(exc, ApplicationError) else "unexpected"
+            kept = browser.keep_evidence(evidence_root, stem)
+            seconds = item.keying_seconds + time.monotonic() - started
+            if item.attempts >= self.robot.max_attempts:
+                summary.failed += 1
+                workitems.finish(
+                    self.ledger,
+                    item.id,
+                    ItemState.FAILED,
+                    reason=f"{self.robot.max_attempts} 回試みましたが入力できませんでした（{reason}）",
+                    error_code=code,
+                    evidence=kept,
+                    keying_seconds=seconds,
+                )
+                self.ledger.event(
+                    "item_failed",
+                    f"item {item.id} failed after {item.attempts} attempts: {reason}",
+                    level="ERROR",
+                    robot_id=self.robot.id,
+                    run_id=self.run_id,
+                    item_id=item.id,
+                )
+            else:
+                summary.retried += 1
+                wait = BACKOFF_SECONDS[min(item.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+                workitems.finish(
+                    self.ledger,
+                    item.id,
+                    ItemState.READY,
+                    reason=reason,
+                    error_code=code,
+                    evidence=kept,
+                    keying_seconds=seconds,
+                    lease_until=utcnow() + dt.timedelta(seconds=wait),
+                )
+                self.ledger.event(
+                    "item_retry",
+                    f"item {item.id} attempt {item.attempts} failed ({reason}); retry in {wait}s",
+                    level="WARNING",
+                    robot_id=self.robot.id,
+                    run_id=self.run_id,
+                    item_id=item.id,
+                )
+
+    def _has_claimable(self) -> bool:
+        return self._count_claimable() > 0
+
+    def _count_claimable(self) -> int:
+        with self.ledger.session() as s:
+            return len(
+                s.scalars(
+                    select(WorkItem.id).where(
+                        WorkItem.robot_id == self.robot.id, WorkItem.state.in_([ItemState.READY, ItemState.CLAIMED])
+                    )
+                ).all()
+            )
+
+    def _waiting_for_backoff(self, tried: set[int]) -> bool:
+        """Items handed back for a retry whose back-off has not passed yet."""
+        with self.ledger.session() as s:
+            return (
+                s.scalars(
+                    select(WorkItem.id).where(
+                        WorkItem.robot_id == self.robot.id,
+                        WorkItem.state == ItemState.READY,
+                        WorkItem.id.not_in(tried) if tried else True,
+                    )
+                ).first()
+                is not None
+            )
+
+    # -- files ------------------------------------------------------------------------------------
+    def place_files(self, summary: RunSummary) -> None:
+        with self.ledger.session() as s:
+            rows = s.scalars(
+                select(IntakeFile).where(
+                    IntakeFile.robot_id == self.robot.id, IntakeFile.state.in_([FileState.PROCESSING, FileState.REVIEW])
+                )
+            ).all()
+            for row in rows:
+                intake.sync_file(self.ledger, row.id, s)
+        with self.ledger.session() as s:
+            summary.review = len(
+                s.scalars(
+                    select(WorkItem.id).where(WorkItem.robot_id == self.robot.id, WorkItem.state == ItemState.REVIEW)
+                ).all()
+            )
+            for row in s.scalars(select(IntakeFile).where(IntakeFile.robot_id == self.robot.id)).all():
+                summary.files[row.original_name] = row.state
+
+
+def _review_reason(draft: Any) -> str:
+    labels = [draft.fields.get(n, {}).get("label", n) for n in draft.review_fields]
+    return "確認が必要な項目: " + "、".join(labels)
+
+
+class _progress:
+    """A rich progress bar for `daiko run`, or nothing."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled, self.total = enabled, total
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("入力中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        self._bar.start()
+        task = self._bar.add_task("keying", total=self.total)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self._bar.stop()
+
+
+def run_robot(
+    cfg: DaikoConfig,
+    robot_id: str,
+    *,
+    trigger: str = "manual",
+    trial: bool = False,
+    progress: bool = False,
+    stop: threading.Event | None = None,
+    settle_seconds: float = intake.SETTLE_SECONDS,
+) -> RunSummary:
+    robot = cfg.robot(robot_id)
+    runner = RobotRunner(
+        cfg, robot, trigger=trigger, trial=trial or None, stop=stop, settle_seconds=settle_seconds, progress=progress
+    )
+    return runner.run()

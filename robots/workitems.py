@@ -1,0 +1,144 @@
+"""The work-item queue in the ledger: claim → process → done / failed, with leases.
+
+A claim is one conditional UPDATE: it succeeds for exactly one worker even when several
+robot PCs share a PostgreSQL ledger. A claimed item carries a lease; if its worker dies
+(SIGKILL, power cut) the item becomes claimable again when the lease runs out, or at once
+when the worker was a process on this same host that no longer exists. Whoever takes it
+over must first ask the target system whether the item was already keyed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Iterable
+
+from sqlalchemy import and_, or_, select, update
+
+from daiko.ledger import ItemState, Ledger, WorkItem, utcnow
+
+LEASE = dt.timedelta(minutes=10)
+HOST = socket.gethostname()[:48]
+
+
+def worker_id(pid: int | None = None) -> str:
+    return f"{HOST}:{pid or os.getpid()}"
+
+
+def _alive_on_this_host(worker: str | None) -> bool:
+    if not worker or not worker.startswith(f"{HOST}:"):
+        return True  # another PC: trust its lease
+    try:
+        pid = int(worker.rsplit(":", 1)[1])
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_orphans(ledger: Ledger, robot_id: str) -> int:
+    """Items claimed by a process of this host that is gone: make them claimable now."""
+    with ledger.session() as s:
+        claimed = s.scalars(
+            select(WorkItem).where(WorkItem.robot_id == robot_id, WorkItem.state == ItemState.CLAIMED)
+        ).all()
+        orphans = [i for i in claimed if not _alive_on_this_host(i.claimed_by)]
+        for item in orphans:
+            item.lease_until = utcnow() - dt.timedelta(seconds=1)
+            ledger.event(
+                "item_orphaned",
+                f"item {item.id} was held by {item.claimed_by}, which is gone; it will be checked and resumed",
+                robot_id=robot_id,
+                item_id=item.id,
+                session=s,
+            )
+        return len(orphans)
+
+
+def claim_next(
+    ledger: Ledger, robot_id: str, worker: str, *, lease: dt.timedelta = LEASE, exclude: Iterable[int] = ()
+) -> WorkItem | None:
+    """Atomically take the oldest ready (or abandoned) item of this robot, or None.
+
+    A ready item's ``lease_until`` is its not-before time (retry back-off); a claimed item's
+    is the end of its worker's lease.
+    """
+    now = utcnow()
+    claimable = or_(
+        and_(WorkItem.state == ItemState.READY, or_(WorkItem.lease_until.is_(None), WorkItem.lease_until < now)),
+        and_(WorkItem.state == ItemState.CLAIMED, WorkItem.lease_until < now),
+    )
+    excluded = list(exclude)
+    if excluded:
+        claimable = and_(claimable, WorkItem.id.not_in(excluded))
+    for _ in range(20):  # lost races: try the next candidate
+        with ledger.session() as s:
+            candidate = s.scalars(
+                select(WorkItem.id).where(WorkItem.robot_id == robot_id, claimable).order_by(WorkItem.id).limit(1)
+            ).first()
+            if candidate is None:
+                return None
+            result = s.execute(
+                update(WorkItem)
+                .where(WorkItem.id == candidate, claimable)
+                .values(
+                    state=ItemState.CLAIMED,
+                    claimed_by=worker,
+                    lease_until=now + lease,
+                    attempts=WorkItem.attempts + 1,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                return s.get(WorkItem, candidate)
+    return None
+
+
+def renew(ledger: Ledger, item_id: int, worker: str, *, lease: dt.timedelta = LEASE) -> bool:
+    with ledger.session() as s:
+        result = s.execute(
+            update(WorkItem)
+            .where(WorkItem.id == item_id, WorkItem.claimed_by == worker, WorkItem.state == ItemState.CLAIMED)
+            .values(lease_until=utcnow() + lease)
+        )
+        return result.rowcount == 1
+
+
+def finish(
+    ledger: Ledger,
+    item_id: int,
+    state: str,
+    *,
+    reason: str | None = None,
+    error_code: str | None = None,
+    evidence: Iterable[str] = (),
+    **values: object,
+) -> None:
+    """Close an item (done / failed) or hand it back (ready) — the claim ends either way."""
+    with ledger.session() as s:
+        item = s.get(WorkItem, item_id)
+        assert item is not None
+        item.state = state
+        item.reason = reason
+        item.error_code = error_code
+        item.evidence = [*item.evidence, *evidence]
+        item.claimed_by = None
+        item.lease_until = None
+        for key, value in values.items():
+            setattr(item, key, value)
+        if state in ItemState.FINAL:
+            item.finished_at = utcnow()
+
+
+def counts(ledger: Ledger, robot_id: str) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with ledger.session() as s:
+        rows = s.execute(
+            select(WorkItem.state, func.count()).where(WorkItem.robot_id == robot_id).group_by(WorkItem.state)
+        ).all()
+    return {state: n for state, n in rows}
