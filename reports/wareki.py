@@ -1,0 +1,56 @@
+"""Japanese era (和暦) labels for report dates.
+
+City-hall documents are dated in 令和, and managers compare the report with other papers
+that are; a Western date on the cover would be rewritten by hand before every meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# (first day, name), newest first. 平成 is kept so a 年度 starting April 2019 still gets a label.
+ERAS: tuple[tuple[dt.date, str], ...] = (
+    (dt.date(2019, 5, 1), "令和"),
+    (dt.date(1989, 1, 8), "平成"),
+)
+WEEKDAYS = "月火水木金土日"
+
+
+def era_year(day: dt.date) -> tuple[str, int]:
+    """('令和', 8) for a day in 2026."""
+    for first, name in ERAS:
+        if day >= first:
+            return name, day.year - first.year + 1
+    raise ValueError(f"{day} is before 平成; daiko has no era label for it")
+
+
+def _year_text(era: str, year: int) -> str:
+    return f"{era}{'元' if year == 1 else year}年"
+
+
+def wareki_year(day: dt.date) -> str:
+    """'令和8年' (and '令和元年' for the first year)."""
+    return _year_text(*era_year(day))
+
+
+def wareki_date(day: dt.date, *, weekday: bool = True) -> str:
+    """'令和8年11月16日（月）'."""
+    text = f"{wareki_year(day)}{day.month}月{day.day}日"
+    return f"{text}（{WEEKDAYS[day.weekday()]}）" if weekday else text
+
+
+def wareki_range(first: dt.date, last: dt.date) -> str:
+    """'令和8年11月16日（月）〜11月22日（日）'; the year is repeated only when it changes."""
+    if first == last:
+        return wareki_date(first)
+    end = (
+        f"{last.month}月{last.day}日（{WEEKDAYS[last.weekday()]}）"
+        if era_year(first) == era_year(last)
+        else wareki_date(last)
+    )
+    return f"{wareki_date(first)}〜{end}"
+
+
+def fiscal_year_label(start: dt.date) -> str:
+    """'令和8年度' for the 年度 that starts on ``start``."""
+    return f"{wareki_year(start)}度"
