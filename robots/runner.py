@@ -80,6 +80,7 @@ class RobotRunner:
         stop: threading.Event | None = None,
         settle_seconds: float = intake.SETTLE_SECONDS,
         progress: bool = False,
+        keying: bool = True,
     ):
         self.cfg, self.robot = cfg, robot
         self.ledger = Ledger(cfg.ledger_url)
@@ -88,6 +89,7 @@ class RobotRunner:
         self.stop = stop or threading.Event()
         self.settle_seconds = settle_seconds
         self.progress = progress
+        self.keying = keying  # False: take in and read only (e.g. outside 開庁時間)
         self.task = task_for(robot)
         self.worker = workitems.worker_id()
         self.deadline = time.monotonic() + robot.run_timeout_minutes * 60
@@ -106,6 +108,8 @@ class RobotRunner:
             s.add(run)
             s.flush()
             self.run_id = run.id
+        # One holder per run, not per process: two runs in one service must not share a lease.
+        self.worker = workitems.worker_id(run_id=self.run_id)
         summary = RunSummary(self.robot.id, self.run_id, "trial" if self.trial else "live")
         status = "finished"
         try:
@@ -115,7 +119,15 @@ class RobotRunner:
                 intake.take_in(self.ledger, self.cfg, self.robot, settle_seconds=self.settle_seconds)
             )
             self.read_new_files()
-            self.key_ready_items(summary)
+            if self.keying:
+                self.key_ready_items(summary)
+            elif ready := workitems.counts(self.ledger, self.robot.id).get(ItemState.READY, 0):
+                self.ledger.event(
+                    "keying_deferred",
+                    f"{ready} item(s) ready; keying waits for office hours (開庁時間)",
+                    robot_id=self.robot.id,
+                    run_id=self.run_id,
+                )
         except Exception as exc:
             status = "failed"
             logger.exception("run {} of {} failed: {}", self.run_id, self.robot.id, exc)
@@ -450,9 +462,17 @@ def run_robot(
     progress: bool = False,
     stop: threading.Event | None = None,
     settle_seconds: float = intake.SETTLE_SECONDS,
+    keying: bool = True,
 ) -> RunSummary:
     robot = cfg.robot(robot_id)
     runner = RobotRunner(
-        cfg, robot, trigger=trigger, trial=trial or None, stop=stop, settle_seconds=settle_seconds, progress=progress
+        cfg,
+        robot,
+        trigger=trigger,
+        trial=trial or None,
+        stop=stop,
+        settle_seconds=settle_seconds,
+        progress=progress,
+        keying=keying,
     )
     return runner.run()

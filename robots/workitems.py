@@ -22,15 +22,18 @@ LEASE = dt.timedelta(minutes=10)
 HOST = socket.gethostname()[:48]
 
 
-def worker_id(pid: int | None = None) -> str:
-    return f"{HOST}:{pid or os.getpid()}"
+def worker_id(pid: int | None = None, run_id: int | None = None) -> str:
+    """host:pid[:run] — the pid lets this host tell a dead holder at once; the run keeps two
+    runs of one process apart."""
+    base = f"{HOST}:{pid or os.getpid()}"
+    return f"{base}:{run_id}" if run_id is not None else base
 
 
 def _alive_on_this_host(worker: str | None) -> bool:
     if not worker or not worker.startswith(f"{HOST}:"):
         return True  # another PC: trust its lease
     try:
-        pid = int(worker.rsplit(":", 1)[1])
+        pid = int(worker.split(":")[1])
         os.kill(pid, 0)
     except (ValueError, ProcessLookupError):
         return False

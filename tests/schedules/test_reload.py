@@ -1,0 +1,102 @@
+"""Editing robots.yaml while the service runs: valid edits applied and audited, invalid ones refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from daiko.config import config_hash
+from daiko.ledger import Audit
+
+pytestmark = pytest.mark.usefixtures("cheap_task")
+
+EVERY_5 = "interval_minutes: 5\noffice_hours_only: false\n"
+EVERY_10 = "interval_minutes: 10\noffice_hours_only: false\n"
+
+
+def audits(harness, action: str) -> list[Audit]:
+    with harness.ledger().session() as s:
+        return list(s.scalars(select(Audit).where(Audit.action == action).order_by(Audit.id)))
+
+
+def test_an_invalid_edit_is_refused_and_the_old_jobs_keep_running(harness):
+    good = harness.config_text(harness.robot_yaml(schedule=EVERY_5))
+    harness.write(good)
+    recorder = harness.Recorder()
+    service = harness.start(run_fn=recorder)
+    before = service.scheduler.get_job("robot:kozin")
+
+    bad = good.replace("interval_minutes: 5", "interval_minute: 5").replace(
+        "baseline_minutes: 6", "baseline_minutes: -1"
+    )
+    harness.write(bad)
+    rejected = harness.wait_until(lambda: harness.events("config_rejected"))
+    assert rejected[0].level == "ERROR"
+    problems = " ".join(rejected[0].data["problems"])
+    assert "interval_minute" in problems and "baseline_minutes" in problems and "robots.yaml:" in problems
+    assert rejected[0].data["kept"] == config_hash(good)
+
+    after = service.scheduler.get_job("robot:kozin")
+    assert (after.name, after.next_run_time) == (before.name, before.next_run_time)
+    service.scheduler.modify_job("robot:kozin", next_run_time=dt.datetime.now(dt.UTC))  # its time comes
+    harness.wait_until(lambda: "schedule" in recorder.triggers())
+    harness.drop(harness.inbox() / "still.csv", "S-1\n")  # and the inbox is still watched
+    harness.wait_until(lambda: harness.files_in(harness.inbox(), "review") == ["still.csv"])
+    assert audits(harness, "config_changed") == []
+    assert len(harness.events("config_rejected")) == 1  # judged once, not on every poll
+
+
+def test_a_valid_edit_is_applied_and_audited_with_its_hash(harness):
+    first = harness.config_text(harness.robot_yaml(schedule=EVERY_5))
+    harness.write(first)
+    recorder = harness.Recorder()
+    service = harness.start(run_fn=recorder)
+    old_name = service.scheduler.get_job("robot:kozin").name
+
+    second = harness.config_text(
+        harness.robot_yaml(schedule=EVERY_10),
+        harness.robot_yaml("hoiku", inbox="inbox/hoiku"),  # a new robot, watch-only
+    )
+    harness.write(second)
+    changed = harness.wait_until(lambda: audits(harness, "config_changed"))
+    assert changed[0].actor == "system" and changed[0].target == "robots.yaml"
+    assert changed[0].detail == f"sha256 {config_hash(first)} → {config_hash(second)}"
+    job = service.scheduler.get_job("robot:kozin")
+    assert job.name != old_name and "0:10:00" in str(job.trigger)
+    assert service.cfg.robot("hoiku")  # the running service uses the new file
+
+    harness.drop(harness.inbox("hoiku") / "new.csv", "N-1\n")  # the new robot's inbox is watched
+    harness.wait_until(lambda: harness.files_in(harness.inbox("hoiku"), "review") == ["new.csv"])
+
+    third = harness.config_text(
+        harness.robot_yaml(schedule=EVERY_10, extra="enabled: false"), harness.robot_yaml("hoiku", inbox="inbox/hoiku")
+    )
+    harness.write(third)
+    harness.wait_until(lambda: len(audits(harness, "config_changed")) == 2)
+    assert service.scheduler.get_job("robot:kozin") is None  # disabled: unscheduled, inbox unwatched
+    assert "kozin" not in service.watcher.inboxes()
+
+
+def test_a_change_of_ledger_needs_a_restart(harness):
+    first = harness.config_text(harness.robot_yaml())
+    harness.write(first)
+    service = harness.start(run_fn=harness.Recorder(real=False))
+    harness.write(first.replace("data_dir: data", "data_dir: elsewhere"))
+    rejected = harness.wait_until(lambda: harness.events("config_rejected"))
+    assert "restart" in rejected[0].message
+    assert service.cfg.data_dir == harness.data.resolve()
+
+
+def test_start_records_the_hash_and_edits_made_while_stopped(harness):
+    first = harness.config_text(harness.robot_yaml())
+    harness.write(first)
+    harness.start(run_fn=harness.Recorder(real=False)).stop()
+    second = first.replace("baseline_minutes: 6", "baseline_minutes: 7")
+    harness.write(second)
+    harness.start(run_fn=harness.Recorder(real=False))
+    started = audits(harness, "schedule_started")
+    assert [a.detail for a in started] == [f"sha256 {config_hash(first)}", f"sha256 {config_hash(second)}"]
+    changed = audits(harness, "config_changed")
+    assert changed[0].detail.startswith(f"sha256 {config_hash(first)} → {config_hash(second)}")
