@@ -1,0 +1,158 @@
+"""Fault injection: the ways a real core system misbehaves, switched on from the command line.
+
+Syntax (``--fault NAME=VALUE``, repeatable, or comma-separated in ``KEITAX_FAULTS``)::
+
+    http500=P            any page answers 'システムエラーが発生しました' (HTTP 500) with probability P;
+                         on 登録 the error strikes inside the transaction, so nothing is saved
+    commit500=P[:WHEN]   only on 登録: WHEN=after (default) saves the change, *then* answers 500 —
+                         the case a robot's never-key-twice check exists for; WHEN=before rolls back
+    slow=P:SECONDS       a page takes SECONDS longer with probability P
+    expire_every=N       a session's Nth authenticated request finds it expired (mid-flow expiry)
+    lock=P               opening 廃車登録 finds the vehicle locked by another terminal with probability P
+    layout=v2            the 標準準拠 screen revision: input ids changed, 登録 renamed 確定
+
+Every random draw comes from a generator seeded with ``--seed`` and the fault's name, so the same
+sequence of requests meets the same faults on every run, and switching one fault on does not
+shift the draws of another.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+
+ENV_VAR = "KEITAX_FAULTS"
+LAYOUTS = ("v1", "v2")
+
+
+class FaultSyntaxError(ValueError):
+    """A ``--fault`` value the mock does not understand."""
+
+
+def _probability(name: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise FaultSyntaxError(f"{name}: '{text}' is not a probability") from exc
+    if not 0.0 <= value <= 1.0:
+        raise FaultSyntaxError(f"{name}: probability {value} is outside 0..1")
+    return value
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Which faults are on. All off by default: the mock then behaves like a healthy system."""
+
+    http500: float = 0.0
+    commit500: float = 0.0
+    commit500_after: bool = True  # saved then 500 (True) or rolled back then 500 (False)
+    slow: float = 0.0
+    slow_seconds: float = 0.0
+    expire_every: int = 0
+    lock: float = 0.0
+    layout: str = "v1"
+
+    @classmethod
+    def parse(cls, specs: Iterable[str] | str | None) -> FaultConfig:
+        """Build from ``["http500=0.2", "slow=0.3:2.0"]`` or ``"http500=0.2,slow=0.3:2.0"``."""
+        if specs is None:
+            return cls()
+        if isinstance(specs, str):
+            specs = [specs]
+        config = cls()
+        for chunk in specs:
+            for spec in chunk.split(","):
+                spec = spec.strip()
+                if spec:
+                    config = config._with(spec)
+        return config
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> FaultConfig:
+        return cls.parse((environ if environ is not None else os.environ).get(ENV_VAR))
+
+    def _with(self, spec: str) -> FaultConfig:
+        name, sep, value = spec.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not value:
+            raise FaultSyntaxError(f"'{spec}': expected NAME=VALUE")
+        if name == "http500":
+            return replace(self, http500=_probability(name, value))
+        if name == "commit500":
+            prob, _, when = value.partition(":")
+            if when not in ("", "after", "before"):
+                raise FaultSyntaxError(f"commit500: WHEN must be 'after' or 'before', not '{when}'")
+            return replace(self, commit500=_probability(name, prob), commit500_after=when != "before")
+        if name == "slow":
+            prob, _, seconds = value.partition(":")
+            try:
+                delay = float(seconds or "2.0")
+            except ValueError as exc:
+                raise FaultSyntaxError(f"slow: '{seconds}' is not a number of seconds") from exc
+            return replace(self, slow=_probability(name, prob), slow_seconds=max(0.0, delay))
+        if name == "expire_every":
+            try:
+                every = int(value)
+            except ValueError as exc:
+                raise FaultSyntaxError(f"expire_every: '{value}' is not a whole number") from exc
+            if every < 1:
+                raise FaultSyntaxError("expire_every: must be 1 or more")
+            return replace(self, expire_every=every)
+        if name == "lock":
+            return replace(self, lock=_probability(name, value))
+        if name == "layout":
+            if value not in LAYOUTS:
+                raise FaultSyntaxError(f"layout: expected one of {', '.join(LAYOUTS)}, not '{value}'")
+            return replace(self, layout=value)
+        raise FaultSyntaxError(f"unknown fault '{name}'")
+
+    def to_specs(self) -> list[str]:
+        """The ``--fault`` arguments that rebuild this config (to pass it to a subprocess)."""
+        specs = []
+        if self.http500:
+            specs.append(f"http500={self.http500}")
+        if self.commit500:
+            specs.append(f"commit500={self.commit500}:{'after' if self.commit500_after else 'before'}")
+        if self.slow:
+            specs.append(f"slow={self.slow}:{self.slow_seconds}")
+        if self.expire_every:
+            specs.append(f"expire_every={self.expire_every}")
+        if self.lock:
+            specs.append(f"lock={self.lock}")
+        if self.layout != "v1":
+            specs.append(f"layout={self.layout}")
+        return specs
+
+    @property
+    def any(self) -> bool:
+        return self != FaultConfig()
+
+
+class FaultDice:
+    """Seeded, thread-safe draws, one independent stream per fault."""
+
+    def __init__(self, config: FaultConfig, seed: int):
+        self.config = config
+        self._lock = threading.Lock()
+        self._streams = {f.name: random.Random(f"keitax-fault:{seed}:{f.name}") for f in fields(FaultConfig)}
+
+    def _hit(self, name: str, probability: float) -> bool:
+        if probability <= 0.0:
+            return False
+        with self._lock:
+            return self._streams[name].random() < probability
+
+    def http500(self) -> bool:
+        return self._hit("http500", self.config.http500)
+
+    def commit500(self) -> bool:
+        return self._hit("commit500", self.config.commit500)
+
+    def slow_delay(self) -> float:
+        return self.config.slow_seconds if self._hit("slow", self.config.slow) else 0.0
+
+    def locked(self) -> bool:
+        return self._hit("lock", self.config.lock)

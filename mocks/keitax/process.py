@@ -1,0 +1,219 @@
+"""Run the mock as a separate process, the way tests and ``make demo`` need it.
+
+A subprocess, not a thread: the robot must meet a server it can only reach over HTTP, that can
+be killed and restarted mid-run, and whose faults cannot leak into the test process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from daiko.mocks.keitax import truth
+from daiko.mocks.keitax.faults import ENV_VAR
+from daiko.mocks.keitax.server import PASSWORD_ENV
+
+_KEEP = object()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningKeitax:
+    """A mock server running in a subprocess. ``user``/``password`` log in as the robot account."""
+
+    url: str
+    db_path: Path
+    user: str
+    password: str
+    port: int
+    workdir: Path
+    faults: str | None = None
+    records: int = 300
+    seed: int = 42
+    idle_timeout: float = 900.0
+    lock_timeout: float | None = None
+    startup_timeout: float = 30.0
+    _proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "keitax.log"
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        """Launch the subprocess and wait until it answers."""
+        if self.alive:
+            return
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Launch without waiting (see :func:`start_keitax_fleet`: start many, then wait for all)."""
+        if self.alive:
+            return
+        args = [
+            sys.executable, "-m", "daiko.mocks.keitax",
+            "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db_path),
+            "--seed", str(self.seed), "--records", str(self.records), "--idle-timeout", str(self.idle_timeout),
+        ]  # fmt: skip
+        if self.lock_timeout is not None:
+            args += ["--lock-timeout", str(self.lock_timeout)]
+        if self.faults:
+            args += ["--fault", self.faults]
+        env = {**os.environ, PASSWORD_ENV: self.password, "PYTHONUNBUFFERED": "1"}
+        env.pop(ENV_VAR, None)  # only the faults asked for here, never ones left in the caller's environment
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"keitax exited with {self._proc.returncode}:\n{self._log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.05)
+        self.stop(hard=True)
+        raise RuntimeError(f"keitax did not answer within {self.startup_timeout:g} s:\n{self._log_tail()}")
+
+    def _log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def terminate(self) -> None:
+        """Ask the server to shut down (SIGTERM) without waiting; ``stop()`` then waits."""
+        if self.alive:
+            self._proc.terminate()
+
+    def stop(self, *, hard: bool = False) -> None:
+        """Stop the server. ``hard`` kills it at once (SIGKILL), like a crash or a pulled cable."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)  # a second SIGTERM forces uvicorn out
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def restart(self, *, faults: str | object | None = _KEEP, hard: bool = False) -> None:
+        """Stop and start again on the same port and database (sessions and locks are lost,
+        what was keyed stays). ``faults`` replaces the fault spec when given."""
+        self.stop(hard=hard)
+        if faults is not _KEEP:
+            self.faults = faults
+        self.start()
+
+    def audit_rows(self, action: str | None = None) -> list[dict]:
+        return truth.audit_rows(self.db_path, action)
+
+    def processed_rows(self) -> list[dict]:
+        return truth.processed_rows(self.db_path)
+
+    def sample_vehicles(self, n: int = 10, **kwargs) -> list[truth.Vehicle]:
+        return truth.sample_vehicles(self.db_path, n, **kwargs)
+
+
+def prepare_keitax(
+    workdir: Path,
+    *,
+    faults: str | None = None,
+    records: int = 300,
+    port: int | None = None,
+    seed: int = 42,
+    idle_timeout: float = 900.0,
+    lock_timeout: float | None = None,
+    password: str | None = None,
+    user: str = "rpa01",
+) -> RunningKeitax:
+    """A :class:`RunningKeitax` that is configured but not started (call ``start()``)."""
+    workdir = Path(workdir)
+    port = port or free_port()
+    return RunningKeitax(
+        url=f"http://127.0.0.1:{port}",
+        db_path=workdir / "keitax.sqlite3",
+        user=user,
+        password=password or secrets.token_urlsafe(12),
+        port=port,
+        workdir=workdir,
+        faults=faults,
+        records=records,
+        seed=seed,
+        idle_timeout=idle_timeout,
+        lock_timeout=lock_timeout,
+    )
+
+
+@contextmanager
+def start_keitax(
+    workdir: Path,
+    *,
+    faults: str | None = None,
+    records: int = 300,
+    port: int | None = None,
+    seed: int = 42,
+    idle_timeout: float = 900.0,
+    lock_timeout: float | None = None,
+    password: str | None = None,
+    user: str = "rpa01",
+) -> Iterator[RunningKeitax]:
+    """Start the mock on a free port with its database in ``workdir``; stop it on exit.
+
+    ``faults`` uses the ``--fault`` syntax, comma-separated: ``"http500=0.2,slow=0.3:2.0"``.
+    The password is generated unless given; every demo account (rpa01, rpa02, shokuin01,
+    shokuin02) gets it.
+    """
+    server = prepare_keitax(
+        workdir, faults=faults, records=records, port=port, seed=seed, idle_timeout=idle_timeout,
+        lock_timeout=lock_timeout, password=password, user=user,
+    )  # fmt: skip
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def start_keitax_fleet(root: Path, specs: dict[str, dict]) -> Iterator[dict[str, RunningKeitax]]:
+    """Several mocks at once (e.g. one per fault), each in ``root/<name>``; started in parallel
+    because most of a start is Python importing FastAPI, which the two cores can overlap."""
+    servers = {name: prepare_keitax(Path(root) / name, **options) for name, options in specs.items()}
+    try:
+        for server in servers.values():
+            server.launch()
+        for server in servers.values():
+            server.wait_ready()
+        yield servers
+    finally:
+        for server in servers.values():
+            server.terminate()  # all shut down at once, then wait for each
+        for server in servers.values():
+            server.stop()

@@ -1,0 +1,56 @@
+"""Pieces of the mock that need no server: fault syntax, seeded draws, 和暦, demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from daiko.mocks.keitax import FaultConfig, demo_password, store
+from daiko.mocks.keitax.faults import FaultDice, FaultSyntaxError
+from daiko.mocks.keitax.wareki import format_wareki, format_wareki_short, parse_wareki
+
+
+def test_fault_syntax():
+    config = FaultConfig.parse(["http500=0.2", "slow=0.3:2.0,expire_every=5", "lock=0.1", "layout=v2"])
+    assert (config.http500, config.slow, config.slow_seconds, config.expire_every, config.lock, config.layout) == (
+        0.2, 0.3, 2.0, 5, 0.1, "v2",
+    )  # fmt: skip
+    assert FaultConfig.parse(config.to_specs()) == config
+    assert FaultConfig.parse("commit500=1:before").commit500_after is False
+    assert FaultConfig.from_env({"KEITAX_FAULTS": "lock=0.5"}).lock == 0.5
+    assert not FaultConfig.parse(None).any
+    for bad in ["http500=2", "slow=x", "expire_every=0", "layout=v9", "nonsense=1", "http500"]:
+        with pytest.raises(FaultSyntaxError):
+            FaultConfig.parse(bad)
+
+
+def test_fault_draws_are_reproducible_and_independent():
+    one = FaultDice(FaultConfig(http500=0.5, lock=0.5), seed=42)
+    two = FaultDice(FaultConfig(http500=0.5, lock=0.5, slow=0.5, slow_seconds=1), seed=42)
+    assert [one.http500() for _ in range(50)] == [two.http500() for _ in range(50)]
+    assert [one.locked() for _ in range(50)] == [two.locked() for _ in range(50)]
+
+
+def test_wareki_dates_respect_era_boundaries():
+    assert parse_wareki("H", "31", "4", "30") == dt.date(2019, 4, 30)
+    assert parse_wareki("R", "1", "5", "1") == dt.date(2019, 5, 1)
+    assert parse_wareki("R", "1", "4", "30") is None  # 令和 began on 5月1日
+    assert parse_wareki("H", "31", "5", "1") is None  # and 平成 ended the day before
+    assert parse_wareki("R", "7", "2", "30") is None
+    assert parse_wareki("R", "x", "1", "1") is None
+    assert format_wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"
+    assert format_wareki_short(dt.date(2025, 4, 1)) == "R07.04.01"
+
+
+def test_generated_demo_password_is_kept_in_the_mock_database(tmp_path):
+    db = tmp_path / "k.sqlite3"
+    conn = store.connect(db)
+    store.initialise(conn, seed=1, records=20)
+    generated = store.ensure_users(conn, None)
+    assert generated and demo_password(db) == generated
+    assert store.check_password(conn, "rpa01", generated) and not store.check_password(conn, "rpa01", "x")
+    assert store.ensure_users(conn, None) == generated  # a restart keeps it
+    store.ensure_users(conn, "given-by-env")
+    assert demo_password(db) is None and store.check_password(conn, "shokuin01", "given-by-env")
+    conn.close()
