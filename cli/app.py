@@ -39,8 +39,8 @@ def config_path(path: Path | None) -> Path:
 
 def load(path: Path):
     """Load robots.yaml or exit 1 with every problem listed (the same output as `validate`)."""
-    from daiko.cli.runtime import load_runtime_config
     from daiko.config import ConfigError
+    from daiko.robots.config import load_runtime_config
 
     try:
         return load_runtime_config(path)
@@ -62,8 +62,8 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Problems as JSON.")] = False,
 ) -> None:
     """Check robots.yaml: every mistake with its line, column and a plain fix."""
-    from daiko.cli.runtime import load_runtime_config
     from daiko.config import ConfigError
+    from daiko.robots.config import load_runtime_config
 
     path = file or config
     try:

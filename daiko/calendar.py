@@ -3,8 +3,8 @@
 Robots key into core systems that are staffed (and often only switched on) on 開庁日 inside
 開庁時間, so a robot whose schedule says ``office_hours_only`` must not fire on 土日, 祝日,
 年末年始 (12/29–1/3) or a closed day the admin listed — the cron line alone cannot say "not on
-勤労感謝の日". The rules are the same as ``reports/open_days.py`` (the report's pace line counts
-the days robots could work), kept separately because schedules must not import reports.
+勤労感謝の日". The weekly report counts the same 開庁日 for its pace line, so the rules live
+here in the kernel, once, for both.
 
 The calendar is a small frozen value so it pickles into the job store with its trigger: a
 job restored after a restart skips the same days it skipped before. 祝日 are looked up in
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import jpholiday
 
-from daiko.config import DaikoConfig
+from daiko.config import CalendarConfig, DaikoConfig
 
 WEEKDAYS_JA = "月火水木金土日"
 _MAX_DAYS_AHEAD = 400  # longer than any closure; a calendar with no open day at all ends the search
@@ -52,9 +52,12 @@ class BusinessCalendar:
 
     @classmethod
     def from_config(cls, cfg: DaikoConfig) -> BusinessCalendar:
-        cal = cfg.defaults.calendar
+        return cls.from_calendar(cfg.defaults.calendar, cfg.defaults.timezone)
+
+    @classmethod
+    def from_calendar(cls, cal: CalendarConfig, timezone: str = "Asia/Tokyo") -> BusinessCalendar:
         return cls(
-            timezone=cfg.defaults.timezone,
+            timezone=timezone,
             national_holidays=cal.national_holidays,
             year_end_closure=cal.year_end_closure,
             extra_closed_days=frozenset(cal.extra_closed_days),

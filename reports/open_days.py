@@ -10,33 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-import jpholiday
-
+from daiko.calendar import BusinessCalendar
 from daiko.config import CalendarConfig
 
 
 def is_open_day(day: dt.date, calendar: CalendarConfig) -> bool:
     """A weekday that is not a 祝日, not in 年末年始 (12/29–1/3) and not an extra closed day."""
-    if day.weekday() >= 5:
-        return False
-    if calendar.national_holidays and jpholiday.is_holiday(day):
-        return False
-    if calendar.year_end_closure and ((day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)):
-        return False
-    return day not in calendar.extra_closed_days
+    return BusinessCalendar.from_calendar(calendar).is_business_day(day)
 
 
 def open_days(first: dt.date, last: dt.date, calendar: CalendarConfig) -> list[dt.date]:
     """開庁日 from ``first`` to ``last``, both included, in order (empty when last < first)."""
+    business = BusinessCalendar.from_calendar(calendar)
     days = []
     day = first
     while day <= last:
-        if is_open_day(day, calendar):
+        if business.is_business_day(day):
             days.append(day)
         day += dt.timedelta(days=1)
     return days
 
 
 def count_open_days(first: dt.date, last: dt.date, calendar: CalendarConfig) -> int:
-    """How many 開庁日 from ``first`` to ``last``, both included."""
     return len(open_days(first, last, calendar))

@@ -8,9 +8,7 @@ that differ), 未登録 (the robot recorded it as done but the system has no suc
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,24 +38,10 @@ class Line:
     item_id: int | None = None
 
 
-def parse_extract(data: bytes) -> list[dict[str, str]]:
-    """The EUC extract as rows; Shift_JIS (the core system's default) or UTF-8 with/without BOM."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("EUC extract is neither UTF-8 nor Shift_JIS")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def reconcile(
-    expected: dict[str, tuple[int | None, dict[str, str]]], extract_rows: list[dict[str, str]], key_column: str
-) -> list[Line]:
-    """``expected``: reference → (item id, {column: value the system should show})."""
-    actual = {row.get(key_column, ""): row for row in extract_rows}
+def reconcile(expected: dict[str, tuple[int | None, dict[str, str]]], extract_rows: list[dict[str, str]]) -> list[Line]:
+    """``expected``: reference → (item id, {field: value keyed}); ``extract_rows`` as the
+    adapter's ``parse_extract`` gives them (same field names, same notation)."""
+    actual = {row.get("reference", ""): row for row in extract_rows}
     lines = []
     for reference, (item_id, want) in sorted(expected.items()):
         row = actual.get(reference)
@@ -89,11 +73,13 @@ def expected_from_ledger(ledger: Ledger, robot_id: str, task, since: dt.datetime
     for item in items:
         reference = task.reference_of(item.fields)
         if reference:
-            expected[reference] = (item.id, task.extract_columns(item.fields))
+            expected[reference] = (item.id, task.reconcile_fields(item.fields))
     return expected
 
 
-def write_workbook(lines: list[Line], path: Path, *, title: str, columns: list[str]) -> Path:
+def write_workbook(lines: list[Line], path: Path, *, title: str, labels: dict[str, str]) -> Path:
+    """One row per item; ``labels`` maps the compared fields to their Japanese column names."""
+    columns = list(labels)
     wb = Workbook()
     ws = wb.active
     ws.title = "突合結果"
@@ -104,14 +90,14 @@ def write_workbook(lines: list[Line], path: Path, *, title: str, columns: list[s
     ws.append([])
     header = ["判定", "受付番号", "差異のある項目", "明細ID"]
     for col in columns:
-        header += [f"{col}（入力）", f"{col}（システム）"]
+        header += [f"{labels[col]}（入力）", f"{labels[col]}（システム）"]
     ws.append(header)
     for cell in ws[4]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="305496")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for line in lines:
-        row = [line.verdict, line.reference, "、".join(line.differences), line.item_id]
+        row = [line.verdict, line.reference, "、".join(labels[d] for d in line.differences), line.item_id]
         for col in columns:
             row += [line.expected.get(col, ""), line.actual.get(col, "")]
         ws.append(row)

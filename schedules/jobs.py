@@ -61,7 +61,7 @@ def robot_job(config_path: str, robot_id: str) -> None:
     if service is not None:
         service.scheduled_run(robot_id)
         return
-    from daiko.cli.runtime import load_runtime_config
+    from daiko.robots.config import load_runtime_config
     from daiko.robots.runner import run_robot
 
     logger.warning("no schedule service for {} in this process; running {} directly", config_path, robot_id)

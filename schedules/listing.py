@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.table import Table
 
+from daiko.calendar import BusinessCalendar, format_moment, weekday_ja
 from daiko.config import DaikoConfig, Schedule
-from daiko.schedules.calendar import BusinessCalendar, format_moment, weekday_ja
 from daiko.schedules.triggers import build_trigger, inner_trigger, iter_fire_times, next_fire_times
 
 _SKIP_SCAN_LIMIT = 5_000  # inner fire times examined to name the skipped days

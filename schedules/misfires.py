@@ -30,9 +30,9 @@ from apscheduler.events import (
 )
 from apscheduler.schedulers.base import BaseScheduler
 
+from daiko.calendar import format_moment
 from daiko.ledger import Ledger
 from daiko.log import logger
-from daiko.schedules.calendar import format_moment
 
 EVENT_MASK = EVENT_JOB_SUBMITTED | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
 MAX_EVENTS_PER_GAP = 12  # a week switched off must not write thousands of rows; the rest is summarised

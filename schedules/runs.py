@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
 from daiko.robots.runner import run_robot
-from daiko.schedules.calendar import BusinessCalendar
 
 LOCK_MARGIN = dt.timedelta(minutes=10)  # the robot lease outlives the timeout by this much
 

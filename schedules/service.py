@@ -114,7 +114,7 @@ class ScheduleService:
         setup_logs: bool = False,
         use_watchdog: bool = True,
     ):
-        from daiko.cli.runtime import load_runtime_config
+        from daiko.robots.config import load_runtime_config
 
         self.config_path = Path(config_path).resolve()
         self._load = functools.partial(load_runtime_config, setup_logs=setup_logs)

@@ -21,8 +21,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, Schedule
-from daiko.schedules.calendar import BusinessCalendar
 
 INTERVAL_ANCHOR = dt.datetime(2000, 1, 1, 0, 0)
 # crontab numbers weekdays from Sunday (0 and 7); APScheduler 3.x names them from Monday = 0.

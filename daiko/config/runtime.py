@@ -1,24 +1,20 @@
-"""Loading robots.yaml the way every command does: validated against the installed forms,
-logging set up from it, personal-data patterns registered."""
+"""Loading robots.yaml the way every long-lived command does: validated (against the forms
+the caller knows of), logging set up from it, personal-data patterns registered."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from daiko.config import DaikoConfig, load_config
+from daiko.config.loader import load_config
+from daiko.config.schema import DaikoConfig
 from daiko.log import setup_logging
 
 
-def known_forms() -> set[str] | None:
-    try:
-        from daiko.forms.definition import list_forms
-    except ImportError:  # forms layer not installed in this build
-        return None
-    return set(list_forms())
-
-
-def load_runtime_config(path: Path, *, setup_logs: bool = True) -> DaikoConfig:
-    cfg = load_config(path, known_forms=known_forms())
+def load_runtime_config(
+    path: Path, *, known_forms: Iterable[str] | None = None, setup_logs: bool = True
+) -> DaikoConfig:
+    cfg = load_config(path, known_forms=set(known_forms) if known_forms is not None else None)
     if setup_logs:
         setup_logging(
             level=cfg.defaults.logging.level,

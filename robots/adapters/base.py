@@ -70,3 +70,10 @@ class WebAdapter(ABC):
     @abstractmethod
     def export_extract(self, date_from: dt.date, date_to: dt.date) -> bytes:
         """The EUC extract (UTF-8 CSV) of what was keyed in the date range, for 突合."""
+
+    @staticmethod
+    @abstractmethod
+    def parse_extract(data: bytes) -> list[dict[str, str]]:
+        """The extract's rows in daiko's terms: keys as in :class:`Deregistration` (reference,
+        plate, deregistered_on and declared_on as ISO dates, reason as a REASONS key), plus
+        ``system_record_id``. The system's own notation stays in its adapter."""

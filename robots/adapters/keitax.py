@@ -296,6 +296,36 @@ class KeitaxAdapter(WebAdapter):
             raise ValueError(f"date_from {date_from} is after date_to {date_to}")
         return self._with_relogin(lambda: self._export(date_from, date_to))
 
+    @staticmethod
+    def parse_extract(data: bytes) -> list[dict[str, str]]:
+        """EUCデータ: cp932 (or UTF-8) CSV, dates YYYY/MM/DD, 事由 in Japanese → daiko's terms."""
+        import csv
+        import io
+
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValueError("the EUC extract is neither UTF-8 nor Shift_JIS")
+        by_label = {label: key for key, label in REASONS.items()}
+        rows = []
+        for row in csv.DictReader(io.StringIO(text)):
+            rows.append(
+                {
+                    "system_record_id": row.get("処理番号", ""),
+                    "reference": row.get("受付番号", ""),
+                    "plate": row.get("標識番号", ""),
+                    "chassis_no": row.get("車台番号", ""),
+                    "deregistered_on": (row.get("廃車年月日") or "").replace("/", "-"),
+                    "reason": by_label.get(row.get("廃車事由", ""), row.get("廃車事由", "")),
+                    "declared_on": (row.get("申告日") or "").replace("/", "-"),
+                }
+            )
+        return rows
+
     # --- the flows ------------------------------------------------------------------------------
 
     def _login(self) -> None:

@@ -24,12 +24,8 @@ REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS = (
     "declared_on",
     "chassis_no",
 )
-EXTRACT_COLUMNS = {  # EUC extract column → field
-    "標識番号": PLATE,
-    "廃車年月日": DEREG_ON,
-    "廃車事由": REASON,
-    "申告日": DECLARED_ON,
-}
+# What 突合 compares between an item and the system's extract, with the column names staff see.
+RECONCILE_LABELS = {PLATE: "標識番号", DEREG_ON: "廃車年月日", REASON: "廃車事由", DECLARED_ON: "申告日"}
 
 
 def _value(fields: dict[str, dict[str, Any]], name: str) -> str | None:
@@ -119,12 +115,15 @@ class HaishaTask(Task):
         return adapter.deregister(self.request(fields), dry_run=dry_run)
 
     # -- 突合 ---------------------------------------------------------------------------------
-    def extract_columns(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
-        """What the EUC extract should show for this item, in the extract's own notation."""
-        out = {}
-        for column, name in EXTRACT_COLUMNS.items():
-            value = _value(fields, name) or ""
-            if name == REASON:
-                value = REASONS.get(value, value)
-            out[column] = value
-        return out
+    reconcile_labels = RECONCILE_LABELS
+
+    def reconcile_fields(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What the system should hold for this item, in the adapter's parse_extract terms."""
+        request = self.request(fields)
+        values = {
+            PLATE: request.plate,
+            DEREG_ON: request.deregistered_on.isoformat(),
+            REASON: request.reason,
+            DECLARED_ON: request.declared_on.isoformat(),
+        }
+        return {name: values[name] for name in RECONCILE_LABELS}

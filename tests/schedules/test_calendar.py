@@ -9,9 +9,9 @@ import zoneinfo
 import pytest
 from rich.console import Console
 
+from daiko.calendar import BusinessCalendar, format_moment
 from daiko.config import Schedule
 from daiko.config.loader import parse_config
-from daiko.schedules.calendar import BusinessCalendar, format_moment
 from daiko.schedules.listing import list_next_runs
 from daiko.schedules.triggers import build_trigger, crontab_weekdays, next_fire_times
 
