@@ -90,7 +90,7 @@ def demo(
     items: Annotated[int, typer.Option(help="Number of sample scans to generate.")] = 6,
 ) -> None:
     """The main job end to end on embedded defaults: sample scans in, robot keys them, report out."""
-    from daiko.demo import run_demo
+    from daiko.cli.demo import run_demo
 
     raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console))
 
@@ -128,6 +128,33 @@ def schedule(
         list_next_runs(cfg, console=console)
         return
     raise typer.Exit(serve(path))
+
+
+@app.command()
+def reconcile(
+    robot: Annotated[str, typer.Argument(help="Robot id from robots.yaml.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: today).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: --from).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Workbook to write.")] = None,
+) -> None:
+    """突合: compare what the robot keyed with the core system's EUC extract (Excel list)."""
+    import datetime as dt
+
+    from daiko.robots.reconcile import run_reconcile
+
+    cfg = load(config)
+    try:
+        first = dt.date.fromisoformat(from_) if from_ else dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        last = dt.date.fromisoformat(to) if to else first
+    except ValueError as exc:
+        err.print(f"日付は YYYY-MM-DD で指定してください: {exc}")
+        raise typer.Exit(2) from None
+    path, lines = run_reconcile(cfg, robot, first, last, out)
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.verdict] = counts.get(line.verdict, 0) + 1
+    console.print(f"{path}: " + ("、".join(f"{k} {v} 件" for k, v in counts.items()) or "対象なし"), soft_wrap=True)
 
 
 @app.command()

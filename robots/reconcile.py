@@ -118,3 +118,37 @@ def write_workbook(lines: list[Line], path: Path, *, title: str, labels: dict[st
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def run_reconcile(
+    cfg, robot_id: str, date_from: dt.date, date_to: dt.date, out: Path | None = None
+) -> tuple[Path, list[Line]]:
+    """Pull the target system's extract for the dates and write the 突合 workbook."""
+    from daiko.robots.adapters import adapter_class
+    from daiko.robots.drivers.browser import browser_session
+    from daiko.robots.secrets import password_for
+    from daiko.robots.tasks import task_for
+
+    robot = cfg.robot(robot_id)
+    target = cfg.targets[robot.target]
+    task = task_for(robot)
+    cls = adapter_class(target.adapter)
+    with browser_session(trace=False) as browser:
+        adapter = cls(
+            browser.page, target.base_url or "", target.login, password_for(target), cfg.data_dir / "evidence"
+        )
+        data = adapter.export_extract(date_from, date_to)
+    ledger = Ledger(cfg.ledger_url)
+    tz = dt.timezone(dt.timedelta(hours=9))
+    since = dt.datetime.combine(date_from, dt.time(0, 0), tzinfo=tz)
+    expected = expected_from_ledger(ledger, robot_id, task, since=since)
+    lines = reconcile(expected, cls.parse_extract(data))
+    out = out or cfg.data_dir / "reconcile" / f"突合_{robot_id}_{date_from:%Y%m%d}_{date_to:%Y%m%d}.xlsx"
+    title = f"{robot.name} 突合結果（{target.name} EUCデータ {date_from:%Y/%m/%d}〜{date_to:%Y/%m/%d}）"
+    write_workbook(lines, out, title=title, labels=task.reconcile_labels)
+    ledger.event(
+        "reconciled",
+        f"突合 {robot_id}: " + "、".join(f"{v} {sum(ln.verdict == v for ln in lines)}" for v in FILLS),
+        robot_id=robot_id,
+    )
+    return out, lines

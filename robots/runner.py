@@ -172,6 +172,9 @@ class RobotRunner:
             drafts = (
                 self.task.read_csv(path) if row.kind == "csv" else self.task.read_scan(path, self.robot.form, image_dir)
             )
+        except ValueError as exc:  # the file's content is wrong in a way the reader can name
+            intake.reject_file(self.ledger, row.id, f"ファイルの内容を読み取れません: {exc}")
+            return
         except Exception as exc:  # a reader bug must cost one file, never the run
             logger.exception("reading {} failed", row.original_name)
             intake.reject_file(

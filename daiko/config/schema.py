@@ -241,6 +241,14 @@ class ReportConfig(Strict):
     )
     fiscal_year_start: str = Field(default="04-01", description="MM-DD the 年度 starts; 04-01 in Japan.")
 
+    @model_validator(mode="after")
+    def _report_hours(self) -> ReportConfig:
+        """A report is written by daiko itself, not keyed into a core system: unless the admin
+        says otherwise, its schedule ignores 開庁時間 (Monday 08:00 is before they open)."""
+        if self.schedule is not None and "office_hours_only" not in self.schedule.model_fields_set:
+            object.__setattr__(self, "schedule", self.schedule.model_copy(update={"office_hours_only": False}))
+        return self
+
     @field_validator("fiscal_year_start")
     @classmethod
     def _mmdd(cls, value: str) -> str:

@@ -24,8 +24,68 @@ REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS = (
     "declared_on",
     "chassis_no",
 )
+# The fields keyed into the system: only these send an item to a person when unsure.
+KEYED_FIELDS = frozenset({REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS})
+
+# Field types whose values are personal data: registered with the log filter when read.
+PERSONAL_TYPES = {"kanji_name", "kana_name", "address", "phone", "postal_code"}
+
 # What 突合 compares between an item and the system's extract, with the column names staff see.
 RECONCILE_LABELS = {PLATE: "標識番号", DEREG_ON: "廃車年月日", REASON: "廃車事由", DECLARED_ON: "申告日"}
+
+
+def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> list[ItemDraft]:
+    """Pages as read by the form reader → drafts; the aligned page is kept for the review screen.
+
+    Only fields the robot keys can hold an item back: an unsure telephone number costs staff a
+    look for nothing when the core system never receives it (it stays marked in the fields).
+    """
+    from PIL import Image
+
+    from daiko.forms.result import PageError
+
+    drafts = []
+    started = time.monotonic()
+    for number, read in enumerate(reads, start=1):
+        seconds, started = time.monotonic() - started, time.monotonic()
+        result = read.result
+        part = result.page or number
+        if isinstance(result, PageError):
+            drafts.append(ItemDraft(part=part, error=result.message_ja, ocr_seconds=seconds))
+            continue
+        fields = {
+            f.name: {
+                "label": f.label_ja,
+                "type": f.type,
+                "value": f.value,
+                "raw": f.raw,
+                "confidence": f.confidence,
+                "decision": f.decision,
+                "reason": f.reason,
+                "box": list(f.box),
+                "personal": f.type in PERSONAL_TYPES,
+            }
+            for f in result.fields
+        }
+        image = None
+        if read.alignment is not None and read.image is not None:
+            image_dir.mkdir(parents=True, exist_ok=True)
+            image = image_dir / f"{path.stem}_p{part}_{time.time_ns()}.png"
+            Image.fromarray(read.alignment.warp(read.image)).save(image)
+        confidences = [f.confidence for f in result.fields if f.confidence is not None]
+        drafts.append(
+            ItemDraft(
+                part=part,
+                fields=fields,
+                review_fields=[f.name for f in result.fields if f.decision == "review" and f.name in keyed],
+                reference=_value(fields, REFERENCE),
+                form=result.form,
+                min_confidence=min(confidences) if confidences else None,
+                page_image=str(image) if image else None,
+                ocr_seconds=seconds,
+            )
+        )
+    return drafts
 
 
 def _value(fields: dict[str, dict[str, Any]], name: str) -> str | None:
@@ -41,57 +101,35 @@ class HaishaTask(Task):
 
     # -- reading ------------------------------------------------------------------------------
     def read_scan(self, path: Path, form: str | None, image_dir: Path) -> list[ItemDraft]:
-        from daiko.forms.reader import read_file
+        from daiko.forms.reader import iter_file
 
-        started = time.monotonic()
-        pages = read_file(path, form=form or self.forms[0])
-        seconds = (time.monotonic() - started) / max(len(pages), 1)
-        drafts = []
-        for number, page in enumerate(pages, start=1):
-            if page.error:
-                drafts.append(ItemDraft(part=number, error=page.error, ocr_seconds=seconds))
-                continue
-            result = page.result
-            fields = result.fields_json()
-            image = None
-            if page.image is not None:
-                image_dir.mkdir(parents=True, exist_ok=True)
-                image = image_dir / f"{path.stem}_p{number}_{int(time.time() * 1000)}.png"
-                page.save_image(image)
-            review = [name for name, f in fields.items() if f.get("decision") == "review"]
-            confidences = [f["confidence"] for f in fields.values() if f.get("confidence") is not None]
-            drafts.append(
-                ItemDraft(
-                    part=number,
-                    fields=fields,
-                    review_fields=review,
-                    reference=_value(fields, REFERENCE),
-                    form=result.form,
-                    min_confidence=min(confidences) if confidences else None,
-                    page_image=str(image) if image else None,
-                    ocr_seconds=seconds,
-                )
-            )
-        return drafts
+        return scan_drafts(iter_file(path, form=form or self.forms[0]), path, image_dir, KEYED_FIELDS)
 
     def read_csv(self, path: Path) -> list[ItemDraft]:
+        """J-LIS 廃車情報: structured data, so every usable line is ready to key at once."""
         from daiko.forms.jlis import read_jlis_csv
 
         drafts = []
-        for row in read_jlis_csv(path):
-            if row.error:
-                drafts.append(ItemDraft(part=row.number, error=row.error))
-                continue
-            review = [name for name, f in row.fields.items() if f.get("decision") == "review"]
-            drafts.append(
-                ItemDraft(
-                    part=row.number,
-                    fields=row.fields,
-                    review_fields=review,
-                    reference=_value(row.fields, REFERENCE),
-                    form="jlis_haisha_csv",
+        for record in read_jlis_csv(path):
+            part = record.line - 1  # data rows from 1; line 1 is the header
+            if record.problems:
+                drafts.append(
+                    ItemDraft(part=part, error="J-LIS 廃車情報の内容に誤りがあります: " + "、".join(record.problems))
                 )
-            )
+                continue
+            values = {
+                REFERENCE: ("受付番号", record.reference),
+                PLATE: ("標識番号", record.plate),
+                CHASSIS: ("車台番号", record.chassis_no),
+                DEREG_ON: ("廃車年月日", record.deregistered_on.isoformat() if record.deregistered_on else None),
+                REASON: ("廃車事由", record.reason),
+                DECLARED_ON: ("申告日", record.declared_on.isoformat() if record.declared_on else None),
+            }
+            fields = {
+                name: {"label": label, "value": value, "confidence": 1.0, "decision": "accept", "source": "jlis"}
+                for name, (label, value) in values.items()
+            }
+            drafts.append(ItemDraft(part=part, fields=fields, reference=record.reference, form="jlis_haisha_csv"))
         return drafts
 
     # -- keying -------------------------------------------------------------------------------
