@@ -22,7 +22,7 @@ from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem
 from daiko.log import logger, register_personal
 from daiko.robots import intake, workitems
 from daiko.robots.errors import ApplicationError, BusinessError
-from daiko.robots.secrets import password_for
+from daiko.robots.secrets import MissingSecret, password_for
 from daiko.robots.tasks import task_for
 
 BACKOFF_SECONDS = (2, 10, 30)
@@ -226,7 +226,7 @@ class RobotRunner:
             return
         from daiko.robots import locks
         from daiko.robots.adapters import adapter_class
-        from daiko.robots.drivers.browser import browser_session
+        from daiko.robots.drivers.browser import BrowserUnavailable, browser_session, chromium_executable
 
         target = self.cfg.targets[self.robot.target]
         lock_name = f"target:{self.robot.target}"
@@ -239,9 +239,17 @@ class RobotRunner:
         tried: set[int] = set()
         evidence_root = self.cfg.data_dir / "evidence" / self.robot.id
         try:
+            try:
+                password = password_for(target)
+                chromium_executable()
+            except (MissingSecret, BrowserUnavailable) as exc:
+                # Set-up problems, not item problems: the items stay ready for the next run.
+                summary.skipped_reason = str(exc)
+                self.ledger.event("run_skipped", str(exc), level="ERROR", robot_id=self.robot.id, run_id=self.run_id)
+                return
             with browser_session() as browser:
                 adapter = adapter_class(target.adapter)(
-                    browser.page, target.base_url or "", target.login, password_for(target), evidence_root
+                    browser.page, target.base_url or "", target.login, password, evidence_root
                 )
                 with _progress(self.progress, self._count_claimable()) as advance:
                     while not self.stop.is_set() and time.monotonic() < self.deadline:
@@ -270,10 +278,15 @@ class RobotRunner:
                 browser.discard_evidence()
                 summary.done += 1
                 summary.already_present += 1
+                try:
+                    receipt = adapter.receipt_for(reference, existing)
+                except (ApplicationError, BusinessError):
+                    receipt = None  # the keying is certain; a missing re-print is not worth a retry
                 workitems.finish(
                     self.ledger,
                     item.id,
                     ItemState.DONE,
+                    evidence=[str(receipt)] if receipt else [],
                     system_record_id=existing,
                     keying_seconds=item.keying_seconds + time.monotonic() - started,
                 )

@@ -63,6 +63,11 @@ class WebAdapter(ABC):
     def find_keyed(self, reference: str) -> str | None:
         """The system's record id if an item with this 受付番号 was already keyed, else None."""
 
+    def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
+        """Re-print the 確認票 of an item found already keyed (resumed after a crash), if the
+        system can; the evidence of every done item is then the same whatever happened."""
+        return None
+
     @abstractmethod
     def deregister(self, item: Deregistration, *, dry_run: bool = False) -> KeyingResult:
         """Search, open, fill the 廃車登録 screen, confirm, and save the 確認票 (unless dry_run)."""

@@ -291,6 +291,14 @@ class KeitaxAdapter(WebAdapter):
 
         return self._with_relogin(lambda: self._deregister(item, reason, dry_run), resume=resume)
 
+    def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
+        def reprint() -> Path | None:
+            if self._find_keyed(reference) != system_record_id:
+                return None
+            return self._save_receipt_from(SEL["reference.reprint"], reference, system_record_id)
+
+        return self._with_relogin(reprint)
+
     def export_extract(self, date_from: dt.date, date_to: dt.date) -> bytes:
         if date_from > date_to:
             raise ValueError(f"date_from {date_from} is after date_to {date_to}")
