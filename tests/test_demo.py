@@ -18,7 +18,9 @@ def test_demo_runs_end_to_end(tmp_path: Path):
     inbox = data / "inbox" / "haisha"
 
     # every dropped file is in exactly one visible folder; the duplicate is refused with a reason
-    placed = sorted(p.relative_to(inbox).parts[0] for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".txt"))
+    placed = sorted(
+        p.relative_to(inbox).parts[0] for p in inbox.rglob("*") if p.is_file() and not p.name.endswith(".txt")
+    )
     assert len(placed) == 5 and set(placed) <= {"done", "review", "failed"}
     assert "受け付け済み" in (inbox / "failed" / "scan_duplicate.pdf.reason.txt").read_text(encoding="utf-8")
     assert "done" in placed

@@ -1,0 +1,556 @@
+"""The review itself: what waits for whom, what a screen shows, and what accepting or rejecting does.
+
+Kept apart from the web layer so the rules — only the 課's staff, only REVIEW items, the
+validator on every typed value, each change audited, time per field measured — are one set of
+functions the tests can call directly and the routes only wrap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+
+from daiko.config import DaikoConfig
+from daiko.console import validation
+from daiko.console.images import clamp_box, image_size, safe_path
+from daiko.console.roles import Principal
+from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
+from daiko.log import logger
+
+MAX_ITEM_SECONDS = 15 * 60  # a screen left open over lunch must not tell the report review costs an hour
+REASON_MAX = 500
+
+STATE_JA = {
+    ItemState.NEW: "読取待ち",
+    ItemState.REVIEW: "確認待ち",
+    ItemState.READY: "入力待ち",
+    ItemState.CLAIMED: "入力中",
+    ItemState.DONE: "完了",
+    ItemState.FAILED: "失敗",
+    ItemState.REJECTED: "差戻し",
+}
+# Offered in the reject dialog; staff may type their own.
+REJECT_REASONS = [
+    "記入漏れがあります",
+    "判読できない箇所があります",
+    "この業務の書類ではありません",
+    "申請内容に不備があります",
+]
+CONFIRMED, BAD_CHECK_DIGIT, UNREADABLE = "確認済", "チェックデジット不正", "読取不可"
+
+
+class ReviewError(Exception):
+    """The decision cannot be recorded; ``message`` is Japanese, ``fields`` maps a field to its problem."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.status = status
+
+
+# ---- which 課 an item belongs to ----------------------------------------------------------------
+
+
+def robot_section(cfg: DaikoConfig, robot_id: str) -> str | None:
+    for robot in cfg.robots:
+        if robot.id == robot_id:
+            return robot.section
+    return None
+
+
+def item_section(cfg: DaikoConfig, item: WorkItem) -> str | None:
+    """The item's own 課 (from the inbox sub-folder), else its robot's."""
+    return item.section or robot_section(cfg, item.robot_id)
+
+
+def _section_clause(cfg: DaikoConfig, section: str) -> Any:
+    robots = [r.id for r in cfg.robots if r.section == section]
+    return or_(WorkItem.section == section, and_(WorkItem.section.is_(None), WorkItem.robot_id.in_(robots)))
+
+
+def sections(cfg: DaikoConfig, ledger: Ledger) -> list[str]:
+    with ledger.session() as s:
+        found = {x for x in s.scalars(select(WorkItem.section).distinct()) if x}
+    return sorted(found | {r.section for r in cfg.robots})
+
+
+# ---- the queue -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    reference: str | None
+    file_name: str
+    part: int
+    form_title: str
+    robot_name: str
+    section: str | None
+    n_fields: int
+    labels: list[str]
+    reason: str
+    created_at: dt.datetime
+
+
+def form_title(form: str | None) -> str:
+    if not form:
+        return "（様式なし）"
+    try:
+        from daiko.forms.definition import load_definition
+
+        return load_definition(form).title_ja
+    except Exception:  # definition missing or broken: the name still tells staff which form
+        return form
+
+
+def robot_name(cfg: DaikoConfig, robot_id: str) -> str:
+    for robot in cfg.robots:
+        if robot.id == robot_id:
+            return robot.name
+    return robot_id
+
+
+def _waiting(cfg: DaikoConfig, principal: Principal, section: str | None) -> Any:
+    clause = WorkItem.state == ItemState.REVIEW
+    if principal.role != "admin":
+        return and_(clause, _section_clause(cfg, principal.section or "\0"))
+    return and_(clause, _section_clause(cfg, section)) if section else clause
+
+
+def queue(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None) -> list[QueueRow]:
+    """Items waiting for this person, oldest first (first in, first out, like the paper tray)."""
+    if not principal.can_review:
+        return []
+    with ledger.session() as s:
+        rows = s.execute(
+            select(WorkItem, IntakeFile.original_name)
+            .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+            .where(_waiting(cfg, principal, section))
+            .order_by(WorkItem.created_at, WorkItem.id)
+            .limit(500)
+        ).all()
+    out = []
+    for item, file_name in rows:
+        names = [n for n in item.review_fields if n in item.fields] or list(item.review_fields)
+        labels = [_label(n, item.fields.get(n, {})) for n in names]
+        reasons = [str(item.fields.get(n, {}).get("reason") or "") for n in names]
+        reason = item.reason or "・".join(dict.fromkeys(r for r in reasons if r)) or "読取の確信度が低い項目があります"
+        out.append(
+            QueueRow(
+                id=item.id,
+                reference=item.reference,
+                file_name=file_name,
+                part=item.part,
+                form_title=form_title(item.form),
+                robot_name=robot_name(cfg, item.robot_id),
+                section=item_section(cfg, item),
+                n_fields=len(names),
+                labels=labels,
+                reason=reason,
+                created_at=item.created_at,
+            )
+        )
+    return out
+
+
+def backlog_by_section(ledger: Ledger, cfg: DaikoConfig) -> list[tuple[str, int, dt.datetime | None]]:
+    """(課, items waiting, oldest) for the dashboard: no personal data, only counts."""
+    with ledger.session() as s:
+        rows = s.execute(
+            select(WorkItem.section, WorkItem.robot_id, func.count(), func.min(WorkItem.created_at))
+            .where(WorkItem.state == ItemState.REVIEW)
+            .group_by(WorkItem.section, WorkItem.robot_id)
+        ).all()
+    merged: dict[str, list[Any]] = {}
+    for sec, robot_id, n, oldest in rows:
+        key = sec or robot_section(cfg, robot_id) or "（課なし）"
+        entry = merged.setdefault(key, [0, None])
+        entry[0] += n
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)
+            entry[1] = oldest if entry[1] is None else min(entry[1], oldest)
+    return sorted((k, v[0], v[1]) for k, v in merged.items())
+
+
+def next_waiting(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None) -> int | None:
+    """The next item for this person after a decision, so the flow goes on without the list."""
+    with ledger.session() as s:
+        return s.scalars(
+            select(WorkItem.id)
+            .where(_waiting(cfg, principal, section))
+            .order_by(WorkItem.created_at, WorkItem.id)
+            .limit(1)
+        ).first()
+
+
+# ---- one item on screen ----------------------------------------------------------------------------
+
+
+@dataclass
+class FieldView:
+    name: str
+    label: str
+    type: str
+    display: str  # what is shown as the value (masked for 個人番号)
+    input_value: str  # what the input starts with (never 個人番号 digits)
+    confidence: float | None
+    reason: str | None
+    decision: str
+    box: tuple[int, int, int, int] | None
+    needs_review: bool
+    sensitive: bool
+    hint: str | None = None
+
+
+@dataclass
+class ItemView:
+    id: int
+    robot_id: str
+    robot_name: str
+    section: str | None
+    form: str | None
+    form_title: str
+    reference: str | None
+    file_name: str
+    part: int
+    state: str
+    state_ja: str
+    reason: str | None
+    created_at: dt.datetime
+    page_size: tuple[int, int] | None
+    review: list[FieldView] = field(default_factory=list)
+    others: list[FieldView] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        return self.state == ItemState.REVIEW
+
+    @property
+    def fields(self) -> list[FieldView]:
+        return self.review + self.others
+
+
+def sensitive_display(spec: dict[str, Any]) -> str:
+    """「確認済」/「チェックデジット不正」: all a screen may say about a 個人番号."""
+    if spec.get("decision") == "accept":
+        return CONFIRMED
+    return UNREADABLE if "読め" in str(spec.get("reason") or "") else BAD_CHECK_DIGIT
+
+
+def _value_text(spec: dict[str, Any]) -> str:
+    """The value as text for the input (the raw reading when nothing could be made of it)."""
+    value = spec.get("value")
+    if value is None:
+        value = spec.get("raw")
+    return validation.as_text(value)
+
+
+def _label(name: str, spec: dict[str, Any]) -> str:
+    return str(spec.get("label") or spec.get("label_ja") or name)
+
+
+def load_item(ledger: Ledger, item_id: int) -> tuple[WorkItem, str] | None:
+    with ledger.session() as s:
+        row = s.execute(
+            select(WorkItem, IntakeFile.original_name)
+            .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+            .where(WorkItem.id == item_id)
+        ).first()
+    return (row[0], row[1]) if row else None
+
+
+def authorise(cfg: DaikoConfig, principal: Principal, item: WorkItem) -> None:
+    """ReviewError(403) unless this person may open this item (their 課, or an admin)."""
+    if not principal.can_review_section(item_section(cfg, item)):
+        raise ReviewError("この案件を表示する権限がありません（担当の課の案件だけを確認できます）", status=403)
+
+
+def item_view(cfg: DaikoConfig, item: WorkItem, file_name: str) -> ItemView:
+    page = safe_path(cfg.data_dir, item.page_image)
+    size = image_size(page) if page else None
+    review_names = [n for n in item.review_fields if n in item.fields]
+    view = ItemView(
+        id=item.id,
+        robot_id=item.robot_id,
+        robot_name=robot_name(cfg, item.robot_id),
+        section=item_section(cfg, item),
+        form=item.form,
+        form_title=form_title(item.form),
+        reference=item.reference,
+        file_name=file_name,
+        part=item.part,
+        state=item.state,
+        state_ja=STATE_JA.get(item.state, item.state),
+        reason=item.reason,
+        created_at=item.created_at,
+        page_size=size,
+    )
+    for name, spec in item.fields.items():
+        if not isinstance(spec, dict):
+            continue
+        sensitive = validation.is_sensitive(item.form, name, spec)
+        text = _value_text(spec)
+        fv = FieldView(
+            name=name,
+            label=_label(name, spec),
+            type=str(spec.get("type") or "text"),
+            display=sensitive_display(spec) if sensitive else text,
+            input_value="" if sensitive else text,
+            confidence=spec.get("confidence"),
+            reason=spec.get("reason"),
+            decision=str(spec.get("decision") or ""),
+            box=clamp_box(spec.get("box"), size) if size else None,
+            needs_review=name in review_names and item.state == ItemState.REVIEW,
+            sensitive=sensitive,
+            hint=validation.input_hint(item.form, name, spec),
+        )
+        (view.review if fv.needs_review else view.others).append(fv)
+    order = {n: i for i, n in enumerate(review_names)}
+    view.review.sort(key=lambda f: order[f.name])
+    return view
+
+
+def hidden_boxes(cfg: DaikoConfig, item: WorkItem, principal: Principal) -> list[tuple[int, int, int, int]]:
+    """Zones to black out on the page for this person: 個人番号 unless their role may see it."""
+    if principal.can_see_mynumber_image:
+        return []
+    page = safe_path(cfg.data_dir, item.page_image)
+    if page is None:
+        return []
+    size = image_size(page)
+    boxes = []
+    for name, spec in item.fields.items():
+        if isinstance(spec, dict) and validation.is_sensitive(item.form, name, spec):
+            box = clamp_box(spec.get("box"), size)
+            if box:
+                boxes.append(box)
+    return boxes
+
+
+# ---- decisions -----------------------------------------------------------------------------------
+
+
+def attribute_seconds(names: list[str], measured: dict[str, float], elapsed: float | None) -> dict[str, float]:
+    """Seconds per checked field: the browser's focus times, bounded by the time the server saw pass.
+
+    Without the browser's numbers (JavaScript off) the time since the screen was served is split
+    evenly. Either way an item counts at most :data:`MAX_ITEM_SECONDS`.
+    """
+    if not names:
+        return {}
+    limit = min(elapsed, MAX_ITEM_SECONDS) if elapsed is not None else MAX_ITEM_SECONDS
+    clean = {n: max(0.0, float(measured.get(n, 0.0))) for n in names}
+    total = sum(clean.values())
+    if total <= 0:
+        share = (limit if elapsed is not None else 0.0) / len(names)
+        return {n: round(share, 2) for n in names}
+    if total > limit + 2:
+        clean = {n: v * limit / total for n, v in clean.items()}
+    return {n: round(v, 2) for n, v in clean.items()}
+
+
+@dataclass(frozen=True)
+class Decision:
+    item_id: int
+    state: str
+    changed: list[str]
+    seconds: float
+
+
+def _audit_value(spec: dict[str, Any], sensitive: bool) -> str | None:
+    """The value as the audit shows it: 個人番号 only as 確認済/不正; an unparsable reading as its raw text."""
+    if sensitive:
+        return sensitive_display(spec)
+    return _value_text(spec) or None
+
+
+def accept(
+    ledger: Ledger,
+    cfg: DaikoConfig,
+    principal: Principal,
+    item_id: int,
+    typed: dict[str, str],
+    *,
+    measured: dict[str, float] | None = None,
+    elapsed: float | None = None,
+) -> Decision:
+    """Validate what was typed for every field under review (and any other field corrected), then
+    release the item to its robot (READY). ReviewError lists the fields that do not pass."""
+    found = load_item(ledger, item_id)
+    if found is None:
+        raise ReviewError("その案件はありません", status=404)
+    item, _ = found
+    authorise(cfg, principal, item)
+    if item.state != ItemState.REVIEW:
+        raise ReviewError(
+            f"この案件は既に「{STATE_JA.get(item.state, item.state)}」です（他の方が処理しました）", status=409
+        )
+    review_names = [n for n in item.review_fields if n in item.fields]
+    missing = [n for n in review_names if n not in typed]
+    if missing:
+        raise ReviewError("確認していない項目があります", {n: "入力してください" for n in missing})
+    fields = {n: dict(spec) for n, spec in item.fields.items()}
+    errors: dict[str, str] = {}
+    touched: list[str] = []
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, text in typed.items():
+        spec = fields.get(name)
+        if spec is None:
+            continue  # a field the form does not have: ignore rather than invent one
+        sensitive = validation.is_sensitive(item.form, name, spec)
+        if name not in review_names and (sensitive or text == _value_text(spec)):
+            continue  # an already-accepted field left as it was
+        check = validation.check_value(item.form, name, spec, text)
+        if not check.ok:
+            errors[name] = check.reason or "値が正しくありません"
+            continue
+        before[name] = _audit_value(spec, sensitive)
+        # ``raw`` keeps the OCR's reading: the accuracy figures compare it with what people typed.
+        stored = validation.stored_value(item.form, name, spec, check.value)
+        spec.update(value=stored, decision="accept", reason=None)
+        after[name] = _audit_value(spec, sensitive)
+        touched.append(name)
+    if errors:
+        raise ReviewError("正しくない値があります。赤枠の項目を直してください", errors)
+    checked = list(dict.fromkeys([*review_names, *touched]))
+    per_field = attribute_seconds(checked, measured or {}, elapsed)
+    seconds = round(sum(per_field.values()), 2)
+    changed = [n for n in touched if before.get(n) != after.get(n)]
+    now = utcnow()
+    with ledger.session() as s:
+        result = s.execute(
+            update(WorkItem)
+            .where(WorkItem.id == item_id, WorkItem.state == ItemState.REVIEW)
+            .values(
+                state=ItemState.READY,
+                fields=fields,
+                review_fields=[],
+                review_seconds=WorkItem.review_seconds + seconds,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ReviewError("この案件は他の方が先に処理しました", status=409)
+        for name in checked:
+            s.add(
+                FieldReview(
+                    item_id=item_id,
+                    field=name,
+                    reviewer=principal.name,
+                    before=before.get(name),
+                    after=after.get(name),
+                    seconds=per_field.get(name, 0.0),
+                    at=now,
+                )
+            )
+        ledger.audit(
+            principal.name,
+            "item_accepted",
+            f"work_item:{item_id}",
+            before={"state": ItemState.REVIEW, "fields": before},
+            after={"state": ItemState.READY, "fields": after},
+            detail=f"{len(checked)}項目を確認、うち{len(changed)}項目を修正（{seconds:.0f}秒）",
+            session=s,
+        )
+        ledger.event(
+            "item_reviewed",
+            f"item {item_id} checked in the console ({len(checked)} fields, {len(changed)} corrected); ready for the robot",
+            robot_id=item.robot_id,
+            item_id=item_id,
+            session=s,
+        )
+    _sync_file(ledger, cfg, item.file_id)
+    return Decision(item_id, ItemState.READY, changed, seconds)
+
+
+def reject(
+    ledger: Ledger,
+    cfg: DaikoConfig,
+    principal: Principal,
+    item_id: int,
+    reason: str,
+    *,
+    elapsed: float | None = None,
+) -> Decision:
+    """Send the item back (REJECTED): its file goes to failed/ with the reason written beside it."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReviewError("差戻しの理由を入力してください", {"_reason": "理由を入力してください"})
+    if len(reason) > REASON_MAX:
+        raise ReviewError(f"理由は{REASON_MAX}文字以内にしてください", {"_reason": "長すぎます"})
+    found = load_item(ledger, item_id)
+    if found is None:
+        raise ReviewError("その案件はありません", status=404)
+    item, _ = found
+    authorise(cfg, principal, item)
+    if item.state != ItemState.REVIEW:
+        raise ReviewError(
+            f"この案件は既に「{STATE_JA.get(item.state, item.state)}」です（他の方が処理しました）", status=409
+        )
+    seconds = round(min(elapsed, MAX_ITEM_SECONDS), 2) if elapsed is not None else 0.0
+    stored = f"確認画面で差戻し: {reason}"
+    now = utcnow()
+    with ledger.session() as s:
+        result = s.execute(
+            update(WorkItem)
+            .where(WorkItem.id == item_id, WorkItem.state == ItemState.REVIEW)
+            .values(
+                state=ItemState.REJECTED,
+                reason=stored,
+                error_code="rejected",
+                review_seconds=WorkItem.review_seconds + seconds,
+                updated_at=now,
+                finished_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ReviewError("この案件は他の方が先に処理しました", status=409)
+        ledger.audit(
+            principal.name,
+            "item_rejected",
+            f"work_item:{item_id}",
+            before={"state": ItemState.REVIEW, "reason": item.reason},
+            after={"state": ItemState.REJECTED, "reason": stored},
+            detail=f"{seconds:.0f}秒",
+            session=s,
+        )
+        ledger.event(
+            "item_rejected",
+            f"item {item_id} rejected in the console",
+            level="WARNING",
+            robot_id=item.robot_id,
+            item_id=item_id,
+            session=s,
+        )
+    _sync_file(ledger, cfg, item.file_id)
+    return Decision(item_id, ItemState.REJECTED, [], seconds)
+
+
+def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
+    """Let intake move the scan to the folder its items now call for (failed/ with the reason).
+
+    Never undoes the decision: it is committed first, and a file that cannot be moved now is
+    put right by intake's next sync, so a locked share does not lose a person's work.
+    """
+    try:
+        from daiko.robots.intake import sync_file
+    except ImportError:
+        logger.warning("robots.intake is not installed; file {} stays where it is", file_id)
+        return
+    try:
+        params = inspect.signature(sync_file).parameters
+        if "cfg" in params:
+            sync_file(ledger, cfg, file_id)
+        else:
+            sync_file(ledger, file_id)
+    except Exception as exc:  # the decision stands; the folder catches up on the next sync
+        logger.opt(exception=exc).warning("could not move file {} after review", file_id)
+        ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")

@@ -1,0 +1,231 @@
+"""The queue and the review screen: open an item, correct by keyboard, accept or reject.
+
+Each screen carries a signed "opened at" stamp so the server knows how long the item was on
+screen even without JavaScript; the browser's per-field focus times refine that when present.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from itsdangerous import BadSignature, TimestampSigner
+
+from daiko.console import images, review
+from daiko.console.roles import Principal
+from daiko.console.validation import check_value, is_sensitive
+from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
+from daiko.ledger import WorkItem
+
+router = APIRouter()
+NO_STORE = {"Cache-Control": "no-store"}
+OPENED_MAX_AGE = 24 * 3600
+
+
+def _signer(request: Request) -> TimestampSigner:
+    return request.app.state.opened_signer
+
+
+def _reviewer(user: Principal) -> Principal:
+    if not user.can_review:
+        raise Forbidden("確認画面は職員と管理者だけが使えます")
+    return user
+
+
+def _item_for(request: Request, user: Principal, item_id: int) -> tuple[WorkItem, str]:
+    """The item if it exists and this person may open it: 404 / 403 (audited) otherwise."""
+    found = review.load_item(ledger_of(request), item_id)
+    if found is None:
+        raise review.ReviewError("その案件はありません", status=404)
+    item, file_name = found
+    try:
+        review.authorise(cfg_of(request), user, item)
+    except review.ReviewError as exc:
+        raise Forbidden(exc.message) from None
+    return item, file_name
+
+
+@router.get("/queue")
+def queue_page(request: Request, section: str | None = None, user: Principal = Depends(current_user)) -> Response:
+    _reviewer(user)
+    cfg, ledger = cfg_of(request), ledger_of(request)
+    section = section if user.can_admin else None
+    rows = review.queue(ledger, cfg, user, section)
+    return render(
+        request,
+        "queue.html",
+        {
+            "rows": rows,
+            "section": section,
+            "sections": review.sections(cfg, ledger) if user.can_admin else [],
+        },
+    )
+
+
+def _render_item(
+    request: Request,
+    user: Principal,
+    item: WorkItem,
+    file_name: str,
+    *,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> Response:
+    cfg = cfg_of(request)
+    view = review.item_view(cfg, item, file_name)
+    errors = errors or {}
+    if typed:
+        for f in view.fields:
+            if f.name in typed and not f.sensitive:
+                f.input_value = typed[f.name]
+    active = next((f.name for f in view.review if f.name in errors), view.review[0].name if view.review else None)
+    response = render(
+        request,
+        "item.html",
+        {
+            "item": view,
+            "errors": errors,
+            "message": message,
+            "active": active,
+            "opened": _signer(request).sign(f"{item.id}:{user.id}").decode(),
+            "reject_reasons": review.REJECT_REASONS,
+            "show_mynumber_image": user.can_see_mynumber_image,
+            "quote": quote,
+        },
+        status=status,
+    )
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.get("/items/{item_id}")
+def item_page(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    item, file_name = _item_for(request, _reviewer(user), item_id)
+    return _render_item(request, user, item, file_name)
+
+
+@router.get("/items/{item_id}/page.png")
+def page_image(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    item, _ = _item_for(request, _reviewer(user), item_id)
+    cfg = cfg_of(request)
+    path = images.safe_path(cfg.data_dir, item.page_image)
+    if path is None:
+        return Response(status_code=404, headers=NO_STORE)
+    hidden = review.hidden_boxes(cfg, item, user)
+    if not hidden:
+        return FileResponse(path, media_type="image/png", headers=NO_STORE)
+    return Response(images.masked_page(path, hidden), media_type="image/png", headers=NO_STORE)
+
+
+@router.get("/items/{item_id}/fields/{name}/crop.png")
+def field_crop(request: Request, item_id: int, name: str, user: Principal = Depends(current_user)) -> Response:
+    item, _ = _item_for(request, _reviewer(user), item_id)
+    cfg = cfg_of(request)
+    spec = item.fields.get(name)
+    path = images.safe_path(cfg.data_dir, item.page_image)
+    if not isinstance(spec, dict) or path is None:
+        return Response(status_code=404, headers=NO_STORE)
+    if is_sensitive(item.form, name, spec) and not user.can_see_mynumber_image:
+        raise Forbidden("個人番号の画像は、担当課の職員だけが表示できます")
+    box = images.clamp_box(spec.get("box"), images.image_size(path))
+    if box is None:
+        return Response(status_code=404, headers=NO_STORE)
+    return Response(images.crop(path, box), media_type="image/png", headers=NO_STORE)
+
+
+@router.post("/api/items/{item_id}/check", dependencies=[Depends(csrf_protect)])
+async def live_check(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """Run the field's validator on what is being typed (the screen calls it on Enter)."""
+    item, _ = _item_for(request, _reviewer(user), item_id)
+    try:
+        body = await request.json()
+        name, text = str(body["field"]), str(body.get("value") or "")
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"ok": False, "reason": "要求の形式が違います"}, status_code=400)
+    spec = item.fields.get(name)
+    if not isinstance(spec, dict):
+        return JSONResponse({"ok": False, "reason": "その項目はありません"}, status_code=404)
+    result = check_value(item.form, name, spec, text)
+    sensitive = is_sensitive(item.form, name, spec)
+    return JSONResponse(
+        {"ok": result.ok, "value": None if sensitive else result.value, "reason": result.reason},
+        headers=NO_STORE,
+    )
+
+
+def _elapsed(request: Request, token: str, item_id: int, user: Principal) -> float | None:
+    try:
+        value, stamp = _signer(request).unsign(token, max_age=OPENED_MAX_AGE, return_timestamp=True)
+    except (BadSignature, TypeError):
+        return None
+    if value.decode() != f"{item_id}:{user.id}":
+        return None
+    return max(0.0, time.time() - stamp.timestamp())
+
+
+def _timings(raw: Any) -> dict[str, float]:
+    try:
+        data = json.loads(str(raw or "{}"))
+        return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float)}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _after_decision(request: Request, user: Principal, message: str) -> Response:
+    flash(request, message, "success")
+    next_id = review.next_waiting(ledger_of(request), cfg_of(request), user)
+    return RedirectResponse(f"/items/{next_id}" if next_id else "/queue", status_code=303)
+
+
+@router.post("/items/{item_id}/accept", dependencies=[Depends(csrf_protect)])
+async def accept_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    item, file_name = _item_for(request, _reviewer(user), item_id)
+    form = await request.form()
+    typed = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f_")}
+    elapsed = _elapsed(request, str(form.get("opened") or ""), item_id, user)
+    try:
+        decision = review.accept(
+            ledger_of(request),
+            cfg_of(request),
+            user,
+            item_id,
+            typed,
+            measured=_timings(form.get("timings")),
+            elapsed=elapsed,
+        )
+    except review.ReviewError as exc:
+        if exc.status == 409:
+            flash(request, exc.message, "warning")
+            return RedirectResponse("/queue", status_code=303)
+        if exc.status != 400:
+            raise
+        return _render_item(
+            request, user, item, file_name, errors=exc.fields, typed=typed, message=exc.message, status=400
+        )
+    fixed = f"（{len(decision.changed)}項目を修正）" if decision.changed else ""
+    return _after_decision(request, user, f"No.{item_id} を確定し、ロボットへ渡しました{fixed}")
+
+
+@router.post("/items/{item_id}/reject", dependencies=[Depends(csrf_protect)])
+async def reject_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    item, file_name = _item_for(request, _reviewer(user), item_id)
+    form = await request.form()
+    elapsed = _elapsed(request, str(form.get("opened") or ""), item_id, user)
+    try:
+        review.reject(
+            ledger_of(request), cfg_of(request), user, item_id, str(form.get("reason") or ""), elapsed=elapsed
+        )
+    except review.ReviewError as exc:
+        if exc.status == 409:
+            flash(request, exc.message, "warning")
+            return RedirectResponse("/queue", status_code=303)
+        if exc.status != 400:
+            raise
+        return _render_item(request, user, item, file_name, errors=exc.fields, message=exc.message, status=400)
+    return _after_decision(request, user, f"No.{item_id} を差し戻しました（ファイルは failed フォルダへ）")

@@ -1,0 +1,107 @@
+"""住所: one line, as written; digits and hyphens made uniform so the same address compares equal.
+
+Normalised: ASCII digits, '-' for every hyphen-like mark between digits (１－２, 1ー2, 1一2), no
+spaces (except one between two numbers). Checked: it names a 市区町村 (or starts
+with a prefecture or one of ``prefixes``) and has a 番地 (a digit, or 番/号/丁目 in kanji).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import ClassVar
+
+from daiko.forms.fieldtypes.base import FieldType, Reason, katakana_long_vowels, unify_hyphens
+
+PREFECTURES = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+]
+_MUNICIPALITY = re.compile(r"[一-龥ヶぁ-んァ-ヶ]{1,6}?[市区町村郡]")
+_BANCHI = re.compile(r"\d|[一二三四五六七八九十百]+(?:丁目|番地?|号)")
+
+
+def _width(text: str) -> str:
+    # Full-width ASCII → ASCII, half-width kana → full-width; kanji untouched.
+    return "".join(
+        unicodedata.normalize("NFKC", c) if ord(c) < 0x3000 or 0xFF00 <= ord(c) <= 0xFFEF else c for c in text
+    )
+
+
+class Address(FieldType):
+    """A Japanese postal address on one line. Rules: ``prefixes`` (accepted starts, e.g. 飯能市), ``max_len``."""
+
+    name: ClassVar[str] = "address"
+    unparsable_ja: ClassVar[str] = "住所として読めません"
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        return ("prefixes", "max_len")
+
+    def normalise(self, raw: str) -> str | None:
+        text = unify_hyphens(katakana_long_vowels(_width(raw)))
+        text = re.sub(r"\s*-\s*", "-", text)
+        # Spaces are dropped (番地 and building name read the same with or without one), except
+        # between two digits, where removing it would merge two numbers.
+        text = re.sub(r"(?<=\d)\s+(?=\d)", " ", text.strip())
+        text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
+        return text or None
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        prefixes = tuple(self.rules.get("prefixes") or ())
+        body = value.replace(" ", "")
+        named = body.startswith(tuple(PREFECTURES) + prefixes) or bool(_MUNICIPALITY.match(body))
+        if not named:
+            return False, "都道府県・市区町村名で始まっていません"
+        if not _BANCHI.search(body):
+            return False, "番地がありません"
+        if re.search(r"[A-Za-z]{3,}|[!?#$%&*+=<>@^_`{}~]", body):
+            return False, "住所に使わない文字があります"
+        if len(body) > int(self.rules.get("max_len", 80)):
+            return False, "住所が長すぎます"
+        return True, None

@@ -1,0 +1,116 @@
+"""What every field type offers: turn raw OCR text into a canonical value, and say whether it is valid.
+
+One place per validation: the rules of a 和暦 date or a 標識番号 live in that type's module and
+nowhere else, so the reader, the synthetic data and the robot all agree on what "valid" means.
+Reasons are in Japanese because they are shown to the member of staff who reviews the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+Reason = str | None
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of reading one raw string: canonical value (or None), validity and why not."""
+
+    value: str | None
+    ok: bool
+    reason: Reason = None
+
+
+@dataclass
+class FieldType(ABC):
+    """A kind of field value. Instances carry the per-field ``rules`` from the form definition."""
+
+    name: ClassVar[str] = "base"
+    #: "text": read by OCR; "mark": decided from ink density (check boxes, circled numbers).
+    kind: ClassVar[str] = "text"
+    #: True for values that must never leave the reader in clear (個人番号).
+    sensitive: ClassVar[bool] = False
+    #: True where a wide blank gap in the writing is a meaningful space (姓　名): the reader
+    #: recognises the parts separately and joins them with a 全角スペース.
+    gap_is_space: ClassVar[bool] = False
+    #: Shown when ``normalise`` cannot make sense of the text.
+    unparsable_ja: ClassVar[str] = "読み取った文字を解釈できません"
+
+    rules: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rules) - set(self.allowed_rules())
+        if unknown:
+            raise ValueError(
+                f"field type '{self.name}' has no rule(s) {sorted(unknown)}; allowed: {sorted(self.allowed_rules())}"
+            )
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        """Rule names a form definition may give this type (typos in YAML must not pass silently)."""
+        return ()
+
+    @abstractmethod
+    def normalise(self, raw: str) -> str | None:
+        """The canonical value for ``raw``, or None if it cannot be one of this type at all."""
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        """Is the canonical ``value`` acceptable under this field's rules? (ok, reason in Japanese)."""
+        return True, None
+
+    def check(self, raw: str) -> Check:
+        """normalise then validate: what the reader calls for each field."""
+        value = self.normalise(raw)
+        if value is None:
+            return Check(None, False, self.unparsable_ja)
+        ok, reason = self.validate(value)
+        return Check(value, ok, reason)
+
+
+# ---- text helpers shared by the types ------------------------------------------------------
+
+_HYPHEN_LIKE = "-‐‑‒–—―−－"
+
+
+def nfkc(text: str) -> str:
+    """Full-width digits/letters to ASCII, half-width kana to full-width: one form for everything."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash_spaces(text: str) -> str:
+    """All whitespace (incl. 全角スペース) removed."""
+    return "".join(text.split())
+
+
+def unify_hyphens(text: str) -> str:
+    """Any hyphen-like character (and ー/一 between digits) becomes ASCII '-'."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _HYPHEN_LIKE or (
+            ch in "ーｰ一" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        ):
+            out.append("-")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# Letters the recogniser returns inside digit-only fields; only applied where digits are expected.
+DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8"}
+)
+
+
+_LONG_VOWEL_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶ])[一ｰ－‐―—−](?![一-龥々])")
+
+
+def katakana_long_vowels(text: str) -> str:
+    """一 (kanji one) or a dash right after katakana, not followed by kanji, is the long vowel ー.
+
+    コ一ポ → コーポ, センタ一 → センター; ハイツ一号棟 keeps its 一 (a kanji follows).
+    """
+    return _LONG_VOWEL_AFTER_KATAKANA.sub("ー", text)

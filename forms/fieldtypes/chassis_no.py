@@ -1,0 +1,40 @@
+"""車台番号: 型式 part, hyphen, serial — e.g. AF68-1234567 (原付), HA36S-123456, JF3-1234567 (軽).
+
+Normalised to upper-case ASCII with one '-'. In the serial (digits only) letters the recogniser
+confuses with digits are folded (O→0, I→1 …); in the 型式 part they are real letters and kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
+
+DEFAULT_PATTERN = r"[A-Z0-9]{2,7}-\d{4,8}"
+
+
+class ChassisNo(FieldType):
+    """Rules: ``pattern`` (a regular expression the whole value must match)."""
+
+    name: ClassVar[str] = "chassis_no"
+    unparsable_ja: ClassVar[str] = "車台番号として読めません"
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        return ("pattern",)
+
+    def normalise(self, raw: str) -> str | None:
+        text = unify_hyphens(nfkc(squash_spaces(raw))).upper()
+        text = re.sub(r"-+", "-", text).strip("-")
+        if not text or not re.fullmatch(r"[A-Z0-9-]+", text):
+            return None
+        if "-" in text:
+            head, serial = text.rsplit("-", 1)
+            text = f"{head}-{serial.translate(DIGIT_LOOKALIKES)}"
+        return text
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        if not re.fullmatch(self.rules.get("pattern", DEFAULT_PATTERN), value):
+            return False, "車台番号の形（例: AF68-1234567）ではありません"
+        return True, None

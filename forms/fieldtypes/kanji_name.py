@@ -1,0 +1,58 @@
+"""氏名 in kanji (with kana allowed: many given names are kana; 々 and ヶ occur in surnames).
+
+Only structure is checked — no digits, no Latin letters, not too short or long; whether 惠 or 恵
+was written cannot be validated, so that is left to the confidence threshold and to review.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import ClassVar
+
+from daiko.forms.fieldtypes.base import FieldType, Reason
+from daiko.forms.fieldtypes.kana_name import normalise_spaces
+
+# CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
+_NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ-ゖァ-ヺー・\u3000]+$")
+
+
+class KanjiName(FieldType):
+    """A person's (or a company's, with ``allow_latin``) name; value keeps one 全角スペース between 姓 and 名.
+
+    Rules: ``min_len``, ``max_len``, ``allow_latin`` (法人名 such as ＡＢＣ商事), ``require_space``
+    (a value without the 姓/名 separator goes to review).
+    """
+
+    name: ClassVar[str] = "kanji_name"
+    gap_is_space: ClassVar[bool] = True
+    unparsable_ja: ClassVar[str] = "氏名として読めません"
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        return ("min_len", "max_len", "allow_latin", "require_space")
+
+    def normalise(self, raw: str) -> str | None:
+        # NFKC would also fold 﨑 → 崎-like compatibility kanji (a different registered name), so
+        # only the width of kana and ASCII is normalised here.
+        text = "".join(
+            unicodedata.normalize("NFKC", c) if ord(c) < 0x3000 or 0xFF00 <= ord(c) <= 0xFFEF else c for c in raw
+        )
+        text = normalise_spaces(text)
+        return text or None
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        pattern = _NAME_CHARS
+        if self.rules.get("allow_latin"):
+            pattern = re.compile(_NAME_CHARS.pattern[:-3] + r"A-Za-z0-9&.\- ]+$")
+        if not pattern.match(value):
+            bad = sorted({c for c in value if not pattern.match(c)})
+            return False, f"氏名に使えない文字があります（{''.join(bad)}）"
+        if self.rules.get("require_space") and "\u3000" not in value:
+            return False, "姓と名の区切りが読み取れません（確認してください）"
+        n = len(value.replace("\u3000", ""))
+        if n < int(self.rules.get("min_len", 2)):
+            return False, "氏名が短すぎます"
+        if n > int(self.rules.get("max_len", 30)):
+            return False, "氏名が長すぎます"
+        return True, None

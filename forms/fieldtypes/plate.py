@@ -1,0 +1,103 @@
+"""標識番号 (number plates) in one canonical spacing.
+
+Two shapes reach the 税務課:
+- 原付・小型特殊 (the city's own plates): ``飯能市 あ 1234`` — 市区町村名, a hiragana, 1-4 digits;
+- 軽自動車 (軽自動車検査協会): ``所沢 480 あ 12-34`` — 地名, 分類番号 (1-3 digits),
+  a hiragana, and the 一連指定番号 shown ``12-34`` when it has 4 digits and dot-padded
+  (``・123``, ``・・・1``) when shorter;
+- 二輪 (軽二輪・小型二輪): ``所沢 ろ 4087`` — the same without the 分類番号.
+
+OCR slips seen: the kana lost, read as katakana (ア for あ), spaces dropped or doubled, ー for
+the hyphen. Katakana in the kana slot is folded back to hiragana (plates never use katakana);
+a missing kana is *not* guessed — the value does not parse and goes to review. お・し・へ・ん
+are never issued on 運輸支局 / 検査協会 plates, so such a plate is invalid; a 市区町村 numbers its
+own 原付 plates and may use any hiragana.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces
+
+_KANJI = r"[一-龥々ヶ]"
+_KEI = re.compile(
+    rf"^(?P<region>{_KANJI}{{1,4}})(?P<cls>\d{{1,3}})(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}}|\d{{2}}-\d{{2}}|・{{1,3}}\d{{1,3}})$"
+)
+# 二輪 (軽二輪・小型二輪) plates from the 運輸支局 carry no 分類番号: ``所沢 ろ 4087``.
+_NIRIN = re.compile(rf"^(?P<region>{_KANJI}{{1,4}})(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}}|\d{{2}}-\d{{2}})$")
+_MUNI = re.compile(rf"^(?P<muni>{_KANJI}{{1,6}}[市区町村])(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}})$")
+_DOTS = str.maketrans({".": "・", "·": "・", "•": "・", "･": "・", "‧": "・", "∙": "・"})
+NEVER_ISSUED = "おしへん"
+# In the kana slot (between the 分類番号 / 市名 and the serial) only a hiragana can stand; these
+# readings have exactly one hiragana they can be. Anything else there is left to review.
+_KANA_SLOT = {"二": "こ", "<": "く", "〈": "く", "廿": "せ"}
+
+
+def _kana_to_hiragana(text: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def format_kei_serial(digits: str) -> str:
+    """'1234' → '12-34', '123' → '・123', '1' → '・・・1' (as printed on the plate)."""
+    return f"{digits[:2]}-{digits[2:]}" if len(digits) == 4 else "・" * (4 - len(digits)) + digits
+
+
+class Plate(FieldType):
+    """Rules: ``regions`` (accepted 地名 on 軽自動車 plates), ``municipalities`` (accepted on 原付 plates)."""
+
+    name: ClassVar[str] = "plate"
+    unparsable_ja: ClassVar[str] = "標識番号の形（例: 飯能市 あ 1234 / 所沢 480 あ 12-34）として読めません"
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        return ("regions", "municipalities")
+
+    def normalise(self, raw: str) -> str | None:
+        text = squash_spaces(nfkc(raw).translate(_DOTS))
+        # ー / － / 一 between digits is the hyphen of 12-34.
+        text = re.sub(r"(?<=\d)[ー－一―‐−](?=\d)", "-", text)
+        text = re.sub(r"(?<=[\d・])[ァ-ヶ]|[ァ-ヶ](?=[\d・])", lambda m: _kana_to_hiragana(m[0]), text)
+        text = re.sub(r"(?<=\d)[二<〈廿](?=[\d・])|(?<=[市区町村])[二<〈廿](?=\d)", lambda m: _KANA_SLOT[m[0]], text)
+        # Lookalike letters only inside the digit runs (after the kana / inside the class number).
+        text = (
+            re.sub(r"[OoDIlZSB|]", lambda m: m[0].translate(DIGIT_LOOKALIKES), text) if re.search(r"\d", text) else text
+        )
+        m = _KEI.match(text)
+        if m:
+            serial = m["serial"].replace("-", "").lstrip("・")
+            if len(serial) == 4 and "-" not in m["serial"] and m["serial"].startswith("0"):
+                return None  # 一連番号 never has a leading zero: 0123 is a misread
+            return f"{m['region']} {m['cls']} {m['kana']} {format_kei_serial(serial)}"
+        m = _MUNI.match(text)
+        if m:
+            return f"{m['muni']} {m['kana']} {m['serial']}"
+        m = _NIRIN.match(text)
+        if m:
+            return f"{m['region']} {m['kana']} {m['serial'].replace('-', '')}"
+        return None
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        parts = value.split(" ")
+        if len(parts) == 4:
+            region, _cls, kana, serial = parts
+            known = self.rules.get("regions")
+            if known and region not in known:
+                return False, f"地名「{region}」は想定している地名にありません"
+            digits = serial.replace("-", "").lstrip("・")
+            if not digits.isdigit() or int(digits) == 0:
+                return False, "一連番号が正しくありません"
+        elif len(parts) == 3:
+            muni, kana, serial = parts
+            known = self.rules.get("municipalities")
+            if known and muni not in known:
+                return False, f"「{muni}」は想定している市区町村名にありません"
+            if int(serial) == 0:
+                return False, "番号が0です"
+        else:
+            return False, self.unparsable_ja
+        municipal = len(parts) == 3 and parts[0][-1] in "市区町村"
+        if kana in NEVER_ISSUED and not municipal:  # the 市区町村 number their own 原付 plates freely
+            return False, f"「{kana}」は標識番号に使われない文字です"
+        return True, None

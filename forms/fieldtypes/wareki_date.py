@@ -1,0 +1,148 @@
+"""和暦/西暦 dates as people write them on forms → ISO ``YYYY-MM-DD``.
+
+Accepted: 令和6年4月1日, 令和元年5月1日, R6.4.1, R06/04/01, 令6.4.1, 2024/4/1, 2024年4月1日,
+2024-04-01, and an era-less ６．４．１ when the field says which era to assume
+(``default_era: 令和``). A date outside its era (令和1年4月1日, 平成31年5月1日) is not a date:
+it goes to a person, never silently moved into the neighbouring era.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+from daiko.forms.fieldtypes.base import FieldType, Reason, nfkc, squash_spaces
+
+
+class Era:
+    def __init__(self, name: str, letter: str, start: dt.date, end: dt.date | None):
+        self.name, self.letter, self.start, self.end = name, letter, start, end
+
+    def to_date(self, year: int, month: int, day: int) -> dt.date | None:
+        try:
+            date = dt.date(self.start.year + year - 1, month, day)
+        except ValueError:
+            return None
+        if date < self.start or (self.end is not None and date > self.end):
+            return None
+        return date
+
+
+ERAS = [
+    Era("令和", "R", dt.date(2019, 5, 1), None),
+    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    Era("明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 29)),
+]
+_BY_KEY = {}
+for _e in ERAS:
+    _BY_KEY[_e.name] = _BY_KEY[_e.name[0]] = _BY_KEY[_e.letter] = _e
+# Characters the recogniser returns for the era's letter or the separators.
+_FIX = str.maketrans({"r": "R", "h": "H", "s": "S", "t": "T", "m": "M", "・": ".", "，": ".", ",": ".", "／": "/"})
+
+_ERA = r"(?P<era>令和|平成|昭和|大正|明治|[令平昭大明RHSTM])"
+_NUM = r"(?P<y>元|\d{1,2})"
+_SEP = r"[./\-年]"
+_PATTERNS = [
+    re.compile(rf"^{_ERA}{_NUM}年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日?$"),
+    re.compile(rf"^{_ERA}{_NUM}[./\-](?P<m>\d{{1,2}})[./\-](?P<d>\d{{1,2}})$"),
+    re.compile(r"^(?P<Y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$"),
+    re.compile(r"^(?P<Y>\d{4})[./\-](?P<m>\d{1,2})[./\-](?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<Y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(rf"^{_NUM}{_SEP}(?P<m>\d{{1,2}})[./\-月](?P<d>\d{{1,2}})日?$"),
+]
+
+
+def parse_date(raw: str, default_era: str | None = None) -> tuple[dt.date | None, Reason]:
+    """(date, None) or (None, reason in Japanese)."""
+    text = squash_spaces(nfkc(raw)).translate(_FIX)
+    for pattern in _PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        month, day = int(groups["m"]), int(groups["d"])
+        if groups.get("Y"):
+            try:
+                return dt.date(int(groups["Y"]), month, day), None
+            except ValueError:
+                return None, "存在しない日付です"
+        era_key = groups.get("era") or default_era
+        if era_key is None:
+            return None, "元号がありません"
+        era = _BY_KEY.get(era_key)
+        if era is None:
+            return None, f"元号「{era_key}」を判別できません"
+        year = 1 if groups["y"] == "元" else int(groups["y"])
+        if year < 1:
+            return None, "年が0です"
+        date = era.to_date(year, month, day)
+        if date is None:
+            try:
+                dt.date(era.start.year + year - 1, month, day)
+            except ValueError:
+                return None, "存在しない日付です"
+            return None, f"{era.name}{'元' if year == 1 else year}年{month}月{day}日は{era.name}の期間外です"
+        return date, None
+    return None, "日付として読めません（元号・年・月・日を確認してください）"
+
+
+def to_wareki(date: dt.date, *, gannen: bool = True) -> str:
+    """令和6年4月1日 for 2024-04-01 (元年 for year 1 unless ``gannen`` is False)."""
+    for era in ERAS:
+        if date >= era.start:
+            year = date.year - era.start.year + 1
+            return f"{era.name}{'元' if year == 1 and gannen else year}年{date.month}月{date.day}日"
+    raise ValueError(f"{date} is before 明治")
+
+
+class WarekiDate(FieldType):
+    """A calendar date; value is ISO ``YYYY-MM-DD``.
+
+    Rules: ``default_era`` (era assumed when none is written, e.g. 令和), ``min`` / ``max``
+    (ISO dates), ``not_future`` (relative to today, or ``today`` given for tests/benchmarks),
+    ``max_age_days`` (e.g. a 申告日 more than a year old is suspicious).
+    """
+
+    name: ClassVar[str] = "wareki_date"
+    unparsable_ja: ClassVar[str] = "日付として読めません"
+
+    @classmethod
+    def allowed_rules(cls) -> tuple[str, ...]:
+        return ("default_era", "min", "max", "not_future", "max_age_days", "today")
+
+    def _today(self) -> dt.date:
+        today = self.rules.get("today")
+        return dt.date.fromisoformat(str(today)) if today else dt.date.today()
+
+    def normalise(self, raw: str) -> str | None:
+        date, _ = parse_date(raw, self.rules.get("default_era"))
+        return date.isoformat() if date else None
+
+    def check(self, raw: str):
+        from daiko.forms.fieldtypes.base import Check
+
+        date, reason = parse_date(raw, self.rules.get("default_era"))
+        if date is None:
+            return Check(None, False, reason)
+        ok, why = self.validate(date.isoformat())
+        return Check(date.isoformat(), ok, why)
+
+    def validate(self, value: str) -> tuple[bool, Reason]:
+        try:
+            date = dt.date.fromisoformat(value)
+        except ValueError:
+            return False, "日付の形式ではありません"
+        if "min" in self.rules and date < dt.date.fromisoformat(str(self.rules["min"])):
+            return False, f"{self.rules['min']}より前の日付です"
+        if "max" in self.rules and date > dt.date.fromisoformat(str(self.rules["max"])):
+            return False, f"{self.rules['max']}より後の日付です"
+        today = self._today()
+        if self.rules.get("not_future") and date > today:
+            return False, "未来の日付です"
+        max_age = self.rules.get("max_age_days")
+        if max_age is not None and (today - date).days > int(max_age):
+            return False, f"{int(max_age)}日以上前の日付です"
+        return True, None

@@ -1,0 +1,323 @@
+"""Page image → validated fields, each accepted or sent to review with a reason.
+
+The steps, and why they are in this order:
+
+1. **Blank?** The backs of duplex scans are common; they get their own error, not "unknown form".
+2. **Align** (:mod:`daiko.forms.align`): registration marks (or features) give the homography,
+   and the template's ruling must be found where expected — which also tells the forms apart by
+   layout before any OCR runs.
+3. **Crop** each text zone inside its cell, without the printed ink (:mod:`daiko.forms.crops`).
+4. **Recognise** the form's printed title and all non-empty text zones in ONE
+   ``engine.recognize`` call (recognition only: the zones are known, so detection — the main
+   source of errors on forms — is never run). The title confirms the form.
+5. **Marks** (check boxes, circled numbers) are scored from ink, not OCR (:mod:`daiko.forms.marks`).
+6. **Normalise and validate** per field type, then decide: ``accept`` only when the value is
+   valid *and* the recogniser's confidence reaches the threshold stated in the form's YAML;
+   otherwise ``review`` with the reason. Never silently wrong.
+
+``read_file`` does this for every page of a file and turns any page's failure into a
+:class:`~daiko.forms.result.PageError`, so one bad page never stops a batch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from daiko.forms.align import Alignment, align_candidates
+from daiko.forms.crops import PageInk, blank_printed, cut, erase_long_lines, split_at_gap, stitch, tighten
+from daiko.forms.definition import TEMPLATE_DPI, FieldDef, FormDefinition, load_all, load_definition
+from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
+from daiko.forms.fieldtypes.mynumber import MASKED
+from daiko.forms.marks import mark_score
+from daiko.forms.render import render_template
+from daiko.forms.result import FieldResult, FormResult, PageError, PageResult
+from daiko.log import logger
+from daiko.ocr.base import OcrEngine, TextLine
+
+CELL_INSET_MM = 1.0  # one-character cells are small: keep well clear of their dividers
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def title_similarity(expected: str, read: str) -> float:
+    """Share of the expected title's characters found, in order, in what was read (0-1)."""
+    a = "".join(unicodedata.normalize("NFKC", expected).split())
+    b = "".join(unicodedata.normalize("NFKC", read).split())
+    if not a:
+        return 1.0
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) / len(a)
+
+
+def _resolve_forms(form: FormDefinition | str | None) -> tuple[list[FormDefinition], bool]:
+    if form is None:
+        return load_all(), False
+    return [load_definition(form) if isinstance(form, str) else form], True
+
+
+def _default_engine() -> OcrEngine:
+    from daiko.ocr.engines import get_engine
+
+    return get_engine()
+
+
+def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk) -> list[np.ndarray]:
+    """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty."""
+    assert f.zone is not None
+    if f.cells:
+        pieces = []
+        for cell in f.zone.split(f.cells):
+            crop, _ = cut(aligned, cell, CELL_INSET_MM)
+            tpl, _ = cut(template, cell, CELL_INSET_MM)
+            crop = erase_long_lines(blank_printed(crop, tpl, ink), ink)
+            piece = tighten(crop, ink, pad_frac=0.05)
+            if piece is not None:
+                pieces.append(piece)
+        return [stitch(pieces, ink.paper)] if pieces else []
+    crop, _ = cut(aligned, f.zone)
+    tpl, _ = cut(template, f.zone)
+    line = tighten(erase_long_lines(blank_printed(crop, tpl, ink), ink), ink)
+    if line is None:
+        return []
+    return split_at_gap(line, ink) if f.field_type().gap_is_space else [line]
+
+
+def _join(parts: list[TextLine]) -> TextLine | None:
+    """Pieces of one field (姓 and 名) as one line: texts joined by a 全角スペース, the lowest confidence."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return TextLine("\u3000".join(p.text.strip() for p in parts), min(p.confidence for p in parts))
+
+
+def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
+    return f.extent().px(TEMPLATE_DPI)
+
+
+# ---- decisions -----------------------------------------------------------------------------------
+
+
+def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None) -> FieldResult:
+    ftype = f.field_type()
+    base = dict(name=f.name, label_ja=f.label_ja, type=f.type, box=_box_px(f))
+    if line is None:  # no ink in the zone
+        if f.required:
+            return FieldResult(
+                **base, value=None, raw=None, confidence=None, decision="review", reason="記入がありません（必須項目）"
+            )
+        return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
+    raw = line.text.strip()
+    conf = round(float(line.confidence), 4)
+    keep_raw = None if ftype.sensitive else raw
+    if not raw:
+        return FieldResult(
+            **base, value=None, raw=None, confidence=conf, decision="review", reason="文字を読み取れません"
+        )
+    check = ftype.check(raw)
+    value = MASKED if ftype.sensitive else check.value
+    del raw  # the 個人番号's digits must not outlive this function
+    if not check.ok:
+        return FieldResult(**base, value=value, raw=keep_raw, confidence=conf, decision="review", reason=check.reason)
+    threshold = form.threshold(f)
+    if conf < threshold:
+        return FieldResult(
+            **base, value=value, raw=keep_raw, confidence=conf, decision="review",
+            reason=f"読み取りの確信度が低いため確認してください（{conf:.2f} < {threshold:.2f}）",
+        )  # fmt: skip
+    return FieldResult(**base, value=value, raw=keep_raw, confidence=conf, decision="accept", reason=None)
+
+
+def _decide_marks(form: FormDefinition, f: FieldDef, scores: dict[str, float]) -> FieldResult:
+    on, off = form.marks.on, form.marks.off
+    mid, band = (on + off) / 2, on - off
+    marked = [k for k, s in scores.items() if s >= on]
+    unsure = [k for k, s in scores.items() if off < s < on]
+    certainty = round(min(min(1.0, abs(s - mid) / band) for s in scores.values()), 4) if scores else None
+    base = dict(
+        name=f.name,
+        label_ja=f.label_ja,
+        type=f.type,
+        box=_box_px(f),
+        raw=None,
+        confidence=certainty,
+        scores={k: round(v, 4) for k, v in scores.items()},
+    )
+
+    def shape(keys: list[str]):
+        if f.type == "checkbox":
+            return bool(keys)
+        if f.select == "many":
+            return keys or None
+        return keys[0] if len(keys) == 1 else (keys if keys else None)
+
+    if unsure:
+        labels = "・".join(o.label for o in f.options if o.key in unsure)
+        return FieldResult(
+            **base, value=shape(marked), decision="review", reason=f"印があるか判定できません（{labels}）"
+        )
+    raw = "1" if (f.type == "checkbox" and marked) else ("0" if f.type == "checkbox" else ",".join(marked))
+    check = f.field_type().check(raw)
+    if not check.ok:
+        return FieldResult(**base, value=shape(marked), decision="review", reason=check.reason)
+    return FieldResult(**base, value=shape(marked), decision="accept", reason=None)
+
+
+# ---- reading -------------------------------------------------------------------------------------
+
+
+def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine) -> tuple[FormResult, float, str]:
+    """Read every field of an aligned page; also returns the title's similarity and the title read."""
+    aligned = alignment.image
+    template = render_template(form, TEMPLATE_DPI)
+    ink = PageInk.measure(aligned)
+    title_crop, _ = cut(aligned, form.identity.zone, 0.0)
+    title_line = tighten(title_crop, ink)
+    crops: list[np.ndarray] = [title_line if title_line is not None else title_crop]
+    index: dict[str, list[int]] = {}
+    for f in form.fields:
+        if f.kind == "text":
+            pieces = _text_crops(aligned, template, f, ink)
+            if pieces:
+                index[f.name] = list(range(len(crops), len(crops) + len(pieces)))
+                crops.extend(pieces)
+    lines = engine.recognize(crops)  # ONE call: title + every written text field
+    title_read = lines[0].text
+    similarity = title_similarity(form.identity.title, title_read)
+    results: list[FieldResult] = []
+    for f in form.fields:
+        if f.kind == "text":
+            results.append(_decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])])))
+        else:
+            inset = 0.5 if f.style == "box" else 0.0
+            scores = {o.key: mark_score(aligned, template, f.mark_box(o), ink, inset_mm=inset) for o in f.options}
+            results.append(_decide_marks(form, f, scores))
+    del lines, crops
+    result = FormResult(
+        form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
+        alignment=alignment.info(),
+    )  # fmt: skip
+    return result, similarity, title_read
+
+
+def read_page(
+    page_img: np.ndarray,
+    form_def: FormDefinition | str | None = None,
+    engine: OcrEngine | None = None,
+) -> tuple[FormResult, Alignment]:
+    """Like :func:`read_form`, also returning the alignment (to draw on the registered page)."""
+    from daiko.ocr.images import is_blank
+
+    started = time.perf_counter()
+    if page_img is None or not isinstance(page_img, np.ndarray) or page_img.size == 0:
+        raise BlankPageError("empty image")
+    if is_blank(page_img):
+        raise BlankPageError()
+    forms, explicit = _resolve_forms(form_def)
+    engine = engine or _default_engine()
+    candidates = align_candidates(page_img, forms)
+    if not candidates:
+        if explicit:
+            others = [f for f in load_all() if f.name != forms[0].name]
+            other = align_candidates(page_img, others, features=False) if others else []
+            if other:
+                raise UnknownFormError(
+                    f"指定された様式「{forms[0].title_ja}」ではなく、「{other[0][0].title_ja}」のようです",
+                    f"asked for {forms[0].name}, page registers to {other[0][0].name}",
+                )
+            raise AlignmentError(f"no registration to {forms[0].name} had its ruling in place")
+        names = "・".join(f"「{f.title_ja}」" for f in forms)
+        raise UnknownFormError(
+            f"登録されている様式として認識できません。別の様式か、傾き・欠けが大きすぎる可能性があります（登録済み: {names}）"
+        )
+    titles_read = []
+    for form, alignment in candidates[:2]:
+        result, similarity, title_read = _read_aligned(alignment, form, engine)
+        if similarity >= form.identity.min_similarity:
+            result.seconds = round(time.perf_counter() - started, 3)
+            logger.debug(
+                "read {} in {:.2f}s: {} fields, {} to review",
+                form.name, result.seconds, len(result.fields), len(result.review_fields()),
+            )  # fmt: skip
+            return result, alignment
+        titles_read.append(f"{form.name}: {title_read!r} ({similarity:.2f})")
+    form = candidates[0][0]
+    raise UnknownFormError(
+        f"用紙の表題が「{form.title_ja}」と一致しません。別の様式の可能性があります", "; ".join(titles_read)
+    )
+
+
+def read_form(
+    page_img: np.ndarray,
+    form_def: FormDefinition | str | None = None,
+    engine: OcrEngine | None = None,
+) -> FormResult:
+    """Read one page (H×W×3 RGB or H×W grey). ``form_def`` None: classify among all bundled forms.
+
+    Raises BlankPageError, UnknownFormError (not a known form / not the form asked for) or
+    AlignmentError (the asked-for form, but it cannot be registered) — all with ``message_ja``.
+    """
+    return read_page(page_img, form_def, engine)[0]
+
+
+@dataclass
+class PageRead:
+    """One page of a file as read: the result (or error), and the image and alignment for drawing."""
+
+    result: PageResult
+    image: np.ndarray | None = field(default=None, repr=False)
+    alignment: Alignment | None = field(default=None, repr=False)
+
+
+def iter_file(
+    path: str | Path,
+    form: FormDefinition | str | None = None,
+    engine: OcrEngine | None = None,
+) -> Iterator[PageRead]:
+    """Read a file page by page; every failure becomes a PageError, nothing raises."""
+    from daiko.ocr.images import load_pages_tolerant
+
+    path = Path(path)
+    try:
+        forms_arg = load_definition(form) if isinstance(form, str) else form
+    except FormError as exc:  # a wrong --form is the caller's mistake: one error for the file
+        yield PageRead(PageError(exc.kind, exc.message_ja, None, path.name, exc.detail))
+        return
+    pages, errors = load_pages_tolerant(path)
+    for err in errors:
+        yield PageRead(PageError(err.kind, err.message_ja, err.page, path.name, err.message_en))
+    if pages:
+        engine = engine or _default_engine()
+    for page in pages:
+        try:
+            result, alignment = read_page(page.image, forms_arg, engine)
+            result.page, result.source = page.number, path.name
+            yield PageRead(result, page.image, alignment)
+        except FormError as exc:
+            yield PageRead(PageError(exc.kind, exc.message_ja, page.number, path.name, exc.detail), page.image)
+        except Exception as exc:  # a bug or an odd page must not stop the batch; it is logged in full
+            logger.exception("unexpected error reading {} p.{}", path.name, page.number)
+            message = "このページの読み取り中に予期しないエラーが発生しました（システム担当者に連絡してください）"
+            yield PageRead(PageError("internal", message, page.number, path.name, f"{type(exc).__name__}: {exc}"))
+
+
+def read_file(
+    path: str | Path,
+    form: FormDefinition | str | None = None,
+    engine: OcrEngine | None = None,
+) -> list[PageResult]:
+    """Every page of a scanned file: a FormResult per readable page, a PageError per bad one, in page order.
+
+    Never raises for a bad page or a bad file: the batch goes on and the errors say why in Japanese.
+    """
+    out = [read.result for read in iter_file(path, form, engine)]
+    out.sort(key=lambda r: (r.page is None, r.page or 0))
+    return out

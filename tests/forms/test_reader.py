@@ -1,0 +1,218 @@
+"""End to end with the real OCR engine: synthetic scans read, every field right or sent to review.
+
+"Never silently wrong": an accepted field must equal the ground truth. Fields that are wrong
+must be under review. A handful of pages only (the benchmark, bench/ocr.py, does the volume).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from daiko.forms import BlankPageError, FormResult, PageError, UnknownFormError, read_file, read_form
+from daiko.forms.definition import load_definition
+from daiko.forms.fieldtypes.mynumber import MASKED, check_digit
+from daiko.forms.synth import ScanParams, make_page, save_pages
+from daiko.forms.synth.fakes import Fake
+from daiko.ocr.base import OcrEngine, TextLine
+
+
+def predicted(field) -> str | None:
+    """A field's value in ground-truth terms (option keys comma-joined; 個人番号 valid/invalid)."""
+    if field.type == "mynumber":
+        if field.value is None:
+            return None
+        return "valid" if field.decision == "accept" else "invalid"
+    if isinstance(field.value, list):
+        return ",".join(field.value)
+    return field.value
+
+
+def assert_never_wrong_and_accepted(result: FormResult, truth: dict, min_exact: float) -> None:
+    wrong_accepted, exact = [], 0
+    for f in result.fields:
+        ok = predicted(f) == truth[f.name]
+        exact += ok
+        if f.decision == "accept" and not ok:
+            wrong_accepted.append((f.name, f.value, truth[f.name], f.confidence))
+        if f.decision == "review":
+            assert f.reason, f.name
+    assert not wrong_accepted, wrong_accepted
+    assert exact / len(result.fields) >= min_exact, [(f.name, f.value, truth[f.name], f.reason) for f in result.fields]
+
+
+class CountingEngine(OcrEngine):
+    """The real engine, counting calls (the reader must batch all fields into one recognize call)."""
+
+    name = "counting"
+
+    def __init__(self, inner: OcrEngine):
+        self.inner = inner
+        self.recognize_calls = 0
+        self.crops = 0
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
+        self.recognize_calls += 1
+        self.crops += len(crops)
+        return self.inner.recognize(crops)
+
+    def read_page(self, page):
+        raise AssertionError("the reader must not run detection on whole pages")
+
+
+@pytest.mark.parametrize(
+    ("form", "seed", "kind", "min_exact"),
+    [
+        ("keitax_haisha", 0, "printed", 0.9),
+        ("keitax_haisha", 3, "handwriting", 0.8),
+        ("shimin_anketo", 0, "printed", 0.9),
+        ("shimin_anketo", 1, "handwriting", 0.8),
+    ],
+)
+def test_synthetic_page_matches_ground_truth_or_is_flagged(engine, page_of, form, seed, kind, min_exact):
+    page = page_of(form, seed, kind)
+    counting = CountingEngine(engine)
+    result = read_form(page.image, None, counting)
+    assert result.form == form
+    assert result.identity_score >= 0.8
+    assert counting.recognize_calls == 1  # title + every text field in one batch
+    assert_never_wrong_and_accepted(result, page.truth, min_exact)
+    json.loads(result.to_json())  # serialisable
+
+
+def test_upside_down_rough_scan_with_explicit_form(engine):
+    params = ScanParams(dpi=240, angle=-2.2, upside_down=True, shift_mm=(2, -3), blur=0.7, noise=4, jpeg_quality=55)
+    page = make_page("keitax_haisha", 7, "printed", scan_params=params)
+    result = read_form(page.image, "keitax_haisha", engine)
+    assert abs(abs(result.alignment["rotation"]) - 180) < 5
+    assert_never_wrong_and_accepted(result, page.truth, 0.85)
+
+
+def test_values_for_the_robot(engine, page_of):
+    page = page_of("keitax_haisha", 0, "printed")
+    values = read_form(page.image, "keitax_haisha", engine).values(accepted_only=True)
+    for name in ("reference", "plate", "deregistered_on", "reason", "declared_on", "chassis_no"):
+        if name in values:
+            assert values[name] == page.truth[name]
+    assert values.get("reason") in {None, "scrap", "transfer", "theft", "moved", "other"}
+
+
+def test_mynumber_never_leaves_in_clear(engine, capsys):
+    from daiko.log import logger
+
+    first = "35204617280"
+    number = first + str(check_digit(first))
+    page = make_page("keitax_haisha", 11, "printed", values={"mynumber": Fake(number, "valid")},
+                     scan_params=ScanParams(dpi=200))  # fmt: skip
+    seen: list[str] = []
+    sink = logger.add(lambda m: seen.append(str(m)), level="DEBUG")
+    try:
+        result = read_form(page.image, "keitax_haisha", engine)
+    finally:
+        logger.remove(sink)
+    field = result.field("mynumber")
+    assert field.value == MASKED and field.raw is None
+    assert field.decision in ("accept", "review")
+    dumped = result.to_json()
+    for text in (dumped, *seen, capsys.readouterr().err):
+        assert number not in text and number[:8] not in text
+
+
+def test_required_fields_left_empty_go_to_review(engine):
+    page = make_page("keitax_haisha", 12, "printed", values={"plate": Fake(None, None), "chassis_no": Fake(None, None)},
+                     scan_params=ScanParams(dpi=200))  # fmt: skip
+    result = read_form(page.image, "keitax_haisha", engine)
+    for name in ("plate", "chassis_no"):
+        f = result.field(name)
+        assert f.value is None and f.decision == "review" and "記入がありません" in f.reason
+
+
+def test_two_ticks_in_a_one_of_field_go_to_review(engine):
+    page = make_page("keitax_haisha", 13, "handwriting", values={"reason": Fake("scrap,theft", None)},
+                     scan_params=ScanParams(dpi=200))  # fmt: skip
+    f = read_form(page.image, "keitax_haisha", engine).field("reason")
+    assert f.decision == "review" and "1つだけ" in f.reason
+
+
+def test_blank_page(engine):
+    rng = np.random.default_rng(1)
+    blank = np.clip(rng.normal(242, 3, (2339, 1654, 3)), 0, 255).astype(np.uint8)
+    with pytest.raises(BlankPageError) as err:
+        read_form(blank, None, engine)
+    assert "白紙" in err.value.message_ja
+
+
+def test_unknown_page_is_refused(engine):
+    from PIL import Image, ImageDraw
+
+    from daiko.forms.fonts import font
+
+    img = Image.new("RGB", (1654, 2339), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((200, 200), "住民票の写し等交付請求書", font=font("serif-bold", 60), fill="black")
+    for y in range(400, 1800, 120):
+        draw.rectangle([150, y, 1500, y + 90], outline="black", width=3)
+    with pytest.raises(UnknownFormError) as err:
+        read_form(np.asarray(img), None, engine)
+    assert "様式" in err.value.message_ja
+
+
+def test_another_form_than_the_one_asked_for(engine, page_of):
+    page = page_of("shimin_anketo", 0, "printed")
+    with pytest.raises(UnknownFormError) as err:
+        read_form(page.image, "keitax_haisha", engine)
+    assert "市民アンケート" in err.value.message_ja
+
+
+def test_same_layout_wrong_title_is_refused(engine, page_of):
+    from daiko.forms.align import align
+
+    page = page_of("keitax_haisha", 0, "printed")
+    form = load_definition("keitax_haisha")
+    img = page.image.copy()
+    # Paint over the title where the scan put it (through the alignment), leaving another text.
+    inv = np.linalg.inv(align(img, form).homography)
+    x0, y0, x1, y1 = form.identity.zone.px()
+    import cv2
+
+    quad = cv2.perspectiveTransform(np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], np.float64), inv)
+    cv2.fillPoly(img, [quad[0].astype(np.int32)], (245, 245, 245))
+    with pytest.raises(UnknownFormError) as err:
+        read_form(img, None, engine)
+    assert "表題" in err.value.message_ja
+
+
+def test_read_file_keeps_going_past_bad_pages(engine, page_of, tmp_path):
+    good = page_of("keitax_haisha", 0, "printed")
+    blank = np.full_like(good.image, 240)
+    path = save_pages(
+        [good.image, blank, page_of("shimin_anketo", 0, "printed").image], tmp_path / "batch.pdf", dpi=200
+    )
+    results = read_file(path, None, engine)
+    assert [type(r).__name__ for r in results] == ["FormResult", "PageError", "FormResult"]
+    assert [r.page for r in results] == [1, 2, 3]
+    assert results[1].kind == "blank_page" and results[0].source == "batch.pdf"
+    assert results[2].form == "shimin_anketo"
+    json.dumps([r.to_dict() for r in results], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("broken.pdf", b"%PDF-1.4\n garbage"), ("empty.jpg", b""), ("word.pdf", b"PK\x03\x04 not a pdf")],
+)
+def test_bad_files_become_page_errors(engine, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    results = read_file(path, None, engine)
+    assert len(results) == 1 and isinstance(results[0], PageError)
+    assert results[0].message_ja and results[0].kind != "internal"
+
+
+def test_missing_file_and_unknown_form_name(engine, tmp_path):
+    [missing] = read_file(tmp_path / "nope.pdf", None, engine)
+    assert isinstance(missing, PageError) and missing.kind == "missing"
+    [wrong] = read_file(tmp_path / "nope.pdf", "no_such_form", engine)
+    assert wrong.kind == "definition" and "定義がありません" in wrong.message_ja
