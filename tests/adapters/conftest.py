@@ -1,10 +1,9 @@
-"""Fixtures for the keitax adapter: one real Chromium for the session, a fresh context per test,
+"""Fixtures for the keitax adapter: one real Chromium (tests/conftest.py), a fresh context per test,
 and the session's fleet of mock servers (one per fault)."""
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from daiko.mocks.keitax.testing import session_fleet, stop_session_fleet, take_vehicles
 from daiko.robots.adapters.keitax import KeitaxAdapter
@@ -17,14 +16,6 @@ def keitax_servers(tmp_path_factory):
     yield fleet
     if owner:
         stop_session_fleet()
-
-
-@pytest.fixture(scope="session")
-def chromium(chromium_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=["--disable-gpu", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

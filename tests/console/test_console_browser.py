@@ -7,7 +7,6 @@ Screenshots of each screen are saved under the pytest tmp dir (printed at the en
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,8 @@ pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path, args=["--disable-gpu", "--disable-quic"])
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture(scope="module")

@@ -177,7 +177,8 @@ def test_a_tick_due_while_the_service_stops_is_kept_for_the_next_start(harness):
 
 
 def test_a_schedule_that_never_falls_in_office_hours_is_flagged(harness):
-    reports = "schedule:\n  cron: '0 8 * * 1'\n"  # office_hours_only defaults to true; 8:00 is before 08:30
+    # reports default to office_hours_only: false (a report needs no core system); ask for it here
+    reports = "schedule:\n  cron: '0 8 * * 1'\n  office_hours_only: true\n"  # 8:00 is before 08:30
     harness.write(harness.config_text(harness.robot_yaml(), reports=reports))
     service = harness.start(run_fn=harness.Recorder(real=False))
     assert service.scheduler.get_job("report:weekly").next_run_time is None
