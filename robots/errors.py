@@ -24,3 +24,15 @@ class ApplicationError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.code = code  # e.g. http_500, timeout, session_expired, element_missing, locked
+
+
+class LoginRejected(ApplicationError):
+    """The system refused the robot's ID or password.
+
+    Not an item's fault and not transient: retrying item after item would only lock the robot's
+    account in the core system (most lock after a few failures). The runner stops the run, hands
+    the item back untouched and says what to fix.
+    """
+
+    def __init__(self, reason: str, *, code: str = "login_failed"):
+        super().__init__(reason, code=code)

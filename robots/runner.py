@@ -21,7 +21,7 @@ from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
 from daiko.robots import intake, workitems
-from daiko.robots.errors import ApplicationError, BusinessError
+from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
 from daiko.robots.secrets import MissingSecret, password_for
 from daiko.robots.tasks import task_for
 
@@ -261,7 +261,18 @@ class RobotRunner:
                             break
                         if self.trial:  # a trial hands items back as ready: once per run is enough
                             tried.add(item.id)
-                        self.key_one(item, adapter, browser, evidence_root, summary)
+                        try:
+                            self.key_one(item, adapter, browser, evidence_root, summary)
+                        except LoginRejected as exc:
+                            summary.skipped_reason = (
+                                f"{target.name} にログインできません（{exc.reason}）。"
+                                f"{self._secret_hint(target)} を確認してください。入力待ちの件はそのまま残ります"
+                            )
+                            self.ledger.event(
+                                "run_stopped_login", summary.skipped_reason, level="ERROR",
+                                robot_id=self.robot.id, run_id=self.run_id,
+                            )  # fmt: skip
+                            break
                         advance()
         finally:
             locks.release(self.ledger, lock_name, self.worker)
@@ -329,6 +340,11 @@ class RobotRunner:
                 run_id=self.run_id,
                 item_id=item.id,
             )
+        except LoginRejected:
+            # The item is not at fault: back to ready without using up an attempt.
+            browser.keep_evidence(evidence_root, stem)
+            workitems.finish(self.ledger, item.id, ItemState.READY, attempts=max(item.attempts - 1, 0))
+            raise
         except BusinessError as exc:
             kept = browser.keep_evidence(evidence_root, stem)
             summary.failed += 1
@@ -395,6 +411,15 @@ class RobotRunner:
                     run_id=self.run_id,
                     item_id=item.id,
                 )
+
+    @staticmethod
+    def _secret_hint(target: Any) -> str:
+        """Where the password comes from, in the words of robots.yaml (never the password)."""
+        if getattr(target, "password_env", None):
+            return f"robots.yaml の login ({target.login}) と環境変数 {target.password_env}"
+        if getattr(target, "password_file", None):
+            return f"robots.yaml の login ({target.login}) とパスワードファイル {target.password_file}"
+        return f"robots.yaml の login ({target.login}) とパスワード"
 
     def _has_claimable(self) -> bool:
         return self._count_claimable() > 0

@@ -35,7 +35,7 @@ from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from daiko.robots.adapters.base import REASONS, Deregistration, KeyingResult, WebAdapter
-from daiko.robots.errors import ApplicationError, BusinessError
+from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
 
 T = TypeVar("T")
 
@@ -119,7 +119,7 @@ WHAT = {
 
 # Message IDs the system shows → (kind, code). Anything not listed is information only.
 MESSAGE_ERRORS: dict[str, tuple[type[Exception], str]] = {
-    "E0001": (ApplicationError, "login_failed"),  # wrong ID/password: retrying the item cannot fix it, ops must
+    "E0001": (LoginRejected, "login_failed"),  # wrong ID/password: the run stops, no retries (account lock)
     "E0005": (ApplicationError, "invalid_transition"),
     "E0301": (ApplicationError, "invalid_search"),
     "I0301": (BusinessError, "not_found"),

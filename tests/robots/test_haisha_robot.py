@@ -473,6 +473,30 @@ def test_a_changed_layout_fails_with_element_missing_and_keeps_evidence(servers,
         assert all(Path(p).read_bytes()[:2] == b"PK" for p in traces)
 
 
+def test_a_wrong_password_stops_the_run_without_using_up_items_or_retrying(servers, robot_config, monkeypatch):
+    """One refused login stops the run: retrying item after item would lock the robot's account."""
+    server = servers["base"]
+    cfg = robot_config(server)
+    _, references = drop_jlis(cfg, "jlis_pw.csv", take(server, 3), "PW", first_serial=1)
+    monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
+    failed_logins = lambda: sum(r["action"] == "login_failed" for r in server.audit_rows())  # noqa: E731
+    before = failed_logins()
+
+    summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+
+    assert not summary.ok and "ログインできません" in summary.skipped_reason
+    assert PASSWORD_ENV in summary.skipped_reason and "not-the-password" not in summary.skipped_reason
+    assert failed_logins() - before == 1  # one try, not one per item
+    items = by_reference(cfg)
+    assert all(i.state == ItemState.READY and i.attempts == 0 for i in items.values())
+    assert not any(keyed(server, r) for r in references)
+
+    monkeypatch.setenv(PASSWORD_ENV, server.password)  # the admin fixes the secret; the next run keys all
+    again = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+    assert again.ok and again.done == 3
+    assert all(len(keyed(server, r)) == 1 for r in references)
+
+
 # --- killed mid-batch -------------------------------------------------------------------------------
 
 
