@@ -135,8 +135,9 @@ def run_reconcile(
     cls = adapter_class(target.adapter)
     with browser_session(trace=False) as browser:
         adapter = cls(
-            browser.page, target.base_url or "", target.login, password_for(target), cfg.data_dir / "evidence"
-        )
+            browser.page, target.base_url or "", target.login, password_for(target), cfg.data_dir / "evidence",
+            timeout_s=target.timeout_seconds,
+        )  # fmt: skip
         data = adapter.export_extract(date_from, date_to)
     ledger = Ledger(cfg.ledger_url)
     tz = dt.timezone(dt.timedelta(hours=9))

@@ -249,8 +249,9 @@ class RobotRunner:
                 return
             with browser_session() as browser:
                 adapter = adapter_class(target.adapter)(
-                    browser.page, target.base_url or "", target.login, password, evidence_root
-                )
+                    browser.page, target.base_url or "", target.login, password, evidence_root,
+                    timeout_s=target.timeout_seconds,
+                )  # fmt: skip
                 with _progress(self.progress, self._count_claimable()) as advance:
                     while not self.stop.is_set() and time.monotonic() < self.deadline:
                         item = workitems.claim_next(self.ledger, self.robot.id, self.worker, exclude=tried)

@@ -161,6 +161,12 @@ class TargetSystem(Strict):
     password_file: Path | None = Field(
         default=None, description="A file (readable only by the robot's account) that holds the password."
     )
+    timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="How long one screen may take to answer before the step fails and is retried.",
+    )
 
     @field_validator("base_url")
     @classmethod

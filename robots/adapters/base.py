@@ -48,8 +48,9 @@ class WebAdapter(ABC):
     :class:`~daiko.robots.errors.ApplicationError` for what a retry may fix.
     """
 
-    def __init__(self, page, base_url: str, login: str, password: str, evidence_dir: Path):
+    def __init__(self, page, base_url: str, login: str, password: str, evidence_dir: Path, *, timeout_s: float = 5.0):
         self.page = page
+        self.timeout_s = timeout_s  # robots.yaml targets.<key>.timeout_seconds
         self.base_url = base_url.rstrip("/")
         self.login_name = login
         self.password = password

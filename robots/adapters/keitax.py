@@ -261,8 +261,7 @@ class KeitaxAdapter(WebAdapter):
         *,
         timeout_s: float = 5.0,
     ):
-        super().__init__(page, base_url, login, password, Path(evidence_dir))
-        self.timeout_s = timeout_s
+        super().__init__(page, base_url, login, password, Path(evidence_dir), timeout_s=timeout_s)
         self._logged_in = False
         self._trace: list[str] = []
 

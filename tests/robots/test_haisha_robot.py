@@ -452,6 +452,19 @@ def test_sessions_expiring_mid_flow_are_survived(servers, robot_config):
         assert len(keyed(server, reference)) == 1
 
 
+def test_a_system_slower_than_the_targets_timeout_fails_with_timeout_and_keys_nothing(servers, robot_config):
+    """robots.yaml targets.<key>.timeout_seconds is what the adapter waits for each screen."""
+    server = servers["slow"]  # every page 0.25 s late
+    cfg = robot_config(server)
+    cfg.targets["keitax"] = cfg.targets["keitax"].model_copy(update={"timeout_seconds": 0.1})
+    _, (reference,) = drop_jlis(cfg, "jlis_timeout.csv", take(server, 1), "TO", first_serial=1)
+    summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+    item = by_reference(cfg)[reference]
+    assert summary.failed == 1 and item.state == ItemState.FAILED and item.error_code == "timeout"
+    assert "0.1秒以内に応答しません" in item.reason and item.attempts == 3
+    assert not keyed(server, reference)
+
+
 def test_locked_records_are_retried_then_given_up_with_a_reason(servers, robot_config):
     summary, items = _fault_batch(servers, robot_config, "lock", n=3)
     assert (summary.failed, summary.retried) == (3, 6)  # two retries each, then given up
