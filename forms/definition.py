@@ -273,6 +273,10 @@ class FormDefinition(Strict):
     thresholds: dict[str, float] = Field(
         default_factory=dict, description="Minimum recogniser confidence to accept, per field type; 'default' too."
     )
+    char_thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Minimum score of the least sure character to accept, per field type; 'default' too.",
+    )
     marks: MarkThresholds = Field(default_factory=MarkThresholds)
     stamp_zone: BoxIn | None = Field(default=None, description="Where the counter presses the 受付印 (never read).")
     layout: list[LayoutItem] = Field(default_factory=list)
@@ -296,12 +300,14 @@ class FormDefinition(Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"field names repeat: {dupes}")
-        unknown = set(self.thresholds) - set(TYPES) - {"default"}
-        if unknown:
-            raise ValueError(f"thresholds for unknown field types: {sorted(unknown)}")
-        for key, value in self.thresholds.items():
-            if not 0 <= value <= 1:
-                raise ValueError(f"threshold '{key}' must be between 0 and 1, got {value}")
+        for section in ("thresholds", "char_thresholds"):
+            table: dict[str, float] = getattr(self, section)
+            unknown = set(table) - set(TYPES) - {"default"}
+            if unknown:
+                raise ValueError(f"{section} for unknown field types: {sorted(unknown)}")
+            for key, value in table.items():
+                if not 0 <= value <= 1:
+                    raise ValueError(f"{section} '{key}' must be between 0 and 1, got {value}")
         for f in self.fields:
             for b in [f.zone, *(f.mark_box(o) for o in f.options)]:
                 if b and (b.x < 0 or b.y < 0 or b.x + b.w > self.page.width_mm or b.y + b.h > self.page.height_mm):
@@ -319,6 +325,15 @@ class FormDefinition(Strict):
         if f.threshold is not None:
             return f.threshold
         return float(self.thresholds.get(f.type, self.thresholds.get("default", 0.9)))
+
+    def char_threshold(self, f: FieldDef) -> float:
+        """The score the least sure character of a text field needs (0 = no such check).
+
+        A line's score is a mean: one doubtful character in twenty (端末 read as 端天) hardly moves
+        it. Values read character by character with their own check (the 個人番号's check digit)
+        may set 0 here.
+        """
+        return float(self.char_thresholds.get(f.type, self.char_thresholds.get("default", 0.0)))
 
 
 # Keys holding positions/lengths; names ending in _mm, line widths and point sizes stay as they are.

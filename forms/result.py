@@ -30,6 +30,7 @@ class FieldResult:
     reason: str | None  # why review (Japanese); None when accepted
     box: tuple[int, int, int, int]  # zone in template pixels (200 dpi): x0, y0, x1, y1
     scores: dict[str, float] | None = None  # marks: ink share per option key
+    weakest: float | None = None  # text: the least sure character's score (None for marks, empty)
 
     @property
     def accepted(self) -> bool:

@@ -17,8 +17,16 @@ class TextLine:
     """One piece of recognised text. ``box`` is (x0, y0, x1, y1) in page pixels, if known."""
 
     text: str
-    confidence: float  # 0.0-1.0, the model's own score
+    confidence: float  # 0.0-1.0, the model's own score (the mean over characters)
     box: tuple[int, int, int, int] | None = None
+    # Each character's own score where the engine gives them (empty otherwise). A line's mean hides
+    # the one doubtful character in twenty that makes a value wrong; the weakest character does not.
+    char_confidences: tuple[float, ...] = ()
+
+    @property
+    def weakest(self) -> float:
+        """The lowest character score, or the line's score when the engine gives none."""
+        return min(self.char_confidences) if self.char_confidences else self.confidence
 
 
 class OcrError(Exception):

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from daiko.ocr.arrays import check_image, to_bgr
+from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.images import is_blank
 
@@ -187,7 +187,7 @@ class PaddleOcrEngine(OcrEngine):
             if crop.shape[0] < 4 or crop.shape[1] < 4 or is_blank(crop, margin=0.0):
                 continue
             todo_idx.append(i)
-            todo.append(to_bgr(crop))
+            todo.append(bound_aspect(to_bgr(crop)))
         if not todo:
             return results
         with self._lock:

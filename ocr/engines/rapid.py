@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from daiko.ocr.arrays import check_image, to_bgr
+from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.images import is_blank
 
@@ -228,19 +228,22 @@ class RapidOcrEngine(OcrEngine):
         from rapidocr.ch_ppocr_rec import TextRecInput
 
         with self._lock:
-            out = self._ocr.text_rec(TextRecInput(img=todo_imgs, return_word_box=False))
-        for i, text, score in zip(todo_idx, out.txts, out.scores, strict=True):
-            results[i] = TextLine(str(text), float(score), None)
+            # return_word_box: the per-character scores come with it (its boxes are not used)
+            out = self._ocr.text_rec(TextRecInput(img=todo_imgs, return_word_box=True))
+        words = out.word_results if out.word_results and len(out.word_results) == len(todo_idx) else None
+        for k, (i, text, score) in enumerate(zip(todo_idx, out.txts, out.scores, strict=True)):
+            confs = tuple(float(c) for c in (getattr(words[k], "confs", None) or ())) if words else ()
+            results[i] = TextLine(str(text), float(score), None, confs if text else ())
         return results
 
     def _pad(self, bgr: np.ndarray) -> np.ndarray:
-        pad = round(bgr.shape[0] * self.crop_padding)
-        if pad <= 0:
-            return bgr
         # Pad with the crop's own paper colour (its bright border pixels), not pure white.
         border = np.concatenate([bgr[0], bgr[-1], bgr[:, 0], bgr[:, -1]])
-        paper = np.percentile(border, 90, axis=0).astype(np.uint8)
-        return cv2.copyMakeBorder(bgr, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=[int(v) for v in paper])
+        paper = tuple(int(v) for v in np.percentile(border, 90, axis=0).astype(np.uint8))
+        pad = round(bgr.shape[0] * self.crop_padding)
+        if pad > 0:
+            bgr = cv2.copyMakeBorder(bgr, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=list(paper))
+        return bound_aspect(bgr, paper)
 
     # ---- detection (+ recognition) --------------------------------------------------------
 

@@ -113,6 +113,8 @@ def test_px_units_are_converted_to_mm():
         ),
         ({"thresholds": {"fax": 0.9}}, "unknown field types"),
         ({"thresholds": {"phone": 1.5}}, "between 0 and 1"),
+        ({"char_thresholds": {"fax": 0.9}}, "char_thresholds for unknown field types"),
+        ({"char_thresholds": {"text": -0.1}}, "between 0 and 1"),
         ({"marks": {"on": 0.02, "off": 0.05}}, "below 'on'"),
     ],
 )

@@ -100,6 +100,27 @@ def test_values_for_the_robot(engine, page_of):
     assert values.get("reason") in {None, "scrap", "transfer", "theft", "moved", "other"}
 
 
+class OneDoubtfulCharacter(CountingEngine):
+    """The real engine's reads, with one character per line made doubtful (score 0.5, mean kept high)."""
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
+        lines = super().recognize(crops)
+        return [TextLine(ln.text, ln.confidence, ln.box, (*ln.char_confidences[:-1], 0.5)) if ln.text else ln
+                for ln in lines]  # fmt: skip
+
+
+def test_one_doubtful_character_sends_the_field_to_review_despite_a_high_line_score(engine, page_of):
+    page = page_of("keitax_haisha", 0, "printed")
+    sure = read_form(page.image, "keitax_haisha", engine)
+    doubtful = read_form(page.image, "keitax_haisha", OneDoubtfulCharacter(engine))
+    address = doubtful.field("owner_address")
+    assert sure.field("owner_address").decision == "accept"
+    assert address.decision == "review" and "自信のない文字" in address.reason and address.weakest == 0.5
+    assert address.confidence == sure.field("owner_address").confidence  # the line's mean did not move
+    # The 個人番号 is decided by its check digit, not by its weakest digit (char threshold 0 in the YAML).
+    assert doubtful.field("mynumber").decision == sure.field("mynumber").decision
+
+
 def test_mynumber_never_leaves_in_clear(engine, capsys):
     from daiko.log import logger
 

@@ -155,3 +155,17 @@ def test_downloader_is_blocked_while_models_load():
 
 def test_threads_are_capped():
     assert 1 <= rapid_mod._default_threads() <= 2
+
+
+def test_a_flat_sliver_is_padded_not_stretched(engine):
+    """A 4 px rule remnant 900 px wide would be scaled to 11,000 px (≈1 GB); it is padded instead."""
+    from daiko.ocr.arrays import MAX_LINE_ASPECT, bound_aspect
+
+    sliver = np.full((4, 918, 3), 255, np.uint8)
+    sliver[1:3, 10:900] = 0
+    padded = bound_aspect(sliver)
+    assert padded.shape[1] == 918 and padded.shape[1] / padded.shape[0] <= MAX_LINE_ASPECT
+    line = np.full((40, 400, 3), 255, np.uint8)
+    assert bound_aspect(line) is line  # ordinary lines are untouched
+    (result,) = engine.recognize([sliver])
+    assert result.confidence < 0.9 or result.text == ""  # read as what it is: no confident text
