@@ -48,8 +48,25 @@ class PageInk:
     def mask(self, grey: np.ndarray) -> np.ndarray:
         return (grey < self.threshold).astype(np.uint8)
 
+    def faint(self) -> PageInk:
+        """Thresholds for pale writing (light pencil, a worn pen): a third as far from the paper.
+
+        Used only on a zone the normal threshold found empty, so that "nothing written" is not
+        accepted for a field that holds writing too pale to see at the page's contrast.
+        """
+        return PageInk(
+            self.paper, self.ink, self.paper - max(10.0, (self.paper - self.threshold) / 3), self.mark_threshold
+        )
+
     def mark_mask(self, grey: np.ndarray) -> np.ndarray:
         return (grey < self.mark_threshold).astype(np.uint8)
+
+
+def stretch(crop: np.ndarray, ink: PageInk) -> np.ndarray:
+    """Pale writing darkened: the crop's darkest grey → black, the paper → white."""
+    lo = float(np.percentile(crop, 0.5))
+    span = max(1.0, ink.paper - lo)
+    return np.clip((crop.astype(np.float32) - lo) * (255.0 / span), 0, 255).astype(np.uint8)
 
 
 def cut(aligned: np.ndarray, box: Box, inset_mm: float = INSET_MM) -> tuple[np.ndarray, tuple[int, int]]:
@@ -116,12 +133,29 @@ def ink_box(crop: np.ndarray, ink: PageInk) -> tuple[int, int, int, int] | None:
 def tighten(crop: np.ndarray, ink: PageInk, pad_frac: float = 0.2) -> np.ndarray | None:
     """The crop cut down to its writing plus a margin; None if there is no writing."""
     box = ink_box(crop, ink)
-    if box is None:
-        return None
+    return None if box is None else cut_to(crop, box, pad_frac)
+
+
+def cut_to(crop: np.ndarray, box: tuple[int, int, int, int], pad_frac: float = 0.2) -> np.ndarray:
+    """``crop`` cut to ``box`` (x0, y0, x1, y1) plus a margin of ``pad_frac`` × its height."""
     x0, y0, x1, y1 = box
     pad = max(3, round((y1 - y0) * pad_frac))
     h, w = crop.shape[:2]
     return crop[max(0, y0 - pad) : min(h, y1 + pad), max(0, x0 - pad) : min(w, x1 + pad)]
+
+
+def pale_beyond(box: tuple[int, int, int, int] | None, pale: tuple[int, int, int, int] | None) -> bool:
+    """Whether pale writing reaches clearly past the writing found at the page's normal threshold.
+
+    A lightly written first character (ヤマグチ with ヤマ pressed softly) would otherwise be cut
+    off and the rest read with full confidence: グチ, accepted.
+    """
+    if pale is None:
+        return False
+    if box is None:
+        return True
+    slack = max(4, (box[3] - box[1]) // 2)
+    return pale[0] < box[0] - slack or pale[2] > box[2] + slack
 
 
 def stitch(pieces: list[np.ndarray], paper: float, gap_frac: float = 0.35) -> np.ndarray:

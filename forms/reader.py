@@ -31,7 +31,19 @@ from pathlib import Path
 import numpy as np
 
 from daiko.forms.align import Alignment, align_candidates
-from daiko.forms.crops import PageInk, blank_printed, cut, erase_long_lines, split_at_gap, stitch, tighten
+from daiko.forms.crops import (
+    PageInk,
+    blank_printed,
+    cut,
+    cut_to,
+    erase_long_lines,
+    ink_box,
+    pale_beyond,
+    split_at_gap,
+    stitch,
+    stretch,
+    tighten,
+)
 from daiko.forms.definition import TEMPLATE_DPI, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
 from daiko.forms.fieldtypes.mynumber import MASKED
@@ -70,8 +82,12 @@ def _default_engine() -> OcrEngine:
     return get_engine()
 
 
-def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk) -> list[np.ndarray]:
-    """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty."""
+def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk) -> tuple[list[np.ndarray], bool]:
+    """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty.
+
+    The flag is True when some of the writing is pale (seen only at :meth:`PageInk.faint`): the
+    zone is then darkened and read whole, and the field can only go to review.
+    """
     assert f.zone is not None
     if f.cells:
         pieces = []
@@ -82,13 +98,23 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
             piece = tighten(crop, ink, pad_frac=0.05)
             if piece is not None:
                 pieces.append(piece)
-        return [stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []
+        return ([stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []), False
     crop, _ = cut(aligned, f.zone)
     tpl, _ = cut(template, f.zone)
-    line = tighten(erase_long_lines(blank_printed(crop, tpl, ink), ink), ink)
-    if line is None:
-        return []
-    return split_at_gap(line, ink) if f.field_type().gap_is_space else [line]
+    cleaned = blank_printed(crop, tpl, ink)
+    normal = erase_long_lines(cleaned, ink)
+    box = ink_box(normal, ink)
+    pale_ink = ink.faint()
+    pale = erase_long_lines(cleaned, pale_ink)
+    pale_box = ink_box(pale, pale_ink)
+    if pale_beyond(box, pale_box):
+        assert pale_box is not None
+        line, faint = stretch(cut_to(pale, pale_box), ink), True
+    elif box is not None:
+        line, faint = cut_to(normal, box), False
+    else:
+        return [], False
+    return (split_at_gap(line, ink) if f.field_type().gap_is_space else [line]), faint
 
 
 def _join(parts: list[TextLine]) -> TextLine | None:
@@ -195,9 +221,12 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     title_line = tighten(title_crop, ink)
     crops: list[np.ndarray] = [title_line if title_line is not None else title_crop]
     index: dict[str, list[int]] = {}
+    faint: set[str] = set()
     for f in form.fields:
         if f.kind == "text":
-            pieces = _text_crops(aligned, template, f, ink)
+            pieces, pale = _text_crops(aligned, template, f, ink)
+            if pale:
+                faint.add(f.name)
             if pieces:
                 index[f.name] = list(range(len(crops), len(crops) + len(pieces)))
                 crops.extend(pieces)
@@ -207,7 +236,11 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     results: list[FieldResult] = []
     for f in form.fields:
         if f.kind == "text":
-            results.append(_decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])])))
+            decided = _decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])]))
+            if f.name in faint and decided.decision == "accept":
+                # Accepting would mean trusting a read the page's own contrast calls empty.
+                decided.decision, decided.reason = "review", "薄い記入があるため確認してください（一部が読み落とされている可能性）"
+            results.append(decided)
         else:
             inset = 0.5 if f.style == "box" else 0.0
             scores = {o.key: mark_score(aligned, template, f.mark_box(o), ink, inset_mm=inset) for o in f.options}

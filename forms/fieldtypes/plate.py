@@ -33,6 +33,8 @@ NEVER_ISSUED = "おしへん"
 # In the kana slot (between the 分類番号 / 市名 and the serial) only a hiragana can stand; these
 # readings have exactly one hiragana they can be. Anything else there is left to review.
 _KANA_SLOT = {"二": "こ", "<": "く", "〈": "く", "廿": "せ"}
+# Plates never carry small kana: a small one is the recogniser misjudging size (つ read as っ).
+_SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 
 
 def _kana_to_hiragana(text: str) -> str:
@@ -59,6 +61,7 @@ class Plate(FieldType):
         # ー / － / 一 between digits is the hyphen of 12-34.
         text = re.sub(r"(?<=\d)[ー－一―‐−](?=\d)", "-", text)
         text = re.sub(r"(?<=[\d・])[ァ-ヶ]|[ァ-ヶ](?=[\d・])", lambda m: _kana_to_hiragana(m[0]), text)
+        text = text.translate(_SMALL_KANA)
         text = re.sub(r"(?<=\d)[二<〈廿](?=[\d・])|(?<=[市区町村])[二<〈廿](?=\d)", lambda m: _KANA_SLOT[m[0]], text)
         # Lookalike letters only inside the digit runs (after the kana / inside the class number).
         text = (

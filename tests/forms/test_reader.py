@@ -121,6 +121,15 @@ def test_one_doubtful_character_sends_the_field_to_review_despite_a_high_line_sc
     assert doubtful.field("mynumber").decision == sure.field("mynumber").decision
 
 
+def test_pale_writing_is_never_accepted_as_an_empty_field(engine):
+    """Bench page 50006: フリガナ written so lightly that the page's ink threshold saw nothing."""
+    page = make_page("keitax_haisha", seed=50006, kind="handwriting", severity="normal")
+    assert page.truth["owner_kana"]
+    kana = read_form(page.image, "keitax_haisha", engine).field("owner_kana")
+    assert kana.decision == "review" and kana.value  # read from the darkened zone, and shown to a person
+    assert kana.reason
+
+
 def test_mynumber_never_leaves_in_clear(engine, capsys):
     from daiko.log import logger
 
