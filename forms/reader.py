@@ -239,7 +239,10 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
             decided = _decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])]))
             if f.name in faint and decided.decision == "accept":
                 # Accepting would mean trusting a read the page's own contrast calls empty.
-                decided.decision, decided.reason = "review", "薄い記入があるため確認してください（一部が読み落とされている可能性）"
+                decided.decision, decided.reason = (
+                    "review",
+                    "薄い記入があるため確認してください（一部が読み落とされている可能性）",
+                )
             results.append(decided)
         else:
             inset = 0.5 if f.style == "box" else 0.0
