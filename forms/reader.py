@@ -123,11 +123,20 @@ def _join(parts: list[TextLine]) -> TextLine | None:
         return None
     if len(parts) == 1:
         return parts[0]
-    return TextLine(
-        "\u3000".join(p.text.strip() for p in parts),
-        min(p.confidence for p in parts),
-        char_confidences=tuple(c for p in parts for c in p.char_confidences),
-    )
+    texts, scores = [], []
+    for p in parts:
+        pairs = list(zip(p.text, p.char_confidences, strict=True)) if len(p.text) == len(p.char_confidences) else []
+        while pairs and pairs[0][0].isspace():
+            pairs.pop(0)
+        while pairs and pairs[-1][0].isspace():
+            pairs.pop()
+        texts.append(p.text.strip())
+        scores.append([c for _, c in pairs])
+    text = "\u3000".join(texts)
+    confs: tuple[float, ...] = ()
+    if all(len(t) == len(sc) for t, sc in zip(texts, scores, strict=True)):
+        confs = tuple(c for i, sc in enumerate(scores) for c in ([1.0] if i else []) + sc)  # 1.0: the joining space
+    return TextLine(text, min(p.ink_confidence for p in parts), char_confidences=confs)
 
 
 def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
@@ -147,7 +156,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None) -> Fi
             )
         return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
     raw = line.text.strip()
-    conf = round(float(line.confidence), 4)
+    conf = round(float(line.ink_confidence), 4)
     base["weakest"] = round(float(line.weakest), 4)
     keep_raw = None if ftype.sensitive else raw
     if not raw:

@@ -92,10 +92,15 @@ class Plate(FieldType):
             if not digits.isdigit() or int(digits) == 0:
                 return False, "一連番号が正しくありません"
         elif len(parts) == 3:
-            muni, kana, serial = parts
-            known = self.rules.get("municipalities")
-            if known and muni not in known:
-                return False, f"「{muni}」は想定している市区町村名にありません"
+            place, kana, serial = parts
+            if place[-1] in "市区町村":  # a 市区町村's own 原付 plate
+                known = self.rules.get("municipalities")
+                if known and place not in known:
+                    return False, f"「{place}」は想定している市区町村名にありません"
+            else:  # a 二輪 plate from the 運輸支局: 地名 with no 分類番号
+                known = self.rules.get("regions")
+                if known and place not in known:
+                    return False, f"地名「{place}」は想定している地名にありません"
             if int(serial) == 0:
                 return False, "番号が0です"
         else:

@@ -285,6 +285,8 @@ def test_plate_known_places():
     assert check("plate", "所沢 480 あ 12-34", **rules).ok
     assert "地名" in check("plate", "品川 480 あ 12-34", **rules).reason
     assert not check("plate", "日高市 あ 12", **rules).ok
+    assert check("plate", "所沢 は 8472", **rules).ok  # 二輪: a 地名, checked against the regions
+    assert "地名" in check("plate", "品川 は 8472", **rules).reason
 
 
 @pytest.mark.parametrize(

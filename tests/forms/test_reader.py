@@ -109,6 +109,10 @@ class OneDoubtfulCharacter(CountingEngine):
                 for ln in lines]  # fmt: skip
 
 
+def address_def():
+    return load_definition("keitax_haisha").field("owner_address")
+
+
 def test_one_doubtful_character_sends_the_field_to_review_despite_a_high_line_score(engine, page_of):
     page = page_of("keitax_haisha", 0, "printed")
     sure = read_form(page.image, "keitax_haisha", engine)
@@ -116,7 +120,7 @@ def test_one_doubtful_character_sends_the_field_to_review_despite_a_high_line_sc
     address = doubtful.field("owner_address")
     assert sure.field("owner_address").decision == "accept"
     assert address.decision == "review" and "自信のない文字" in address.reason and address.weakest == 0.5
-    assert address.confidence == sure.field("owner_address").confidence  # the line's mean did not move
+    assert address.confidence >= load_definition("keitax_haisha").threshold(address_def())  # mean alone: accept
     # The 個人番号 is decided by its check digit, not by its weakest digit (char threshold 0 in the YAML).
     assert doubtful.field("mynumber").decision == sure.field("mynumber").decision
 
