@@ -126,11 +126,11 @@ def _join(parts: list[TextLine]) -> TextLine | None:
     texts, scores = [], []
     for p in parts:
         pairs = list(zip(p.text, p.char_confidences, strict=True)) if len(p.text) == len(p.char_confidences) else []
-        while pairs and pairs[0][0].isspace():
+        while pairs and (pairs[0][0].isspace() or pairs[0][0] in SPECKS):
             pairs.pop(0)
-        while pairs and pairs[-1][0].isspace():
+        while pairs and (pairs[-1][0].isspace() or pairs[-1][0] in SPECKS):
             pairs.pop()
-        texts.append(p.text.strip())
+        texts.append(p.text.strip().strip(SPECKS + " \u3000"))
         scores.append([c for _, c in pairs])
     text = "\u3000".join(texts)
     confs: tuple[float, ...] = ()
@@ -146,16 +146,23 @@ def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
+# Dots the recogniser makes of dust or a pen resting beside the writing (R07-56827. / マユミ.). No
+# field value starts or ends with one; a read that is nothing else is an empty field.
+SPECKS = ".．・•·‧∙,，"
+
+
 def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None) -> FieldResult:
     ftype = f.field_type()
     base = dict(name=f.name, label_ja=f.label_ja, type=f.type, box=_box_px(f))
+    if line is not None and not line.text.strip().strip(SPECKS + " \u3000"):
+        line = None
     if line is None:  # no ink in the zone
         if f.required:
             return FieldResult(
                 **base, value=None, raw=None, confidence=None, decision="review", reason="記入がありません（必須項目）"
             )
         return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
-    raw = line.text.strip()
+    raw = line.text.strip().strip(SPECKS + " \u3000")
     conf = round(float(line.ink_confidence), 4)
     base["weakest"] = round(float(line.weakest), 4)
     keep_raw = None if ftype.sensitive else raw

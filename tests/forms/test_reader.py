@@ -134,6 +134,22 @@ def test_pale_writing_is_never_accepted_as_an_empty_field(engine):
     assert kana.reason
 
 
+class DustyScanner(CountingEngine):
+    """The real engine's reads with a speck read as '.' after every line, and one more crop of dust."""
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
+        return [TextLine(ln.text + ".", ln.confidence, ln.box, (*ln.char_confidences, 0.99)) if ln.text else ln
+                for ln in super().recognize(crops)]  # fmt: skip
+
+
+def test_specks_read_as_dots_do_not_change_values(engine, page_of):
+    page = page_of("keitax_haisha", 0, "printed")
+    clean = read_form(page.image, "keitax_haisha", engine)
+    dusty = read_form(page.image, "keitax_haisha", DustyScanner(engine))
+    for a, b in zip(clean.fields, dusty.fields, strict=True):
+        assert (a.name, a.value, a.decision) == (b.name, b.value, b.decision)
+
+
 def test_mynumber_never_leaves_in_clear(engine, capsys):
     from daiko.log import logger
 
