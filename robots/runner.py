@@ -118,7 +118,7 @@ class RobotRunner:
             summary.files_taken = len(
                 intake.take_in(self.ledger, self.cfg, self.robot, settle_seconds=self.settle_seconds)
             )
-            self.read_new_files()
+            self.read_new_files(summary)
             if self.keying:
                 self.key_ready_items(summary)
             elif ready := workitems.counts(self.ledger, self.robot.id).get(ItemState.READY, 0):
@@ -150,8 +150,12 @@ class RobotRunner:
         return summary
 
     # -- reading ----------------------------------------------------------------------------------
-    def read_new_files(self) -> None:
-        """Files taken in whose items do not exist yet: OCR (or parse) them into items."""
+    def read_new_files(self, summary: RunSummary) -> None:
+        """Files taken in whose items do not exist yet: OCR (or parse) them into items.
+
+        What cannot be read counts in the run's エラー: a file refused whole as one, a bad row or
+        page as one each — the summary staff see must agree with what lands in failed/.
+        """
         with self.ledger.session() as s:
             pending = s.scalars(
                 select(IntakeFile).where(
@@ -163,9 +167,10 @@ class RobotRunner:
         for row in pending:
             if self.stop.is_set():
                 return
-            self.read_file(row)
+            summary.failed += self.read_file(row)
 
-    def read_file(self, row: IntakeFile) -> None:
+    def read_file(self, row: IntakeFile) -> int:
+        """Read one file into work items; returns how many of them (or the file itself) failed."""
         path = Path(row.current_path)
         image_dir = self.cfg.data_dir / "pages" / self.robot.id
         try:
@@ -174,7 +179,7 @@ class RobotRunner:
             )
         except ValueError as exc:  # the file's content is wrong in a way the reader can name
             intake.reject_file(self.ledger, row.id, f"ファイルの内容を読み取れません: {exc}")
-            return
+            return 1
         except Exception as exc:  # a reader bug must cost one file, never the run
             logger.exception("reading {} failed", row.original_name)
             intake.reject_file(
@@ -182,10 +187,10 @@ class RobotRunner:
                 row.id,
                 f"読み取り中に予期しないエラーが発生しました（{type(exc).__name__}）。システム管理者に連絡してください。",
             )
-            return
+            return 1
         if not drafts:
             intake.reject_file(self.ledger, row.id, "ファイルに読み取れるページ・行がありません。")
-            return
+            return 1
         with self.ledger.session() as s:
             for d in drafts:
                 for f in d.fields.values():
@@ -219,6 +224,7 @@ class RobotRunner:
                 run_id=self.run_id,
                 session=s,
             )
+        return sum(bool(d.error) for d in drafts)
 
     # -- keying -----------------------------------------------------------------------------------
     def key_ready_items(self, summary: RunSummary) -> None:

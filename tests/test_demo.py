@@ -28,6 +28,7 @@ def test_demo_runs_end_to_end(tmp_path: Path):
     # the J-LIS CSV was keyed, its bad line explained
     csv_reason = next((inbox / "failed").glob("jlis_*.csv.reason.txt")).read_text(encoding="utf-8")
     assert "入力済み" in csv_reason and "車両番号" in csv_reason
+    assert "エラー 1 件" in text  # the run's summary counts the bad line that put the CSV in failed/
 
     # evidence, 突合 list and report exist and say what happened
     assert list((data / "evidence" / "haisha").rglob("*.pdf"))
