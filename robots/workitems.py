@@ -145,3 +145,25 @@ def counts(ledger: Ledger, robot_id: str) -> dict[str, int]:
             select(WorkItem.state, func.count()).where(WorkItem.robot_id == robot_id).group_by(WorkItem.state)
         ).all()
     return {state: n for state, n in rows}
+
+
+def released_since_last_run(ledger: Ledger, robot_id: str) -> int:
+    """Items staff checked in the console (now ready) since the robot's last run began.
+
+    Keyed on the review, not on the item's state: an item a run handed back as ready (a refused
+    login, say) must wait for the next trigger, not start a run every heartbeat.
+    """
+    from sqlalchemy import func
+
+    from daiko.ledger import FieldReview, Run
+
+    with ledger.session() as s:
+        last_start = s.scalar(select(func.max(Run.started_at)).where(Run.robot_id == robot_id))
+        query = (
+            select(func.count(func.distinct(WorkItem.id)))
+            .join(FieldReview, FieldReview.item_id == WorkItem.id)
+            .where(WorkItem.robot_id == robot_id, WorkItem.state == ItemState.READY)
+        )
+        if last_start is not None:
+            query = query.where(FieldReview.at > last_start)
+        return int(s.scalar(query) or 0)

@@ -113,6 +113,7 @@ class ScheduleService:
         clock: Callable[[], dt.datetime] | None = None,
         setup_logs: bool = False,
         use_watchdog: bool = True,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
     ):
         from daiko.robots.config import load_runtime_config
 
@@ -124,6 +125,7 @@ class ScheduleService:
         self.report_fn = report_fn
         self.settle_seconds = settle_seconds
         self.shutdown_grace = shutdown_grace
+        self.heartbeat_seconds = heartbeat_seconds
         self.holder = workitems.worker_id()
         self.coordinator = RunCoordinator(
             lambda: self.cfg, self.ledger, run_fn=run_fn, settle_seconds=settle_seconds, clock=clock
@@ -240,12 +242,26 @@ class ScheduleService:
         still while the PC is suspended: after a night asleep it would keep sleeping for the rest
         of the interval it began before. Waking it every beat makes it look at the wall clock.
         """
-        while not self._stop.wait(HEARTBEAT_SECONDS):
+        while not self._stop.wait(self.heartbeat_seconds):
             try:
                 locks.acquire(self.ledger, self._service_lock, self.holder, SERVICE_LEASE)
                 self.scheduler.wakeup()
+                self._start_released_items()
             except Exception:
                 logger.exception("service heartbeat failed")
+
+    def _start_released_items(self) -> None:
+        """Key what staff just checked in the console, without waiting for the next file or tick.
+
+        The coordinator keeps to office hours (an item checked at 18:00 waits for the morning's
+        keying) and never starts a robot twice.
+        """
+        for robot in self.cfg.robots:
+            if robot.enabled and not self.coordinator.is_running(robot.id):
+                released = workitems.released_since_last_run(self.ledger, robot.id)
+                if released and self.coordinator.keying_allowed(self.cfg, robot):
+                    logger.info("{}: {} item(s) checked in the console; running now", robot.id, released)
+                    self.coordinator.request(robot.id, "review")
 
     # -- what the jobs call ---------------------------------------------------------------------
     def scheduled_run(self, robot_id: str) -> None:

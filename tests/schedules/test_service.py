@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
 
 from daiko.schedules.service import make_jobstore
 
@@ -183,3 +185,29 @@ def test_a_schedule_that_never_falls_in_office_hours_is_flagged(harness):
     service = harness.start(run_fn=harness.Recorder(real=False))
     assert service.scheduler.get_job("report:weekly").next_run_time is None
     assert "never falls inside" in harness.events("schedule_never_fires")[0].message
+
+
+def test_an_item_checked_in_the_console_is_keyed_without_waiting_for_a_trigger(harness, monkeypatch):
+    """A robot with no clock schedule still picks up what staff release, once (no run per heartbeat)."""
+    from sqlalchemy import update
+
+    from daiko.ledger import FieldReview, ItemState, WorkItem, utcnow
+
+    monkeypatch.delenv("DAIKO_KEITAX_PASSWORD", raising=False)  # the run then stops before any browser
+    harness.write(harness.config_text(harness.robot_yaml()))
+    recorder = harness.Recorder(real=True)
+    service = harness.start(run_fn=recorder, heartbeat_seconds=0.1)
+    harness.drop(harness.inbox() / "list.csv", "0001\n")
+    harness.wait_until(lambda: recorder.triggers() == ["watch"] and not service.coordinator.is_running("kozin"))
+    ledger = harness.ledger()
+    with ledger.session() as s:
+        (item_id,) = s.scalars(select(WorkItem.id).where(WorkItem.state == ItemState.REVIEW)).all()
+
+    with ledger.session() as s:  # what the console's 確定 writes
+        s.execute(update(WorkItem).where(WorkItem.id == item_id).values(state=ItemState.READY, review_fields=[]))
+        s.add(FieldReview(item_id=item_id, field="no", reviewer="tanaka", before="0001", after="0001", at=utcnow()))
+
+    harness.wait_until(lambda: "review" in recorder.triggers())
+    harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
+    time.sleep(0.6)  # six heartbeats: the item is still ready (no password), yet no second run starts
+    assert recorder.triggers() == ["watch", "review"]
