@@ -32,6 +32,7 @@ from daiko.ocr.arrays import to_grey, to_rgb
 
 #: Share of the template's ruled-line pixels that must be found in the warped scan.
 MIN_LINE_SCORE = 0.55
+GOOD_LINE_SCORE = 0.9  # below this a marks fit is polished with ECC
 
 
 @dataclass
@@ -101,6 +102,12 @@ def _fit_affine(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return np.vstack([sol.T, [0, 0, 1]])
 
 
+def _fit_similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
+    """Least-squares similarity map src→dst (≥2 points; collinear is fine), as a 3×3 homography."""
+    m, _ = cv2.estimateAffinePartial2D(src.astype(np.float32), dst.astype(np.float32), method=cv2.LMEDS)
+    return None if m is None else np.vstack([m, [0, 0, 1]])
+
+
 def _mark_candidates(grey: np.ndarray, form: FormDefinition) -> tuple[np.ndarray, np.ndarray, float]:
     """(big square centres, small square centres) in scan pixels, and scan pixels per mm."""
     h, w = grey.shape
@@ -158,6 +165,12 @@ def mark_hypotheses(grey: np.ndarray, form: FormDefinition) -> list[np.ndarray]:
                     dst.append(tpl[k])
             if len(src) >= 4:  # top-left, small square and at least two more corners
                 out.append(_fit_affine(np.array(src), np.array(dst)))
+            elif len(src) == 3:
+                # Two corners cut off by a shifted, crooked feed: the two left fix a similarity
+                # (shift, turn, scale — what a scanner does); the ruling check still decides.
+                sim = _fit_similarity(np.array(src), np.array(dst))
+                if sim is not None:
+                    out.append(sim)
     if not out and len(big) >= 3:
         h, w = grey.shape
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
@@ -305,10 +318,17 @@ def align_candidates(
         if scheme not in hyps_by_scheme:
             hyps_by_scheme[scheme] = [h for h in mark_hypotheses(grey_full, form) if _plausible(h, grey_full, form)]
         best: Alignment | None = None
+        best_hom: np.ndarray | None = None
         for hom in hyps_by_scheme[scheme]:
             result = _finish(reading, hom, "marks", form, form.page.px(TEMPLATE_DPI))
             if best is None or result.line_score > best.line_score:
-                best = result
+                best, best_hom = result, hom
+        if best is not None and best_hom is not None and MIN_LINE_SCORE / 2 <= best.line_score < GOOD_LINE_SCORE:
+            # Near but not on the ruling (marks fitted from two corners, a warped sheet): let ECC
+            # polish it, as for feature matches.
+            polished = _finish(reading, refine(reading, best_hom, form), "marks", form, form.page.px(TEMPLATE_DPI))
+            if polished.line_score > best.line_score:
+                best = polished
         if best is not None and best.line_score >= MIN_LINE_SCORE:
             found.append((form, best))
     if not found and features:

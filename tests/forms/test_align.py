@@ -44,8 +44,10 @@ def _mark_error_px(alignment, form) -> float:
         ScanParams(dpi=240, angle=-3.0, shift_mm=(-4, 4), scale=0.985, blur=0.8, noise=4, jpeg_quality=50),
         ScanParams(dpi=200, angle=1.5, upside_down=True, shift_mm=(2, 2)),
         ScanParams(dpi=300, angle=2.5, upside_down=True, shift_mm=(3, -3), scale=1.02, grey=True),  # a mark cut off
+        # bench page 210338: fed 6 mm off both ways and turned 2°, both bottom marks run off the sheet
+        ScanParams(dpi=200, angle=-2.07, shift_mm=(6.35, 6.36), scale=1.006, blur=1.2, noise=8.9, grey=True),
     ],
-    ids=["straight", "skew-shift-scale", "rough", "upside-down", "upside-down-cut-mark"],
+    ids=["straight", "skew-shift-scale", "rough", "upside-down", "upside-down-cut-mark", "two-marks-cut-off"],
 )
 def test_marks_register_the_page(params):
     form = load_definition(FORM)
