@@ -117,6 +117,46 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
     return (split_at_gap(line, ink) if f.field_type().gap_is_space else [line]), faint
 
 
+# Ink reaching further than this (× the writing's height) past the centre of the first or last
+# character read is a character the recogniser dropped (図書館 read as 書館 at 0.999). A read
+# character's own half-width is ~0.5 for 漢字/かな and ~0.3 for letters and digits.
+UNREAD_INK = 1.0
+UNREAD_INK_NARROW = 0.6
+
+
+def _unread_limit(ch: str) -> float:
+    return UNREAD_INK_NARROW if ord(ch) < 0x2E80 or "\uff61" <= ch <= "\uff9f" else UNREAD_INK
+
+
+def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], ink: PageInk) -> str | None:
+    """'先頭' / '末尾' when a piece of a field has writing before its first / after its last read character.
+
+    A piece whose writing spans a few characters but reads as nothing (writing too faint for the
+    recogniser) counts too: 'nothing written' must not be accepted for it.
+    """
+    for i in idx:
+        line, crop = lines[i], crops[i]
+        box = ink_box(crop, ink)
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        height, width = max(1, y1 - y0), crop.shape[1]
+        if not line.text.strip().strip(SPECKS + " \u3000"):
+            if x1 - x0 > 2 * height:
+                return "全体"
+            continue
+        if not line.char_x:
+            continue
+        written = [ch for ch in line.text if not ch.isspace()]
+        if len(written) != len(line.char_x):
+            continue
+        if line.char_x[0] * width - x0 > _unread_limit(written[0]) * height:
+            return "先頭"
+        if x1 - line.char_x[-1] * width > _unread_limit(written[-1]) * height:
+            return "末尾"
+    return None
+
+
 def _join(parts: list[TextLine]) -> TextLine | None:
     """Pieces of one field (姓 and 名) as one line: texts joined by a 全角スペース, the lowest confidence."""
     if not parts:
@@ -247,6 +287,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                 index[f.name] = list(range(len(crops), len(crops) + len(pieces)))
                 crops.extend(pieces)
     lines = engine.recognize(crops)  # ONE call: title + every written text field
+    unread = {name: side for name, idx in index.items() if (side := _unread_ink(crops, lines, idx, ink))}
     title_read = lines[0].text
     similarity = title_similarity(form.identity.title, title_read)
     results: list[FieldResult] = []
@@ -258,6 +299,13 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                 decided.decision, decided.reason = (
                     "review",
                     "薄い記入があるため確認してください（一部が読み落とされている可能性）",
+                )
+            elif f.name in unread and decided.decision == "accept":
+                decided.decision = "review"
+                decided.reason = (
+                    "記入がありますが文字を読み取れません"
+                    if unread[f.name] == "全体"
+                    else f"{unread[f.name]}の文字を読み落とした可能性があります"
                 )
             results.append(decided)
         else:

@@ -22,6 +22,9 @@ class TextLine:
     # Each character's own score where the engine gives them (empty otherwise). A line's mean hides
     # the one doubtful character in twenty that makes a value wrong; the weakest character does not.
     char_confidences: tuple[float, ...] = ()
+    # Where each written (non-space) character was read, its centre as a fraction of the crop's
+    # width — empty where the engine does not say. Lets a caller see ink no character accounts for.
+    char_x: tuple[float, ...] = ()
 
     def _ink_scores(self) -> list[float]:
         # A space's score says how sure the model is that a gap is wide enough to be a space, not

@@ -81,6 +81,20 @@ def _default_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def _char_x(word_info: Any, crop_w: int, pad: int) -> tuple[float, ...]:
+    """Centres of the written characters as fractions of the crop's width, from CTC columns.
+
+    ``line_txt_len`` is how many CTC columns this image's own width spans (the batch is padded
+    to its widest member); a character sits at its column's centre.
+    """
+    cols = [c for group in (getattr(word_info, "word_cols", None) or []) for c in group]
+    total = float(getattr(word_info, "line_txt_len", 0.0) or 0.0)
+    if not cols or total <= 0 or crop_w <= 0:
+        return ()
+    padded_w = crop_w + 2 * pad
+    return tuple(min(1.0, max(0.0, ((c + 0.5) / total * padded_w - pad) / crop_w)) for c in cols)
+
+
 def _quad_to_box(quad: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
     xs, ys = quad[:, 0], quad[:, 1]
     x0 = int(max(0, np.floor(xs.min())))
@@ -217,12 +231,15 @@ class RapidOcrEngine(OcrEngine):
         results: list[TextLine] = [TextLine("", 0.0)] * len(crops)
         todo_idx: list[int] = []
         todo_imgs: list[np.ndarray] = []
+        widths: list[tuple[int, int]] = []  # (crop width, left padding added)
         for i, crop in enumerate(crops):
             crop = check_image(crop, f"crop {i}")
             if crop.shape[0] < 4 or crop.shape[1] < 4 or is_blank(crop, margin=0.0):
                 continue
             todo_idx.append(i)
-            todo_imgs.append(self._pad(to_bgr(crop)))
+            padded = self._pad(to_bgr(crop))
+            todo_imgs.append(padded)
+            widths.append((crop.shape[1], (padded.shape[1] - crop.shape[1]) // 2))
         if not todo_imgs:
             return results
         from rapidocr.ch_ppocr_rec import TextRecInput
@@ -233,7 +250,8 @@ class RapidOcrEngine(OcrEngine):
         words = out.word_results if out.word_results and len(out.word_results) == len(todo_idx) else None
         for k, (i, text, score) in enumerate(zip(todo_idx, out.txts, out.scores, strict=True)):
             confs = tuple(float(c) for c in (getattr(words[k], "confs", None) or ())) if words else ()
-            results[i] = TextLine(str(text), float(score), None, confs if text else ())
+            xs = _char_x(words[k], *widths[k]) if words and text else ()
+            results[i] = TextLine(str(text), float(score), None, confs if text else (), xs)
         return results
 
     def _pad(self, bgr: np.ndarray) -> np.ndarray:

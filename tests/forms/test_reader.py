@@ -150,6 +150,26 @@ def test_specks_read_as_dots_do_not_change_values(engine, page_of):
         assert (a.name, a.value, a.decision) == (b.name, b.value, b.decision)
 
 
+class DropsFirstCharacter(CountingEngine):
+    """The real engine's reads with the first character of every line dropped, as it does with a
+    softly written one (図書館の端末 → 書館の端末 at 0.999)."""
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[TextLine]:
+        return [TextLine(ln.text[1:], ln.confidence, ln.box, ln.char_confidences[1:], ln.char_x[1:])
+                if len(ln.text) > 3 and not ln.text[0].isspace() else ln
+                for ln in super().recognize(crops)]  # fmt: skip
+
+
+def test_a_dropped_first_character_is_noticed_from_the_ink_before_it(engine, page_of):
+    page = page_of("keitax_haisha", 0, "printed")
+    result = read_form(page.image, "keitax_haisha", DropsFirstCharacter(engine))
+    address = result.field("owner_address")
+    assert address.decision == "review" and "先頭の文字を読み落とした" in address.reason
+    wrong_accepted = [f.name for f in result.fields if f.accepted and f.type != "mynumber" and f.value not in
+                      (None, page.truth[f.name]) and not isinstance(f.value, list | bool)]  # fmt: skip
+    assert not wrong_accepted
+
+
 def test_mynumber_never_leaves_in_clear(engine, capsys):
     from daiko.log import logger
 
