@@ -369,6 +369,20 @@ def _audit_value(spec: dict[str, Any], sensitive: bool) -> str | None:
     return _value_text(spec) or None
 
 
+def _item_under_review(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int) -> WorkItem:
+    """The item, if this person may decide on it and nobody has yet; ReviewError (404/403/409) otherwise."""
+    found = load_item(ledger, item_id)
+    if found is None:
+        raise ReviewError("その案件はありません", status=404)
+    item, _ = found
+    authorise(cfg, principal, item)
+    if item.state != ItemState.REVIEW:
+        raise ReviewError(
+            f"この案件は既に「{STATE_JA.get(item.state, item.state)}」です（他の方が処理しました）", status=409
+        )
+    return item
+
+
 def accept(
     ledger: Ledger,
     cfg: DaikoConfig,
@@ -381,15 +395,7 @@ def accept(
 ) -> Decision:
     """Validate what was typed for every field under review (and any other field corrected), then
     release the item to its robot (READY). ReviewError lists the fields that do not pass."""
-    found = load_item(ledger, item_id)
-    if found is None:
-        raise ReviewError("その案件はありません", status=404)
-    item, _ = found
-    authorise(cfg, principal, item)
-    if item.state != ItemState.REVIEW:
-        raise ReviewError(
-            f"この案件は既に「{STATE_JA.get(item.state, item.state)}」です（他の方が処理しました）", status=409
-        )
+    item = _item_under_review(ledger, cfg, principal, item_id)
     review_names = [n for n in item.review_fields if n in item.fields]
     missing = [n for n in review_names if n not in typed]
     if missing:
@@ -485,15 +491,7 @@ def reject(
         raise ReviewError("差戻しの理由を入力してください", {"_reason": "理由を入力してください"})
     if len(reason) > REASON_MAX:
         raise ReviewError(f"理由は{REASON_MAX}文字以内にしてください", {"_reason": "長すぎます"})
-    found = load_item(ledger, item_id)
-    if found is None:
-        raise ReviewError("その案件はありません", status=404)
-    item, _ = found
-    authorise(cfg, principal, item)
-    if item.state != ItemState.REVIEW:
-        raise ReviewError(
-            f"この案件は既に「{STATE_JA.get(item.state, item.state)}」です（他の方が処理しました）", status=409
-        )
+    item = _item_under_review(ledger, cfg, principal, item_id)
     seconds = round(min(elapsed, MAX_ITEM_SECONDS), 2) if elapsed is not None else 0.0
     stored = f"確認画面で差戻し: {reason}"
     now = utcnow()

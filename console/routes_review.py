@@ -200,16 +200,23 @@ async def accept_item(request: Request, item_id: int, user: Principal = Depends(
             elapsed=elapsed,
         )
     except review.ReviewError as exc:
-        if exc.status == 409:
-            flash(request, exc.message, "warning")
-            return RedirectResponse("/queue", status_code=303)
-        if exc.status != 400:
-            raise
-        return _render_item(
-            request, user, item, file_name, errors=exc.fields, typed=typed, message=exc.message, status=400
-        )
+        return _refused(request, user, item, file_name, exc, typed)
     fixed = f"（{len(decision.changed)}項目を修正）" if decision.changed else ""
     return _after_decision(request, user, f"No.{item_id} を確定し、ロボットへ渡しました{fixed}")
+
+
+def _refused(
+    request: Request, user: Principal, item: WorkItem, file_name: str, exc: review.ReviewError, typed: Any = None
+) -> Response:
+    """A decision the console refused: someone was faster (409 → back to the queue with a notice),
+    or what was typed does not pass (400 → the item again, the fields marked). Anything else raises."""
+    if exc.status == 409:
+        flash(request, exc.message, "warning")
+        return RedirectResponse("/queue", status_code=303)
+    if exc.status != 400:
+        raise exc
+    extra = {} if typed is None else {"typed": typed}
+    return _render_item(request, user, item, file_name, errors=exc.fields, message=exc.message, status=400, **extra)
 
 
 @router.post("/items/{item_id}/reject", dependencies=[Depends(csrf_protect)])
@@ -222,10 +229,5 @@ async def reject_item(request: Request, item_id: int, user: Principal = Depends(
             ledger_of(request), cfg_of(request), user, item_id, str(form.get("reason") or ""), elapsed=elapsed
         )
     except review.ReviewError as exc:
-        if exc.status == 409:
-            flash(request, exc.message, "warning")
-            return RedirectResponse("/queue", status_code=303)
-        if exc.status != 400:
-            raise
-        return _render_item(request, user, item, file_name, errors=exc.fields, message=exc.message, status=400)
+        return _refused(request, user, item, file_name, exc)
     return _after_decision(request, user, f"No.{item_id} を差し戻しました（ファイルは failed フォルダへ）")
