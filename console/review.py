@@ -383,6 +383,19 @@ def _item_under_review(ledger: Ledger, cfg: DaikoConfig, principal: Principal, i
     return item
 
 
+def _leave_review(s: Any, item_id: int, **values: Any) -> None:
+    """Move the item out of review in one conditional UPDATE: of two people deciding at once,
+    exactly one wins; the other gets 409."""
+    result = s.execute(
+        update(WorkItem)
+        .where(WorkItem.id == item_id, WorkItem.state == ItemState.REVIEW)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ReviewError("この案件は他の方が先に処理しました", status=409)
+
+
 def accept(
     ledger: Ledger,
     cfg: DaikoConfig,
@@ -430,20 +443,15 @@ def accept(
     changed = [n for n in touched if before.get(n) != after.get(n)]
     now = utcnow()
     with ledger.session() as s:
-        result = s.execute(
-            update(WorkItem)
-            .where(WorkItem.id == item_id, WorkItem.state == ItemState.REVIEW)
-            .values(
-                state=ItemState.READY,
-                fields=fields,
-                review_fields=[],
-                review_seconds=WorkItem.review_seconds + seconds,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+        _leave_review(
+            s,
+            item_id,
+            state=ItemState.READY,
+            fields=fields,
+            review_fields=[],
+            review_seconds=WorkItem.review_seconds + seconds,
+            updated_at=now,
         )
-        if result.rowcount != 1:
-            raise ReviewError("この案件は他の方が先に処理しました", status=409)
         for name in checked:
             s.add(
                 FieldReview(
@@ -496,21 +504,16 @@ def reject(
     stored = f"確認画面で差戻し: {reason}"
     now = utcnow()
     with ledger.session() as s:
-        result = s.execute(
-            update(WorkItem)
-            .where(WorkItem.id == item_id, WorkItem.state == ItemState.REVIEW)
-            .values(
-                state=ItemState.REJECTED,
-                reason=stored,
-                error_code="rejected",
-                review_seconds=WorkItem.review_seconds + seconds,
-                updated_at=now,
-                finished_at=now,
-            )
-            .execution_options(synchronize_session=False)
+        _leave_review(
+            s,
+            item_id,
+            state=ItemState.REJECTED,
+            reason=stored,
+            error_code="rejected",
+            review_seconds=WorkItem.review_seconds + seconds,
+            updated_at=now,
+            finished_at=now,
         )
-        if result.rowcount != 1:
-            raise ReviewError("この案件は他の方が先に処理しました", status=409)
         ledger.audit(
             principal.name,
             "item_rejected",
