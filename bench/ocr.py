@@ -83,11 +83,13 @@ def _predicted(field: dict) -> str | None:
         return ",".join(value)
     if isinstance(value, bool):
         return "1" if value else None
-    if field["type"] == "phone" and value:
-        # A fixed-line number's grouping is presentation (042-977-0415 = 0429770415, the digits the
-        # type keeps when the hyphens are not read); the digits are what must be right.
-        return value.replace("-", "")
-    return value
+    return _comparable(field["type"], value)
+
+
+def _comparable(ftype: str, value: str | None) -> str | None:
+    """Truth and read in the same terms: a fixed-line number's grouping is presentation
+    (042-977-0415 = 0429770415, the digits the type keeps when the hyphens are not read)."""
+    return value.replace("-", "") if ftype == "phone" and value else value
 
 
 class Tally:
@@ -130,9 +132,7 @@ def run_engine(name: str, items: list[dict], dump: list[dict] | None = None) -> 
                 by_kind[item["kind"]].add(False, "review")
             continue
         for field in result["fields"]:
-            truth = item["truth"].get(field["name"])
-            if field["type"] == "phone" and truth:
-                truth = truth.replace("-", "")
+            truth = _comparable(field["type"], item["truth"].get(field["name"]))
             pred = _predicted(field)
             exact = pred == truth
             if dump is not None:  # for threshold tuning: one record per field (no 個人番号 digits exist here)

@@ -82,6 +82,20 @@ def _default_engine() -> OcrEngine:
     return get_engine()
 
 
+# Dots the recogniser makes of dust or a pen resting beside the writing (R07-56827. / マユミ.). No
+# field value starts or ends with one; a read that is nothing else is an empty field.
+SPECKS = ".．・•·‧∙,，"
+
+
+def _is_filler(ch: str) -> bool:
+    return ch.isspace() or ch in SPECKS
+
+
+def _written(text: str) -> str:
+    """A read without the spaces and specks at either end: what was written."""
+    return text.strip().strip(SPECKS + " \u3000")
+
+
 def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk) -> tuple[list[np.ndarray], bool]:
     """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty.
 
@@ -141,7 +155,7 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
             continue
         x0, y0, x1, y1 = box
         height, width = max(1, y1 - y0), crop.shape[1]
-        if not line.text.strip().strip(SPECKS + " \u3000"):
+        if not _written(line.text):
             if x1 - x0 > 2 * height:
                 return "全体"
             continue
@@ -166,11 +180,11 @@ def _join(parts: list[TextLine]) -> TextLine | None:
     texts, scores = [], []
     for p in parts:
         pairs = list(zip(p.text, p.char_confidences, strict=True)) if len(p.text) == len(p.char_confidences) else []
-        while pairs and (pairs[0][0].isspace() or pairs[0][0] in SPECKS):
+        while pairs and _is_filler(pairs[0][0]):
             pairs.pop(0)
-        while pairs and (pairs[-1][0].isspace() or pairs[-1][0] in SPECKS):
+        while pairs and _is_filler(pairs[-1][0]):
             pairs.pop()
-        texts.append(p.text.strip().strip(SPECKS + " \u3000"))
+        texts.append(_written(p.text))
         scores.append([c for _, c in pairs])
     text = "\u3000".join(texts)
     confs: tuple[float, ...] = ()
@@ -186,30 +200,20 @@ def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
-# Dots the recogniser makes of dust or a pen resting beside the writing (R07-56827. / マユミ.). No
-# field value starts or ends with one; a read that is nothing else is an empty field.
-SPECKS = ".．・•·‧∙,，"
-
-
 def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None) -> FieldResult:
     ftype = f.field_type()
     base = dict(name=f.name, label_ja=f.label_ja, type=f.type, box=_box_px(f))
-    if line is not None and not line.text.strip().strip(SPECKS + " \u3000"):
-        line = None
-    if line is None:  # no ink in the zone
+    raw = _written(line.text) if line is not None else ""
+    if not raw:  # no ink in the zone, or nothing but specks
         if f.required:
             return FieldResult(
                 **base, value=None, raw=None, confidence=None, decision="review", reason="記入がありません（必須項目）"
             )
         return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
-    raw = line.text.strip().strip(SPECKS + " \u3000")
+    assert line is not None
     conf = round(float(line.ink_confidence), 4)
     base["weakest"] = round(float(line.weakest), 4)
     keep_raw = None if ftype.sensitive else raw
-    if not raw:
-        return FieldResult(
-            **base, value=None, raw=None, confidence=conf, decision="review", reason="文字を読み取れません"
-        )
     check = ftype.check(raw)
     value = MASKED if ftype.sensitive else check.value
     del raw  # the 個人番号's digits must not outlive this function

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from daiko.config import DaikoConfig, RobotConfig
+from daiko.config import DaikoConfig, RobotConfig, TargetSystem
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
 from daiko.robots import intake, workitems
@@ -420,13 +420,13 @@ class RobotRunner:
                 )
 
     @staticmethod
-    def _secret_hint(target: Any) -> str:
+    def _secret_hint(target: TargetSystem) -> str:
         """Where the password comes from, in the words of robots.yaml (never the password)."""
-        if getattr(target, "password_env", None):
-            return f"robots.yaml の login ({target.login}) と環境変数 {target.password_env}"
-        if getattr(target, "password_file", None):
-            return f"robots.yaml の login ({target.login}) とパスワードファイル {target.password_file}"
-        return f"robots.yaml の login ({target.login}) とパスワード"
+        # The schema guarantees exactly one of the two.
+        where = (
+            f"環境変数 {target.password_env}" if target.password_env else f"パスワードファイル {target.password_file}"
+        )
+        return f"robots.yaml の login ({target.login}) と{where}"
 
     def _has_claimable(self) -> bool:
         return self._count_claimable() > 0

@@ -14,9 +14,9 @@ import os
 import socket
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
-from daiko.ledger import ItemState, Ledger, WorkItem, utcnow
+from daiko.ledger import FieldReview, ItemState, Ledger, Run, WorkItem, utcnow
 
 LEASE = dt.timedelta(minutes=10)
 HOST = socket.gethostname()[:48]
@@ -138,8 +138,6 @@ def finish(
 
 
 def counts(ledger: Ledger, robot_id: str) -> dict[str, int]:
-    from sqlalchemy import func
-
     with ledger.session() as s:
         rows = s.execute(
             select(WorkItem.state, func.count()).where(WorkItem.robot_id == robot_id).group_by(WorkItem.state)
@@ -153,10 +151,6 @@ def released_since_last_run(ledger: Ledger, robot_id: str) -> int:
     Keyed on the review, not on the item's state: an item a run handed back as ready (a refused
     login, say) must wait for the next trigger, not start a run every heartbeat.
     """
-    from sqlalchemy import func
-
-    from daiko.ledger import FieldReview, Run
-
     with ledger.session() as s:
         last_start = s.scalar(select(func.max(Run.started_at)).where(Run.robot_id == robot_id))
         query = (
