@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -206,8 +207,9 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
     # --- ログイン ----------------------------------------------------------------------------
 
     @app.get("/healthz", response_class=PlainTextResponse)
-    def healthz() -> str:
-        return "ok"
+    def healthz() -> PlainTextResponse:
+        # The pid lets a starter tell *its* server from another one that took the port first.
+        return PlainTextResponse("ok", headers={"X-Keitax-Pid": str(os.getpid())})
 
     @app.get("/")
     def root() -> RedirectResponse:

@@ -27,10 +27,23 @@ from daiko.mocks.keitax.server import PASSWORD_ENV
 _KEEP = object()
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nobody listens on now, never the same twice in this process: a fleet picks all its
+    ports before any server binds, and the OS may offer a just-released port again."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+
+
+class PortTaken(RuntimeError):
+    """Another program took the port between choosing it and the server binding it."""
 
 
 @dataclass
@@ -49,7 +62,10 @@ class RunningKeitax:
     idle_timeout: float = 900.0
     lock_timeout: float | None = None
     startup_timeout: float = 30.0
+    auto_port: bool = False  # the port was picked here, so a first start may pick another if it was taken
     _proc: subprocess.Popen | None = field(default=None, repr=False)
+    _started_once: bool = field(default=False, repr=False)
+    _log_offset: int = field(default=0, repr=False)  # where this launch's output starts in the log
 
     @property
     def log_path(self) -> Path:
@@ -65,6 +81,10 @@ class RunningKeitax:
             return
         self.launch()
         self.wait_ready()
+
+    def _move_to_a_new_port(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def launch(self) -> None:
         """Launch without waiting (see :func:`start_keitax_fleet`: start many, then wait for all)."""
@@ -82,17 +102,38 @@ class RunningKeitax:
         env = {**os.environ, PASSWORD_ENV: self.password, "PYTHONUNBUFFERED": "1"}
         env.pop(ENV_VAR, None)  # only the faults asked for here, never ones left in the caller's environment
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
 
     def wait_ready(self) -> None:
+        """Wait until *this* server answers. Another process answering on the port (it took the
+        port first) does not count: on a first start with a port picked here, pick another."""
+        for _ in range(5):
+            try:
+                self._wait_own_answer()
+            except PortTaken:
+                if self._started_once or not self.auto_port:
+                    raise
+                self._move_to_a_new_port()
+                self.launch()
+                continue
+            self._started_once = True
+            return
+        raise RuntimeError(f"keitax found no free port:\n{self._log_tail()}")
+
+    def _wait_own_answer(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise RuntimeError(f"keitax exited with {self._proc.returncode}:\n{self._log_tail()}")
+                tail = self._log_tail(since_launch=True)
+                self._proc = None
+                if "address already in use" in tail.lower():
+                    raise PortTaken(tail)
+                raise RuntimeError(f"keitax exited:\n{tail}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
+                    if response.status == 200 and response.headers.get("X-Keitax-Pid") == str(self._proc.pid):
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
@@ -100,9 +141,12 @@ class RunningKeitax:
         self.stop(hard=True)
         raise RuntimeError(f"keitax did not answer within {self.startup_timeout:g} s:\n{self._log_tail()}")
 
-    def _log_tail(self, lines: int = 30) -> str:
+    def _log_tail(self, lines: int = 30, *, since_launch: bool = False) -> str:
         try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            with open(self.log_path, "rb") as log:
+                log.seek(self._log_offset if since_launch else 0)
+                text = log.read().decode(errors="replace")
+            return "\n".join(text.splitlines()[-lines:])
         except OSError:
             return ""
 
@@ -155,6 +199,7 @@ def prepare_keitax(
 ) -> RunningKeitax:
     """A :class:`RunningKeitax` that is configured but not started (call ``start()``)."""
     workdir = Path(workdir)
+    auto_port = port is None
     port = port or free_port()
     return RunningKeitax(
         url=f"http://127.0.0.1:{port}",
@@ -168,6 +213,7 @@ def prepare_keitax(
         seed=seed,
         idle_timeout=idle_timeout,
         lock_timeout=lock_timeout,
+        auto_port=auto_port,
     )
 
 
