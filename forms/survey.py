@@ -147,7 +147,9 @@ class WebExport(Strict):
         default=None, description="整理番号 typed by the respondent: the same number on paper and web counts once."
     )
     separator: str = Field(default=",", min_length=1, description="Between the choices of a 複数回答 cell.")
-    columns: dict[str, str] = Field(default_factory=dict, description="field → column header; default: the field's label_ja.")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="field → column header; default: the field's label_ja."
+    )
 
 
 class SurveyDefinition(Strict):

@@ -70,9 +70,7 @@ class TaskCatalog:
         )
 
 
-def load_config(
-    path: str | Path, known_forms: set[str] | None = None, tasks: TaskCatalog | None = None
-) -> DaikoConfig:
+def load_config(path: str | Path, known_forms: set[str] | None = None, tasks: TaskCatalog | None = None) -> DaikoConfig:
     """Load and validate robots.yaml; raise :class:`ConfigError` with all problems found."""
     path = Path(path)
     try:
@@ -83,9 +81,7 @@ def load_config(
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), [ConfigProblem("", "file is not UTF-8; save it as UTF-8 (BOM なし)")]) from None
-    return parse_config(
-        text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks
-    )
+    return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks)
 
 
 def parse_config(

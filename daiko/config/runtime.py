@@ -18,9 +18,7 @@ def load_runtime_config(
     tasks: TaskCatalog | None = None,
     setup_logs: bool = True,
 ) -> DaikoConfig:
-    cfg = load_config(
-        path, known_forms=set(known_forms) if known_forms is not None else None, tasks=tasks
-    )
+    cfg = load_config(path, known_forms=set(known_forms) if known_forms is not None else None, tasks=tasks)
     if setup_logs:
         setup_logging(
             level=cfg.defaults.logging.level,

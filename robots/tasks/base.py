@@ -113,3 +113,4 @@ class Task(ABC):
 
     def after_items(self, cfg: DaikoConfig, robot: RobotConfig, ledger: Ledger, *, changed: int) -> None:
         """Called once a run has finished its ready items (``changed`` of them); e.g. rewrite a tally."""
+        return None
