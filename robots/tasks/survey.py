@@ -121,7 +121,7 @@ class SurveyTask(Task):
         if not changed and output_paths(cfg, self.survey).workbook.exists():
             return
         try:
-            files = write_outputs(cfg, ledger, self.survey)
+            written = write_outputs(cfg, ledger, self.survey)
         except PermissionError as exc:  # open in Excel on a Windows share: next run writes it
             ledger.event(
                 "survey_tally_locked",
@@ -130,5 +130,5 @@ class SurveyTask(Task):
                 robot_id=robot.id,
             )
             return
-        logger.info("{}: tally written to {}", robot.id, files.workbook)
+        logger.info("{}: tally written to {}", robot.id, written.files.workbook)
         ledger.event("survey_tallied", f"{self.survey.name}: 集計表を更新しました", robot_id=robot.id)
