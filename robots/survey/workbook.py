@@ -42,6 +42,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SHEET_SUMMARY, SHEET_COMMENTS = "概要", "自由記述"
+CHART_SUFFIX = "（全体・%）"  # chart titles say what the bars are
 
 
 def write_workbook(tally: Tally, path: Path, *, tz: str = "Asia/Tokyo", pending: int = 0, duplicates: int = 0) -> Path:
@@ -116,8 +117,10 @@ def _summary(ws: Worksheet, tally: Tally, tz: str, pending: int, duplicates: int
     for label, value, fmt, note in rows:
         _cell(ws, r, 1, label, font=BOLD, fill=HEADER_FILL)
         _cell(ws, r, 2, value, fmt=fmt)
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3) if fmt is None else None
-        _cell(ws, r, 4, note, font=SMALL)
+        if fmt is None:  # text: across the row
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+        else:
+            _cell(ws, r, 4, note, font=SMALL)
         r += 1
     r += 1
     ws.cell(row=r, column=1, value="回答方法の内訳").font = BOLD
@@ -136,7 +139,7 @@ def _summary(ws: Worksheet, tally: Tally, tz: str, pending: int, duplicates: int
     _cell(ws, r, 1, "合計", font=BOLD, fill=SUB_FILL)
     _cell(ws, r, 2, tally.returned, fmt=COUNT, font=BOLD, fill=SUB_FILL)
     _cell(ws, r, 3, percent(tally.returned, tally.returned), fmt=PCT, font=BOLD, fill=SUB_FILL)
-    _bar_chart(ws, "回答方法の種別", ws.title, first, first + 1, 3, "F4", categories_col=1)
+    _bar_chart(ws, "回答方法の種別", ws.title, first, first + 1, 3, f"F{first - 1}", categories_col=1)
     r += 2
     ws.cell(row=r, column=1, value="集計の状況").font = BOLD
     for label, value, note in (
@@ -190,7 +193,7 @@ def _question_sheet(ws: Worksheet, tally: Tally, qt: QuestionTally) -> None:
     for i, table in enumerate(qt.tables):
         first, last = _simple_table(ws, r, table, [qt.by_method[PAPER][i], qt.by_method[WEB][i]])
         if q.type != "matrix":
-            _bar_chart(ws, table.title, ws.title, first, last, 3, f"I{chart_at}")
+            _bar_chart(ws, f"{table.title}{CHART_SUFFIX}", ws.title, first, last, 3, f"I{chart_at}")
             chart_at += max(16, last - r + 3)
         r = max(last + 3, chart_at if q.type != "matrix" else last + 3)
     if q.type == "matrix":
@@ -321,7 +324,7 @@ def _matrix_chart(ws: Worksheet, qt: QuestionTally, r: int) -> int:
             _cell(ws, r, 2 + j, row.percent, fmt=PCT)
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-    chart.title = qt.question.title
+    chart.title = f"{qt.question.title}{CHART_SUFFIX}"
     chart.width, chart.height = 22, max(7.0, 1.4 * len(qt.tables) + 4)
     chart.add_data(Reference(ws, min_col=2, max_col=1 + len(scale), min_row=head, max_row=r), titles_from_data=True)
     for j, series in enumerate(chart.series):
