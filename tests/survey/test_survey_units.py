@@ -187,3 +187,24 @@ def test_web_export_rows_become_items_in_either_encoding(tmp_path: Path):
     bad.write_text("氏名,住所\n山田,飯能\n", encoding="utf-8")
     with pytest.raises(ValueError, match="電子申請 CSV ではないようです"):
         read_web_csv(survey, bad)
+
+
+def test_the_one_page_survey_runs_on_web_answers_alone(tmp_path: Path):
+    """No scans, no browser: a CSV of 60 answers → 60 responses; 問2 asked only of 問1 = 利用している."""
+    from daiko.ledger import Ledger
+    from daiko.robots.runner import run_robot
+    from daiko.robots.survey.store import load_responses
+
+    from .conftest import final_answers, survey_config
+
+    survey = load_survey("shimin_anketo")
+    cfg = survey_config(tmp_path, "shimin_anketo")
+    people = [make_respondent(survey, n) for n in range(1, 61)]
+    write_web_csv(survey, people, cfg.data_dir / "inbox" / "anketo" / "web.csv")
+    summary = run_robot(cfg, "anketo", settle_seconds=0)
+    assert summary.done + summary.review == 60
+    tally = build_tally(survey, load_responses(Ledger(cfg.ledger_url), "shimin_anketo"))
+    assert tally.returned == summary.done and tally.by_method()["web"] == summary.done
+    counted = {r.key for r in tally.responses}
+    users = sum(1 for p in people if p.sheet_no in counted and final_answers(survey, p)["q1"] == ["1"])
+    assert tally.question("q2").tables[0].base == users
