@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from daiko.cli.survey import survey_app
 from daiko.paths import DEFAULT_CONFIG
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 mock_app = typer.Typer(help="Mock core systems (the systems under automation), for demos and tests.")
 app.add_typer(mock_app, name="mock")
+app.add_typer(survey_app, name="survey")
 
 console = Console()
 err = Console(stderr=True)

@@ -13,6 +13,13 @@ from daiko.forms.fieldtypes import Check, FieldType, get_type
 from daiko.log import logger
 
 
+def _form_of(form: str | None, spec: dict[str, Any]) -> str | None:
+    """The form a field belongs to: its own ``form`` when the item spans several pages of different
+    forms (a survey booklet), else the item's."""
+    own = spec.get("form") if isinstance(spec, dict) else None
+    return str(own) if own else form
+
+
 def _definition_field(form: str | None, name: str) -> Any | None:
     if not form:
         return None
@@ -29,6 +36,7 @@ def _definition_field(form: str | None, name: str) -> Any | None:
 
 def field_type_for(form: str | None, name: str, spec: dict[str, Any]) -> FieldType:
     """The configured type of field ``name`` of ``form`` (``spec`` is the item's field JSON)."""
+    form = _form_of(form, spec)
     definition = _definition_field(form, name)
     if definition is not None:
         return definition.field_type()
@@ -46,6 +54,7 @@ def check_value(form: str | None, name: str, spec: dict[str, Any], typed: str) -
     Blank is a valid answer only for a field its definition marks optional: an empty required
     field must go back to the applicant (reject), not on to the robot.
     """
+    form = _form_of(form, spec)
     definition = _definition_field(form, name)
     if not typed.strip() and definition is not None and not definition.required and definition.kind == "text":
         return Check(None, True, None)
@@ -58,6 +67,7 @@ def is_sensitive(form: str | None, name: str, spec: dict[str, Any]) -> bool:
 
 def input_hint(form: str | None, name: str, spec: dict[str, Any]) -> str | None:
     """A one-line reminder of what to type for marks (option keys), shown under the input."""
+    form = _form_of(form, spec)
     ftype = field_type_for(form, name, spec)
     if ftype.name == "checkbox":
         return "1 = 印あり、0 = 印なし"
@@ -87,6 +97,7 @@ def as_text(value: Any) -> str:
 def stored_value(form: str | None, name: str, spec: dict[str, Any], checked: str | None) -> Any:
     """The checked text back in the shape the reader gives this type, so robots see one shape only:
     a check box as bool, a 'many' choice as a list of keys, a 'one' choice as a key."""
+    form = _form_of(form, spec)
     ftype = field_type_for(form, name, spec)
     if ftype.name == "checkbox":
         return checked == "1"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,10 +70,15 @@ def title_similarity(expected: str, read: str) -> float:
     return sum(block.size for block in blocks) / len(a)
 
 
-def _resolve_forms(form: FormDefinition | str | None) -> tuple[list[FormDefinition], bool]:
+def _resolve_forms(
+    form: FormDefinition | str | Sequence[FormDefinition | str] | None,
+) -> tuple[list[FormDefinition], bool]:
+    """The candidates, and whether the caller named them (several: the pages of one survey)."""
     if form is None:
         return load_all(), False
-    return [load_definition(form) if isinstance(form, str) else form], True
+    if isinstance(form, str | FormDefinition):
+        form = [form]
+    return [load_definition(f) if isinstance(f, str) else f for f in form], True
 
 
 def _default_engine() -> OcrEngine:
@@ -326,7 +331,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
 
 def read_page(
     page_img: np.ndarray,
-    form_def: FormDefinition | str | None = None,
+    form_def: FormDefinition | str | Sequence[FormDefinition | str] | None = None,
     engine: OcrEngine | None = None,
 ) -> tuple[FormResult, Alignment]:
     """Like :func:`read_form`, also returning the alignment (to draw on the registered page)."""
@@ -342,7 +347,7 @@ def read_page(
     candidates = align_candidates(page_img, forms)
     if not candidates:
         if explicit:
-            others = [f for f in load_all() if f.name != forms[0].name]
+            others = [f for f in load_all() if f.name not in {g.name for g in forms}]
             other = align_candidates(page_img, others, features=False) if others else []
             if other:
                 raise UnknownFormError(
@@ -373,7 +378,7 @@ def read_page(
 
 def read_form(
     page_img: np.ndarray,
-    form_def: FormDefinition | str | None = None,
+    form_def: FormDefinition | str | Sequence[FormDefinition | str] | None = None,
     engine: OcrEngine | None = None,
 ) -> FormResult:
     """Read one page (H×W×3 RGB or H×W grey). ``form_def`` None: classify among all bundled forms.
@@ -395,7 +400,7 @@ class PageRead:
 
 def iter_file(
     path: str | Path,
-    form: FormDefinition | str | None = None,
+    form: FormDefinition | str | Sequence[FormDefinition | str] | None = None,
     engine: OcrEngine | None = None,
 ) -> Iterator[PageRead]:
     """Read a file page by page; every failure becomes a PageError, nothing raises."""
@@ -403,7 +408,11 @@ def iter_file(
 
     path = Path(path)
     try:
-        forms_arg = load_definition(form) if isinstance(form, str) else form
+        forms_arg: FormDefinition | list[FormDefinition] | None = (
+            load_definition(form)
+            if isinstance(form, str)
+            else (form if form is None or isinstance(form, FormDefinition) else _resolve_forms(form)[0])
+        )
     except FormError as exc:  # a wrong --form is the caller's mistake: one error for the file
         yield PageRead(PageError(exc.kind, exc.message_ja, None, path.name, exc.detail))
         return
@@ -427,7 +436,7 @@ def iter_file(
 
 def read_file(
     path: str | Path,
-    form: FormDefinition | str | None = None,
+    form: FormDefinition | str | Sequence[FormDefinition | str] | None = None,
     engine: OcrEngine | None = None,
 ) -> list[PageResult]:
     """Every page of a scanned file: a FormResult per readable page, a PageError per bad one, in page order.

@@ -49,6 +49,7 @@ def collect_items(ledger: Ledger, start_utc: dt.datetime, end_utc: dt.datetime, 
             WorkItem.keying_seconds,
             WorkItem.created_at,
             WorkItem.finished_at,
+            IntakeFile.kind,
             Run.mode,
             reviews.c.seconds,
             reviews.c.fields,
@@ -93,6 +94,7 @@ def collect_items(ledger: Ledger, start_utc: dt.datetime, end_utc: dt.datetime, 
             keying_seconds=float(row.keying_seconds or 0.0),
             created_at=row.created_at.astimezone(tz) if row.created_at else None,
             finished_at=row.finished_at.astimezone(tz),
+            from_csv=row.kind == "csv",
         )
         for row in rows
     ]

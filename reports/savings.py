@@ -16,7 +16,8 @@ Left out: items keyed in a 試行 (trial) run, which registered nothing, and ite
 no longer in robots.yaml (there is no baseline for them; the report lists them in a note).
 The 年度 figures use the same rule from the 年度's first day to the period's last day.
 
-Per item, in minutes (B = the robot's ``baseline_minutes`` from robots.yaml)
+Per item, in minutes (B = the robot's ``baseline_minutes`` from robots.yaml; for an item that
+came from a CSV row, its ``csv_baseline_minutes`` when set — an 電子申請 answer needs no keying)
 ---------------------------------------------------------------------------
 Checking time R, staff time spent on the item in the review screen:
   * measured — ``max(WorkItem.review_seconds, Σ FieldReview.seconds) / 60`` when either is
@@ -104,6 +105,7 @@ class ItemFacts:
     keying_seconds: float
     created_at: dt.datetime | None
     finished_at: dt.datetime  # local time
+    from_csv: bool = False  # a CSV row (J-LIS, 電子申請), not a page of a scan
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,13 @@ def item_saving(facts: ItemFacts, robot: RobotConfig) -> ItemSaving:
         raise ValueError(f"item {facts.item_id} is '{facts.state}', not finished; it cannot be counted yet")
     review, source, checked = review_minutes(facts, robot.review_minutes_per_field)
     outcome = outcome_of(facts)
+    by_hand = robot.baseline_minutes
+    if facts.from_csv and robot.csv_baseline_minutes is not None:
+        by_hand = robot.csv_baseline_minutes
     if outcome is Outcome.ROBOT:
-        baseline, staff = robot.baseline_minutes, review
+        baseline, staff = by_hand, review
     elif outcome is Outcome.MANUAL:
-        baseline, staff = robot.baseline_minutes, robot.baseline_minutes + review
+        baseline, staff = by_hand, by_hand + review
     else:
         baseline, staff = 0.0, review
     return ItemSaving(

@@ -1,15 +1,34 @@
 """robots.yaml as every long-lived command reads it: checked against the installed form definitions
-(robots sit above forms, so this is the lowest layer that can know them)."""
+and robot tasks (robots sit above forms, so this is the lowest layer that can know them)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from daiko.config import DaikoConfig
+from daiko.config import DaikoConfig, TaskCatalog
 from daiko.config.runtime import load_runtime_config as _load
 
 
-def load_runtime_config(path: Path, *, setup_logs: bool = True) -> DaikoConfig:
+def readable_forms() -> list[str]:
+    """What a robot's ``form:`` may name: a form definition, or a survey (several pages)."""
     from daiko.forms.definition import form_names
+    from daiko.forms.survey import survey_names
 
-    return _load(path, known_forms=form_names(), setup_logs=setup_logs)
+    return sorted({*form_names(), *survey_names()})
+
+
+def task_catalog() -> TaskCatalog:
+    """Every installed task, and which task a robot naming only ``form:`` gets."""
+    from daiko.robots.tasks import load_tasks
+
+    tasks = load_tasks()
+    by_form: dict[str, str] = {}
+    for form in [*readable_forms(), None]:
+        for name, cls in sorted(tasks.items()):
+            if cls.handles_form(form):
+                by_form.setdefault(form or "", name)
+    return TaskCatalog(needs_target={n: c.needs_target for n, c in tasks.items()}, by_form=by_form)
+
+
+def load_runtime_config(path: Path, *, setup_logs: bool = True) -> DaikoConfig:
+    return _load(path, known_forms=readable_forms(), tasks=task_catalog(), setup_logs=setup_logs)

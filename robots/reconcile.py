@@ -130,6 +130,8 @@ def run_reconcile(
     from daiko.robots.tasks import task_for
 
     robot = cfg.robot(robot_id)
+    if robot.target is None:
+        raise ValueError(f"robot '{robot_id}' keys into no core system; there is nothing to 突合 (reconcile)")
     target = cfg.targets[robot.target]
     task = task_for(robot)
     cls = adapter_class(target.adapter)

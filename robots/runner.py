@@ -22,6 +22,7 @@ from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem
 from daiko.log import logger, register_personal
 from daiko.robots import intake, workitems
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
+from daiko.robots.local import finish_local_items
 from daiko.robots.secrets import MissingSecret, password_for
 from daiko.robots.tasks import task_for
 
@@ -119,7 +120,9 @@ class RobotRunner:
                 intake.take_in(self.ledger, self.cfg, self.robot, settle_seconds=self.settle_seconds)
             )
             self.read_new_files(summary)
-            if self.keying:
+            if not self.task.needs_target:  # e.g. アンケート集計: finished inside daiko, no browser, any hour
+                finish_local_items(self, summary)
+            elif self.keying:
                 self.key_ready_items(summary)
             elif ready := workitems.counts(self.ledger, self.robot.id).get(ItemState.READY, 0):
                 self.ledger.event(

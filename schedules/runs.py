@@ -215,7 +215,7 @@ class RunCoordinator:
             )
             return
         try:
-            gate = self._gate(robot.target)
+            gate = self._gate(robot.target or f"robot:{robot.id}")  # no target: nothing shared to wait for
             while not gate.acquire(timeout=0.5):  # another robot of this service keys into the same system
                 if handle.stop.is_set():
                     return

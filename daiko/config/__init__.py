@@ -4,7 +4,7 @@ Public surface: :func:`load_config` (raises :class:`ConfigError` listing every p
 its line and column) and the :class:`DaikoConfig` model the rest of daiko reads.
 """
 
-from daiko.config.loader import ConfigError, ConfigProblem, config_hash, load_config
+from daiko.config.loader import ConfigError, ConfigProblem, TaskCatalog, config_hash, load_config
 from daiko.config.schema import (
     CalendarConfig,
     DaikoConfig,
@@ -25,6 +25,7 @@ __all__ = [
     "RobotConfig",
     "Schedule",
     "TargetSystem",
+    "TaskCatalog",
     "config_hash",
     "load_config",
 ]

@@ -50,7 +50,27 @@ def config_hash(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def load_config(path: str | Path, known_forms: set[str] | None = None) -> DaikoConfig:
+@dataclass(frozen=True)
+class TaskCatalog:
+    """The robot tasks installed, as the robots layer tells the kernel (which does not know them):
+    name → whether it keys into a target system, and form → the task that reads it."""
+
+    needs_target: dict[str, bool]
+    by_form: dict[str, str]
+
+    def resolve(self, task: str | None, form: str | None) -> str | None:
+        if task:
+            return task if task in self.needs_target else None
+        return self.by_form.get(form or "")
+
+    def describe(self) -> str:
+        return ", ".join(
+            f"{name} ({'keys into a target system' if keys else 'no target system'})"
+            for name, keys in sorted(self.needs_target.items())
+        )
+
+
+def load_config(path: str | Path, known_forms: set[str] | None = None, tasks: TaskCatalog | None = None) -> DaikoConfig:
     """Load and validate robots.yaml; raise :class:`ConfigError` with all problems found."""
     path = Path(path)
     try:
@@ -61,11 +81,15 @@ def load_config(path: str | Path, known_forms: set[str] | None = None) -> DaikoC
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), [ConfigProblem("", "file is not UTF-8; save it as UTF-8 (BOM なし)")]) from None
-    return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms)
+    return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks)
 
 
 def parse_config(
-    text: str, filename: str = "robots.yaml", base_dir: Path | None = None, known_forms: set[str] | None = None
+    text: str,
+    filename: str = "robots.yaml",
+    base_dir: Path | None = None,
+    known_forms: set[str] | None = None,
+    tasks: TaskCatalog | None = None,
 ) -> DaikoConfig:
     yaml = YAML(typ="rt")
     try:
@@ -91,6 +115,7 @@ def parse_config(
     except ValidationError as exc:
         problems.extend(_explain(exc, tree))
     problems.extend(_cross_check(tree, known_forms))
+    problems.extend(_check_targets(tree, tasks))
     if problems:
         raise ConfigError(filename, problems)
     assert config is not None
@@ -234,4 +259,65 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
             close = difflib.get_close_matches(form, sorted(known_forms), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (forms: {', '.join(sorted(known_forms))})"
             problems.append(ConfigProblem(f"robots[{i}].form", f"no form definition '{form}'{hint}", line, col))
+    return problems
+
+
+def _check_targets(tree: CommentedMap, tasks: TaskCatalog | None) -> list[ConfigProblem]:
+    """A robot that keys into a core system names its target; one whose task keys into none does not.
+
+    Without the robots layer's catalogue (``tasks`` None) only the plain rule is checked: a robot
+    with neither ``task`` nor ``target`` cannot be run.
+    """
+    problems: list[ConfigProblem] = []
+    robots = tree.get("robots") or []
+    if not isinstance(robots, list):
+        return problems
+    targets = tree.get("targets") or {}
+    defined = ", ".join(targets) if isinstance(targets, dict) and targets else "none defined yet"
+    for i, robot in enumerate(robots):
+        if not isinstance(robot, CommentedMap):
+            continue
+        task, form, target = robot.get("task"), robot.get("form"), robot.get("target")
+        task = task if isinstance(task, str) else None
+        form = form if isinstance(form, str) else None
+        rid = robot.get("id") if isinstance(robot.get("id"), str) else f"robots[{i}]"
+        if tasks is None:
+            name, needs = task, (None if task else True)
+        else:
+            name = tasks.resolve(task, form)
+            if name is None:
+                key = "task" if task else ("form" if form else "")
+                line, col = _position(tree, ("robots", i, key) if key else ("robots", i))
+                what = f"no robot task '{task}'" if task else f"no robot task reads form '{form}'"
+                problems.append(
+                    ConfigProblem(
+                        f"robots[{i}].{key}" if key else f"robots[{i}]",
+                        f"{what}; set 'task:' to one of: {tasks.describe()}",
+                        line,
+                        col,
+                    )
+                )
+                continue
+            needs = tasks.needs_target[name]
+        if needs and target is None:
+            line, col = _position(tree, ("robots", i))
+            problems.append(
+                ConfigProblem(
+                    f"robots[{i}]",
+                    f"robot '{rid}' keys into a core system (task {name or 'for form ' + str(form)}): "
+                    f"add 'target:' naming one of the systems under 'targets:' ({defined})",
+                    line,
+                    col,
+                )
+            )
+        elif needs is False and target is not None:
+            line, col = _position(tree, ("robots", i, "target"))
+            problems.append(
+                ConfigProblem(
+                    f"robots[{i}].target",
+                    f"task '{name}' keys into no core system (its work stays in daiko); remove 'target'",
+                    line,
+                    col,
+                )
+            )
     return problems

@@ -6,15 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from daiko.config.loader import load_config
+from daiko.config.loader import TaskCatalog, load_config
 from daiko.config.schema import DaikoConfig
 from daiko.log import setup_logging
 
 
 def load_runtime_config(
-    path: Path, *, known_forms: Iterable[str] | None = None, setup_logs: bool = True
+    path: Path,
+    *,
+    known_forms: Iterable[str] | None = None,
+    tasks: TaskCatalog | None = None,
+    setup_logs: bool = True,
 ) -> DaikoConfig:
-    cfg = load_config(path, known_forms=set(known_forms) if known_forms is not None else None)
+    cfg = load_config(path, known_forms=set(known_forms) if known_forms is not None else None, tasks=tasks)
     if setup_logs:
         setup_logging(
             level=cfg.defaults.logging.level,

@@ -202,12 +202,28 @@ class RobotConfig(Strict):
     name: str = Field(description="日本語の名前, shown to staff and managers.")
     section: str = Field(description="担当課, e.g. 税務課. Staff of this 課 review its items.")
     form: str | None = Field(default=None, description="Form definition it reads (forms/definitions/).")
-    accepts_csv: bool = Field(default=False, description="Also takes J-LIS style CSV files from the inbox.")
-    target: str = Field(description="Key of the target system under 'targets'.")
+    accepts_csv: bool = Field(
+        default=False, description="Also takes CSV files from the inbox (J-LIS 廃車情報, 電子申請 exports …)."
+    )
+    task: str | None = Field(
+        default=None,
+        description="The kind of work (robots/tasks/<module>.py), e.g. haisha or survey; "
+        "default: the task that reads this robot's form.",
+    )
+    target: str | None = Field(
+        default=None,
+        description="Key of the target system under 'targets' it keys into; "
+        "not given for a task that keys into no system (e.g. survey).",
+    )
     inbox: Path = Field(description="Folder staff drop scans into; relative paths are under data_dir.")
     schedule: Schedule | None = None
     baseline_minutes: Annotated[float, Field(gt=0, le=480)] = Field(
         description="Minutes one item takes by hand (the time study); the report's baseline."
+    )
+    csv_baseline_minutes: Annotated[float, Field(ge=0, le=480)] | None = Field(
+        default=None,
+        description="Minutes one CSV row takes by hand, when it differs from a paper form's "
+        "(e.g. an 電子申請 answer needs no keying); default: baseline_minutes.",
     )
     review_minutes_per_field: Annotated[float, Field(ge=0, le=60)] = Field(
         default=0.5, description="Staff minutes per checked field when the review screen measured none."

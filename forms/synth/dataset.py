@@ -74,7 +74,8 @@ def make_page(
     """One filled and scanned page. ``values`` overrides the generated ones (e.g. a robot's own plates)."""
     form = load_definition(form) if isinstance(form, str) else form
     rng = random.Random(f"{form.name}:{seed}:{kind}")
-    generated = GENERATORS[form.name](rng, today)
+    # A form without its own generator (a survey page) is filled from ``values`` alone.
+    generated = GENERATORS[form.name](rng, today) if form.name in GENERATORS else {}
     if values:
         generated.update(values)
     style = Style.random(rng, kind)

@@ -1,20 +1,52 @@
-"""The robots' procedures; one module per kind of work."""
+"""The robots' procedures; one module per kind of work, found by name.
+
+Every module of this package is imported once (:func:`load_tasks`); each concrete
+:class:`Task` subclass registers itself under its ``name``. robots.yaml picks a robot's task
+with ``task: NAME``; a robot that gives only ``form:`` gets the task that reads that form.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
+
 from daiko.config import RobotConfig
-from daiko.robots.tasks.base import ItemDraft, Task
+from daiko.robots.tasks.base import Completion, ItemDraft, Task
+
+
+@functools.cache
+def load_tasks() -> dict[str, type[Task]]:
+    """Import every module of this package (each registers its tasks); name → task class."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+    return Task.registry
+
+
+def known_tasks() -> dict[str, bool]:
+    """Task name → whether it keys into a target system (what `daiko validate` checks robots against)."""
+    return {name: cls.needs_target for name, cls in sorted(load_tasks().items())}
+
+
+def task_class(robot: RobotConfig) -> type[Task]:
+    """The task class robots.yaml chose for this robot: ``task:``, else the one reading its ``form:``."""
+    tasks = load_tasks()
+    if robot.task:
+        if robot.task not in tasks:
+            raise LookupError(f"no robot task '{robot.task}' (known: {', '.join(sorted(tasks))})")
+        return tasks[robot.task]
+    for cls in tasks.values():
+        if cls.handles_form(robot.form):
+            return cls
+    raise LookupError(
+        f"no robot task reads form '{robot.form}'; set 'task:' for robot '{robot.id}' (known: {', '.join(sorted(tasks))})"
+    )
 
 
 def task_for(robot: RobotConfig) -> Task:
-    """The task that reads this robot's form and keys into its target system."""
-    from daiko.robots.tasks.haisha import HaishaTask
-
-    tasks: list[Task] = [HaishaTask()]
-    for task in tasks:
-        if robot.form in task.forms or (robot.form is None and robot.accepts_csv):
-            return task
-    raise LookupError(f"no robot procedure reads form '{robot.form}' (known: {[t.forms for t in tasks]})")
+    """The task instance that reads this robot's files and finishes (or keys) its items."""
+    return task_class(robot).for_robot(robot)
 
 
-__all__ = ["ItemDraft", "Task", "task_for"]
+__all__ = ["Completion", "ItemDraft", "Task", "known_tasks", "load_tasks", "task_class", "task_for"]

@@ -2,6 +2,17 @@
 
 A task turns a file into work items (a scan's pages through the form reader, a CSV's rows)
 and an item into a call on its target system's adapter. The runner does the rest.
+
+Tasks register themselves: a concrete subclass that sets ``name`` is found by that name
+(robots.yaml's ``task:``) as soon as its module is imported, and :mod:`daiko.robots.tasks`
+imports every module of the package. A new kind of work is a new module, never an edit of a list.
+
+Two kinds of task:
+- **keying** tasks (``needs_target = True``, the default) key items into a core system through
+  an adapter; their robot names a ``target`` in robots.yaml;
+- **local** tasks (``needs_target = False``) finish items inside daiko (e.g. アンケート集計: a
+  response is stored and tallied); their robot has no ``target`` and the runner never opens a
+  browser for them, it calls :meth:`Task.complete` per ready item instead.
 """
 
 from __future__ import annotations
@@ -9,7 +20,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from daiko.config import DaikoConfig, RobotConfig
+    from daiko.ledger import Ledger, WorkItem
 
 
 @dataclass
@@ -27,13 +42,53 @@ class ItemDraft:
     ocr_seconds: float = 0.0
 
 
+@dataclass
+class Completion:
+    """What a local task made of one ready item: its next state and the reason staff read."""
+
+    state: str  # an ItemState: done, review (with review_fields) or rejected
+    reason: str | None = None
+    review_fields: list[str] = field(default_factory=list)
+    fields: dict[str, dict[str, Any]] | None = None  # updated field specs, when the task changed any
+    error_code: str | None = None
+
+
 class Task(ABC):
     """One kind of robot work, e.g. 廃車登録 into the 軽自動車税システム."""
 
-    name: str
-    adapter: str  # robots/adapters/<adapter>.py
-    forms: tuple[str, ...] = ()
+    name: ClassVar[str]
+    adapter: ClassVar[str | None] = None  # robots/adapters/<adapter>.py, for keying tasks
+    forms: ClassVar[tuple[str, ...]] = ()
+    needs_target: ClassVar[bool] = True
+    title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
 
+    registry: ClassVar[dict[str, type[Task]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if not isinstance(name, str):
+            return  # an abstract helper class, or a subclass that keeps its parent's name
+        known = Task.registry.get(name)
+        if known is not None and (known.__module__, known.__qualname__) != (cls.__module__, cls.__qualname__):
+            raise TypeError(
+                f"task name '{name}' is taken by {known.__module__}.{known.__qualname__}; "
+                f"give {cls.__module__}.{cls.__qualname__} another name"
+            )
+        Task.registry[name] = cls
+
+    # -- which robots it serves ------------------------------------------------------------------
+    @classmethod
+    def handles_form(cls, form: str | None) -> bool:
+        """Whether a robot that names only ``form:`` (no ``task:``) means this task."""
+        return form is not None and form in cls.forms
+
+    @classmethod
+    def for_robot(cls, robot: RobotConfig) -> Task:
+        """The task instance one robot uses (a task needing the robot's settings overrides this)."""
+        return cls()
+
+    # -- reading -------------------------------------------------------------------------------
     @abstractmethod
     def read_scan(self, path: Path, form: str | None, image_dir: Path) -> list[ItemDraft]:
         """OCR every page of a scan into drafts (errors per page, never an exception)."""
@@ -41,10 +96,21 @@ class Task(ABC):
     def read_csv(self, path: Path) -> list[ItemDraft]:
         raise NotImplementedError(f"{self.name} does not take CSV files")
 
-    @abstractmethod
+    # -- keying tasks ----------------------------------------------------------------------------
     def key(self, adapter: Any, fields: dict[str, dict[str, Any]], *, dry_run: bool) -> Any:
         """Key one item through the adapter; return the adapter's KeyingResult."""
+        raise NotImplementedError(f"{self.name} keys nothing into a target system")
 
-    @abstractmethod
     def reference_of(self, fields: dict[str, dict[str, Any]]) -> str | None:
         """The item's unique reference in the target system (受付番号), for the never-twice check."""
+        return None
+
+    # -- local tasks -----------------------------------------------------------------------------
+    def complete(self, ledger: Ledger, item: WorkItem, session: Any) -> Completion:
+        """Finish one claimed item inside daiko, writing what it produces with ``session`` (the
+        same transaction that records the item's new state, so a kill never leaves half of it)."""
+        raise NotImplementedError(f"{self.name} needs a target system to key into")
+
+    def after_items(self, cfg: DaikoConfig, robot: RobotConfig, ledger: Ledger, *, changed: int) -> None:
+        """Called once a run has finished its ready items (``changed`` of them); e.g. rewrite a tally."""
+        return None

@@ -96,8 +96,13 @@ def _value(fields: dict[str, dict[str, Any]], name: str) -> str | None:
 
 class HaishaTask(Task):
     name = "haisha"
+    title_ja = "軽自動車 廃車登録（軽自動車税システムへ入力）"
     adapter = "keitax"
     forms = ("keitax_haisha",)
+
+    @classmethod
+    def handles_form(cls, form: str | None) -> bool:
+        return form in cls.forms or form is None  # a robot with no form takes J-LIS CSV only
 
     # -- reading ------------------------------------------------------------------------------
     def read_scan(self, path: Path, form: str | None, image_dir: Path) -> list[ItemDraft]:
