@@ -12,7 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
-from daiko.reports.wareki import fiscal_year_label, wareki_date, wareki_range
+from daiko.wareki import fiscal_year_label, wareki_date, wareki_range
 
 ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from daiko.reports.model import Report
 from daiko.reports.savings import MARK_MEANING, MARK_PARTIAL
 from daiko.reports.tables import GROUP_COLUMNS, total_row
-from daiko.reports.wareki import wareki_date
+from daiko.wareki import wareki_date
 
 HOURS = "#,##0.0;[Red]-#,##0.0;0.0"
 MINUTES = "#,##0.0;[Red]-#,##0.0;0.0"

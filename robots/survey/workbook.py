@@ -27,7 +27,7 @@ from daiko.robots.survey.masking import KINDS, mask_personal
 from daiko.robots.survey.rules import REASONS_JA
 from daiko.robots.survey.store import PAPER, WEB
 from daiko.robots.survey.tally import ALL, BY_METHOD, QuestionTally, Table, Tally
-from daiko.robots.survey.wareki import wareki_date, wareki_range
+from daiko.wareki import wareki_date, wareki_range
 
 LABEL_BELOW = Decimal(2)  # bar values under 2 % carry no label (seed 000: グラフの見やすさ)
 PCT = "0.0"
@@ -103,11 +103,13 @@ def _summary(ws: Worksheet, tally: Tally, tz: str, pending: int, duplicates: int
         ws.column_dimensions[letter].width = width
     ws.cell(row=1, column=1, value=f"{s.title_ja} 集計結果").font = TITLE
     made = tally.generated_at.astimezone(zoneinfo.ZoneInfo(tz))
-    ws.cell(row=2, column=1, value=f"作成 {wareki_date(made.date())} {made:%H:%M}（回答が届くたびに更新）").font = SMALL
+    ws.cell(
+        row=2, column=1, value=f"作成 {wareki_date(made.date(), weekday=False)} {made:%H:%M}（回答が届くたびに更新）"
+    ).font = SMALL
     by = tally.by_method()
     rows: list[tuple[str, Any, str | None, str]] = [
         ("調査対象", s.population or "－", None, ""),
-        ("調査期間", wareki_range(s.period.start, s.period.end), None, ""),
+        ("調査期間", wareki_range(s.period.start, s.period.end, weekday=False), None, ""),
         ("調査方法", "郵送調査（回答方法は郵送、電子申請を選択）", None, ""),
         ("配布数", s.distributed, COUNT, "人"),
         ("回収数", tally.returned, COUNT, "人（有効回収数。重複を除く）"),

@@ -9,7 +9,7 @@ import pytest
 from daiko.config import CalendarConfig
 from daiko.reports.open_days import count_open_days, is_open_day
 from daiko.reports.period import FiscalYear, Period
-from daiko.reports.wareki import fiscal_year_label, wareki_date, wareki_range
+from daiko.wareki import fiscal_year_label, wareki_date, wareki_range
 
 D = dt.date
 

@@ -1,7 +1,8 @@
-"""Japanese era (和暦) labels for report dates.
+"""Japanese era (和暦) labels for dates people read: reports, the survey workbook, the console.
 
-City-hall documents are dated in 令和, and managers compare the report with other papers
-that are; a Western date on the cover would be rewritten by hand before every meeting.
+City-hall documents are dated in 令和, and staff compare what daiko shows with papers that are;
+a Western date would be rewritten by hand before every meeting. One table of eras for all of
+daiko (the mock systems keep their own on purpose: they stand in for other vendors' code).
 """
 
 from __future__ import annotations
@@ -39,16 +40,15 @@ def wareki_date(day: dt.date, *, weekday: bool = True) -> str:
     return f"{text}（{WEEKDAYS[day.weekday()]}）" if weekday else text
 
 
-def wareki_range(first: dt.date, last: dt.date) -> str:
+def wareki_range(first: dt.date, last: dt.date, *, weekday: bool = True) -> str:
     """'令和8年11月16日（月）〜11月22日（日）'; the year is repeated only when it changes."""
     if first == last:
-        return wareki_date(first)
+        return wareki_date(first, weekday=weekday)
+    day = f"（{WEEKDAYS[last.weekday()]}）" if weekday else ""
     end = (
-        f"{last.month}月{last.day}日（{WEEKDAYS[last.weekday()]}）"
-        if era_year(first) == era_year(last)
-        else wareki_date(last)
+        f"{last.month}月{last.day}日{day}" if era_year(first) == era_year(last) else wareki_date(last, weekday=weekday)
     )
-    return f"{wareki_date(first)}〜{end}"
+    return f"{wareki_date(first, weekday=weekday)}〜{end}"
 
 
 def fiscal_year_label(start: dt.date) -> str:
