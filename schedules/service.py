@@ -9,11 +9,14 @@ of parts that each do one thing:
 - a folder watcher for every robot's inbox and for robots.yaml (``watch.py``, ``reload.py``);
 - a run coordinator that starts at most one run per robot and stops them cleanly (``runs.py``).
 
-The job store is one table *per host* (``daiko_schedule_jobs_<host>``): APScheduler 3.x
-cannot share a job store between schedulers, and several robot PCs may share one PostgreSQL
-ledger. A ledger lease ``service:schedule:<host>`` keeps a second service on the same PC from
-using the same table. A robot configured on two PCs is still run by one at a time: the
-``robot:<id>`` lease in the ledger is what counts.
+The job store is the ledger's ``schedule_jobs`` table (made by Alembic), each host reading and
+writing only its own rows (``jobstore.py``): APScheduler 3.x cannot share a job store between
+schedulers, and several robot PCs may share one PostgreSQL ledger. A ledger lease
+``service:schedule:<host>`` keeps a second service on the same PC from using the same rows.
+A robot configured on several PCs runs on each of them at once: work items are claimed one by
+one in the ledger, files are taken in under a lease, and a target system's session slots
+(``max_sessions``) are counted across all PCs. Each service also heartbeats into ``hosts``
+(``hosts.py``); a silent host's claims are released for the others to finish.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
@@ -41,6 +43,7 @@ from daiko.ledger import Audit, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
 from daiko.schedules import jobs
+from daiko.schedules.jobstore import HostJobStore
 from daiko.schedules.listing import NextRuns, list_next_runs, next_runs
 from daiko.schedules.misfires import EVENT_MASK, MisfireRecorder
 from daiko.schedules.reload import ConfigRejected, ConfigReloader
@@ -57,7 +60,7 @@ __all__ = [
     "NextRuns",
     "ScheduleService",
     "ServiceBusy",
-    "jobstore_table",
+    "jobstore_host",
     "list_next_runs",
     "make_jobstore",
     "next_runs",
@@ -69,14 +72,14 @@ class ServiceBusy(Exception):
     """Another ``daiko schedule`` on this PC already serves this ledger."""
 
 
-def jobstore_table(host: str = workitems.HOST) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40] or "host"
-    return f"daiko_schedule_jobs_{slug}"
+def jobstore_host(host: str = workitems.HOST) -> str:
+    """This host's key in ``schedule_jobs`` (the slug its per-host table was once named after)."""
+    return re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40] or "host"
 
 
-def make_jobstore(ledger: Ledger) -> SQLAlchemyJobStore:
+def make_jobstore(ledger: Ledger) -> HostJobStore:
     """This host's job store, in the ledger database, on the ledger's own engine (WAL, timeouts)."""
-    return SQLAlchemyJobStore(engine=ledger.engine, tablename=jobstore_table())
+    return HostJobStore(ledger.engine, jobstore_host())
 
 
 class _ToLoguru(logging.Handler):
@@ -164,7 +167,7 @@ class ScheduleService:
         if not locks.acquire(self.ledger, service_lock, self.holder, SERVICE_LEASE):
             raise ServiceBusy(
                 f"another daiko schedule ({locks.holder_of(self.ledger, service_lock)}) already serves "
-                f"{self.cfg.ledger_url} on this PC; stop it first"
+                f"{self.cfg.ledger_display} on this PC; stop it first"
             )
         self._service_lock = service_lock
         _route_apscheduler_logs()

@@ -7,6 +7,7 @@ them in `daiko validate`, usually without a developer at hand.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+LEDGER_URL_ENV = "DAIKO_LEDGER_URL"  # the whole ledger URL, password included, kept out of robots.yaml
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -282,7 +284,28 @@ class DaikoConfig(Strict):
 
     @property
     def ledger_url(self) -> str:
-        return self.defaults.ledger_url or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        """The ledger database: ``DAIKO_LEDGER_URL`` when set (how a PostgreSQL password reaches a
+        robot PC without being written in robots.yaml), else ``defaults.ledger_url``, else SQLite
+        in data_dir."""
+        return (
+            os.environ.get(LEDGER_URL_ENV)
+            or self.defaults.ledger_url
+            or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        )
+
+    @property
+    def ledger_source(self) -> str:
+        """Where :attr:`ledger_url` came from, in the words an admin would look for."""
+        if os.environ.get(LEDGER_URL_ENV):
+            return f"環境変数 {LEDGER_URL_ENV}"
+        return "robots.yaml の defaults.ledger_url" if self.defaults.ledger_url else "data_dir の SQLite"
+
+    @property
+    def ledger_display(self) -> str:
+        """:attr:`ledger_url` safe to print: a password in it is shown as ***."""
+        from daiko.ledger.db import display_url
+
+        return display_url(self.ledger_url)
 
     def inbox(self, robot: RobotConfig) -> Path:
         return robot.inbox if robot.inbox.is_absolute() else self.data_dir / robot.inbox

@@ -278,7 +278,8 @@ def cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory: pytest.TempPathFactory) -> Hall:
+def hall(module_ledger_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Hall:
+    """One hall per module and ledger backend (a module may run on both)."""
     return build_hall(tmp_path_factory.mktemp("hall"))
 
 
@@ -312,6 +313,6 @@ def console_url(hall: Hall) -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_hall(tmp_path: Path) -> Hall:
+def fresh_hall(fresh_ledger_url: str | None, tmp_path: Path) -> Hall:
     """A hall of one's own, for tests that change items."""
     return build_hall(tmp_path)

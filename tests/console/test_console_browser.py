@@ -19,7 +19,7 @@ from daiko.ledger import Audit, Event, FieldReview, IntakeFile, ItemState, WorkI
 
 PASSWORD = "correct-horse-42"  # the one conftest.py gives every test user
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.both_ledgers(scope="module")]
 
 
 @pytest.fixture(scope="module")

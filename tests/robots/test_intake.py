@@ -6,10 +6,13 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from daiko.ledger import FileState, IntakeFile, ItemState, WorkItem
 from daiko.robots import intake
+
+pytestmark = pytest.mark.both_ledgers
 
 
 def drop(cfg, name: str, data: bytes, *, age: float = 10.0, section: str | None = None) -> Path:

@@ -6,8 +6,12 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from daiko.ledger import IntakeFile, ItemState, WorkItem
 from daiko.robots import workitems
+
+pytestmark = pytest.mark.both_ledgers
 
 
 def seed(ledger, n: int) -> None:

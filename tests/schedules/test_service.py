@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from daiko.schedules.service import make_jobstore
 
-pytestmark = pytest.mark.usefixtures("cheap_task")
+pytestmark = [pytest.mark.usefixtures("cheap_task"), pytest.mark.both_ledgers]
 
 ANYTIME_EVERY_MINUTE = """\
 interval_minutes: 1
