@@ -42,7 +42,7 @@ from daiko.config import ConfigError, DaikoConfig, config_hash
 from daiko.ledger import Audit, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
-from daiko.schedules import jobs
+from daiko.schedules import hosts, jobs
 from daiko.schedules.jobstore import HostJobStore
 from daiko.schedules.listing import NextRuns, list_next_runs, next_runs
 from daiko.schedules.misfires import EVENT_MASK, MisfireRecorder
@@ -53,7 +53,6 @@ from daiko.schedules.watch import DEBOUNCE_SECONDS, POLL_SECONDS, FolderWatcher,
 
 SHUTDOWN_GRACE = 300.0  # seconds a stop waits for runs to finish their item in hand
 SERVICE_LEASE = dt.timedelta(minutes=3)
-HEARTBEAT_SECONDS = 30.0
 CONFIG_WATCH = "config:robots.yaml"
 
 __all__ = [
@@ -116,7 +115,7 @@ class ScheduleService:
         clock: Callable[[], dt.datetime] | None = None,
         setup_logs: bool = False,
         use_watchdog: bool = True,
-        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        heartbeat_seconds: float | None = None,
     ):
         from daiko.robots.config import load_runtime_config
 
@@ -128,7 +127,9 @@ class ScheduleService:
         self.report_fn = report_fn
         self.settle_seconds = settle_seconds
         self.shutdown_grace = shutdown_grace
-        self.heartbeat_seconds = heartbeat_seconds
+        # robots.yaml's defaults.heartbeat_seconds unless a caller (a test) gives its own.
+        self.heartbeat_seconds = heartbeat_seconds or self.cfg.defaults.heartbeat_seconds
+        self.service_lease = max(SERVICE_LEASE, dt.timedelta(seconds=hosts.SILENT_BEATS * self.heartbeat_seconds))
         self.holder = workitems.worker_id()
         self.coordinator = RunCoordinator(
             lambda: self.cfg, self.ledger, run_fn=run_fn, settle_seconds=settle_seconds, clock=clock
@@ -164,7 +165,7 @@ class ScheduleService:
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
         service_lock = f"service:schedule:{workitems.HOST}"
-        if not locks.acquire(self.ledger, service_lock, self.holder, SERVICE_LEASE):
+        if not locks.acquire(self.ledger, service_lock, self.holder, self.service_lease):
             raise ServiceBusy(
                 f"another daiko schedule ({locks.holder_of(self.ledger, service_lock)}) already serves "
                 f"{self.cfg.ledger_display} on this PC; stop it first"
@@ -186,6 +187,7 @@ class ScheduleService:
         except BaseException:
             self._abort_start()
             raise
+        hosts.start(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds)
         self._heartbeat = threading.Thread(target=self._beat, name="daiko-heartbeat", daemon=True)
         self._heartbeat.start()
         self.started = True
@@ -235,11 +237,16 @@ class ScheduleService:
             logger.exception("shutting the scheduler down failed")
         jobs.unregister(self.config_path, self)
         self.ledger.event("schedule_stopped", "schedule service stopped" + (f" (cut short: {left})" if left else ""))
+        try:
+            hosts.stop(self.ledger, workitems.HOST)
+        except Exception:
+            logger.exception("recording this host as stopped failed")
         locks.release(self.ledger, self._service_lock, self.holder)
         return left
 
     def _beat(self) -> None:
-        """Renew the service lease, and nudge the scheduler.
+        """Renew the service lease, heartbeat into ``hosts``, take over silent hosts' work, and
+        nudge the scheduler.
 
         APScheduler sleeps until its next job with a monotonic-clock wait, and that clock stands
         still while the PC is suspended: after a night asleep it would keep sleeping for the rest
@@ -247,11 +254,28 @@ class ScheduleService:
         """
         while not self._stop.wait(self.heartbeat_seconds):
             try:
-                locks.acquire(self.ledger, self._service_lock, self.holder, SERVICE_LEASE)
+                locks.acquire(self.ledger, self._service_lock, self.holder, self.service_lease)
+                if not hosts.beat(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds):
+                    # We were taken for dead and our items handed to others: finish the item in
+                    # hand and stop; the next trigger starts afresh from the ledger.
+                    self.coordinator.interrupt_running()
+                self._take_over_silent_hosts()
                 self.scheduler.wakeup()
                 self._start_released_items()
             except Exception:
                 logger.exception("service heartbeat failed")
+
+    def _served_robots(self) -> list[str]:
+        return [robot.id for robot in self.cfg.robots if robot.enabled]
+
+    def _take_over_silent_hosts(self) -> None:
+        """Release what silent hosts held and run the robots whose items were freed, here."""
+        released = hosts.release_silent(self.ledger, workitems.HOST)
+        served = set(self._served_robots())
+        for robot_id, n in released.items():
+            if robot_id in served:
+                logger.info("{}: {} item(s) of a silent host released; running now", robot_id, n)
+                self.coordinator.request(robot_id, "takeover")
 
     def _start_released_items(self) -> None:
         """Key what staff just checked in the console, without waiting for the next file or tick.

@@ -122,6 +122,11 @@ class Defaults(Strict):
         default=None,
         description="SQLAlchemy URL; default is SQLite in data_dir. PostgreSQL for several robot PCs.",
     )
+    heartbeat_seconds: Annotated[float, Field(ge=1, le=600)] = Field(
+        default=30,
+        description="How often each daiko schedule reports to the ledger. A robot PC silent for 4 "
+        "beats is taken as down: the others finish the work it held.",
+    )
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     ocr: OcrConfig = Field(default_factory=OcrConfig)
@@ -168,6 +173,11 @@ class TargetSystem(Strict):
         gt=0,
         le=300,
         description="How long one screen may take to answer before the step fails and is retried.",
+    )
+    max_sessions: Annotated[int, Field(ge=1, le=50)] = Field(
+        default=1,
+        description="How many robot sessions the system allows at once, counted across every robot PC "
+        "that shares the ledger (its licence, or what the vendor allows).",
     )
 
     @field_validator("base_url")
