@@ -109,6 +109,15 @@ def waiting_files(inbox: Inbox) -> list[tuple[Path, str | None]]:
     return sorted(found, key=lambda pair: _mtime(pair[0]))
 
 
+def has_waiting_files(cfg: DaikoConfig, robot: RobotConfig) -> bool:
+    """Files dropped into the robot's inbox and not taken in yet (settled or not)."""
+    root = cfg.inbox(robot)
+    try:
+        return root.is_dir() and bool(waiting_files(Inbox(root)))
+    except OSError:  # a share that is away for a moment: nothing to say
+        return False
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime

@@ -237,15 +237,17 @@ class RobotRunner:
         from daiko.robots.drivers.browser import BrowserUnavailable, browser_session, chromium_executable
 
         target = self.cfg.targets[self.robot.target]
-        # One of the target's max_sessions slots, counted across every PC sharing the ledger; while
-        # all are in use, wait as long as there is work left (others may finish it meanwhile).
+        # One of the target's max_sessions slots, counted across every PC sharing the ledger. While
+        # all are in use, wait as long as there is keying left and nothing else to do here; new files
+        # in the inbox end the wait, so this PC reads them (its next run) while the others key.
         slots = f"target:{self.robot.target}"
         lock_name = locks.wait_for_slot(
             self.ledger, slots, target.max_sessions, self.worker, dt.timedelta(minutes=self.robot.run_timeout_minutes),
-            wanted=self._has_claimable, stop=self.stop, deadline=self.deadline,
+            wanted=lambda: self._has_claimable() and not intake.has_waiting_files(self.cfg, self.robot),
+            stop=self.stop, deadline=self.deadline,
         )  # fmt: skip
         if lock_name is None:
-            if not self.stop.is_set() and self._has_claimable():
+            if time.monotonic() >= self.deadline and self._has_claimable():
                 holders = "、".join(locks.slot_holders(self.ledger, slots, target.max_sessions)) or "?"
                 summary.skipped_reason = (
                     f"{target.name} の同時接続数（max_sessions: {target.max_sessions}）を"

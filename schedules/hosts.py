@@ -92,16 +92,20 @@ def stop(ledger: Ledger, name: str) -> None:
 
 
 def release_silent(ledger: Ledger, me: str, now: dt.datetime | None = None) -> dict[str, int]:
-    """Declare every silent host down and free what it held; returns items released per robot."""
+    """Declare every silent host down and free what it held.
+
+    Returns, per robot the silent host served or held items of, how many claimed items were
+    released (0 when it held only leases — a file half read, say: that robot should run too).
+    """
     now = now or utcnow()
     released: dict[str, int] = {}
     with ledger.session() as s:
         candidates = [
-            (h.name, h.last_seen_at)
+            (h.name, h.last_seen_at, list(h.robots or []))
             for h in s.scalars(select(Host).where(Host.state == RUNNING, Host.name != me))
             if is_silent(h, now)
         ]
-    for name, seen in candidates:
+    for name, seen, robots in candidates:
         with ledger.session() as s:
             won = s.execute(
                 update(Host)
@@ -113,6 +117,8 @@ def release_silent(ledger: Ledger, me: str, now: dt.datetime | None = None) -> d
             continue  # it beat meanwhile, or another host released it first
         items = workitems.release_held_by(ledger, name)
         leases = locks.release_held_by(ledger, name)
+        for robot_id in robots:
+            released.setdefault(robot_id, 0)
         for robot_id, n in items.items():
             released[robot_id] = released.get(robot_id, 0) + n
         silent_for = int((now - seen).total_seconds())

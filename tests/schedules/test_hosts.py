@@ -36,7 +36,7 @@ def age_host(ledger, name: str, seconds: float) -> None:
 
 def test_a_silent_pc_is_released_once_and_told_when_it_comes_back(harness):
     ledger = harness.ledger()
-    hosts.start(ledger, "pc-b", ["kozin"], heartbeat_seconds=30)
+    hosts.start(ledger, "pc-b", ["kozin", "other"], heartbeat_seconds=30)
     ids = held_items(ledger, "pc-b:4242:7", 2)
     locks.acquire(ledger, "target:keitax#1", "pc-b:4242:7", TTL)
     locks.acquire(ledger, "intake:kozin", "pc-b:4242:t1", TTL)
@@ -45,7 +45,7 @@ def test_a_silent_pc_is_released_once_and_told_when_it_comes_back(harness):
     age_host(ledger, "pc-b", 119)  # 4 beats of 30 s is 120 s: not yet
     assert hosts.release_silent(ledger, "pc-a") == {}
     age_host(ledger, "pc-b", 125)
-    assert hosts.release_silent(ledger, "pc-a") == {"kozin": 2}
+    assert hosts.release_silent(ledger, "pc-a") == {"kozin": 2, "other": 0}  # both robots run again
     assert hosts.release_silent(ledger, "pc-c") == {}  # exactly one PC takes it over
     with ledger.session() as s:
         assert s.scalars(select(Lock).where(Lock.holder.like("pc-b:%"))).all() == []
@@ -54,7 +54,7 @@ def test_a_silent_pc_is_released_once_and_told_when_it_comes_back(harness):
     assert {workitems.claim_next(ledger, "kozin", "pc-a:1:1").id for _ in ids} == set(ids)
 
     [view] = hosts.overview(ledger)
-    assert (view.state, view.label, view.robots) == ("silent", "応答なし", ["kozin"])
+    assert (view.state, view.label, view.robots) == ("silent", "応答なし", ["kozin", "other"])
     assert view.released_at is not None
     assert hosts.beat(ledger, "pc-b", ["kozin"], 30) is False  # it was slow, not dead: stop its runs
     assert harness.events("host_back")
