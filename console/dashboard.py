@@ -34,7 +34,7 @@ STATE_ORDER = [
 TRIGGER_JA = {"schedule": "定時", "manual": "手動", "demo": "デモ", "watch": "到着時"}
 MODE_JA = {"live": "本番", "trial": "試行"}
 RUN_STATUS_JA = {"running": "実行中", "finished": "完了", "failed": "失敗", "interrupted": "中断"}
-TRIGGER_JA.update({"startup": "起動時", "review": "確認後", "takeover": "引継ぎ"})
+TRIGGER_JA.update({"startup": "起動時", "review": "確認後", "takeover": "引継ぎ", "queue": "他PCの読取分"})
 # What 管理職 see instead of a failure's free-text reason, which may quote a name or a plate.
 ERROR_JA = {
     "not_found": "対象データなし",

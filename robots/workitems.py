@@ -228,3 +228,35 @@ def released_since_last_run(ledger: Ledger, robot_id: str) -> int:
         if last_start is not None:
             query = query.where(FieldReview.at > last_start)
         return int(s.scalar(query) or 0)
+
+
+def ready_since_last_run_here(ledger: Ledger, robot_id: str, host: str = HOST) -> int:
+    """Items another PC made ready (it read their file) that no run of this PC may have seen.
+
+    What lets every PC join in on a batch one PC read, instead of that PC keying it alone: ready
+    items created since this PC's last run of the robot began, by another run. Items this PC's
+    last run read itself and left ready on purpose (a refused login, a retry's back-off) do not
+    start another run at every heartbeat; at most one more run looks at another PC's leftovers.
+    """
+    now = utcnow()
+    with ledger.session() as s:
+        last = s.execute(
+            select(Run.id, Run.started_at)
+            .where(Run.robot_id == robot_id, Run.host == host)
+            .order_by(Run.started_at.desc())
+            .limit(1)
+        ).first()
+        query = (
+            select(func.count())
+            .select_from(WorkItem)
+            .where(
+                WorkItem.robot_id == robot_id,
+                WorkItem.state == ItemState.READY,
+                or_(WorkItem.lease_until.is_(None), WorkItem.lease_until < now),
+            )
+        )
+        if last is not None:
+            query = query.where(
+                WorkItem.created_at > last.started_at, or_(WorkItem.run_id.is_(None), WorkItem.run_id != last.id)
+            )
+        return int(s.scalar(query) or 0)

@@ -36,10 +36,10 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from daiko.config import ConfigError, DaikoConfig, config_hash
-from daiko.ledger import Audit, ItemState, Ledger
+from daiko.ledger import Audit, Event, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
 from daiko.schedules import hosts, jobs
@@ -278,7 +278,8 @@ class ScheduleService:
                 self.coordinator.request(robot_id, "takeover")
 
     def _start_released_items(self) -> None:
-        """Key what staff just checked in the console, without waiting for the next file or tick.
+        """Key what staff just checked in the console, or another PC just read, without waiting for
+        the next file or tick.
 
         The coordinator keeps to office hours (an item checked at 18:00 waits for the morning's
         keying) and never starts a robot twice.
@@ -289,6 +290,31 @@ class ScheduleService:
                 if released and self.coordinator.keying_allowed(self.cfg, robot):
                     logger.info("{}: {} item(s) checked in the console; running now", robot.id, released)
                     self.coordinator.request(robot.id, "review")
+                    continue
+                # Another PC read a file into ready items: join in on keying them (not for a 試行,
+                # which people run to look at, and not while logins to the system are refused).
+                if robot.mode == "trial" or self._login_refused_lately(robot.id):
+                    continue
+                queued = workitems.ready_since_last_run_here(self.ledger, robot.id)
+                if queued and self.coordinator.keying_allowed(self.cfg, robot):
+                    logger.info("{}: {} item(s) ready from another PC; running now", robot.id, queued)
+                    self.coordinator.request(robot.id, "queue")
+
+    def _login_refused_lately(self, robot_id: str) -> bool:
+        """Did a run of this robot (on any PC) stop at a refused login since its last good run?
+        Then only the regular triggers try again: every extra attempt brings a lock-out closer."""
+        with self.ledger.session() as s:
+            refused = s.scalar(
+                select(func.max(Event.at)).where(Event.robot_id == robot_id, Event.kind == "run_stopped_login")
+            )
+            if refused is None:
+                return False
+            keyed = s.scalar(
+                select(func.max(Event.at)).where(
+                    Event.robot_id == robot_id, Event.kind.in_(["item_done", "item_already_keyed"])
+                )
+            )
+        return keyed is None or keyed < refused
 
     # -- what the jobs call ---------------------------------------------------------------------
     def scheduled_run(self, robot_id: str) -> None:

@@ -85,3 +85,31 @@ def test_the_service_heartbeats_takes_over_a_silent_pc_and_runs_its_robot(harnes
 
     service.stop()
     assert {h.name: h.label for h in hosts.overview(ledger)} == {me: "停止", "robot-pc-02": "応答なし"}
+
+
+def test_items_another_pc_read_are_keyed_here_too_but_not_retried_every_beat(harness, monkeypatch):
+    """PC 2 read a J-LIS list into ready items: this PC joins in at its next heartbeat — once. What
+    its own run then leaves ready (here: no password, so nothing is keyed) waits for a trigger."""
+    from daiko.ledger import Run
+
+    monkeypatch.delenv("DAIKO_KEITAX_PASSWORD", raising=False)  # the run stops before any browser
+    harness.write(harness.config_text(harness.robot_yaml()))
+    recorder = harness.Recorder(real=True)
+    service = harness.start(run_fn=recorder, heartbeat_seconds=0.2)
+    ledger = harness.ledger()
+    with ledger.session() as s:
+        other = Run(robot_id="kozin", trigger="watch", mode="live", host="robot-pc-02", pid=7)
+        s.add(other)
+        s.flush()
+        f = IntakeFile(robot_id="kozin", sha256="f" * 64, original_name="jlis.csv", current_path="/x", kind="csv")
+        s.add(f)
+        s.flush()
+        s.add_all(
+            WorkItem(robot_id="kozin", file_id=f.id, part=n, state=ItemState.READY, run_id=other.id) for n in (1, 2)
+        )
+    harness.wait_until(lambda: "queue" in recorder.triggers())
+    harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
+    beats = set()
+    harness.wait_until(lambda: beats.add(hosts.overview(ledger)[0].last_seen_at) or len(beats) >= 5)
+    assert recorder.triggers() == ["queue"]
+    assert workitems.counts(ledger, "kozin") == {ItemState.READY: 2}
