@@ -174,6 +174,8 @@ class ScheduleService:
         _route_apscheduler_logs()
         jobs.register(self.config_path, self)
         try:
+            # First of all: this PC is running (a previous life marked silent is over).
+            hosts.start(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds)
             self.scheduler.add_listener(self.misfires, EVENT_MASK)
             self.scheduler.start(paused=True)
             with self._apply_lock:
@@ -187,7 +189,6 @@ class ScheduleService:
         except BaseException:
             self._abort_start()
             raise
-        hosts.start(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds)
         self._heartbeat = threading.Thread(target=self._beat, name="daiko-heartbeat", daemon=True)
         self._heartbeat.start()
         self.started = True
@@ -208,6 +209,8 @@ class ScheduleService:
             self.scheduler.remove_jobstore("default", shutdown=True)
             self.scheduler.shutdown(wait=False)
         jobs.unregister(self.config_path, self)
+        with contextlib.suppress(Exception):
+            hosts.stop(self.ledger, workitems.HOST)
         locks.release(self.ledger, self._service_lock, self.holder)
 
     def stop(self) -> list[str]:
