@@ -79,7 +79,7 @@ def validate(
     else:
         console.print(
             f"[green]✓[/] {path}: OK — {len(cfg.robots)} robot(s), {len(cfg.targets)} target system(s), "
-            f"ledger {cfg.ledger_display} ({cfg.ledger_source})",
+            f"ledger {cfg.ledger_url_display} ({cfg.ledger_source})",
             soft_wrap=True,
         )
 
@@ -215,7 +215,7 @@ def db_upgrade(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
     cfg = load(config)
     before, after = upgrade_database(cfg.ledger_url)
-    where = f"{cfg.ledger_display} ({cfg.ledger_source})"
+    where = f"{cfg.ledger_url_display} ({cfg.ledger_source})"
     if before == after:
         console.print(f"[green]✓[/] 台帳 {where}: スキーマは最新です（リビジョン {after}）", soft_wrap=True)
     else:
@@ -236,12 +236,12 @@ def db_current(
     cfg = load(config)
     current, head = current_revision(cfg.ledger_url), head_revision()
     if as_json:
-        print(json.dumps({"ledger": cfg.ledger_display, "current": current, "head": head}, ensure_ascii=False))
+        print(json.dumps({"ledger": cfg.ledger_url_display, "current": current, "head": head}, ensure_ascii=False))
     elif current == head:
-        console.print(f"台帳 {cfg.ledger_display}: リビジョン {current}（最新）", soft_wrap=True)
+        console.print(f"台帳 {cfg.ledger_url_display}: リビジョン {current}（最新）", soft_wrap=True)
     else:
         console.print(
-            f"台帳 {cfg.ledger_display}: リビジョン {current or '（テーブルなし）'}、最新は {head} — "
+            f"台帳 {cfg.ledger_url_display}: リビジョン {current or '（テーブルなし）'}、最新は {head} — "
             "`daiko db upgrade` を実行してください",
             soft_wrap=True,
         )

@@ -168,7 +168,7 @@ class ScheduleService:
         if not locks.acquire(self.ledger, service_lock, self.holder, self.service_lease):
             raise ServiceBusy(
                 f"another daiko schedule ({locks.holder_of(self.ledger, service_lock)}) already serves "
-                f"{self.cfg.ledger_display} on this PC; stop it first"
+                f"{self.cfg.ledger_url_display} on this PC; stop it first"
             )
         self._service_lock = service_lock
         _route_apscheduler_logs()

@@ -311,7 +311,7 @@ class DaikoConfig(Strict):
         return "robots.yaml の defaults.ledger_url" if self.defaults.ledger_url else "data_dir の SQLite"
 
     @property
-    def ledger_display(self) -> str:
+    def ledger_url_display(self) -> str:
         """:attr:`ledger_url` safe to print: a password in it is shown as ***."""
         from daiko.ledger.db import display_url
 
