@@ -52,7 +52,7 @@ SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 CSV_SUFFIXES = {".csv"}
 IGNORED_PREFIXES = (".", "~$", "Thumbs.db", "desktop.ini")
 SETTLE_SECONDS = 2.0  # a file must be unchanged this long before it counts (scanners write slowly)
-INTAKE_LEASE = dt.timedelta(minutes=10)  # one intake pass; renewed per file
+INTAKE_LEASE = dt.timedelta(minutes=10)  # renewed after each file of an intake pass
 READ_LEASE = dt.timedelta(minutes=30)  # OCR of one file
 
 
@@ -177,17 +177,22 @@ def take_in(
 
     Only one PC at a time (the ``intake:<robot>`` lease); another PC's call returns [] at once.
     """
-    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as mine:
-        if not mine:
+    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as turn:
+        if not turn:
             logger.debug("{}: another process or PC is taking the inbox in", robot.id)
             return []
-        return _take_in(ledger, cfg, robot, settle_seconds)
+        return _take_in(ledger, cfg, robot, settle_seconds, turn)
 
 
-def _take_in(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, settle_seconds: float) -> list[IntakeFile]:
+def _take_in(
+    ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, settle_seconds: float, turn: locks.Turn
+) -> list[IntakeFile]:
     inbox = inbox_for(cfg, robot)
     taken = []
     for path, section in waiting_files(inbox):
+        turn.renew()
+        if not turn:  # taken for dead meanwhile: leave the rest to whoever holds the inbox now
+            break
         if not is_settled(path, settle_seconds):
             continue
         try:
@@ -207,7 +212,8 @@ def _take_in(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, settle_second
 def reading(ledger: Ledger, file_id: int) -> Iterator[bool]:
     """True when this process may read file ``file_id`` into items now: it holds the file's
     ``read:`` lease and the file is still waiting to be read (another PC may have just done it)."""
-    with locks.turn(ledger, f"read:{file_id}", READ_LEASE) as mine:
+    with locks.turn(ledger, f"read:{file_id}", READ_LEASE) as turn:
+        mine = bool(turn)
         if mine:
             with ledger.session() as s:
                 row = s.get(IntakeFile, file_id)
@@ -221,8 +227,8 @@ def recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[Intake
     Under the same lease as :func:`take_in`: while we hold it no other PC is between moving a
     file into processing/ and registering it, so an unregistered file there is an orphan.
     """
-    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as mine:
-        return _recover(ledger, cfg, robot) if mine else []
+    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as turn:
+        return _recover(ledger, cfg, robot) if turn else []
 
 
 def _recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[IntakeFile]:

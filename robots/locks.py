@@ -86,16 +86,30 @@ def held(ledger: Ledger, name: str, ttl: dt.timedelta, holder: str | None = None
         release(ledger, name, holder)
 
 
+class Turn:
+    """The outcome of :func:`turn`: true while held; :meth:`renew` extends a long turn."""
+
+    def __init__(self, ledger: Ledger, name: str, holder: str, ttl: dt.timedelta):
+        self.ledger, self.name, self.holder, self.ttl = ledger, name, holder, ttl
+        self.held = acquire(ledger, name, holder, ttl)
+
+    def __bool__(self) -> bool:
+        return self.held
+
+    def renew(self) -> None:
+        if self.held:
+            self.held = acquire(self.ledger, self.name, self.holder, self.ttl)
+
+
 @contextmanager
-def turn(ledger: Ledger, name: str, ttl: dt.timedelta) -> Iterator[bool]:
-    """This thread's turn at ``name``, or False (at once) while another process or PC has it."""
-    holder = f"{worker_id()}:t{threading.get_ident()}"
-    mine = acquire(ledger, name, holder, ttl)
+def turn(ledger: Ledger, name: str, ttl: dt.timedelta) -> Iterator[Turn]:
+    """This thread's turn at ``name`` (false at once while another process or PC has it)."""
+    mine = Turn(ledger, name, f"{worker_id()}:t{threading.get_ident()}", ttl)
     try:
         yield mine
     finally:
         if mine:
-            release(ledger, name, holder)
+            release(ledger, name, mine.holder)
 
 
 # -- session slots: N leases per target system, shared by every PC -------------------------------
