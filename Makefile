@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.daiko-setup
 
-.PHONY: setup demo test lint bench bench-ocr bench-keying report-pdf clean
+.PHONY: setup demo test lint bench bench-ocr bench-keying bench-scale report-pdf clean
 
 $(STAMP): scripts/bootstrap.sh requirements.lock pyproject.toml setup.py
 	bash scripts/bootstrap.sh
@@ -21,13 +21,17 @@ lint: setup
 test: setup lint
 	$(PY) -m pytest
 
-bench: bench-ocr bench-keying
+bench: bench-ocr bench-keying bench-scale
 
 bench-ocr: setup
 	$(PY) bench/ocr.py
 
 bench-keying: setup
 	$(PY) bench/keying.py
+
+# records/hour with 1, 2 and 3 robot PCs (daiko schedule processes) on PostgreSQL and SQLite
+bench-scale: setup
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

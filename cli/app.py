@@ -81,7 +81,7 @@ def validate(
     else:
         console.print(
             f"[green]✓[/] {path}: OK — {len(cfg.robots)} robot(s), {len(cfg.targets)} target system(s), "
-            f"ledger {cfg.ledger_url}",
+            f"ledger {cfg.ledger_url_display} ({cfg.ledger_source})",
             soft_wrap=True,
         )
 
@@ -204,6 +204,50 @@ def report(
 
     cfg = load(config)
     raise typer.Exit(report_command(cfg, week=week, date_from=from_, date_to=to, out=out, as_json=as_json))
+
+
+db_app = typer.Typer(help="The ledger database (SQLite, or PostgreSQL shared by several robot PCs).")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Create or upgrade the ledger's tables to this daiko's newest schema (safe to repeat)."""
+    from daiko.ledger.db import upgrade_database
+
+    cfg = load(config)
+    before, after = upgrade_database(cfg.ledger_url)
+    where = f"{cfg.ledger_url_display} ({cfg.ledger_source})"
+    if before == after:
+        console.print(f"[green]✓[/] 台帳 {where}: スキーマは最新です（リビジョン {after}）", soft_wrap=True)
+    else:
+        console.print(
+            f"[green]✓[/] 台帳 {where}: リビジョン {before or '（空のデータベース）'} → {after} に更新しました",
+            soft_wrap=True,
+        )
+
+
+@db_app.command("current")
+def db_current(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """Show the ledger's schema revision without changing anything; exit 1 when it is not the newest."""
+    from daiko.ledger.db import current_revision, head_revision
+
+    cfg = load(config)
+    current, head = current_revision(cfg.ledger_url), head_revision()
+    if as_json:
+        print(json.dumps({"ledger": cfg.ledger_url_display, "current": current, "head": head}, ensure_ascii=False))
+    elif current == head:
+        console.print(f"台帳 {cfg.ledger_url_display}: リビジョン {current}（最新）", soft_wrap=True)
+    else:
+        console.print(
+            f"台帳 {cfg.ledger_url_display}: リビジョン {current or '（テーブルなし）'}、最新は {head} — "
+            "`daiko db upgrade` を実行してください",
+            soft_wrap=True,
+        )
+    raise typer.Exit(0 if current == head else 1)
 
 
 console_app = typer.Typer(help="The review console for staff (browser): check what the OCR is unsure of.")

@@ -1,4 +1,5 @@
-"""What the dashboard shows: today's runs, items by state, failures with evidence, missed runs, hours saved.
+"""What the dashboard shows: robot PCs, today's runs, items by state, failures with evidence, missed runs,
+hours saved.
 
 Only counts, states and reasons reach this page's data — never field values — because 管理職
 read it too. Evidence files (screenshots of the target system show names) are listed here
@@ -19,6 +20,7 @@ from daiko.console.images import safe_path
 from daiko.console.review import STATE_JA, backlog_by_section, robot_name
 from daiko.ledger import Event, ItemState, Ledger, Run, WorkItem
 from daiko.log import logger, mask
+from daiko.schedules.hosts import HostView, overview
 
 STATE_ORDER = [
     ItemState.NEW,
@@ -32,6 +34,7 @@ STATE_ORDER = [
 TRIGGER_JA = {"schedule": "定時", "manual": "手動", "demo": "デモ", "watch": "到着時"}
 MODE_JA = {"live": "本番", "trial": "試行"}
 RUN_STATUS_JA = {"running": "実行中", "finished": "完了", "failed": "失敗", "interrupted": "中断"}
+TRIGGER_JA.update({"startup": "起動時", "review": "確認後", "takeover": "引継ぎ", "queue": "他PCの読取分"})
 # What 管理職 see instead of a failure's free-text reason, which may quote a name or a plate.
 ERROR_JA = {
     "not_found": "対象データなし",
@@ -90,6 +93,7 @@ class Dashboard:
     missed: list[Event]
     backlog: list[tuple[str, int, dt.datetime | None]]
     savings: Savings
+    hosts: list[HostView] = field(default_factory=list)  # robot PCs running daiko schedule
 
 
 def tz_of(cfg: DaikoConfig) -> zoneinfo.ZoneInfo:
@@ -165,6 +169,7 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         missed=missed,
         backlog=backlog_by_section(ledger, cfg),
         savings=week_savings(ledger, cfg, local_now),
+        hosts=overview(ledger, now),
     )
 
 

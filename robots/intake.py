@@ -13,23 +13,38 @@ Crash safety comes from the order of steps: a file is first *moved* into process
 in processing/ with no row, which :func:`recover` registers on the next start; nothing is
 ever only in memory. Duplicates (same SHA-256 for the same robot) are recognised from the
 ledger, not from a process's memory, so they are caught across restarts and PCs.
+
+Several robot PCs may watch one inbox on a network share. Taking in — moving files into the
+shared processing/ and registering them, and recovering what a crash left there — is done by
+one PC at a time, under the ledger lease ``intake:<robot>``: a file in processing/ without a
+row is then always an orphan of a crash, never a file another PC is registering this instant,
+so recovery cannot take it from under a live PC. A PC that finds the lease held skips intake
+(the holder is taking the files in) and goes on reading and keying. The lease dies with its
+holder (pid gone, or its PC falls silent), so a crash never blocks the inbox. Reading a file is
+leased the same way (``read:<file>``), and every move into a shared folder reserves its name
+first (``O_EXCL``), so two PCs never write one name over the other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger
+from daiko.robots import locks
 
 STATE_DIRS = (FileState.PROCESSING, FileState.REVIEW, FileState.DONE, FileState.FAILED)
 RESERVED = set(STATE_DIRS) | {"_daiko"}
@@ -37,6 +52,8 @@ SCAN_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png"}
 CSV_SUFFIXES = {".csv"}
 IGNORED_PREFIXES = (".", "~$", "Thumbs.db", "desktop.ini")
 SETTLE_SECONDS = 2.0  # a file must be unchanged this long before it counts (scanners write slowly)
+INTAKE_LEASE = dt.timedelta(minutes=10)  # renewed after each file of an intake pass
+READ_LEASE = dt.timedelta(minutes=30)  # OCR of one file
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,15 @@ def waiting_files(inbox: Inbox) -> list[tuple[Path, str | None]]:
     return sorted(found, key=lambda pair: _mtime(pair[0]))
 
 
+def has_waiting_files(cfg: DaikoConfig, robot: RobotConfig) -> bool:
+    """Files dropped into the robot's inbox and not taken in yet (settled or not)."""
+    root = cfg.inbox(robot)
+    try:
+        return root.is_dir() and bool(waiting_files(Inbox(root)))
+    except OSError:  # a share that is away for a moment: nothing to say
+        return False
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -114,32 +140,65 @@ def is_settled(path: Path, settle_seconds: float = SETTLE_SECONDS) -> bool:
 
 
 def _unique_target(directory: Path, name: str) -> Path:
+    """Reserve a free name in ``directory`` (``name``, then ``name_2``, …) by creating it empty.
+
+    ``O_EXCL`` makes the reservation atomic, also on a network share: another PC moving a file
+    of the same name into the same folder at the same moment gets the next name, instead of
+    one ``os.replace`` silently overwriting the other's file.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / name
-    stem, suffix, n = target.stem, target.suffix, 2
-    while target.exists():
-        target = directory / f"{stem}_{n}{suffix}"
-        n += 1
-    return target
+    stem, suffix = Path(name).stem, Path(name).suffix
+    target, n = directory / name, 2
+    while True:
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return target
+        except FileExistsError:
+            target = directory / f"{stem}_{n}{suffix}"
+            n += 1
 
 
 def _move(src: Path, directory: Path) -> Path:
+    """Move ``src`` into ``directory`` under a reserved name (replacing only our own placeholder)."""
     target = _unique_target(directory, src.name)
-    os.replace(src, target) if src.parent.stat().st_dev == directory.stat().st_dev else shutil.move(src, target)
+    try:
+        os.replace(src, target) if src.parent.stat().st_dev == directory.stat().st_dev else shutil.move(src, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()  # the empty placeholder (src is still where it was)
+        raise
     return target
 
 
 def take_in(
     ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, *, settle_seconds: float = SETTLE_SECONDS
 ) -> list[IntakeFile]:
-    """Move every settled waiting file into processing/ and register it; duplicates go to failed/."""
+    """Move every settled waiting file into processing/ and register it; duplicates go to failed/.
+
+    Only one PC at a time (the ``intake:<robot>`` lease); another PC's call returns [] at once.
+    """
+    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as turn:
+        if not turn:
+            logger.debug("{}: another process or PC is taking the inbox in", robot.id)
+            return []
+        return _take_in(ledger, cfg, robot, settle_seconds, turn)
+
+
+def _take_in(
+    ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, settle_seconds: float, turn: locks.Turn
+) -> list[IntakeFile]:
     inbox = inbox_for(cfg, robot)
     taken = []
     for path, section in waiting_files(inbox):
+        turn.renew()
+        if not turn:  # taken for dead meanwhile: leave the rest to whoever holds the inbox now
+            break
         if not is_settled(path, settle_seconds):
             continue
         try:
             moved = _move(path, inbox.state_dir(FileState.PROCESSING, section))
+        except FileNotFoundError:  # gone meanwhile (taken back by a person): nothing to do
+            continue
         except OSError as exc:  # locked by the scanner or a person: try again next time
             logger.warning("could not take {} yet: {}", path.name, exc)
             continue
@@ -149,8 +208,30 @@ def take_in(
     return taken
 
 
+@contextlib.contextmanager
+def reading(ledger: Ledger, file_id: int) -> Iterator[bool]:
+    """True when this process may read file ``file_id`` into items now: it holds the file's
+    ``read:`` lease and the file is still waiting to be read (another PC may have just done it)."""
+    with locks.turn(ledger, f"read:{file_id}", READ_LEASE) as turn:
+        mine = bool(turn)
+        if mine:
+            with ledger.session() as s:
+                row = s.get(IntakeFile, file_id)
+                mine = row is not None and row.state == FileState.PROCESSING and not row.items
+        yield mine
+
+
 def recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[IntakeFile]:
-    """After a crash: register files that reached processing/ but not the ledger."""
+    """After a crash: register files that reached processing/ but not the ledger.
+
+    Under the same lease as :func:`take_in`: while we hold it no other PC is between moving a
+    file into processing/ and registering it, so an unregistered file there is an orphan.
+    """
+    with locks.turn(ledger, f"intake:{robot.id}", INTAKE_LEASE) as turn:
+        return _recover(ledger, cfg, robot) if turn else []
+
+
+def _recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[IntakeFile]:
     inbox = inbox_for(cfg, robot)
     processing = inbox.state_dir(FileState.PROCESSING)
     with ledger.session() as s:
@@ -179,34 +260,14 @@ def register(
     """Record a file now in processing/; a duplicate of an earlier file is moved to failed/ instead."""
     kind = kind_of(path)
     digest = sha256_of(path)
-    with ledger.session() as s:
-        earlier = s.scalars(
-            select(IntakeFile).where(IntakeFile.robot_id == robot.id, IntakeFile.sha256 == digest)
-        ).one_or_none()
-        if earlier is not None:
-            if earlier.current_path == str(path):
-                return earlier  # already ours (recovery found its own file)
-            reason = (
-                f"同じ内容のファイルが {earlier.received_at.astimezone():%Y-%m-%d %H:%M} に受け付け済みです"
-                f"（元のファイル名: {earlier.original_name}、受付ID {earlier.id}）。二重に処理しないため処理していません。"
-            )
-            _finish_duplicate(path, section, reason)
-            ledger.event(
-                "file_duplicate", f"duplicate of intake {earlier.id}: {path.name}", robot_id=robot.id, session=s
-            )
-            return None
-        row = IntakeFile(
-            robot_id=robot.id,
-            section=section or robot.section,
-            sha256=digest,
-            original_name=original_name,
-            current_path=str(path),
-            kind=kind or "unknown",
-            size_bytes=path.stat().st_size,
-        )
-        s.add(row)
-        s.flush()
-        ledger.event("file_received", f"received {original_name}", robot_id=robot.id, session=s, file_id=row.id)
+    try:
+        row, new = _register(ledger, robot, path, section, original_name, kind, digest)
+    except IntegrityError:
+        # The same content was registered this instant by another process (only possible if it
+        # lost the intake lease): look again — it is either this very file or a duplicate.
+        row, new = _register(ledger, robot, path, section, original_name, kind, digest)
+    if row is None or not new:
+        return row
     if kind is None:
         reject_file(
             ledger,
@@ -220,6 +281,47 @@ def register(
             ledger, row.id, "このロボットは CSV を受け付けません。スキャン画像（PDF・TIFF・JPEG）を置いてください。"
         )
     return row
+
+
+def _register(
+    ledger: Ledger,
+    robot: RobotConfig,
+    path: Path,
+    section: str | None,
+    original_name: str,
+    kind: str | None,
+    digest: str,
+) -> tuple[IntakeFile | None, bool]:
+    """(the file's row, whether it is new); (None, False) for a duplicate, now in failed/."""
+    with ledger.session() as s:
+        earlier = s.scalars(
+            select(IntakeFile).where(IntakeFile.robot_id == robot.id, IntakeFile.sha256 == digest)
+        ).one_or_none()
+        if earlier is not None:
+            if earlier.current_path == str(path):
+                return earlier, False  # already ours (recovery found its own file)
+            reason = (
+                f"同じ内容のファイルが {earlier.received_at.astimezone():%Y-%m-%d %H:%M} に受け付け済みです"
+                f"（元のファイル名: {earlier.original_name}、受付ID {earlier.id}）。二重に処理しないため処理していません。"
+            )
+            _finish_duplicate(path, section, reason)
+            ledger.event(
+                "file_duplicate", f"duplicate of intake {earlier.id}: {path.name}", robot_id=robot.id, session=s
+            )
+            return None, False
+        row = IntakeFile(
+            robot_id=robot.id,
+            section=section or robot.section,
+            sha256=digest,
+            original_name=original_name,
+            current_path=str(path),
+            kind=kind or "unknown",
+            size_bytes=path.stat().st_size,
+        )
+        s.add(row)
+        s.flush()
+        ledger.event("file_received", f"received {original_name}", robot_id=robot.id, session=s, file_id=row.id)
+    return row, True
 
 
 def _finish_duplicate(path: Path, section: str | None, reason: str) -> None:
@@ -260,8 +362,9 @@ def sync_file(ledger: Ledger, file_id: int, session: Session | None = None) -> s
     if session is None:
         with ledger.session() as s:
             return sync_file(ledger, file_id, s)
-    row = session.get(IntakeFile, file_id)
-    assert row is not None
+    row = _locked(session, file_id)
+    if row is None:  # another PC is placing this very file right now; it will put it where it belongs
+        return FileState.PROCESSING
     if row.state in (FileState.FAILED, FileState.DUPLICATE) and not row.items:
         return row.state
     target = file_state_for(list(row.items))
@@ -277,6 +380,28 @@ def sync_file(ledger: Ledger, file_id: int, session: Session | None = None) -> s
     if target != row.state or not Path(row.current_path).exists():
         _relocate(session, row, target)
     return target
+
+
+def _locked(session: Session, file_id: int) -> IntakeFile | None:
+    """The file's row, fresh and locked for this transaction; None if another transaction holds it.
+
+    Two PCs finishing the last items of one file both come to move it: the row lock (skipped, not
+    waited for, on PostgreSQL) lets one of them move it and record where, never both. SQLite
+    serialises writers and has no row locks: there the plain row is enough.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        row = session.get(IntakeFile, file_id)
+        assert row is not None
+        return row
+    row = session.scalars(
+        select(IntakeFile)
+        .where(IntakeFile.id == file_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is not None:
+        session.expire(row, ["items"])  # the items as they are now, not as this session first saw them
+    return row
 
 
 def _relocate(session: Session, row: IntakeFile, state: str) -> None:

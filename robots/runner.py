@@ -170,7 +170,9 @@ class RobotRunner:
         for row in pending:
             if self.stop.is_set():
                 return
-            summary.failed += self.read_file(row)
+            with intake.reading(self.ledger, row.id) as mine:  # another PC may be reading it
+                if mine:
+                    summary.failed += self.read_file(row)
 
     def read_file(self, row: IntakeFile) -> int:
         """Read one file into work items; returns how many of them (or the file itself) failed."""
@@ -238,12 +240,23 @@ class RobotRunner:
         from daiko.robots.drivers.browser import BrowserUnavailable, browser_session, chromium_executable
 
         target = self.cfg.targets[self.robot.target]
-        lock_name = f"target:{self.robot.target}"
-        if not locks.acquire(self.ledger, lock_name, self.worker, dt.timedelta(minutes=self.robot.run_timeout_minutes)):
-            summary.skipped_reason = (
-                f"{target.name} は別のロボット（{locks.holder_of(self.ledger, lock_name)}）が使用中です"
-            )
-            self.ledger.event("run_skipped", summary.skipped_reason, robot_id=self.robot.id, run_id=self.run_id)
+        # One of the target's max_sessions slots, counted across every PC sharing the ledger. While
+        # all are in use, wait as long as there is keying left and nothing else to do here; new files
+        # in the inbox end the wait, so this PC reads them (its next run) while the others key.
+        slots = f"target:{self.robot.target}"
+        lock_name = locks.wait_for_slot(
+            self.ledger, slots, target.max_sessions, self.worker, dt.timedelta(minutes=self.robot.run_timeout_minutes),
+            wanted=lambda: self._has_claimable() and not intake.has_waiting_files(self.cfg, self.robot),
+            stop=self.stop, deadline=self.deadline,
+        )  # fmt: skip
+        if lock_name is None:
+            if time.monotonic() >= self.deadline and self._has_claimable():
+                holders = "、".join(locks.slot_holders(self.ledger, slots, target.max_sessions)) or "?"
+                summary.skipped_reason = (
+                    f"{target.name} の同時接続数（max_sessions: {target.max_sessions}）を"
+                    f"別のロボット（{holders}）が使用中です"
+                )
+                self.ledger.event("run_skipped", summary.skipped_reason, robot_id=self.robot.id, run_id=self.run_id)
             return
         tried: set[int] = set()
         evidence_root = self.cfg.data_dir / "evidence" / self.robot.id

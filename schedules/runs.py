@@ -4,12 +4,12 @@ Every way a run can start — a cron/interval job, a file dropped in an inbox, t
 starting with work left over — goes through :class:`RunCoordinator`, so the rules live in one
 place:
 
-- one run per robot: in this process (a second request while one runs is remembered and run
-  once afterwards, or, for a schedule tick, recorded as ``run_overlap``) and across processes
-  and PCs (the ledger lease ``robot:<id>``; ``daiko run`` by hand on another PC counts too);
-- one robot at a time per target system *within this process* as well: the runner's
-  ``target:<name>`` lease is held in the name of the process (host:pid), so two threads of one
-  service would both "hold" it; a per-target gate here keeps them apart;
+- one run per robot per PC: in this process (a second request while one runs is remembered and
+  run once afterwards, or, for a schedule tick, recorded as ``run_overlap``) and across processes
+  of this PC (the ledger lease ``robot:<id>@<host>``; ``daiko run`` by hand counts too). Other PCs
+  sharing the ledger run the same robot at the same time: items are claimed one by one, and the
+  target system's session slots (``max_sessions``) are counted across all of them by the runner;
+- one desktop robot at a time per PC (there is one screen): a gate here keeps them apart;
 - a per-run timeout (``run_timeout_minutes``) sets the run's stop event, so the robot finishes
   the item in hand and stops — the same path as SIGTERM;
 - keying only inside 開庁時間 for robots whose schedule says ``office_hours_only``: outside it
@@ -34,6 +34,12 @@ from daiko.robots import intake, locks, workitems
 from daiko.robots.runner import run_robot
 
 LOCK_MARGIN = dt.timedelta(minutes=10)  # the robot lease outlives the timeout by this much
+SCREEN = "screen"  # the gate desktop robots share
+
+
+def robot_lease(robot_id: str, host: str = workitems.HOST) -> str:
+    """The lease of one robot's runs on one PC."""
+    return f"robot:{robot_id}@{host}"
 
 
 class RunFn(Protocol):
@@ -201,7 +207,7 @@ class RunCoordinator:
                 self.request(robot_id, again)
 
     def _run_locked(self, cfg: DaikoConfig, robot: RobotConfig, handle: RunHandle) -> None:
-        lock_name = f"robot:{robot.id}"
+        lock_name = robot_lease(robot.id)
         ttl = dt.timedelta(minutes=robot.run_timeout_minutes) + LOCK_MARGIN
         if not locks.acquire(self.ledger, lock_name, self.holder, ttl):
             holder = locks.holder_of(self.ledger, lock_name) or "?"
@@ -215,8 +221,9 @@ class RunCoordinator:
             )
             return
         try:
-            gate = self._gate(robot.target or f"robot:{robot.id}")  # no target: nothing shared to wait for
-            while not gate.acquire(timeout=0.5):  # another robot of this service keys into the same system
+            target = cfg.targets.get(robot.target) if robot.target else None  # a survey keys into nothing
+            gate = self._gate(SCREEN) if target is not None and target.kind == "desktop" else threading.Lock()
+            while not gate.acquire(timeout=0.5):  # another desktop robot of this PC has the screen
                 if handle.stop.is_set():
                     return
             try:
@@ -257,6 +264,14 @@ class RunCoordinator:
             robot_id=robot.id,
         )
         handle.stop.set()
+
+    def interrupt_running(self) -> list[str]:
+        """Ask the runs under way to stop after the item in hand (the service goes on)."""
+        with self._mutex:
+            handles = list(self._running.values())
+        for handle in handles:
+            handle.stop.set()
+        return [h.robot_id for h in handles]
 
     # -- shutting down --------------------------------------------------------------------------
     def stop_all(self, grace_seconds: float) -> list[str]:

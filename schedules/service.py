@@ -9,11 +9,14 @@ of parts that each do one thing:
 - a folder watcher for every robot's inbox and for robots.yaml (``watch.py``, ``reload.py``);
 - a run coordinator that starts at most one run per robot and stops them cleanly (``runs.py``).
 
-The job store is one table *per host* (``daiko_schedule_jobs_<host>``): APScheduler 3.x
-cannot share a job store between schedulers, and several robot PCs may share one PostgreSQL
-ledger. A ledger lease ``service:schedule:<host>`` keeps a second service on the same PC from
-using the same table. A robot configured on two PCs is still run by one at a time: the
-``robot:<id>`` lease in the ledger is what counts.
+The job store is the ledger's ``schedule_jobs`` table (made by Alembic), each host reading and
+writing only its own rows (``jobstore.py``): APScheduler 3.x cannot share a job store between
+schedulers, and several robot PCs may share one PostgreSQL ledger. A ledger lease
+``service:schedule:<host>`` keeps a second service on the same PC from using the same rows.
+A robot configured on several PCs runs on each of them at once: work items are claimed one by
+one in the ledger, files are taken in under a lease, and a target system's session slots
+(``max_sessions``) are counted across all PCs. Each service also heartbeats into ``hosts``
+(``hosts.py``); a silent host's claims are released for the others to finish.
 """
 
 from __future__ import annotations
@@ -32,15 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from daiko.config import ConfigError, DaikoConfig, config_hash
-from daiko.ledger import Audit, ItemState, Ledger
+from daiko.ledger import Audit, Event, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
-from daiko.schedules import jobs
+from daiko.schedules import hosts, jobs
+from daiko.schedules.jobstore import HostJobStore
 from daiko.schedules.listing import NextRuns, list_next_runs, next_runs
 from daiko.schedules.misfires import EVENT_MASK, MisfireRecorder
 from daiko.schedules.reload import ConfigRejected, ConfigReloader
@@ -50,14 +53,13 @@ from daiko.schedules.watch import DEBOUNCE_SECONDS, POLL_SECONDS, FolderWatcher,
 
 SHUTDOWN_GRACE = 300.0  # seconds a stop waits for runs to finish their item in hand
 SERVICE_LEASE = dt.timedelta(minutes=3)
-HEARTBEAT_SECONDS = 30.0
 CONFIG_WATCH = "config:robots.yaml"
 
 __all__ = [
     "NextRuns",
     "ScheduleService",
     "ServiceBusy",
-    "jobstore_table",
+    "jobstore_host",
     "list_next_runs",
     "make_jobstore",
     "next_runs",
@@ -69,14 +71,14 @@ class ServiceBusy(Exception):
     """Another ``daiko schedule`` on this PC already serves this ledger."""
 
 
-def jobstore_table(host: str = workitems.HOST) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40] or "host"
-    return f"daiko_schedule_jobs_{slug}"
+def jobstore_host(host: str = workitems.HOST) -> str:
+    """This host's key in ``schedule_jobs`` (the slug its per-host table was once named after)."""
+    return re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")[:40] or "host"
 
 
-def make_jobstore(ledger: Ledger) -> SQLAlchemyJobStore:
+def make_jobstore(ledger: Ledger) -> HostJobStore:
     """This host's job store, in the ledger database, on the ledger's own engine (WAL, timeouts)."""
-    return SQLAlchemyJobStore(engine=ledger.engine, tablename=jobstore_table())
+    return HostJobStore(ledger.engine, jobstore_host())
 
 
 class _ToLoguru(logging.Handler):
@@ -113,7 +115,7 @@ class ScheduleService:
         clock: Callable[[], dt.datetime] | None = None,
         setup_logs: bool = False,
         use_watchdog: bool = True,
-        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        heartbeat_seconds: float | None = None,
     ):
         from daiko.robots.config import load_runtime_config
 
@@ -125,7 +127,9 @@ class ScheduleService:
         self.report_fn = report_fn
         self.settle_seconds = settle_seconds
         self.shutdown_grace = shutdown_grace
-        self.heartbeat_seconds = heartbeat_seconds
+        # robots.yaml's defaults.heartbeat_seconds unless a caller (a test) gives its own.
+        self.heartbeat_seconds = heartbeat_seconds or self.cfg.defaults.heartbeat_seconds
+        self.service_lease = max(SERVICE_LEASE, dt.timedelta(seconds=hosts.SILENT_BEATS * self.heartbeat_seconds))
         self.holder = workitems.worker_id()
         self.coordinator = RunCoordinator(
             lambda: self.cfg, self.ledger, run_fn=run_fn, settle_seconds=settle_seconds, clock=clock
@@ -161,15 +165,17 @@ class ScheduleService:
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
         service_lock = f"service:schedule:{workitems.HOST}"
-        if not locks.acquire(self.ledger, service_lock, self.holder, SERVICE_LEASE):
+        if not locks.acquire(self.ledger, service_lock, self.holder, self.service_lease):
             raise ServiceBusy(
                 f"another daiko schedule ({locks.holder_of(self.ledger, service_lock)}) already serves "
-                f"{self.cfg.ledger_url} on this PC; stop it first"
+                f"{self.cfg.ledger_url_display} on this PC; stop it first"
             )
         self._service_lock = service_lock
         _route_apscheduler_logs()
         jobs.register(self.config_path, self)
         try:
+            # First of all: this PC is running (a previous life marked silent is over).
+            hosts.start(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds)
             self.scheduler.add_listener(self.misfires, EVENT_MASK)
             self.scheduler.start(paused=True)
             with self._apply_lock:
@@ -203,6 +209,8 @@ class ScheduleService:
             self.scheduler.remove_jobstore("default", shutdown=True)
             self.scheduler.shutdown(wait=False)
         jobs.unregister(self.config_path, self)
+        with contextlib.suppress(Exception):
+            hosts.stop(self.ledger, workitems.HOST)
         locks.release(self.ledger, self._service_lock, self.holder)
 
     def stop(self) -> list[str]:
@@ -232,11 +240,16 @@ class ScheduleService:
             logger.exception("shutting the scheduler down failed")
         jobs.unregister(self.config_path, self)
         self.ledger.event("schedule_stopped", "schedule service stopped" + (f" (cut short: {left})" if left else ""))
+        try:
+            hosts.stop(self.ledger, workitems.HOST)
+        except Exception:
+            logger.exception("recording this host as stopped failed")
         locks.release(self.ledger, self._service_lock, self.holder)
         return left
 
     def _beat(self) -> None:
-        """Renew the service lease, and nudge the scheduler.
+        """Renew the service lease, heartbeat into ``hosts``, take over silent hosts' work, and
+        nudge the scheduler.
 
         APScheduler sleeps until its next job with a monotonic-clock wait, and that clock stands
         still while the PC is suspended: after a night asleep it would keep sleeping for the rest
@@ -244,14 +257,32 @@ class ScheduleService:
         """
         while not self._stop.wait(self.heartbeat_seconds):
             try:
-                locks.acquire(self.ledger, self._service_lock, self.holder, SERVICE_LEASE)
+                locks.acquire(self.ledger, self._service_lock, self.holder, self.service_lease)
+                if not hosts.beat(self.ledger, workitems.HOST, self._served_robots(), self.heartbeat_seconds):
+                    # We were taken for dead and our items handed to others: finish the item in
+                    # hand and stop; the next trigger starts afresh from the ledger.
+                    self.coordinator.interrupt_running()
+                self._take_over_silent_hosts()
                 self.scheduler.wakeup()
                 self._start_released_items()
             except Exception:
                 logger.exception("service heartbeat failed")
 
+    def _served_robots(self) -> list[str]:
+        return [robot.id for robot in self.cfg.robots if robot.enabled]
+
+    def _take_over_silent_hosts(self) -> None:
+        """Release what silent hosts held and run the robots whose items were freed, here."""
+        released = hosts.release_silent(self.ledger, workitems.HOST)
+        served = set(self._served_robots())
+        for robot_id, n in released.items():
+            if robot_id in served:
+                logger.info("{}: {} item(s) of a silent host released; running now", robot_id, n)
+                self.coordinator.request(robot_id, "takeover")
+
     def _start_released_items(self) -> None:
-        """Key what staff just checked in the console, without waiting for the next file or tick.
+        """Key what staff just checked in the console, or another PC just read, without waiting for
+        the next file or tick.
 
         The coordinator keeps to office hours (an item checked at 18:00 waits for the morning's
         keying) and never starts a robot twice.
@@ -262,6 +293,31 @@ class ScheduleService:
                 if released and self.coordinator.keying_allowed(self.cfg, robot):
                     logger.info("{}: {} item(s) checked in the console; running now", robot.id, released)
                     self.coordinator.request(robot.id, "review")
+                    continue
+                # Another PC read a file into ready items: join in on keying them (not for a 試行,
+                # which people run to look at, and not while logins to the system are refused).
+                if robot.mode == "trial" or self._login_refused_lately(robot.id):
+                    continue
+                queued = workitems.ready_since_last_run_here(self.ledger, robot.id)
+                if queued and self.coordinator.keying_allowed(self.cfg, robot):
+                    logger.info("{}: {} item(s) ready from another PC; running now", robot.id, queued)
+                    self.coordinator.request(robot.id, "queue")
+
+    def _login_refused_lately(self, robot_id: str) -> bool:
+        """Did a run of this robot (on any PC) stop at a refused login since its last good run?
+        Then only the regular triggers try again: every extra attempt brings a lock-out closer."""
+        with self.ledger.session() as s:
+            refused = s.scalar(
+                select(func.max(Event.at)).where(Event.robot_id == robot_id, Event.kind == "run_stopped_login")
+            )
+            if refused is None:
+                return False
+            keyed = s.scalar(
+                select(func.max(Event.at)).where(
+                    Event.robot_id == robot_id, Event.kind.in_(["item_done", "item_already_keyed"])
+                )
+            )
+        return keyed is None or keyed < refused
 
     # -- what the jobs call ---------------------------------------------------------------------
     def scheduled_run(self, robot_id: str) -> None:

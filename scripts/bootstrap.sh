@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-noto-cjk xvfb xauth xdotool xclip fonts-klee fonts-seto)
+# postgresql: the server binaries the tests start a throw-away cluster with (the shared ledger of
+# several robot PCs is tested on the real thing); its own cluster service is not used by daiko.
+APT_PACKAGES=(chromium fonts-noto-cjk xvfb xauth xdotool xclip fonts-klee fonts-seto postgresql)
 python3 -c 'import tkinter' 2>/dev/null || APT_PACKAGES+=(python3-tk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 

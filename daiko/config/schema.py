@@ -7,6 +7,7 @@ them in `daiko validate`, usually without a developer at hand.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zoneinfo
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+LEDGER_URL_ENV = "DAIKO_LEDGER_URL"  # the whole ledger URL, password included, kept out of robots.yaml
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -120,6 +122,11 @@ class Defaults(Strict):
         default=None,
         description="SQLAlchemy URL; default is SQLite in data_dir. PostgreSQL for several robot PCs.",
     )
+    heartbeat_seconds: Annotated[float, Field(ge=1, le=600)] = Field(
+        default=30,
+        description="How often each daiko schedule reports to the ledger. A robot PC silent for 4 "
+        "beats is taken as down: the others finish the work it held.",
+    )
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     ocr: OcrConfig = Field(default_factory=OcrConfig)
@@ -166,6 +173,11 @@ class TargetSystem(Strict):
         gt=0,
         le=300,
         description="How long one screen may take to answer before the step fails and is retried.",
+    )
+    max_sessions: Annotated[int, Field(ge=1, le=50)] = Field(
+        default=1,
+        description="How many robot sessions the system allows at once, counted across every robot PC "
+        "that shares the ledger (its licence, or what the vendor allows).",
     )
 
     @field_validator("base_url")
@@ -298,7 +310,28 @@ class DaikoConfig(Strict):
 
     @property
     def ledger_url(self) -> str:
-        return self.defaults.ledger_url or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        """The ledger database: ``DAIKO_LEDGER_URL`` when set (how a PostgreSQL password reaches a
+        robot PC without being written in robots.yaml), else ``defaults.ledger_url``, else SQLite
+        in data_dir."""
+        return (
+            os.environ.get(LEDGER_URL_ENV)
+            or self.defaults.ledger_url
+            or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        )
+
+    @property
+    def ledger_source(self) -> str:
+        """Where :attr:`ledger_url` came from, in the words an admin would look for."""
+        if os.environ.get(LEDGER_URL_ENV):
+            return f"環境変数 {LEDGER_URL_ENV}"
+        return "robots.yaml の defaults.ledger_url" if self.defaults.ledger_url else "data_dir の SQLite"
+
+    @property
+    def ledger_url_display(self) -> str:
+        """:attr:`ledger_url` safe to print: a password in it is shown as ***."""
+        from daiko.ledger.db import display_url
+
+        return display_url(self.ledger_url)
 
     def inbox(self, robot: RobotConfig) -> Path:
         return robot.inbox if robot.inbox.is_absolute() else self.data_dir / robot.inbox

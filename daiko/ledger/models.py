@@ -10,7 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    Unicode,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -199,3 +212,41 @@ class Lock(Base):
     holder: Mapped[str] = mapped_column(String(96))
     acquired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Host(Base):
+    """A robot PC running ``daiko schedule``: who it is, what it serves, when it last spoke.
+
+    Every service writes its row at start and on each heartbeat. A host whose heartbeat is older
+    than :data:`SILENT_BEATS` of its own intervals is *silent* (dead, frozen or cut off): other
+    hosts release what it held so its work is finished elsewhere, and the dashboard says so.
+    """
+
+    __tablename__ = "hosts"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="running")  # running / stopped / silent
+    robots: Mapped[list[Any]] = mapped_column(JSON, default=list)  # robot ids this host serves
+    heartbeat_seconds: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # when others took its work over
+
+
+class ScheduleJob(Base):
+    """APScheduler 3's job store rows (its own column layout), one set per host.
+
+    APScheduler cannot share one job store between schedulers, so each host reads and writes
+    only the rows with its name (``daiko.schedules.jobstore.HostJobStore``). The table is
+    created here, by Alembic, like every other ledger table.
+    """
+
+    __tablename__ = "schedule_jobs"
+
+    host: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)

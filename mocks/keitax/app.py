@@ -44,6 +44,7 @@ class Settings:
     faults: FaultConfig = field(default_factory=FaultConfig)
     idle_timeout: float = 900.0  # seconds without a request before the session expires
     lock_timeout: float | None = None  # a 更新ロック older than this is stale; default: idle_timeout
+    sessions_per_user: int = 1  # sessions one user may hold at once (0: any number)
 
 
 class SessionProblem(Exception):
@@ -231,7 +232,7 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
         if user is None:
             store.add_audit(conn, login=user_id.strip()[:40] or None, action="login_failed", remote=remote)
             return render(request, "login.html", "KTX-0001", messages=[msg("E0001")], user_id=user_id)
-        sid = store.create_session(conn, user["login"], remote=remote)
+        sid = store.create_session(conn, user["login"], remote=remote, per_user=settings.sessions_per_user)
         response = RedirectResponse("/menu", status_code=303)
         response.set_cookie(COOKIE, sid, httponly=True, samesite="lax", path="/")
         return response

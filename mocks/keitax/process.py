@@ -61,6 +61,7 @@ class RunningKeitax:
     seed: int = 42
     idle_timeout: float = 900.0
     lock_timeout: float | None = None
+    sessions_per_user: int = 1
     startup_timeout: float = 30.0
     auto_port: bool = False  # the port was picked here, so a first start may pick another if it was taken
     _proc: subprocess.Popen | None = field(default=None, repr=False)
@@ -97,6 +98,8 @@ class RunningKeitax:
         ]  # fmt: skip
         if self.lock_timeout is not None:
             args += ["--lock-timeout", str(self.lock_timeout)]
+        if self.sessions_per_user != 1:
+            args += ["--sessions-per-user", str(self.sessions_per_user)]
         if self.faults:
             args += ["--fault", self.faults]
         env = {**os.environ, PASSWORD_ENV: self.password, "PYTHONUNBUFFERED": "1"}
@@ -181,6 +184,9 @@ class RunningKeitax:
     def processed_rows(self) -> list[dict]:
         return truth.processed_rows(self.db_path)
 
+    def session_rows(self) -> list[dict]:
+        return truth.session_rows(self.db_path)
+
     def sample_vehicles(self, n: int = 10, **kwargs) -> list[truth.Vehicle]:
         return truth.sample_vehicles(self.db_path, n, **kwargs)
 
@@ -196,6 +202,7 @@ def prepare_keitax(
     lock_timeout: float | None = None,
     password: str | None = None,
     user: str = "rpa01",
+    sessions_per_user: int = 1,
 ) -> RunningKeitax:
     """A :class:`RunningKeitax` that is configured but not started (call ``start()``)."""
     workdir = Path(workdir)
@@ -213,6 +220,7 @@ def prepare_keitax(
         seed=seed,
         idle_timeout=idle_timeout,
         lock_timeout=lock_timeout,
+        sessions_per_user=sessions_per_user,
         auto_port=auto_port,
     )
 
@@ -229,6 +237,7 @@ def start_keitax(
     lock_timeout: float | None = None,
     password: str | None = None,
     user: str = "rpa01",
+    sessions_per_user: int = 1,
 ) -> Iterator[RunningKeitax]:
     """Start the mock on a free port with its database in ``workdir``; stop it on exit.
 
@@ -238,7 +247,7 @@ def start_keitax(
     """
     server = prepare_keitax(
         workdir, faults=faults, records=records, port=port, seed=seed, idle_timeout=idle_timeout,
-        lock_timeout=lock_timeout, password=password, user=user,
+        lock_timeout=lock_timeout, password=password, user=user, sessions_per_user=sessions_per_user,
     )  # fmt: skip
     server.start()
     try:

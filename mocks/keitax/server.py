@@ -24,6 +24,7 @@ def serve(
     idle_timeout: float = 900.0,
     lock_timeout: float | None = None,
     password: str | None = None,
+    sessions_per_user: int = 1,
 ) -> None:
     """Run the 軽自動車税システム until interrupted (blocks).
 
@@ -42,6 +43,7 @@ def serve(
         faults=faults if faults is not None else FaultConfig.from_env(),
         idle_timeout=idle_timeout,
         lock_timeout=lock_timeout,
+        sessions_per_user=sessions_per_user,
     )
     app = create_app(settings, password=password if password is not None else os.environ.get(PASSWORD_ENV))
     faults_text = ", ".join(settings.faults.to_specs()) or "なし"
@@ -78,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds of inactivity before a session expires",
     )
     parser.add_argument("--lock-timeout", type=float, default=None, help="seconds before a 更新ロック is stale")
+    parser.add_argument(
+        "--sessions-per-user",
+        type=int,
+        default=1,
+        help="sessions one user may hold at once; a login beyond that ends the oldest (0: any number)",
+    )
     return parser
 
 
@@ -97,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         idle_timeout=args.idle_timeout,
         lock_timeout=args.lock_timeout,
+        sessions_per_user=args.sessions_per_user,
     )
     return 0
 

@@ -256,12 +256,17 @@ def add_audit(
 # --- sessions and locks ----------------------------------------------------------------------
 
 
-def create_session(conn: sqlite3.Connection, login: str, *, remote: str | None) -> str:
-    """A new session for ``login``; any older one of the same user is killed (one per user)."""
+def create_session(conn: sqlite3.Connection, login: str, *, remote: str | None, per_user: int = 1) -> str:
+    """A new session for ``login``. A user may hold ``per_user`` sessions at once (0: any number);
+    logging in beyond that kills the oldest (with one, the usual 二重ログイン禁止)."""
     sid = secrets.token_urlsafe(24)
     now = dt.datetime.now().timestamp()
     with transaction(conn):
-        for old in conn.execute("SELECT sid FROM sessions WHERE login = ? AND state = 'active'", (login,)).fetchall():
+        active = conn.execute(
+            "SELECT sid FROM sessions WHERE login = ? AND state = 'active' ORDER BY created_at", (login,)
+        ).fetchall()
+        excess = max(0, len(active) - per_user + 1) if per_user > 0 else 0
+        for old in active[:excess]:
             conn.execute("UPDATE sessions SET state = 'killed', pending = NULL WHERE sid = ?", (old["sid"],))
             conn.execute("DELETE FROM locks WHERE sid = ?", (old["sid"],))
             add_audit(conn, login=login, action="session_killed", target=f"session:{session_tag(old['sid'])}",

@@ -82,6 +82,16 @@ def audit_rows(db_path: Path | str, action: str | None = None) -> list[dict]:
 audit = audit_rows  # the shorter name, for readers of the brief
 
 
+def session_rows(db_path: Path | str) -> list[dict]:
+    """Every session the system ever opened: who, when it began, its last request, how it ended."""
+    conn = _connect(db_path)
+    try:
+        sql = "SELECT login, created_at, last_seen, state, requests FROM sessions ORDER BY created_at"
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
 def processed_rows(db_path: Path | str) -> list[dict]:
     """The 処理 table (one row per 廃車 keyed, seeded ones included), oldest first."""
     conn = _connect(db_path)

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from daiko.config import DaikoConfig
 from daiko.console.app import create_app
 from daiko.console.users import add_user
-from daiko.ledger import Event, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
+from daiko.ledger import Event, Host, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 
 PASSWORD = "correct-horse-42"
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -253,6 +253,21 @@ def build_hall(base: Path) -> Hall:
                 at=utcnow() - dt.timedelta(hours=2),
             )
         )
+    # Three robot PCs: one running, one that fell silent (its work taken over), one stopped.
+    now = utcnow()
+    with ledger.session() as s:
+        for name, state, seen, released in [
+            ("robot-pc-01", "running", now, None),
+            ("robot-pc-02", "silent", now - dt.timedelta(minutes=12), now - dt.timedelta(minutes=10)),
+            ("robot-pc-03", "stopped", now - dt.timedelta(days=1), None),
+        ]:
+            s.add(
+                Host(
+                    name=name, pid=4100, version="0.1.0", state=state, robots=["haisha", "kokuho"],
+                    heartbeat_seconds=3600 if state == "running" else 30,
+                    started_at=seen - dt.timedelta(hours=1), last_seen_at=seen, released_at=released,
+                )
+            )  # fmt: skip
     for name, role, section, display in [
         ("tanaka", "staff", TAX, "田中 一郎"),
         ("suzuki", "staff", PENSION, "鈴木 花子"),
@@ -278,7 +293,8 @@ def cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def hall(tmp_path_factory: pytest.TempPathFactory) -> Hall:
+def hall(module_ledger_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Hall:
+    """One hall per module and ledger backend (a module may run on both)."""
     return build_hall(tmp_path_factory.mktemp("hall"))
 
 
@@ -312,6 +328,6 @@ def console_url(hall: Hall) -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_hall(tmp_path: Path) -> Hall:
+def fresh_hall(fresh_ledger_url: str | None, tmp_path: Path) -> Hall:
     """A hall of one's own, for tests that change items."""
     return build_hall(tmp_path)

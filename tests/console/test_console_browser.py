@@ -8,6 +8,7 @@ Screenshots of each screen are saved under the pytest tmp dir (printed at the en
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +16,11 @@ from sqlalchemy import select
 
 from daiko.console.auth import MAX_FAILURES
 from daiko.console.users import add_user
-from daiko.ledger import Audit, Event, FieldReview, IntakeFile, ItemState, WorkItem
+from daiko.ledger import Audit, Event, FieldReview, Host, IntakeFile, ItemState, WorkItem
 
 PASSWORD = "correct-horse-42"  # the one conftest.py gives every test user
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.both_ledgers(scope="module")]
 
 
 @pytest.fixture(scope="module")
@@ -265,6 +266,13 @@ def test_audit_and_dashboard_show_what_happened(browser, console_url: str, hall,
     assert page.request.get(f"{console_url}/evidence/{e}/2").status == 404  # /etc/passwd: outside the data dir
     assert "PC が停止していた" in page.inner_text("#missed-table")
     assert page.locator("#runs-table tbody tr").count() == 1
+    rows = {r.locator("th").inner_text(): r.inner_text() for r in page.locator("#hosts-table tbody tr").all()}
+    assert "稼働中" in rows["robot-pc-01"] and "軽自動車 廃車登録ロボット、国保 加入届ロボット" in rows["robot-pc-01"]
+    assert "応答なし" in rows["robot-pc-02"] and "12分応答がありません" in rows["robot-pc-02"]
+    assert "他のPCへ引き継ぎました" in rows["robot-pc-02"] and "停止" in rows["robot-pc-03"]
+    with hall.ledger.session() as s:  # the last heartbeat in Japan time, whatever the host clock's zone
+        seen = s.get(Host, "robot-pc-02").last_seen_at
+    assert seen.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%m/%d %H:%M:%S") in rows["robot-pc-02"]
     page.screenshot(path=shots / "08_dashboard.png", full_page=True)
     page.goto(f"{console_url}/admin/users")
     page.screenshot(path=shots / "09_users.png", full_page=True)

@@ -19,6 +19,8 @@ from daiko.console.secret import SECRET_NAME, load_or_create_secret
 from daiko.console.users import UserError, add_user_command, set_active
 from daiko.ledger import Audit, FieldReview, ItemState, Ledger, WorkItem, utcnow
 
+pytestmark = pytest.mark.both_ledgers(scope="module")
+
 PASSWORD = "correct-horse-42"
 
 
@@ -32,8 +34,8 @@ def test_signing_key_is_made_once_with_0600(tmp_path: Path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_migration_creates_the_console_tables(tmp_path: Path):
-    ledger = Ledger(f"sqlite:///{tmp_path / 'l.sqlite3'}")
+def test_migration_creates_the_console_tables(fresh_ledger_url, tmp_path: Path):
+    ledger = Ledger(fresh_ledger_url or f"sqlite:///{tmp_path / 'l.sqlite3'}")
     assert {"console_users", "console_sessions"} <= set(inspect(ledger.engine).get_table_names())
 
 
@@ -58,7 +60,7 @@ def test_user_add_command_reads_the_password_from_stdin(fresh_hall, capsys):
     assert "エラー" in capsys.readouterr().err
 
 
-def test_cli_console_user_add(tmp_path: Path):
+def test_cli_console_user_add(fresh_ledger_url, tmp_path: Path):
     from typer.testing import CliRunner
 
     from daiko.cli.app import app
@@ -75,7 +77,7 @@ def test_cli_console_user_add(tmp_path: Path):
     args = ["console", "--config", str(config), "user", "add", "admin1", "--role", "admin", "--password-stdin"]
     result = CliRunner().invoke(app, args, input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
-    ledger = Ledger(f"sqlite:///{tmp_path / 'data' / 'ledger.sqlite3'}")
+    ledger = Ledger(fresh_ledger_url or f"sqlite:///{tmp_path / 'data' / 'ledger.sqlite3'}")
     assert auth.authenticate(ledger, "admin1", PASSWORD).principal.role == "admin"
 
 

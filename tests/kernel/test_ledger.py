@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from sqlalchemy import inspect, select
 
 from daiko.ledger import Audit, Event, Ledger, Run, utcnow
 
+pytestmark = pytest.mark.both_ledgers
 
-def test_fresh_ledger_is_migrated_and_records(tmp_path: Path):
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+
+def test_fresh_ledger_is_migrated_and_records(ledger_url: str):
+    ledger = Ledger(ledger_url)
     tables = set(inspect(ledger.engine).get_table_names())
     assert {"runs", "work_items", "intake_files", "events", "audit", "field_reviews", "alembic_version"} <= tables
     ledger.event("run_started", "個人番号 123456789018 test", robot_id="haisha")
@@ -23,3 +24,8 @@ def test_fresh_ledger_is_migrated_and_records(tmp_path: Path):
         assert s.scalars(select(Audit)).one().detail == "hash abc"
         run = s.scalars(select(Run)).one()
         assert run.started_at.tzinfo is not None and run.started_at <= utcnow()
+
+
+def test_each_backend_is_really_used(ledger_backend: str, ledger_url: str):
+    """The parametrised run on PostgreSQL must not quietly fall back to SQLite."""
+    assert Ledger(ledger_url).engine.dialect.name == ledger_backend

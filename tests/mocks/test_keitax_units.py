@@ -54,3 +54,20 @@ def test_generated_demo_password_is_kept_in_the_mock_database(tmp_path):
     store.ensure_users(conn, "given-by-env")
     assert demo_password(db) is None and store.check_password(conn, "shokuin01", "given-by-env")
     conn.close()
+
+
+@pytest.mark.parametrize(("per_user", "left_active"), [(1, 1), (2, 2), (0, 3)])
+def test_a_user_holds_as_many_sessions_as_the_system_allows(tmp_path, per_user: int, left_active: int):
+    """One session per user by default (二重ログイン禁止: the older one is ended); some systems allow
+    more at once (``--sessions-per-user``), or any number (0)."""
+    from daiko.mocks.keitax import truth
+
+    db = tmp_path / "k.sqlite3"
+    conn = store.connect(db)
+    store.initialise(conn, seed=1, records=5)
+    for _ in range(3):
+        store.create_session(conn, "rpa01", remote=None, per_user=per_user)
+    conn.close()
+    states = [row["state"] for row in truth.session_rows(db)]
+    assert states.count("active") == left_active
+    assert states[: 3 - left_active] == ["killed"] * (3 - left_active)  # the oldest go first

@@ -13,6 +13,8 @@ from daiko.config import DaikoConfig
 from daiko.ledger import Event, Ledger
 from daiko.reports import report_command, weekly_report_job
 
+pytestmark = pytest.mark.both_ledgers
+
 
 def test_json_headline_figures(cfg: DaikoConfig, week_items, capsys):
     assert report_command(cfg, week="2026-W47", as_json=True) == 0

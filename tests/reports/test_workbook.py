@@ -19,6 +19,8 @@ from daiko.config import DaikoConfig
 from daiko.ledger import Ledger
 from daiko.reports import Period, build_report, write_csv, write_workbook
 
+pytestmark = pytest.mark.both_ledgers
+
 H = 1 / 60  # hours per minute
 PACE_SHARE = 157 / 241  # 開庁日 from 2026-04-01 to 2026-11-22 / in 令和8年度
 

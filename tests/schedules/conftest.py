@@ -9,6 +9,7 @@ poll, APScheduler, the job store, the calendar, the reload — is the real thing
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from daiko.config.schema import LEDGER_URL_ENV
 from daiko.ledger import Event, IntakeFile, Ledger
 from daiko.robots.tasks.base import ItemDraft, Task
 from daiko.schedules.runs import run_robot_once
@@ -163,8 +165,9 @@ class Harness:
         return self.data / "inbox" / robot_id
 
     def ledger(self) -> Ledger:
-        """The ledger of data_dir 'data' (not read from robots.yaml: a test may have broken it)."""
-        return Ledger(f"sqlite:///{self.data.resolve() / 'ledger.sqlite3'}")
+        """The ledger of data_dir 'data', or the test's PostgreSQL database (not read from robots.yaml:
+        a test may have broken it)."""
+        return Ledger(os.environ.get(LEDGER_URL_ENV) or f"sqlite:///{self.data.resolve() / 'ledger.sqlite3'}")
 
     def start(self, **options: Any) -> ScheduleService:
         merged = {**FAST, **options}
@@ -193,8 +196,6 @@ def drop(path: Path, text: str, *, age: float = 0.0) -> Path:
     path.write_text(text, encoding="utf-8")
     if age:
         stamp = time.time() - age
-        import os
-
         os.utime(path, (stamp, stamp))
     return path
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from daiko.config import config_hash
 from daiko.ledger import Audit
 
-pytestmark = pytest.mark.usefixtures("cheap_task")
+pytestmark = [pytest.mark.usefixtures("cheap_task"), pytest.mark.both_ledgers]
 
 EVERY_5 = "interval_minutes: 5\noffice_hours_only: false\n"
 EVERY_10 = "interval_minutes: 10\noffice_hours_only: false\n"
@@ -79,6 +79,7 @@ def test_a_valid_edit_is_applied_and_audited_with_its_hash(harness):
     assert "kozin" not in service.watcher.inboxes()
 
 
+@pytest.mark.both_ledgers(backends=("sqlite",))  # on PostgreSQL the ledger is DAIKO_LEDGER_URL, not data_dir
 def test_a_change_of_ledger_needs_a_restart(harness):
     first = harness.config_text(harness.robot_yaml())
     harness.write(first)

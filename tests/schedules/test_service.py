@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from daiko.schedules.service import make_jobstore
 
-pytestmark = pytest.mark.usefixtures("cheap_task")
+pytestmark = [pytest.mark.usefixtures("cheap_task"), pytest.mark.both_ledgers]
 
 ANYTIME_EVERY_MINUTE = """\
 interval_minutes: 1
@@ -105,14 +105,15 @@ def test_a_run_still_going_is_not_started_twice(harness):
 def test_another_process_holding_the_robot_is_respected(harness):
     from daiko.robots import locks
     from daiko.robots.workitems import HOST
+    from daiko.schedules.runs import robot_lease
 
     harness.write(harness.config_text(harness.robot_yaml()))
-    locks.acquire(harness.ledger(), "robot:kozin", f"{HOST}:{os.getppid()}", dt.timedelta(minutes=5))
+    locks.acquire(harness.ledger(), robot_lease("kozin"), f"{HOST}:{os.getppid()}", dt.timedelta(minutes=5))
     recorder = harness.Recorder(real=False)
     harness.start(run_fn=recorder)
     harness.drop(harness.inbox() / "y.csv", "Y-1\n")
     skipped = harness.wait_until(lambda: harness.events("run_skipped"))
-    assert "robot:kozin" in skipped[0].message and recorder.calls == []
+    assert robot_lease("kozin") in skipped[0].message and recorder.calls == []
     assert harness.files_in(harness.inbox(), "processing") == []  # untouched: still waiting in the inbox
     assert (harness.inbox() / "y.csv").exists()
 

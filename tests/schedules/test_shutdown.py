@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from daiko.ledger import FileState, IntakeFile, Run
+
+pytestmark = pytest.mark.both_ledgers
 
 MAIN = Path(__file__).with_name("service_main.py")
 NAMES = ["a.csv", "b.csv", "c.csv"]

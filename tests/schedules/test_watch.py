@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.usefixtures("cheap_task")
+pytestmark = [pytest.mark.usefixtures("cheap_task"), pytest.mark.both_ledgers]
 
 
 def test_files_waiting_at_start_and_dropped_while_running_are_processed(harness):
