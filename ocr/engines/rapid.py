@@ -26,6 +26,7 @@ import numpy as np
 
 from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
+from daiko.ocr.ctc import FoldingDecoder
 from daiko.ocr.images import is_blank
 
 __all__ = ["MODEL_FILES", "REQUIRED_CHARS", "RapidOcrEngine", "bundled_model_dir"]
@@ -217,6 +218,8 @@ class RapidOcrEngine(OcrEngine):
                 f"shipped with rapidocr=={RAPIDOCR_VERSION} (not tiny, not PP-OCRv4). {_INSTALL_HINT}"
             )
         self.charset_size = len(charset)
+        # Width variants (1/１, -/－, ｶ/カ) scored as one character; runners-up kept per character.
+        rec.postprocess_op = FoldingDecoder(rec.postprocess_op)
         return ocr
 
     # ---- recognition only -----------------------------------------------------------------
@@ -251,7 +254,10 @@ class RapidOcrEngine(OcrEngine):
         for k, (i, text, score) in enumerate(zip(todo_idx, out.txts, out.scores, strict=True)):
             confs = tuple(float(c) for c in (getattr(words[k], "confs", None) or ())) if words else ()
             xs = _char_x(words[k], *widths[k]) if words and text else ()
-            results[i] = TextLine(str(text), float(score), None, confs if text else (), xs)
+            alts = tuple(getattr(words[k], "alternatives", ()) or ()) if words and text else ()
+            if len(alts) != len(text):
+                alts = ()
+            results[i] = TextLine(str(text), float(score), None, confs if text else (), xs, alts)
         return results
 
     def _pad(self, bgr: np.ndarray) -> np.ndarray:
