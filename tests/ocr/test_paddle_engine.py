@@ -28,7 +28,7 @@ def test_not_installed_with_models_given_names_the_install(tmp_path):
     with pytest.raises(OcrError) as err:
         PaddleOcrEngine(paddle_model_dir=tmp_path)
     msg = str(err.value)
-    assert "not installed" in msg and "pip install paddleocr" in msg
+    assert "not installed" in msg and "make setup-paddle" in msg
     assert "paddle_model_dir` is not set" not in msg
 
 
