@@ -225,7 +225,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
         dump.close()
     by_kind: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
-    for (form, kind), t in groups.items():
+    for (_form, kind), t in groups.items():
         by_kind[kind].merge(t)
         total.merge(t)
     return {
