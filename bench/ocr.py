@@ -368,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, help="first page's seed instead of a split's (labelled 'custom')")
     parser.add_argument("--plain", action="store_true", help="no augmentations (the bench before issue 13)")
     parser.add_argument("--templates", default="a,b", help="writing templates to cycle through (a, b or a,b)")
+    parser.add_argument(
+        "--off",
+        default="",
+        help="levers to switch off, to measure what each adds: "
+        "second (second opinion), reference (postal ↔ address), calibration (YAML thresholds instead)",
+    )
     parser.add_argument("--keep", type=Path, help="write the generated pages here and keep them")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--dump", type=Path, help="write one JSON line per field read (for bench/calibrate.py)")
@@ -388,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     items, gen_s = build_dataset(args.pages, out_dir, args.workers, seed_base, not args.plain, templates)
 
     results, skipped = [], {}
+    if args.off:
+        os.environ["DAIKO_READER_OFF"] = args.off  # read by the engine processes (spawned with this env)
+        split_label += f", off: {args.off}"
     ctx = mp.get_context("spawn")
     for name in [e.strip() for e in args.engines.split(",") if e.strip()]:
         # Each engine in a fresh process: its peak RSS is its own, and one engine's libraries

@@ -71,8 +71,11 @@ def calibration(engine: str) -> dict[str, Any]:
 
 def thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresholds:
     """The thresholds ``f`` of ``form`` must meet when read by ``engine`` (see the module docstring)."""
+    import os
+
     char_default = form.char_threshold(f)
-    fitted = (calibration(engine).get("types") or {}).get(f.type) if engine else None
+    off = "calibration" in os.environ.get("DAIKO_READER_OFF", "")  # bench: measuring what calibration adds
+    fitted = (calibration(engine).get("types") or {}).get(f.type) if engine and not off else None
     if fitted:
         chars = {k: float(v) for k, v in (fitted.get("chars") or {}).items()}
         line = float(fitted.get("line", form.threshold(f)))

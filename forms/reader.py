@@ -22,6 +22,7 @@ The steps, and why they are in this order:
 from __future__ import annotations
 
 import difflib
+import os
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -373,6 +374,57 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
                 ad.confirmed_by = ADDRESS_CONFIRMED_JA
 
 
+# ---- second opinion ------------------------------------------------------------------------------
+
+# A valid read that missed a threshold is read again by a second recogniser of another model
+# generation when its line score is at least this; the two agreeing on the value accepts it.
+SECOND_OPINION_FROM = 0.6
+SECOND_CONFIRMED_JA = "2つ目の読み取り（別の認識モデル）と一致"
+_SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
+
+
+def levers_off() -> set[str]:
+    """Levers switched off for measuring what each contributes (bench only):
+    ``DAIKO_READER_OFF=second,reference,calibration``."""
+    return {x.strip() for x in os.environ.get("DAIKO_READER_OFF", "").split(",") if x.strip()}
+
+
+def _second_engine(engine: OcrEngine) -> OcrEngine | None:
+    name = _SECOND_FOR.get(engine.name)
+    if name is None or "second" in levers_off():
+        return None
+    from daiko.ocr.engines import get_engine
+
+    return get_engine(name)
+
+
+def _second_opinion(
+    form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
+    skip: set[str], engine: OcrEngine,
+) -> None:  # fmt: skip
+    """Re-read the crops of valid fields that missed a threshold with a middling score; accept on agreement."""
+    todo = [
+        r for r in results
+        if r.doubt == "threshold" and r.name not in skip and (r.confidence or 0) >= SECOND_OPINION_FROM
+        and not form.field(r.name).field_type().sensitive and r.name in index
+    ]  # fmt: skip
+    if not todo:
+        return
+    second = _second_engine(engine)
+    if second is None:
+        return
+    wanted = [i for r in todo for i in index[r.name]]
+    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
+    for r in todo:
+        line = _join([lines[i] for i in index[r.name]])
+        if line is None:
+            continue
+        f = form.field(r.name)
+        other = f.field_type().check(_written(_repaired(f.field_type(), line).text))
+        if other.ok and other.value == r.value:
+            r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
+
+
 # ---- reading -------------------------------------------------------------------------------------
 
 
@@ -421,8 +473,10 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
             inset = 0.5 if f.style == "box" else 0.0
             scores = {o.key: mark_score(aligned, template, f.mark_box(o), ink, inset_mm=inset) for o in f.options}
             results.append(_decide_marks(form, f, scores))
+    _second_opinion(form, results, crops, index, faint | set(unread), engine)
     del lines, crops
-    _apply_agreements(form, results, engine.name)
+    if "reference" not in levers_off():
+        _apply_agreements(form, results, engine.name)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),
