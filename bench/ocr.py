@@ -374,7 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         help="levers to switch off, to measure what each adds: "
         "second (second opinion), reference (postal ↔ address), calibration (YAML thresholds instead)",
     )
-    parser.add_argument("--keep", type=Path, help="write the generated pages here and keep them")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="write the generated pages here and keep them (a later run with "
+        "the same split, pages and options reads them again instead of generating)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--dump", type=Path, help="write one JSON line per field read (for bench/calibrate.py)")
     args = parser.parse_args(argv)
@@ -391,7 +396,18 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="daiko-bench-")
         out_dir = Path(tmp.name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    items, gen_s = build_dataset(args.pages, out_dir, args.workers, seed_base, not args.plain, templates)
+    manifest = out_dir / "items.json"
+    spec = {"seed_base": seed_base, "pages": args.pages, "plain": args.plain, "templates": templates}
+    if (
+        args.keep
+        and manifest.is_file()
+        and json.loads(manifest.read_text())["spec"] == {**spec, "templates": list(templates)}
+    ):
+        items, gen_s = json.loads(manifest.read_text())["items"], 0.0  # the same pages, kept from an earlier run
+    else:
+        items, gen_s = build_dataset(args.pages, out_dir, args.workers, seed_base, not args.plain, templates)
+        if args.keep:
+            manifest.write_text(json.dumps({"spec": spec, "items": items}, ensure_ascii=False))
 
     results, skipped = [], {}
     if args.off:
