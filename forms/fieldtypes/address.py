@@ -108,7 +108,8 @@ class Address(FieldType):
             return False, "番地がありません"
         if not self._city_known(body):
             return False, "市区町村名が日本郵便のデータに見つかりません"
-        if re.search(r"[A-Za-z]{3,}|[!?#$%&*+=<>@^_`{}~]", body):
+        # Lower-case letters are not written in addresses (棟 and 号室 use A, B …): q08 is a 908 misread.
+        if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~]", body):
             return False, "住所に使わない文字があります"
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"

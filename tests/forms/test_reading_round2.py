@@ -211,3 +211,43 @@ def test_a_phone_number_with_one_doubtful_digit_goes_to_review():
     read = TextLine("049-307-2606", 0.97, char_confidences=(1, 1, 1, 1, 1, 0.74, 1, 1, 1, 1, 1, 1))
     decided = _decide_text(form, form.field("owner_phone"), read, "rapidocr")
     assert decided.decision == "review" and "自信のない文字" in decided.reason
+
+
+def test_lower_case_letters_in_an_address_go_to_review():
+    assert not check("address", "埼玉県飯能市稲荷町q08-1").ok  # 908 with its 9 read as q
+    assert check("address", "埼玉県飯能市稲荷町908-1 ハイツA棟").ok
+
+
+# ---- second opinion ------------------------------------------------------------------------------
+
+
+class Unsure:
+    """The real default engine, but unsure of every character of every line (scores × 0.85): as if
+    the whole page were written in a hand it finds hard. Named like it, so the reader picks the
+    same second recogniser and thresholds."""
+
+    name = "rapidocr"
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def recognize(self, crops):
+        return [
+            TextLine(ln.text, ln.confidence * 0.85, ln.box, tuple(c * 0.85 for c in ln.char_confidences), ln.char_x,
+                     ln.alternatives) if ln.text else ln
+            for ln in self.inner.recognize(crops)
+        ]  # fmt: skip
+
+
+def test_a_middling_read_the_second_recogniser_agrees_with_is_accepted(engine, monkeypatch):
+    page = make_page("keitax_haisha", 3, "printed", severity="clean")
+    monkeypatch.setenv("DAIKO_READER_OFF", "second")
+    alone = read_form(page.image, "keitax_haisha", Unsure(engine))
+    monkeypatch.setenv("DAIKO_READER_OFF", "")
+    helped = read_form(page.image, "keitax_haisha", Unsure(engine))
+    confirmed = [f for f in helped.fields if f.confirmed_by and "2つ目" in f.confirmed_by]
+    assert confirmed, "no field was confirmed by the second recogniser"
+    for f in confirmed:
+        assert alone.field(f.name).decision == "review" and alone.field(f.name).doubt == "threshold"
+        assert f.decision == "accept" and f.value == page.truth[f.name]
+    assert len(helped.review_fields()) < len(alone.review_fields())
