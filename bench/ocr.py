@@ -397,13 +397,11 @@ def main(argv: list[str] | None = None) -> int:
         out_dir = Path(tmp.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = out_dir / "items.json"
-    spec = {"seed_base": seed_base, "pages": args.pages, "plain": args.plain, "templates": templates}
-    if (
-        args.keep
-        and manifest.is_file()
-        and json.loads(manifest.read_text())["spec"] == {**spec, "templates": list(templates)}
-    ):
-        items, gen_s = json.loads(manifest.read_text())["items"], 0.0  # the same pages, kept from an earlier run
+    spec = {"seed_base": seed_base, "plain": args.plain, "templates": list(templates)}
+    kept = json.loads(manifest.read_text()) if args.keep and manifest.is_file() else None
+    if kept and kept["spec"] == spec and len(kept["items"]) >= args.pages:
+        # The same pages, kept from an earlier run (the first --pages of them).
+        items, gen_s = kept["items"][: args.pages], 0.0
     else:
         items, gen_s = build_dataset(args.pages, out_dir, args.workers, seed_base, not args.plain, templates)
         if args.keep:
