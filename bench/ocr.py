@@ -77,6 +77,13 @@ def _make_one(args: tuple[int, str, str, str, str, int, bool]) -> dict:
 
     rng = random.Random(seed_base + i)
     severity = rng.choices(["clean", "normal", "rough"], weights=[15, 65, 20])[0]
+    done = sorted(Path(out_dir).glob(f"{i:05d}_{form}_{kind}_{template}.*"))
+    if done:  # written by an earlier, interrupted run into the same --keep folder: only the truth is needed
+        from daiko.forms.synth.dataset import truth_for
+
+        truth = truth_for(form, seed_base + i, kind, template=template, augment=augment)
+        return {"path": str(done[0]), "form": form, "kind": kind, "template": template, "severity": severity,
+                "seed": seed_base + i, "upside_down": None, "binary": done[0].suffix == ".tif", "truth": truth}  # fmt: skip
     page = make_page(form, seed=seed_base + i, kind=kind, severity=severity, template=template, augment=augment)
     fmt = rng.choices(["jpg", "pdf", "tif"], weights=[50, 35, 15])[0]
     if page.scan.binary:

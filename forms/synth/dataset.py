@@ -60,6 +60,22 @@ def truth_of(form: FormDefinition, values: dict[str, Fake]) -> dict[str, str | N
     return out
 
 
+def truth_for(
+    form: FormDefinition | str, seed: int, kind: str = "printed", *, template: str = "a", augment: bool = False,
+    today: dt.date = DEFAULT_TODAY,
+) -> dict[str, str | None]:
+    """The ground truth ``make_page`` gives for these arguments, without drawing the page (cheap)."""
+    form = load_definition(form) if isinstance(form, str) else form
+    rng = random.Random(f"{form.name}:{seed}:{kind}")
+    extra = random.Random(f"{form.name}:{seed}:{kind}:{template}:{augment}")
+    generated = GENERATORS[form.name](rng, today)
+    if template == "b":
+        from daiko.forms.synth.behaviour import restyle
+
+        generated = restyle(form, generated, extra, kind)
+    return truth_of(form, generated)
+
+
 def make_page(
     form: FormDefinition | str,
     seed: int,
