@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             f = form.field(d["field"])
             for label, need in (("yaml", thresholds(form, f, None)), ("calibrated", thresholds(form, f, engine))):
                 assert isinstance(need, Thresholds)
-                ok = d["confidence"] >= need.line and all(sc >= need.for_char(ch) for ch, sc, keep in d["chars"] if keep)
+                ok = d["confidence"] >= need.line and all(
+                    sc >= need.for_char(ch) for ch, sc, keep in d["chars"] if keep
+                )
                 c[f"{label}_fields"] += 1
                 c[f"{label}_review"] += not ok
                 c[f"{label}_wrong"] += ok and not d["exact"]

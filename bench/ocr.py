@@ -373,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=sorted(SPLITS), default="heldout",
                         help="which seeds: heldout (default; never tuned on), tune, calib")  # fmt: skip
     parser.add_argument("--seed", type=int, help="first page's seed instead of a split's (labelled 'custom')")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=int,
+        default=0,
+        help="read only pages from this index on (with --keep: one measurement in parts)",
+    )
     parser.add_argument("--plain", action="store_true", help="no augmentations (the bench before issue 13)")
     parser.add_argument("--templates", default="a,b", help="writing templates to cycle through (a, b or a,b)")
     parser.add_argument(
@@ -394,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--pages must be at least 1")
     seed_base = args.seed if args.seed is not None else SPLITS[args.split]
     split = "custom" if args.seed is not None else args.split
-    split_label = f"{split} (seeds {seed_base}–{seed_base + args.pages - 1}{', plain' if args.plain else ''})"
+    split_label = (
+        f"{split} (seeds {seed_base + args.start}–{seed_base + args.pages - 1}{', plain' if args.plain else ''})"
+    )
     templates = tuple(t.strip() for t in args.templates.split(",") if t.strip())
 
     tmp = None
@@ -414,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             manifest.write_text(json.dumps({"spec": spec, "items": items}, ensure_ascii=False))
 
+    items = items[args.start :]
     results, skipped = [], {}
     if args.off:
         os.environ["DAIKO_READER_OFF"] = args.off  # read by the engine processes (spawned with this env)
@@ -430,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
             skipped[name] = out["skipped"]
         else:
             results.append(out)
-    report(results, skipped, gen_s, args.pages, split_label)
+    report(results, skipped, gen_s, len(items), split_label)
     if args.json:
         args.json.write_text(json.dumps({"split": split, "seed_base": seed_base, "plain": args.plain,
                                          "results": results, "skipped": skipped, "generation_s": round(gen_s, 1),

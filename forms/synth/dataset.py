@@ -61,7 +61,12 @@ def truth_of(form: FormDefinition, values: dict[str, Fake]) -> dict[str, str | N
 
 
 def truth_for(
-    form: FormDefinition | str, seed: int, kind: str = "printed", *, template: str = "a", augment: bool = False,
+    form: FormDefinition | str,
+    seed: int,
+    kind: str = "printed",
+    *,
+    template: str = "a",
+    augment: bool = False,
     today: dt.date = DEFAULT_TODAY,
 ) -> dict[str, str | None]:
     """The ground truth ``make_page`` gives for these arguments, without drawing the page (cheap)."""
