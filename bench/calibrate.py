@@ -56,6 +56,8 @@ def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
     for path in paths:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             d = json.loads(line)
+            if d.get("record") == "page":
+                continue
             if d.get("split") == "heldout":
                 sys.exit(f"{path}:{n}: a dump of the held-back split — it is never used for fitting")
             # Fields the thresholds decide: valid, not held for pale/unread ink or a contradiction, not

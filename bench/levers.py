@@ -19,6 +19,40 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 
+def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
+    """The bench's headline figures rebuilt from a dump (also from a run stopped part-way)."""
+    groups: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for d in recs:
+        g = groups[(d["form"], d["kind"])]
+        g["fields"] += 1
+        g["exact"] += d["exact"]
+        g["review"] += d["decision"] == "review"
+        g["wrong"] += d["decision"] == "accept" and not d["exact"]
+        for k in ("all", d["kind"]):
+            t = groups[("*", k)]
+            t["fields"] += 1
+            t["exact"] += d["exact"]
+            t["review"] += d["decision"] == "review"
+            t["wrong"] += d["decision"] == "accept" and not d["exact"]
+    for p in pages:
+        groups[(p["form"], p["kind"])]["pages"] += 1
+        groups[(p["form"], p["kind"])]["straight"] += p["straight"]
+    splits = sorted({d.get("split", "?") for d in recs})
+    seeds = sorted({d["seed"] for d in recs})
+    print(
+        f"== {engine}: split {','.join(splits)}, {len(seeds)} pages (seeds {seeds[0]}–{seeds[-1]}), {len(recs)} fields"
+    )
+    for (form, kind), g in sorted(groups.items()):
+        n = g["fields"] or 1
+        st = f"straight-through {100 * g['straight'] / g['pages']:.1f} % of {g['pages']} pages, " if g["pages"] else ""
+        print(f"  {form}/{kind}: {st}exact {100 * g['exact'] / n:.2f} %, review {100 * g['review'] / n:.2f} %, "
+              f"wrong accepted {g['wrong']} ({100 * g['wrong'] / n:.3f} %) of {g['fields']} fields")  # fmt: skip
+    if pages:
+        secs = max(p["seconds"] for p in pages)
+        print(f"  {60 * len(pages) / secs:.1f} pages/min ({secs / len(pages):.2f} s/page), peak RSS "
+              f"{max(p['rss_mb'] for p in pages)} MB")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if not args:
@@ -28,11 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     from daiko.forms.definition import load_definition
 
     rows: dict[str, list[dict]] = defaultdict(list)
+    pages: dict[str, list[dict]] = defaultdict(list)
     for path in args:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
-            rows[d["engine"]].append(d)
+            (pages if d.get("record") == "page" else rows)[d["engine"]].append(d)
     for engine, recs in rows.items():
+        figures(engine, recs, pages.get(engine, []))
         c: Counter = Counter()
         for d in recs:
             by = d.get("confirmed_by") or ""

@@ -225,6 +225,11 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
                 wrong.append({"file": Path(item["path"]).name, "field": fr.name, "truth": truth,
                               "read": pred, "confidence": fr.confidence, "weakest": fr.weakest})  # fmt: skip
         page.straight = int(not held_back)
+        if dump is not None:  # one record per page: figures can be rebuilt from a dump (bench/levers.py)
+            dump.write(json.dumps({"record": "page", "engine": name, "split": split, "seed": item["seed"],
+                                   "form": item["form"], "kind": item["kind"], "template": item["template"],
+                                   "straight": bool(page.straight), "seconds": round(time.perf_counter() - started, 2),
+                                   "rss_mb": round(peak_rss_mb())}) + "\n")  # fmt: skip
         groups[key].merge(page)
         by_template[tkey].merge(page)
     seconds = time.perf_counter() - started
