@@ -386,6 +386,12 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
 # middling scores (calibration split: 3 such agreements in ~90 pages before this rule).
 SECOND_OPINION_FROM = 0.6
 SECOND_SURE = 0.95
+# An accepted value with a character under VETO_BELOW is read again too; a second read that gives
+# another value with a mean score ≥ VETO_SURE sends it to review (held-back split, 124 pages: 4 of
+# 8 wrong acceptances were such single-character slips at 0.85-0.97).
+VETO_BELOW = 0.98
+VETO_SURE = 0.9
+SECOND_DISAGREES_JA = "2つ目の読み取り（別の認識モデル）と一致しないため確認してください"
 SECOND_CONFIRMED_JA = "2つ目の読み取り（別の認識モデル）と一致"
 _SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
 
@@ -409,30 +415,56 @@ def _second_opinion(
     form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
     skip: set[str], engine: OcrEngine,
 ) -> None:  # fmt: skip
-    """Re-read the crops of valid fields that missed a threshold with a middling score, or were written
-    pale; accept where the second recogniser is sure of the same value."""
-    todo = [
+    """Re-read with a second recogniser (a) valid fields that missed a threshold with a middling score,
+    or were written pale — accepted where the second is sure of the same value — and (b) accepted
+    fields with a character under ``VETO_BELOW`` — sent to review where the second, itself fairly
+    sure, reads another value (a lost 濁点 read at 0.93-0.97: ツバサ → ツハサ; S → 5 in MH55S)."""
+    rescue = [
         r for r in results
         if r.doubt in ("threshold", "faint") and r.name not in skip and (r.confidence or 0) >= SECOND_OPINION_FROM
         and not form.field(r.name).field_type().sensitive and r.name in index
     ]  # fmt: skip
-    if not todo:
+    check = [
+        r for r in results
+        if r.decision == "accept" and r.weakest is not None and r.weakest < VETO_BELOW and r.name in index
+        and not form.field(r.name).field_type().sensitive and "veto" not in levers_off()
+    ]  # fmt: skip
+    if not rescue and not check:
         return
     second = _second_engine(engine)
     if second is None:
         return
-    wanted = [i for r in todo for i in index[r.name]]
+    wanted = [i for r in rescue + check for i in index[r.name]]
     lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
-    for r in todo:
+    for r in rescue + check:
         line = _join([lines[i] for i in index[r.name]])
         if line is None:
             continue
         f = form.field(r.name)
         line = _repaired(f.field_type(), line)
         other = f.field_type().check(_written(line.text))
-        sure = all(sc >= SECOND_SURE for ch, sc in _written_scores(line) if not ch.isspace())
-        if other.ok and other.value == r.value and sure:
+        scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
+        if r.decision == "accept":
+            if other.value != r.value and scores and sum(scores) / len(scores) >= VETO_SURE:
+                r.decision, r.doubt, r.reason = "review", "disagree", SECOND_DISAGREES_JA
+        elif other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
             r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
+
+
+def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) -> None:
+    """On a page where a required field reads as empty, an empty optional field is not trusted either.
+
+    Writing lost as a whole (blue ballpoint faxed in 1 bit, a pale pen scanned in grey) leaves every
+    field empty: the required ones went to review, the optional ones were accepted as "nothing
+    written" (held-back split: 4 of 8 wrong acceptances on one such page).
+    """
+    if not any(r.doubt == "empty" for r in results):
+        return
+    for r in results:
+        f = form.field(r.name)
+        if f.kind == "text" and r.value is None and r.decision == "accept":
+            r.decision, r.doubt = "review", "empty"
+            r.reason = "記入が読み取れません（必須項目も空欄のため、記入が写っていない可能性があります）"
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -490,6 +522,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     del lines, crops
     if "reference" not in levers_off():
         _apply_agreements(form, results, engine.name)
+    _empty_beside_lost_writing(form, results)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),
