@@ -101,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         n = len(recs)
         print(f"== {engine}: {n} fields")
         print(f"  second opinion accepted {c['second_accepted']} ({c['second_wrong']} wrong)")
-        print(f"  postal ↔ address: confirmed {c['reference_confirmed']} ({c['reference_confirmed_wrong']} wrong), "
-              f"sent to review {c['reference_review']} (of which read wrong: {c['reference_caught']})")  # fmt: skip
+        print(f"  postal ↔ address: confirmed {c['reference_confirmed']} ({c['reference_confirmed_wrong']} wrong); "
+              f"contradictions (postal ↔ address, or the second recogniser's veto) sent {c['reference_review']} "
+              f"to review (of which read wrong: {c['reference_caught']})")  # fmt: skip
         for label in ("yaml", "calibrated"):
             print(f"  thresholds {label:10}: {c[f'{label}_review']} of {c[f'{label}_fields']} threshold-decided "
                   f"fields to review, {c[f'{label}_wrong']} wrong accepted (before second opinion)")  # fmt: skip
