@@ -267,7 +267,9 @@ class OneDigitOff:
         for ln in self.inner.recognize(crops):
             if ln.text.replace(" ", "") == self.truth and ln.text[-1].isdigit():
                 wrong = ln.text[:-1] + str((int(ln.text[-1]) + 1) % 10)
-                ln = TextLine(wrong, ln.confidence, ln.box, (*ln.char_confidences[:-1], 0.95), ln.char_x, ln.alternatives)
+                ln = TextLine(
+                    wrong, ln.confidence, ln.box, (*ln.char_confidences[:-1], 0.95), ln.char_x, ln.alternatives
+                )
             out.append(ln)
         return out
 
