@@ -102,16 +102,17 @@ def erase_long_lines(crop: np.ndarray, ink: PageInk) -> np.ndarray:
     return crop
 
 
-def ink_box(crop: np.ndarray, ink: PageInk) -> tuple[int, int, int, int] | None:
+def ink_box(crop: np.ndarray, ink: PageInk, min_side_px: float | None = None) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the writing in ``crop``, ignoring specks; None if empty.
 
     Writing is any blob at least ``MIN_MARK_MM`` across; small pieces (a 濁点, a light stroke
     broken up by the threshold) count only when they lie next to writing, so dust far away
-    does not stretch the box and a page of dust is still empty.
+    does not stretch the box and a page of dust is still empty. ``min_side_px`` raises the size a
+    blob needs to count as writing (pale ink beside writing of known height: see the reader).
     """
     mask = ink.mask(crop)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_side = MIN_MARK_MM * _PX_PER_MM
+    min_side = max(MIN_MARK_MM * _PX_PER_MM, min_side_px or 0.0)
     big, small = [], []
     for k in range(1, n):
         x, y, w, h, area = stats[k]

@@ -262,6 +262,13 @@ class MarkThresholds(Strict):
         return self
 
 
+class PostalAgreement(Strict):
+    """A postal code field and the address field it must belong to (checked against Japan Post's data)."""
+
+    postal_code: str
+    address: str
+
+
 class FormDefinition(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title_ja: str
@@ -281,6 +288,9 @@ class FormDefinition(Strict):
     stamp_zone: BoxIn | None = Field(default=None, description="Where the counter presses the 受付印 (never read).")
     layout: list[LayoutItem] = Field(default_factory=list)
     fields: list[FieldDef]
+    agreements: list[PostalAgreement] = Field(
+        default_factory=list, description="Fields checked against each other with reference data."
+    )
 
     _stamp = field_validator("stamp_zone", mode="before")(_box)
 
@@ -308,6 +318,12 @@ class FormDefinition(Strict):
             for key, value in table.items():
                 if not 0 <= value <= 1:
                     raise ValueError(f"{section} '{key}' must be between 0 and 1, got {value}")
+        types = {f.name: f.type for f in self.fields}
+        for a in self.agreements:
+            if types.get(a.postal_code) != "postal_code" or types.get(a.address) != "address":
+                raise ValueError(
+                    f"agreement {a.postal_code} ↔ {a.address}: needs a postal_code field and an address field"
+                )
         for f in self.fields:
             for b in [f.zone, *(f.mark_box(o) for o in f.options)]:
                 if b and (b.x < 0 or b.y < 0 or b.x + b.w > self.page.width_mm or b.y + b.h > self.page.height_mm):

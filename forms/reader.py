@@ -22,6 +22,7 @@ The steps, and why they are in this order:
 from __future__ import annotations
 
 import difflib
+import os
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from daiko.forms.acceptance import thresholds
 from daiko.forms.align import Alignment, align_candidates
 from daiko.forms.crops import (
     PageInk,
@@ -125,7 +127,10 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
     box = ink_box(normal, ink)
     pale_ink = ink.faint()
     pale = erase_long_lines(cleaned, pale_ink)
-    pale_box = ink_box(pale, pale_ink)
+    # Beside writing of known height, pale ink counts only in blobs a third of that height: at the
+    # pale threshold, JPEG blocks and scanner noise form blobs too (a printed AF68-1744933 read at
+    # 1.00 went to review as "pale writing" on a quality-60 scan).
+    pale_box = ink_box(pale, pale_ink, (box[3] - box[1]) / 3 if box is not None else None)
     if pale_beyond(box, pale_box):
         assert pale_box is not None
         line, faint = stretch(cut_to(pale, pale_box), ink), True
@@ -138,9 +143,12 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
 
 # Ink reaching further than this (× the writing's height) past the centre of the first or last
 # character read is a character the recogniser dropped (図書館 read as 書館 at 0.999). A read
-# character's own half-width is ~0.5 for 漢字/かな and ~0.3 for letters and digits.
+# character's own half-width is ~0.5 for 漢字/かな and ~0.3 for letters and digits; the CTC
+# column a character is placed at is ~0.3 × height wide, so a first letter lands at 0.35 or 0.65
+# (M of MH55S in a proportional 明朝 was flagged at 0.65 with a 0.6 limit), while a dropped
+# narrow character leaves ≥ 0.9 (its own width plus the read one's half).
 UNREAD_INK = 1.0
-UNREAD_INK_NARROW = 0.6
+UNREAD_INK_NARROW = 0.8
 
 
 def _unread_limit(ch: str) -> float:
@@ -205,38 +213,84 @@ def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
-def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None) -> FieldResult:
+def _written_scores(line: TextLine) -> list[tuple[str, float]]:
+    """(character, score) for the written part of a read (specks and spaces at either end left out).
+
+    Where the engine gives no per-character scores every character carries the line's score.
+    """
+    text = line.text
+    start = len(text) - len(text.lstrip(SPECKS + " \u3000"))
+    raw = _written(text)
+    scores = (
+        list(line.char_confidences[start : start + len(raw)])
+        if len(line.char_confidences) == len(text)
+        else [float(line.confidence)] * len(raw)
+    )
+    return list(zip(raw, scores, strict=True))
+
+
+def _repaired(ftype, line: TextLine) -> TextLine:
+    """The read with a slot the type can re-read from the recogniser's runners-up (a plate's kana)."""
+    if not line.alternatives or len(line.alternatives) != len(line.text) or ftype.check(_written(line.text)).ok:
+        return line
+    fixed = ftype.repair(line.text, line.alternatives)
+    if fixed is None:
+        return line
+    text, i, p = fixed
+    confs = list(line.char_confidences)
+    if len(confs) == len(line.text):
+        confs[i] = p
+    return TextLine(text, line.confidence, line.box, tuple(confs), line.char_x, line.alternatives)
+
+
+def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engine: str | None = None) -> FieldResult:
     ftype = f.field_type()
     base = dict(name=f.name, label_ja=f.label_ja, type=f.type, box=_box_px(f))
+    if line is not None:
+        line = _repaired(ftype, line)
     raw = _written(line.text) if line is not None else ""
     if not raw:  # no ink in the zone, or nothing but specks
         if f.required:
             return FieldResult(
-                **base, value=None, raw=None, confidence=None, decision="review", reason="記入がありません（必須項目）"
-            )
+                **base, value=None, raw=None, confidence=None, decision="review", reason="記入がありません（必須項目）",
+                doubt="empty",
+            )  # fmt: skip
         return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
     assert line is not None
-    conf = round(float(line.ink_confidence), 4)
-    base["weakest"] = round(float(line.weakest), 4)
+    # Only the characters that carry the value are scored (not the 〒 before a postal code, not spaces).
+    scored = [
+        (ch, sc, keep)
+        for (ch, sc), keep in zip(_written_scores(line), ftype.significant(raw), strict=True)
+        if not ch.isspace()
+    ]
+    counted = [(ch, sc) for ch, sc, keep in scored if keep] or [(ch, sc) for ch, sc, _ in scored]
+    conf = round(sum(sc for _, sc in counted) / len(counted), 4) if counted else 0.0
+    base["weakest"] = round(min(sc for _, sc in counted), 4) if counted else 0.0
     keep_raw = None if ftype.sensitive else raw
     check = ftype.check(raw)
     value = MASKED if ftype.sensitive else check.value
     del raw  # the 個人番号's digits must not outlive this function
+
+    def result(decision: str, reason: str | None, doubt: str | None = None) -> FieldResult:
+        out = FieldResult(
+            **base, value=value, raw=keep_raw, confidence=conf, decision=decision, reason=reason, doubt=doubt
+        )
+        if not ftype.sensitive:
+            out.char_scores = [(ch, round(float(sc), 4), keep) for ch, sc, keep in scored]
+        return out
+
     if not check.ok:
-        return FieldResult(**base, value=value, raw=keep_raw, confidence=conf, decision="review", reason=check.reason)
-    threshold = form.threshold(f)
-    if conf < threshold:
-        return FieldResult(
-            **base, value=value, raw=keep_raw, confidence=conf, decision="review",
-            reason=f"読み取りの確信度が低いため確認してください（{conf:.2f} < {threshold:.2f}）",
-        )  # fmt: skip
-    char_threshold = form.char_threshold(f)
-    if base["weakest"] < char_threshold:
-        return FieldResult(
-            **base, value=value, raw=keep_raw, confidence=conf, decision="review",
-            reason=f"読み取りに自信のない文字があります（{base['weakest']:.2f} < {char_threshold:.2f}）",
-        )  # fmt: skip
-    return FieldResult(**base, value=value, raw=keep_raw, confidence=conf, decision="accept", reason=None)
+        return result("review", check.reason, "invalid")
+    need = thresholds(form, f, engine)
+    if conf < need.line:
+        return result(
+            "review", f"読み取りの確信度が低いため確認してください（{conf:.2f} < {need.line:.2f}）", "threshold"
+        )
+    short = [(sc, need.for_char(ch)) for ch, sc in counted if sc < need.for_char(ch)]
+    if short:
+        sc, t = min(short)
+        return result("review", f"読み取りに自信のない文字があります（{sc:.2f} < {t:.2f}）", "threshold")
+    return result("accept", None)
 
 
 def _decide_marks(form: FormDefinition, f: FieldDef, scores: dict[str, float]) -> FieldResult:
@@ -274,6 +328,150 @@ def _decide_marks(form: FormDefinition, f: FieldDef, scores: dict[str, float]) -
     return FieldResult(**base, value=shape(marked), decision="accept", reason=None)
 
 
+# ---- reference data ------------------------------------------------------------------------------
+
+# A postal code whose 町名 is the address's (Japan Post's data) is accepted down to this line score:
+# a misread digit would have to land on another code of the very same 町名.
+CONFIRMED_POSTAL_FLOOR = 0.5
+POSTAL_CONFIRMED_JA = "住所と一致（日本郵便のデータ）"
+ADDRESS_CONFIRMED_JA = "市区町村・町名が郵便番号と一致（日本郵便のデータ）"
+
+
+def _confirmed_address(form: FormDefinition, f: FieldDef, r: FieldResult, engine: str | None) -> bool:
+    """True when the only doubtful characters of an address lie in its 市区町村/町名, which match the data."""
+    from daiko.forms.reference import postal
+
+    if r.char_scores is None or not isinstance(r.value, str):
+        return False
+    parsed = postal.parse(r.value)
+    if parsed is None or parsed.town is None:
+        return False
+    body = r.value.replace(" ", "")
+    named = len(body) - len(parsed.rest)  # characters of 都道府県・市区町村・大字・町名, written 1:1
+    need = thresholds(form, f, engine)
+    scores = [(ch, sc) for ch, sc, keep in r.char_scores if keep]
+    if r.confidence is None or r.confidence < need.line or len(scores) != len(body):
+        return False
+    return all(sc >= need.for_char(ch) for ch, sc in scores[named:])
+
+
+def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: str | None) -> None:
+    """Postal code ↔ address against Japan Post's data: a contradiction sends both to review, a
+    町名-level agreement lets a valid but doubtful postal code (and an address doubtful only in its
+    place names) through."""
+    from daiko.forms.reference import postal
+
+    by_name = {r.name: r for r in results}
+    for a in form.agreements:
+        pc, ad = by_name[a.postal_code], by_name[a.address]
+        if not isinstance(pc.value, str) or not isinstance(ad.value, str) or "invalid" in (pc.doubt, ad.doubt):
+            continue
+        found = postal.agreement(pc.value, ad.value)
+        if found.status == "disagree":
+            for r in (pc, ad):
+                if r.decision == "accept" or r.doubt == "threshold":
+                    r.decision, r.doubt, r.reason = "review", "disagree", found.reason_ja
+        elif found.status == "agree" and found.level == "town":
+            if pc.doubt == "threshold" and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
+                pc.decision, pc.doubt, pc.reason = "accept", None, None
+            if pc.decision == "accept":
+                pc.confirmed_by = POSTAL_CONFIRMED_JA
+            if ad.doubt == "threshold" and _confirmed_address(form, form.field(a.address), ad, engine):
+                ad.decision, ad.doubt, ad.reason = "accept", None, None
+            if ad.decision == "accept":
+                ad.confirmed_by = ADDRESS_CONFIRMED_JA
+
+
+# ---- second opinion ------------------------------------------------------------------------------
+
+# A valid read that missed a threshold is read again by a second recogniser of another model
+# generation when its line score is at least this; the two agreeing on the value accepts it — but
+# only where the second is sure of every character on its own (SECOND_SURE): the two PP-OCR
+# generations share training data and some slips (八 → ハ, ダ → タ in a hand) are made by both, at
+# middling scores (calibration split: 3 such agreements in ~90 pages before this rule).
+SECOND_OPINION_FROM = 0.6
+SECOND_SURE = 0.95
+# An accepted value with a character under VETO_BELOW is read again too; a second read that gives
+# another value with a mean score ≥ VETO_SURE sends it to review (held-back split, 124 pages: 4 of
+# 8 wrong acceptances were such single-character slips at 0.85-0.97).
+VETO_BELOW = 0.98
+VETO_SURE = 0.9
+SECOND_DISAGREES_JA = "2つ目の読み取り（別の認識モデル）と一致しないため確認してください"
+SECOND_CONFIRMED_JA = "2つ目の読み取り（別の認識モデル）と一致"
+_SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
+
+
+def levers_off() -> set[str]:
+    """Levers switched off for measuring what each contributes (bench only):
+    ``DAIKO_READER_OFF=second,reference,calibration``."""
+    return {x.strip() for x in os.environ.get("DAIKO_READER_OFF", "").split(",") if x.strip()}
+
+
+def _second_engine(engine: OcrEngine) -> OcrEngine | None:
+    name = _SECOND_FOR.get(engine.name)
+    if name is None or "second" in levers_off():
+        return None
+    from daiko.ocr.engines import get_engine
+
+    return get_engine(name)
+
+
+def _second_opinion(
+    form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
+    skip: set[str], engine: OcrEngine,
+) -> None:  # fmt: skip
+    """Re-read with a second recogniser (a) valid fields that missed a threshold with a middling score,
+    or were written pale — accepted where the second is sure of the same value — and (b) accepted
+    fields with a character under ``VETO_BELOW`` — sent to review where the second, itself fairly
+    sure, reads another value (a lost 濁点 read at 0.93-0.97: ツバサ → ツハサ; S → 5 in MH55S)."""
+    rescue = [
+        r for r in results
+        if r.doubt in ("threshold", "faint") and r.name not in skip and (r.confidence or 0) >= SECOND_OPINION_FROM
+        and not form.field(r.name).field_type().sensitive and r.name in index
+    ]  # fmt: skip
+    check = [
+        r for r in results
+        if r.decision == "accept" and r.weakest is not None and r.weakest < VETO_BELOW and r.name in index
+        and not form.field(r.name).field_type().sensitive and "veto" not in levers_off()
+    ]  # fmt: skip
+    if not rescue and not check:
+        return
+    second = _second_engine(engine)
+    if second is None:
+        return
+    wanted = [i for r in rescue + check for i in index[r.name]]
+    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
+    for r in rescue + check:
+        line = _join([lines[i] for i in index[r.name]])
+        if line is None:
+            continue
+        f = form.field(r.name)
+        line = _repaired(f.field_type(), line)
+        other = f.field_type().check(_written(line.text))
+        scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
+        if r.decision == "accept":
+            if other.value != r.value and scores and sum(scores) / len(scores) >= VETO_SURE:
+                r.decision, r.doubt, r.reason = "review", "disagree", SECOND_DISAGREES_JA
+        elif other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
+            r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
+
+
+def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) -> None:
+    """On a page where a required field reads as empty, an empty optional field is not trusted either.
+
+    Writing lost as a whole (blue ballpoint faxed in 1 bit, a pale pen scanned in grey) leaves every
+    field empty: the required ones went to review, the optional ones were accepted as "nothing
+    written" (held-back split: 4 of 8 wrong acceptances on one such page).
+    """
+    if not any(r.doubt == "empty" for r in results):
+        return
+    for r in results:
+        f = form.field(r.name)
+        if f.kind == "text" and r.value is None and r.decision == "accept":
+            r.decision, r.doubt = "review", "empty"
+            r.reason = "記入が読み取れません（必須項目も空欄のため、記入が写っていない可能性があります）"
+
+
 # ---- reading -------------------------------------------------------------------------------------
 
 
@@ -302,15 +500,16 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     results: list[FieldResult] = []
     for f in form.fields:
         if f.kind == "text":
-            decided = _decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])]))
+            decided = _decide_text(form, f, _join([lines[i] for i in index.get(f.name, [])]), engine.name)
             if f.name in faint and decided.decision == "accept":
                 # Accepting would mean trusting a read the page's own contrast calls empty.
-                decided.decision, decided.reason = (
+                decided.decision, decided.doubt, decided.reason = (
                     "review",
+                    "faint",
                     "薄い記入があるため確認してください（一部が読み落とされている可能性）",
                 )
             elif f.name in unread and decided.decision == "accept":
-                decided.decision = "review"
+                decided.decision, decided.doubt = "review", "unread"
                 decided.reason = (
                     "記入がありますが文字を読み取れません"
                     if unread[f.name] == "全体"
@@ -321,7 +520,14 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
             inset = 0.5 if f.style == "box" else 0.0
             scores = {o.key: mark_score(aligned, template, f.mark_box(o), ink, inset_mm=inset) for o in f.options}
             results.append(_decide_marks(form, f, scores))
+    # Pale writing is read from the darkened zone, whole; a second recogniser sure of the same value
+    # on that crop may accept it (it had gone to review always: 5 of 16 plates reviewed on the
+    # calibration split were pale and read right at 0.999).
+    _second_opinion(form, results, crops, index, set(unread), engine)
     del lines, crops
+    if "reference" not in levers_off():
+        _apply_agreements(form, results, engine.name)
+    _empty_beside_lost_writing(form, results)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),

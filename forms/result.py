@@ -31,6 +31,16 @@ class FieldResult:
     box: tuple[int, int, int, int]  # zone in template pixels (200 dpi): x0, y0, x1, y1
     scores: dict[str, float] | None = None  # marks: ink share per option key
     weakest: float | None = None  # text: the least sure character's score (None for marks, empty)
+    # Independent evidence that let the value through (住所と郵便番号が一致, 2つ目の読み取りと一致 …).
+    confirmed_by: str | None = None
+    # Why a value went to review, as a stable code: "threshold" (valid, but a score is short),
+    # "invalid", "empty", "faint", "unread", "disagree" (contradicts reference data or another field).
+    doubt: str | None = None
+
+    def __post_init__(self) -> None:
+        # Not part of the JSON: (character, score, counts) per written character, for calibration
+        # (bench/calibrate.py). Never set for sensitive types.
+        self.char_scores: list[tuple[str, float, bool]] | None = None
 
     @property
     def accepted(self) -> bool:

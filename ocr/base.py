@@ -25,6 +25,10 @@ class TextLine:
     # Where each written (non-space) character was read, its centre as a fraction of the crop's
     # width — empty where the engine does not say. Lets a caller see ink no character accounts for.
     char_x: tuple[float, ...] = ()
+    # For each character (spaces included), the recogniser's best few readings of it with their
+    # probabilities, where the engine gives them: lets a field that knows which characters may
+    # stand in a slot (a plate's hiragana) read that slot again within them.
+    alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     def _ink_scores(self) -> list[float]:
         # A space's score says how sure the model is that a gap is wide enough to be a space, not

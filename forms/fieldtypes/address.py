@@ -83,6 +83,12 @@ class Address(FieldType):
     def allowed_rules(cls) -> tuple[str, ...]:
         return ("prefixes", "max_len")
 
+    @staticmethod
+    def _city_known(body: str) -> bool:
+        from daiko.forms.reference.postal import parse
+
+        return parse(body) is not None
+
     def normalise(self, raw: str) -> str | None:
         text = unify_hyphens(katakana_long_vowels(_width(raw)))
         text = re.sub(r"\s*-\s*", "-", text)
@@ -100,7 +106,10 @@ class Address(FieldType):
             return False, "都道府県・市区町村名で始まっていません"
         if not _BANCHI.search(body):
             return False, "番地がありません"
-        if re.search(r"[A-Za-z]{3,}|[!?#$%&*+=<>@^_`{}~]", body):
+        if not self._city_known(body):
+            return False, "市区町村名が日本郵便のデータに見つかりません"
+        # Lower-case letters are not written in addresses (棟 and 号室 use A, B …): q08 is a 908 misread.
+        if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~]", body):
             return False, "住所に使わない文字があります"
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"

@@ -62,6 +62,23 @@ class FieldType(ABC):
         """Is the canonical ``value`` acceptable under this field's rules? (ok, reason in Japanese)."""
         return True, None
 
+    def significant(self, raw: str) -> list[bool]:
+        """Which characters of ``raw`` carry the value (their scores decide acceptance).
+
+        All of them, except where a type knows a mark that is dropped anyway: the 〒 before a postal
+        code is read at 0.5-0.7 (it looks like テ and 干) and would send a right code to review.
+        """
+        return [True] * len(raw)
+
+    def repair(
+        self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]
+    ) -> tuple[str, int, float] | None:
+        """For a read that is not valid: the read with one character replaced by one of the
+        recogniser's runner-up readings of it that this type allows there, as (text, index,
+        probability of the replacement); None when the type knows no such slot. The reader then
+        scores the replaced character by that probability, so a doubtful repair goes to review."""
+        return None
+
     def check(self, raw: str) -> Check:
         """normalise then validate: what the reader calls for each field."""
         value = self.normalise(raw)
@@ -105,12 +122,15 @@ DIGIT_LOOKALIKES = str.maketrans(
 )
 
 
-_LONG_VOWEL_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶ])[一ｰ－‐―—−](?![一-龥々])")
+_LONG_VOWEL_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶー])[一ｰ‐―—−](?![一-龥々])")
+# An ASCII or full-width hyphen after katakana is ー unless a number follows (ハイツ-101 keeps it).
+_HYPHEN_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶー])[-－](?![一-龥々\d０-９])")
 
 
 def katakana_long_vowels(text: str) -> str:
     """一 (kanji one) or a dash right after katakana, not followed by kanji, is the long vowel ー.
 
-    コ一ポ → コーポ, センタ一 → センター; ハイツ一号棟 keeps its 一 (a kanji follows).
+    コ一ポ → コーポ, コ-ポ → コーポ, センタ一 → センター; ハイツ一号棟 keeps its 一 (a kanji
+    follows), ハイツ-101 its hyphen (a number follows).
     """
-    return _LONG_VOWEL_AFTER_KATAKANA.sub("ー", text)
+    return _HYPHEN_AFTER_KATAKANA.sub("ー", _LONG_VOWEL_AFTER_KATAKANA.sub("ー", text))

@@ -3,8 +3,13 @@
 Hiragana becomes katakana (people often write ふりがな in a フリガナ box), half-width becomes
 full-width, and the long-vowel mark comes back from OCR as -, ｰ, 一 or － and is restored to ー.
 Kanji that look like katakana (力/カ, 口/ロ, 工/エ, 二/ニ, 夕/タ, 卜/ト, 八/ハ) are mapped too: in
-a katakana-only box they can only be katakana. Small kana cannot be told from large ones
-reliably (ケィコ/ケイコ): the confidence threshold, not this module, sends those to a person.
+a katakana-only box they can only be katakana. Width and script go through ``jaconv``.
+
+Small and large kana: where a small kana cannot stand (ケィコ, ッ at the start or before ン,
+ャ after ア段) it is the large one the recogniser misjudged for size, and is made large. Where
+both are words (シュンスケ / シユンスケ, キヨシ / キョシ), and for ツ/リ and a lost 濁点, the
+text alone cannot say: the character thresholds for those kana (``CharClass.KANA_TWIN``) and a
+second reading send them to a person instead.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import ClassVar
+
+import jaconv
 
 from daiko.forms.fieldtypes.base import FieldType, Reason
 
@@ -26,7 +33,40 @@ _KATAKANA = re.compile(r"^[ァ-ヶー・]+(?:\u3000[ァ-ヶー・]+)*$")
 
 
 def to_katakana(text: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+    return jaconv.hira2kata(text)
+
+
+_SMALL_TO_LARGE = {"ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ", "ャ": "ヤ", "ュ": "ユ",
+                   "ョ": "ヨ", "ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ"}  # fmt: skip
+# Kana a small ャュョ may follow (イ段), and those a small ァィゥェォ may follow in names and loanwords.
+_BEFORE_YOON = set("キシチニヒミリギジヂビピ")
+_BEFORE_SMALL_VOWEL = set("ウヴクグシジチヂツテデトドフイキギニヒビピミリ")
+# After ッ comes a consonant: never a vowel, ン, ー, a small kana or the end of a name.
+_NOT_AFTER_SOKUON = set("アイウエオンーッャュョァィゥェォ")
+
+
+def repair_small_kana(text: str) -> str:
+    """Small kana where no small kana can stand made large again (ケィコ → ケイコ); the rest untouched."""
+    out = list(text)
+    for i, ch in enumerate(out):
+        large = _SMALL_TO_LARGE.get(ch)
+        if large is None:
+            continue
+        prev = out[i - 1] if i > 0 and out[i - 1] != "\u3000" else ""
+        nxt = out[i + 1] if i + 1 < len(out) and out[i + 1] != "\u3000" else ""
+        if ch in "ャュョ":
+            ok = prev in _BEFORE_YOON
+        elif ch in "ァィゥェォ":
+            ok = prev in _BEFORE_SMALL_VOWEL
+        elif ch == "ッ":
+            ok = bool(prev) and prev not in "ッン" and bool(nxt) and nxt not in _NOT_AFTER_SOKUON
+        elif ch == "ヮ":
+            ok = prev in "クグ"
+        else:  # ヵ ヶ are not written in a reading
+            ok = False
+        if not ok:
+            out[i] = large
+    return "".join(out)
 
 
 def normalise_spaces(text: str) -> str:
@@ -55,11 +95,11 @@ class KanaName(FieldType):
         return ("min_len", "max_len", "require_space")
 
     def normalise(self, raw: str) -> str | None:
-        # NFKC: half-width kana (ｶﾀｶﾅ, ﾞ) → full-width; but keep our own space handling.
-        text = unicodedata.normalize("NFKC", raw).translate(_LOOKALIKE)
-        text = to_katakana(text)
-        text = normalise_spaces(text)
-        return text or None
+        # Half-width kana (ｶﾀｶﾅ, ﾞ) → full-width, full-width letters → ASCII; our own space handling.
+        text = jaconv.h2z(raw, kana=True, ascii=False, digit=False)
+        text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKE)
+        text = normalise_spaces(to_katakana(text))
+        return repair_small_kana(text) or None
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         if not _KATAKANA.match(value):

@@ -30,6 +30,8 @@ _NIRIN = re.compile(rf"^(?P<region>{_KANJI}{{1,4}})(?P<kana>[ぁ-ゖ])(?P<serial
 _MUNI = re.compile(rf"^(?P<muni>{_KANJI}{{1,6}}[市区町村])(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}})$")
 _DOTS = str.maketrans({".": "・", "·": "・", "•": "・", "･": "・", "‧": "・", "∙": "・"})
 NEVER_ISSUED = "おしへん"
+# Every hiragana a plate can carry (a 市区町村 may use any for its own 原付 plates).
+PLATE_HIRAGANA = set("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん")
 # In the kana slot (between the 分類番号 / 市名 and the serial) only a hiragana can stand; these
 # readings have exactly one hiragana they can be. Anything else there is left to review.
 _KANA_SLOT = {"二": "こ", "<": "く", "〈": "く", "廿": "せ"}
@@ -55,6 +57,26 @@ class Plate(FieldType):
     @classmethod
     def allowed_rules(cls) -> tuple[str, ...]:
         return ("regions", "municipalities")
+
+    def repair(
+        self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]
+    ) -> tuple[str, int, float] | None:
+        """The kana slot read as a kanji or symbol (む → 古, ま → 末): the recogniser's best runner-up
+        there that is a hiragana issued on plates, if it had one. Its probability becomes the
+        character's score, so only a sure second reading is accepted."""
+        if len(alternatives) != len(raw):
+            return None
+        for m in re.finditer(r"(?:(?<=\d)|(?<=[市区町村]))\s*([^\sぁ-ゖ\d・.])\s*(?=[\d・.·•])", raw):
+            i = m.start(1)
+            allowed = [
+                (kana, p)
+                for a, p in alternatives[i]
+                if len(kana := _kana_to_hiragana(a).translate(_SMALL_KANA)) == 1 and kana in PLATE_HIRAGANA
+            ]
+            if allowed:
+                kana, p = max(allowed, key=lambda ap: ap[1])
+                return raw[:i] + kana + raw[i + 1 :], i, p
+        return None
 
     def normalise(self, raw: str) -> str | None:
         text = squash_spaces(nfkc(raw).translate(_DOTS))

@@ -16,9 +16,15 @@ class PostalCode(FieldType):
     def allowed_rules(cls) -> tuple[str, ...]:
         return ("prefixes",)
 
+    def significant(self, raw: str) -> list[bool]:
+        """The 〒 (or its misreadings) and spaces before the digits do not count."""
+        lead = re.match(r"^[\s〒テT干〶]*", raw)
+        n = len(lead[0]) if lead else 0
+        return [i >= n for i in range(len(raw))]
+
     def normalise(self, raw: str) -> str | None:
         text = squash_spaces(raw)
-        text = re.sub(r"^[〒テT干〶]", "", text)
+        text = re.sub(r"^[〒テT干〶]+", "", text)
         text = unify_hyphens(nfkc(text)).translate(DIGIT_LOOKALIKES)
         text = re.sub(r"(?<=^\d{3})[:;.~=_]", "-", text)  # the hyphen comes back as : . ~ = too
         m = re.fullmatch(r"(\d{3})-?(\d{4})", text)

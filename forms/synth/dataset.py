@@ -60,6 +60,27 @@ def truth_of(form: FormDefinition, values: dict[str, Fake]) -> dict[str, str | N
     return out
 
 
+def truth_for(
+    form: FormDefinition | str,
+    seed: int,
+    kind: str = "printed",
+    *,
+    template: str = "a",
+    augment: bool = False,
+    today: dt.date = DEFAULT_TODAY,
+) -> dict[str, str | None]:
+    """The ground truth ``make_page`` gives for these arguments, without drawing the page (cheap)."""
+    form = load_definition(form) if isinstance(form, str) else form
+    rng = random.Random(f"{form.name}:{seed}:{kind}")
+    extra = random.Random(f"{form.name}:{seed}:{kind}:{template}:{augment}")
+    generated = GENERATORS[form.name](rng, today)
+    if template == "b":
+        from daiko.forms.synth.behaviour import restyle
+
+        generated = restyle(form, generated, extra, kind)
+    return truth_of(form, generated)
+
+
 def make_page(
     form: FormDefinition | str,
     seed: int,
@@ -70,17 +91,39 @@ def make_page(
     scan_params: ScanParams | None = None,
     fill_dpi: float = 300,
     values: dict[str, Fake] | None = None,
+    template: str = "a",
+    augment: bool = False,
 ) -> SyntheticPage:
-    """One filled and scanned page. ``values`` overrides the generated ones (e.g. a robot's own plates)."""
+    """One filled and scanned page. ``values`` overrides the generated ones (e.g. a robot's own plates).
+
+    ``template`` "b" writes with other habits (:mod:`daiko.forms.synth.behaviour`); ``augment``
+    makes pen, ink and scan harder (fax-like 1-bit, 200 dpi, blur, JPEG 60). Both draw from
+    their own random streams: the default page for a seed never changes.
+    """
     form = load_definition(form) if isinstance(form, str) else form
     rng = random.Random(f"{form.name}:{seed}:{kind}")
+    extra = random.Random(f"{form.name}:{seed}:{kind}:{template}:{augment}")
     # A form without its own generator (a survey page) is filled from ``values`` alone.
     generated = GENERATORS[form.name](rng, today) if form.name in GENERATORS else {}
+    if template == "b":
+        from daiko.forms.synth.behaviour import restyle
+
+        generated = restyle(form, generated, extra, kind)
+    elif template != "a":
+        raise ValueError("template is 'a' or 'b'")
     if values:
         generated.update(values)
     style = Style.random(rng, kind)
+    if augment or template == "b":
+        style = Style.augmented(extra, kind, style, template if augment else "a") if augment else style
+        if template == "b" and not augment:
+            from dataclasses import replace
+
+            style = replace(style, align=extra.choice(["centre", "right"]), size=extra.uniform(1.0, 1.25))
     clean = fill_page(form, generated, style, rng, dpi=fill_dpi)
     params = scan_params or ScanParams.random(rng, severity=severity)
+    if augment and scan_params is None:
+        params = ScanParams.augmented(extra, params)
     img = scan(clean, fill_dpi, params, seed=rng.randint(0, 2**31))
     return SyntheticPage(
         form=form.name,

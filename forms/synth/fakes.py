@@ -38,17 +38,13 @@ GIVEN_NAMES = [
     ("早苗", "サナエ"), ("千尋", "チヒロ"), ("亮", "リョウ"), ("翼", "ツバサ"), ("進", "ススム"),
     ("勇気", "ユウキ"), ("涼子", "リョウコ"), ("奈々", "ナナ"), ("みどり", "ミドリ"), ("純一", "ジュンイチ"),
 ]  # fmt: skip
-# 飯能市の町名 with the postal code of the area (357-00xx).
+# 飯能市の町名 (their postal codes come from Japan Post's data, see ``address``).
 HANNO_TOWNS = [
-    ("双柳", "357-0021"), ("稲荷町", "357-0032"), ("仲町", "357-0035"), ("本町", "357-0033"),
-    ("山手町", "357-0031"), ("八幡町", "357-0034"), ("緑町", "357-0046"), ("柳町", "357-0037"),
-    ("東町", "357-0036"), ("南町", "357-0041"), ("中山", "357-0012"), ("川寺", "357-0016"),
-    ("阿須", "357-0024"), ("岩沢", "357-0014"), ("笠縫", "357-0013"), ("美杉台", "357-0066"),
-    ("永田", "357-0068"), ("久下", "357-0022"), ("芦苅場", "357-0015"), ("征矢町", "357-0003"),
-    ("原市場", "357-0111"), ("中藤下郷", "357-0112"), ("下川崎", "357-0004"), ("青木", "357-0002"),
+    "双柳", "稲荷町", "仲町", "本町", "山手町", "八幡町", "緑町", "柳町", "東町", "南町", "中山", "川寺",
+    "阿須", "岩沢", "笠縫", "美杉台", "永田", "久下", "芦苅場", "征矢町", "原市場", "中藤下郷", "下川崎", "青木",
 ]  # fmt: skip
 BUILDINGS = ["ハイツ美杉", "コーポ双柳", "メゾン飯能", "グリーンヒル", "サンライズ中山", "パレス仲町"]
-OTHER_CITIES = [("埼玉県日高市", "350-12"), ("埼玉県入間市", "358-00"), ("埼玉県狭山市", "350-13")]
+OTHER_CITIES = ["日高市", "入間市", "狭山市"]
 
 KEI_REGIONS = ["所沢", "所沢", "所沢", "川越", "熊谷", "春日部", "大宮", "川口", "越谷", "多摩", "練馬"]
 PLATE_KANA = [
@@ -97,8 +93,11 @@ def person(rng: random.Random) -> tuple[str, str]:
 
 def address(rng: random.Random) -> tuple[str, str]:
     """(住所, 郵便番号), mostly in 飯能市, digits as people write them (ASCII here; the drawer may widen them)."""
+    from daiko.forms.reference.postal import code_of, towns
+
     if rng.random() < 0.85:
-        town, postal = rng.choice(HANNO_TOWNS)
+        town = rng.choice(HANNO_TOWNS)
+        postal = code_of("埼玉県", "飯能市", town)
         prefix = "埼玉県飯能市" if rng.random() < 0.5 else "飯能市"
         if town.endswith("町") and rng.random() < 0.6:
             street = f"{town}{rng.randint(1, 30)}番{rng.randint(1, 25)}号"
@@ -112,9 +111,10 @@ def address(rng: random.Random) -> tuple[str, str]:
             street = f"{town}{rng.randint(1, 999)}-{rng.randint(1, 30)}"
         text = prefix + street
     else:
-        city, postal3 = rng.choice(OTHER_CITIES)
-        postal = f"{postal3}{rng.randint(10, 99)}"
-        text = f"{city}{rng.choice(['上鹿山', '豊岡', '入曽', '新狭山'])}{rng.randint(1, 999)}-{rng.randint(1, 20)}"
+        city = rng.choice(OTHER_CITIES)
+        town = rng.choice([t for t in sorted(towns("埼玉県", city)) if len(t) <= 4])
+        postal = code_of("埼玉県", city, town)
+        text = f"埼玉県{city}{town}{rng.randint(1, 999)}-{rng.randint(1, 20)}"
     if rng.random() < 0.25:
         text += f" {rng.choice(BUILDINGS)}{rng.randint(1, 3)}0{rng.randint(1, 6)}"
     return text, postal

@@ -21,6 +21,7 @@ from daiko.forms.synth.ink import Hand, composite, handwritten_mask, printed_mas
 
 BLACK = (25, 25, 30)
 BLUE_BLACK = (30, 40, 95)
+BLUE = (35, 75, 175)  # a bright ballpoint blue: greyscale scanners make it pale
 STAMP_RED = (205, 45, 50)
 
 
@@ -32,6 +33,9 @@ class Style:
     hand: Hand
     ink: tuple[int, int, int]
     print_face: str = "sans"
+    pen: int = 0  # stroke weight: -1 thinner, +1/+2 thicker (printed too: toner, a bold face)
+    align: str = "left"  # where the value sits in its box: left | centre | right
+    size: float = 1.0  # writing size relative to the usual
 
     @classmethod
     def random(cls, rng: random.Random, kind: str) -> Style:
@@ -49,6 +53,22 @@ class Style:
             print_face=rng.choice(["sans", "serif", "sans"]),
         )
 
+    @classmethod
+    def augmented(cls, rng: random.Random, kind: str, base: Style, template: str) -> Style:
+        """``base`` made harder for the bench: pen weight, bright blue ink, jitter; template b also
+        centres or right-aligns values and writes bigger. Drawn from its own ``rng``."""
+        from dataclasses import replace
+
+        hand = base.hand
+        if kind == "handwriting":
+            hand = replace(hand, wobble=rng.uniform(0.6, 1.8))
+        ink = BLUE if kind == "handwriting" and rng.random() < 0.3 else base.ink
+        align, size = "left", 1.0
+        if template == "b":
+            align = rng.choice(["left", "centre", "centre", "right"])
+            size = rng.uniform(1.0, 1.25)
+        return replace(base, hand=hand, ink=ink, pen=rng.choice([-1, 0, 0, 1, 2]), align=align, size=size)
+
 
 class _Page:
     def __init__(self, form: FormDefinition, dpi: float):
@@ -64,8 +84,22 @@ class _Page:
 
 def _text_mask(text: str, size_px: int, style: Style, rng: random.Random) -> np.ndarray:
     if style.kind == "printed":
-        return printed_mask(text, size_px, style.print_face)
-    return handwritten_mask(text, size_px, style.hand, rng)
+        mask = printed_mask(text, size_px, style.print_face)
+    else:
+        mask = handwritten_mask(text, size_px, style.hand, rng)
+    return _pen(mask, style.pen, size_px)
+
+
+def _pen(mask: np.ndarray, pen: int, size_px: int) -> np.ndarray:
+    """Thicker (dilate) or thinner (erode) strokes; thinning only where strokes can spare a pixel."""
+    if pen == 0:
+        return mask
+    import cv2
+
+    k = np.ones((2 * abs(pen) + 1 if pen > 0 else 3,) * 2, np.uint8)
+    if pen > 0:
+        return cv2.dilate(mask, k)
+    return cv2.erode(mask, k) if size_px > 40 else mask
 
 
 def _write_in_zone(page: _Page, f: FieldDef, text: str, style: Style, rng: random.Random) -> None:
@@ -75,7 +109,7 @@ def _write_in_zone(page: _Page, f: FieldDef, text: str, style: Style, rng: rando
     avail_w = page.p(z.w - margin - 1.2)
     avail_h = page.p(z.h)
     size = round(avail_h * (rng.uniform(0.5, 0.6) if style.kind == "printed" else rng.uniform(0.52, 0.68)))
-    size = min(size, page.p(7.5))
+    size = min(round(size * style.size), page.p(7.5 * style.size))
     mask = _text_mask(text, size, style, rng)
     if mask.shape[1] > avail_w:  # people write smaller to fit the box
         size = max(8, int(size * avail_w / mask.shape[1] * 0.97))
@@ -84,6 +118,9 @@ def _write_in_zone(page: _Page, f: FieldDef, text: str, style: Style, rng: rando
         size = max(8, int(size * avail_h * 0.86 / mask.shape[0]))
         mask = _text_mask(text, size, style, rng)
     x = page.p(z.x + margin)
+    if style.align != "left":
+        room = page.p(z.x + z.w - margin) - x - mask.shape[1]
+        x += max(0, room // 2 if style.align == "centre" else room)
     jitter = 0.0 if style.kind == "printed" else rng.uniform(-0.1, 0.1)
     y = page.p(z.y + z.h / 2) - mask.shape[0] // 2 + round(jitter * avail_h * 0.5)
     y = min(max(y, page.p(z.y) + 3), page.p(z.y + z.h) - mask.shape[0] - 3)

