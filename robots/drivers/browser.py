@@ -2,15 +2,23 @@
 
 Every item is recorded as a Playwright trace chunk; the chunk is kept (with a screenshot)
 only when the item fails, so evidence costs little on the happy path.
+
+Secrets never reach a trace: a trace records every call's arguments (the password typed), the
+login POST and DOM snapshots with input values, and Playwright cannot filter them. So nothing is
+recorded outside an item's chunk, and steps that type a secret run inside :meth:`untraced`, which
+closes the chunk before them (kept aside as a part of the item's evidence) and opens a new one
+after. A trace still holds the session cookie of its run: the adapter logs out when the run ends
+and the console lets only 管理者 download traces.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +43,39 @@ def chromium_executable() -> str:
 class BrowserSession:
     page: Any
     context: Any
+    tracing: bool = True
+    _recording: bool = False
+    _parts: list[Path] = field(default_factory=list)  # chunks closed by untraced(), this item's
+    _scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="daiko-trace-")))
 
     def start_item(self) -> None:
-        self.context.tracing.start_chunk()
+        self._drop_parts()
+        if self.tracing:
+            self.context.tracing.start_chunk()
+            self._recording = True
+
+    @contextmanager
+    def untraced(self) -> Iterator[None]:
+        """Run steps that type a secret (log-in) with nothing recorded: no trace, no screencast."""
+        was = self._recording
+        if was:
+            part = self._scratch / f"part{len(self._parts) + 1}.trace.zip"
+            try:
+                self.context.tracing.stop_chunk(path=str(part))
+                self._parts.append(part)
+            except Exception:
+                with suppress(Exception):
+                    self.context.tracing.stop_chunk()
+            self._recording = False
+        try:
+            yield
+        finally:
+            if was:
+                self.context.tracing.start_chunk()
+                self._recording = True
 
     def keep_evidence(self, directory: Path, stem: str) -> list[str]:
-        """Save a screenshot and the item's trace chunk; return their paths."""
+        """Save a screenshot and the item's trace chunk(s); return their paths."""
         directory.mkdir(parents=True, exist_ok=True)
         saved = []
         shot = directory / f"{stem}.png"
@@ -49,17 +84,37 @@ class BrowserSession:
             saved.append(str(shot))
         except Exception:  # a crashed page may not render; the trace still helps
             pass
-        trace = directory / f"{stem}.trace.zip"
-        try:
-            self.context.tracing.stop_chunk(path=str(trace))
-            saved.append(str(trace))
-        except Exception:
-            pass
+        for n, part in enumerate(self._parts, start=1):
+            if part.exists():
+                target = directory / f"{stem}_part{n}.trace.zip"
+                shutil.move(str(part), target)
+                saved.append(str(target))
+        self._parts = []
+        if self._recording:
+            trace = directory / f"{stem}.trace.zip"
+            try:
+                self.context.tracing.stop_chunk(path=str(trace))
+                saved.append(str(trace))
+            except Exception:
+                pass
+            self._recording = False
         return saved
 
     def discard_evidence(self) -> None:
-        with suppress(Exception):
-            self.context.tracing.stop_chunk()
+        self._drop_parts()
+        if self._recording:
+            with suppress(Exception):
+                self.context.tracing.stop_chunk()
+            self._recording = False
+
+    def _drop_parts(self) -> None:
+        for part in self._parts:
+            part.unlink(missing_ok=True)
+        self._parts = []
+
+    def close(self) -> None:
+        self.discard_evidence()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 @contextmanager
@@ -74,8 +129,13 @@ def browser_session(*, headless: bool = True, trace: bool = True) -> Iterator[Br
             )
             if trace:
                 context.tracing.start(screenshots=True, snapshots=True, sources=False)
+                context.tracing.stop_chunk()  # record only inside an item's chunk (start_item)
             page = context.new_page()
-            yield BrowserSession(page=page, context=context)
+            session = BrowserSession(page=page, context=context, tracing=trace)
+            try:
+                yield session
+            finally:
+                session.close()
             if trace:
                 with suppress(Exception):
                     context.tracing.stop()

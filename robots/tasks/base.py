@@ -33,6 +33,40 @@ class Task(ABC):
     name: str
     adapter: str  # robots/adapters/<adapter>.py
     forms: tuple[str, ...] = ()
+    # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
+    # uses for it; the fields that locate the record (never "confirmed" by the record they found);
+    # the default of robots.yaml ``identity.must_match``.
+    register_keys: dict[str, str] = {}
+    locating_fields: frozenset[str] = frozenset()
+    identity_fields: tuple[str, ...] = ()
+
+    def identity_rule(self, robot: Any) -> Any:
+        """robots.yaml ``identity`` with this task's defaults; ValueError names unknown fields."""
+        from daiko.robots.identity import Rule
+
+        check = robot.identity
+        names = tuple(check.must_match if check.must_match is not None else self.identity_fields)
+        unknown = [n for n in names if n not in self.register_keys]
+        if unknown:
+            known = "、".join(self.register_keys) or "なし"
+            raise ValueError(
+                f"robots.yaml の identity.must_match にある {'、'.join(unknown)} は、この業務で基幹システムの"
+                f"登録内容と比べられる項目ではありません（比べられる項目: {known}）"
+            )
+        return Rule(
+            must_match=names,
+            min_present=check.min_present,
+            partial_min_chars=check.partial_min_chars,
+            confirm_from_register=check.confirm_from_register,
+        )
+
+    def locator(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What the adapter needs to find the item's record read-only (only accepted values)."""
+        return {}
+
+    def subject(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What a record keyed under this item's reference must be about (e.g. the vehicle)."""
+        return {}
 
     @abstractmethod
     def read_scan(self, path: Path, form: str | None, image_dir: Path) -> list[ItemDraft]:
