@@ -241,3 +241,11 @@ class NeedsReview(Exception):
             "読み取りが不確かな項目が基幹システムの登録内容と異なります。申告書の記載を確認してください"
             f"（{comparison.side_by_side()}）"
         )
+
+
+def exact(ftype: str, declared: str, register: str) -> bool:
+    """The same value, only written differently (width, spaces, dashes) — no partial matches:
+    what the register may *confirm* an unsure reading with."""
+    fold = FOLDERS.get(ftype, fold_text)
+    a, b = fold(declared), fold(register)
+    return bool(a) and a == b

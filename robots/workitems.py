@@ -266,16 +266,29 @@ def retry(ledger: Ledger, item_ids: Iterable[int], actor: str) -> list[int]:
                     f"No.{item_id} は「{STATE_WORDS.get(item.state, item.state)}」のため再試行できません（失敗した案件だけが対象です）"
                 )
             if not item.fields:
-                raise NotRetryable(f"No.{item_id} は読み取れなかったため入力する内容がありません。書類を確認してください")
+                raise NotRetryable(
+                    f"No.{item_id} は読み取れなかったため入力する内容がありません。書類を確認してください"
+                )
         for item_id in ids:
             item = items[item_id]
-            before = {"state": item.state, "reason": item.reason, "error_code": item.error_code, "attempts": item.attempts}
+            before = {
+                "state": item.state,
+                "reason": item.reason,
+                "error_code": item.error_code,
+                "attempts": item.attempts,
+            }
             result = s.execute(
                 update(WorkItem)
                 .where(WorkItem.id == item_id, WorkItem.state == ItemState.FAILED)
                 .values(
-                    state=ItemState.READY, attempts=0, reason=None, error_code=None, lease_until=None,
-                    claimed_by=None, finished_at=None, updated_at=utcnow(),
+                    state=ItemState.READY,
+                    attempts=0,
+                    reason=None,
+                    error_code=None,
+                    lease_until=None,
+                    claimed_by=None,
+                    finished_at=None,
+                    updated_at=utcnow(),
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -317,7 +330,9 @@ def resolve_unknown(ledger: Ledger, item_id: int, actor: str, *, keyed: bool, sy
         if item is None:
             raise NotRetryable(f"No.{item_id} の案件はありません")
         if item.state != ItemState.UNKNOWN:
-            raise NotRetryable(f"No.{item_id} は「{STATE_WORDS.get(item.state, item.state)}」です（他の方が処理しました）")
+            raise NotRetryable(
+                f"No.{item_id} は「{STATE_WORDS.get(item.state, item.state)}」です（他の方が処理しました）"
+            )
         values = (
             {"state": ItemState.DONE, "system_record_id": record, "reason": "職員がシステムで登録を確認しました",
              "error_code": None, "finished_at": now, "handled_manually": False}

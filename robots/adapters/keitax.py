@@ -485,7 +485,9 @@ class KeitaxAdapter(WebAdapter):
             receipt = self._save_receipt("done.receipt", item.reference, shori_no)
         except ApplicationError as exc:
             # Saved for certain (処理番号 on screen): a 確認票 that did not load is not a failed 廃車.
-            logger.warning("keitax: {} keyed as {}, but the 確認票 could not be saved: {}", item.reference, shori_no, exc.reason)
+            logger.warning(
+                "keitax: {} keyed as {}, but the 確認票 could not be saved: {}", item.reference, shori_no, exc.reason
+            )
             receipt = None
         return KeyingResult(item.reference, shori_no, receipt_pdf=receipt, screens=list(self._trace))
 

@@ -23,7 +23,8 @@ class ItemDraft:
     form: str | None = None
     min_confidence: float | None = None
     page_image: str | None = None
-    error: str | None = None  # Japanese reason: this part could not be read at all
+    error: str | None = None  # Japanese reason: this part could not be read at all (or is refused)
+    error_code: str | None = None  # why, for the ledger (default: unreadable)
     ocr_seconds: float = 0.0
 
 
