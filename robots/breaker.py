@@ -30,12 +30,12 @@ KIND_JA = {
 class CircuitBreaker:
     threshold: int
     kind: str | None = None
-    streak: list[int] = field(default_factory=list)  # item ids, each once, in order
+    streak: dict[int, int] = field(default_factory=dict)  # item id → attempts it failed in the streak
     last_reason: str = ""
 
     def success(self) -> None:
         """The system answered (done, or a business answer): the streak is over."""
-        self.kind, self.streak, self.last_reason = None, [], ""
+        self.kind, self.streak, self.last_reason = None, {}, ""
 
     def failure(self, code: str | None, item_id: int, reason: str) -> bool:
         """Record an item's failed attempt; True when the breaker opens (stop the run)."""
@@ -44,9 +44,8 @@ class CircuitBreaker:
             self.success()
             return False
         if kind != self.kind:
-            self.kind, self.streak = kind, []
-        if item_id not in self.streak:
-            self.streak.append(item_id)
+            self.kind, self.streak = kind, {}
+        self.streak[item_id] = self.streak.get(item_id, 0) + 1
         self.last_reason = reason
         return len(self.streak) >= self.threshold
 

@@ -311,7 +311,11 @@ class RobotRunner:
                     self.confirm_from_register(adapter, summary)
                     with _progress(self.progress, self._count_claimable()) as advance:
                         while not self.stop.is_set() and time.monotonic() < self.deadline:
-                            item = workitems.claim_next(self.ledger, self.robot.id, self.worker, exclude=tried)
+                            # While items fail the same way in a row, try *other* items first: a
+                            # systemic failure shows on the next item, not on the same one's retry.
+                            item = workitems.claim_next(
+                                self.ledger, self.robot.id, self.worker, exclude=tried | set(self.breaker.streak)
+                            ) or workitems.claim_next(self.ledger, self.robot.id, self.worker, exclude=tried)
                             if item is None:
                                 if self._waiting_for_backoff(tried):
                                     time.sleep(0.5)
@@ -335,7 +339,7 @@ class RobotRunner:
                                 summary.skipped_reason = self.breaker.message(target.name)
                                 self.ledger.event(
                                     "run_stopped_systemic", summary.skipped_reason, level="ERROR",
-                                    robot_id=self.robot.id, run_id=self.run_id, kind=self.breaker.kind,
+                                    robot_id=self.robot.id, run_id=self.run_id, failure_kind=self.breaker.kind,
                                     items=list(self.breaker.streak),
                                 )  # fmt: skip
                                 break
@@ -431,7 +435,7 @@ class RobotRunner:
             code = exc.code if isinstance(exc, ApplicationError) else "unexpected"
             kept = browser.keep_evidence(evidence_root, stem)
             if self.breaker.failure(code, item.id, reason):
-                self._hand_back(self.breaker.streak, kept, item.id)
+                self._hand_back(self.breaker.streak, kept, item.id, summary)
                 raise _SystemicFailure() from None
             if item.attempts >= self.robot.max_attempts:
                 self._fail(
@@ -579,18 +583,24 @@ class RobotRunner:
             code=code,
         )
 
-    def _hand_back(self, streak: list[int], kept: list[str], current: int) -> None:
-        """The breaker opened: the items of the streak back to ready, their attempts restored."""
+    def _hand_back(self, streak: dict[int, int], kept: list[str], current: int, summary: RunSummary) -> None:
+        """The breaker opened: the items of the streak back to ready, the attempts it cost restored."""
         with self.ledger.session() as s:
-            for item_id in streak:
+            for item_id, spent in streak.items():
                 row = s.get(WorkItem, item_id)
                 if row is None or row.state not in (ItemState.READY, ItemState.CLAIMED, ItemState.FAILED):
                     continue
+                if row.state == ItemState.FAILED:
+                    summary.failed -= 1  # its last attempt was part of the streak: not the item's fault
                 row.state, row.reason, row.error_code = ItemState.READY, None, None
-                row.attempts = max(row.attempts - 1, 0)
+                row.attempts = max(row.attempts - spent, 0)
                 row.claimed_by, row.lease_until, row.finished_at = None, None, None
                 if item_id == current:
                     row.evidence = [*row.evidence, *kept]
+                self.ledger.event(
+                    "item_handed_back", f"item {item_id}: handed back untouched (the system failed, not the item)",
+                    robot_id=self.robot.id, run_id=self.run_id, item_id=item_id, session=s,
+                )  # fmt: skip
 
     def confirm_from_register(self, adapter: Any, summary: RunSummary) -> None:
         """Review items held back only by unsure fields the register can confirm (see register_check)."""

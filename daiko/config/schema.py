@@ -226,7 +226,9 @@ class IdentityCheck(Strict):
     def _names(cls, value: list[str] | None) -> list[str] | None:
         for name in value or []:
             if not re.match(r"^[a-z][a-z0-9_]*$", name):
-                raise ValueError(f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name")
+                raise ValueError(
+                    f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name"
+                )
         return value
 
 
