@@ -444,7 +444,8 @@ class RobotRunner:
                 )  # fmt: skip
             else:
                 summary.retried += 1
-                wait = BACKOFF_SECONDS[min(item.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+                backoff = self.robot.retry_backoff_seconds or BACKOFF_SECONDS
+                wait = backoff[min(item.attempts - 1, len(backoff) - 1)]
                 workitems.finish(
                     self.ledger,
                     item.id,

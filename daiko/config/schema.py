@@ -252,6 +252,10 @@ class RobotConfig(Strict):
     )
     enabled: bool = True
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    retry_backoff_seconds: list[Annotated[float, Field(ge=0, le=3600)]] | None = Field(
+        default=None,
+        description="Seconds to wait before the 2nd, 3rd … attempt of an item (default 2, 10, 30; the last repeats).",
+    )
     identity: IdentityCheck = Field(default_factory=IdentityCheck)
     stop_after_failures: Annotated[int, Field(ge=2, le=100)] = Field(
         default=3,

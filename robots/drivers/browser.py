@@ -4,10 +4,11 @@ Every item is recorded as a Playwright trace chunk; the chunk is kept (with a sc
 only when the item fails, so evidence costs little on the happy path.
 
 Secrets never reach a trace: a trace records every call's arguments (the password typed), the
-login POST and DOM snapshots with input values, and Playwright cannot filter them. So nothing is
-recorded outside an item's chunk, and steps that type a secret run inside :meth:`untraced`, which
-closes the chunk before them (kept aside as a part of the item's evidence) and opens a new one
-after. A trace still holds the session cookie of its run: the adapter logs out when the run ends
+login POST and DOM snapshots with input values, and Playwright cannot filter them. So tracing runs
+only while an item is being keyed (started per item, stopped after it: between items nothing is
+recorded — not even network entries, which Playwright otherwise buffers into the *next* chunk),
+and steps that type a secret run inside :meth:`untraced`, which stops tracing before them (the
+part so far kept aside as part of the item's evidence) and starts it again after. A trace still holds the session cookie of its run: the adapter logs out when the run ends
 and the console lets only 管理者 download traces.
 """
 
@@ -51,8 +52,22 @@ class BrowserSession:
     def start_item(self) -> None:
         self._drop_parts()
         if self.tracing:
-            self.context.tracing.start_chunk()
-            self._recording = True
+            self._start()
+
+    def _start(self) -> None:
+        self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+        self._recording = True
+
+    def _stop(self, path: Path | None = None) -> bool:
+        """Stop tracing (the recorder and its network log too); save to ``path`` if given."""
+        self._recording = False
+        try:
+            self.context.tracing.stop(path=str(path) if path else None)
+            return True
+        except Exception:
+            with suppress(Exception):
+                self.context.tracing.stop()
+            return False
 
     @contextmanager
     def untraced(self) -> Iterator[None]:
@@ -60,19 +75,13 @@ class BrowserSession:
         was = self._recording
         if was:
             part = self._scratch / f"part{len(self._parts) + 1}.trace.zip"
-            try:
-                self.context.tracing.stop_chunk(path=str(part))
+            if self._stop(part):
                 self._parts.append(part)
-            except Exception:
-                with suppress(Exception):
-                    self.context.tracing.stop_chunk()
-            self._recording = False
         try:
             yield
         finally:
             if was:
-                self.context.tracing.start_chunk()
-                self._recording = True
+                self._start()
 
     def keep_evidence(self, directory: Path, stem: str) -> list[str]:
         """Save a screenshot and the item's trace chunk(s); return their paths."""
@@ -92,20 +101,14 @@ class BrowserSession:
         self._parts = []
         if self._recording:
             trace = directory / f"{stem}.trace.zip"
-            try:
-                self.context.tracing.stop_chunk(path=str(trace))
+            if self._stop(trace):
                 saved.append(str(trace))
-            except Exception:
-                pass
-            self._recording = False
         return saved
 
     def discard_evidence(self) -> None:
         self._drop_parts()
         if self._recording:
-            with suppress(Exception):
-                self.context.tracing.stop_chunk()
-            self._recording = False
+            self._stop()
 
     def _drop_parts(self) -> None:
         for part in self._parts:
@@ -127,18 +130,12 @@ def browser_session(*, headless: bool = True, trace: bool = True) -> Iterator[Br
             context = browser.new_context(
                 locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 900}
             )
-            if trace:
-                context.tracing.start(screenshots=True, snapshots=True, sources=False)
-                context.tracing.stop_chunk()  # record only inside an item's chunk (start_item)
             page = context.new_page()
             session = BrowserSession(page=page, context=context, tracing=trace)
             try:
                 yield session
             finally:
                 session.close()
-            if trace:
-                with suppress(Exception):
-                    context.tracing.stop()
             context.close()
         finally:
             browser.close()
