@@ -423,3 +423,64 @@ def test_a_doubtful_scan_field_waits_in_review_and_is_not_keyed(servers, robot_c
     assert placement(cfg) == {scan.name: "review"}
     assert not keyed(server, reference)
     assert find_vehicle(server.db_path, vehicle_id=vehicle.id).status == "課税中"
+
+
+# --- 6. retry of failed items ----------------------------------------------------------------------
+
+
+def test_daiko_retry_hands_failed_items_back_and_moves_their_files_out_of_failed(servers, robot_config, tmp_path):
+    """Issue 10.6: failed items could not be retried (a re-dropped file is a duplicate). `daiko retry`
+    (or the console) puts them back to 入力待ち, audited; the file leaves failed/ for processing/."""
+    server = servers["base"]
+    cfg = robot_config(server)
+    (vehicle,) = take(server, 1)
+    path, (reference,) = drop_jlis(
+        cfg,
+        "jlis_retry.csv",
+        [vehicle],
+        "RT",
+        changes={0: {"車名": "カワサキ" if vehicle.maker != "カワサキ" else "ホンダ"}},
+    )
+    run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+    item = by_reference(cfg)[reference]
+    assert item.state == ItemState.FAILED and placement(cfg) == {path.name: "failed"}
+
+    def daiko(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "daiko.cli", "retry", *args, "--config", str(tmp_path / "robots.yaml")],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    refused = daiko("99999")
+    assert refused.returncode == 1 and "No.99999 の案件はありません" in refused.stderr
+    done = daiko("--robot", "haisha", "--failed")
+    assert done.returncode == 0 and f"No.{item.id}" in done.stdout, done.stderr
+    item = by_reference(cfg)[reference]
+    assert item.state == ItemState.READY and item.attempts == 0 and item.error_code is None
+    assert placement(cfg) == {path.name: "processing"}
+    assert not (inbox_of(cfg) / "failed" / f"{path.name}.reason.txt").exists()
+    with Ledger(cfg.ledger_url).session() as s:
+        (audit,) = s.scalars(select(Audit).where(Audit.action == "item_retried")).all()
+        assert audit.actor.startswith("cli:") and audit.before["error_code"] == "identity_mismatch"
+    again = daiko(str(item.id))
+    assert again.returncode == 1 and "入力待ち" in again.stderr  # only failed items can be retried
+
+
+def test_a_system_refusing_connections_stops_the_run_without_using_up_items(servers, robot_config, monkeypatch):
+    """Issue 10.6: system down → every item failed after 3 attempts each. Now the run stops after
+    ``stop_after_failures`` items in a row, items untouched, one alert."""
+    from daiko.mocks.keitax import free_port
+
+    server = servers["base"]
+    vehicles = take(server, 4)
+    cfg = robot_config(server)
+    cfg.targets["keitax"] = cfg.targets["keitax"].model_copy(update={"base_url": f"http://127.0.0.1:{free_port()}"})
+    drop_jlis(cfg, "jlis_down.csv", vehicles, "DN")
+
+    summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+
+    assert not summary.ok and "システム停止" in summary.skipped_reason and summary.failed == 0
+    items = by_reference(cfg)
+    assert all(i.state == ItemState.READY and i.attempts == 0 for i in items.values())
+    (alert,) = events(cfg, "run_stopped_systemic")
+    assert alert.data["failure_kind"] == "down"
