@@ -198,14 +198,13 @@ def report(r: dict) -> None:
     print(
         f"  released by register   {r['released_by_register']} items, {r['fields_confirmed_by_register']} fields confirmed"
     )
-    removed = r["review_items_before"] - r["review_items_after"] + r["back_to_review_unsure_mismatch"]
     print(f"  review removed         {pct(r['released_by_register'], r['review_items_before'])} of review items, "
           f"{pct(r['fields_confirmed_by_register'], r['review_fields_before'])} of review fields")  # fmt: skip
     print(
         f"  review added           {r['back_to_review_unsure_mismatch']} items (unsure owner fields disagreeing with the register)"
     )
     print(
-        f"  review after           {r['review_items_after']} items  (net change {removed - r['review_items_before']:+d})"
+        f"  review after           {r['review_items_after']} items  (net change {r['review_items_after'] - r['review_items_before']:+d})"
     )
     print(f"  keyed                  {r['done']};  states {r['states']}")
     print(
