@@ -484,3 +484,84 @@ def test_a_system_refusing_connections_stops_the_run_without_using_up_items(serv
     assert all(i.state == ItemState.READY and i.attempts == 0 for i in items.values())
     (alert,) = events(cfg, "run_stopped_systemic")
     assert alert.data["failure_kind"] == "down"
+
+
+# --- 1b. agreement is evidence: the register confirms unsure readings ------------------------------
+
+
+def _scanned_item(cfg, vehicle, reference: str, name: str, *, review: dict[str, str]) -> int:
+    """A page as the form reader leaves it when it is unsure of some fields: the file in review/,
+    the item with those fields' values as read (``review``: field → the reading) and the reason the
+    reader gives for a valid reading with low confidence. (The OCR's confidence is the one thing
+    set here: which real scan reads unsure is up to the engine; bench/identity.py measures that.)"""
+    from daiko.ledger import IntakeFile, WorkItem
+
+    inbox = inbox_of(cfg)
+    (inbox / "review").mkdir(parents=True, exist_ok=True)
+    scan = inbox / "review" / name
+    scan.write_bytes(b"%PDF-1.4 " + name.encode())
+    accepted = {"confidence": 0.99, "decision": "accept", "reason": None}
+    unsure = {"confidence": 0.71, "decision": "review", "cause": "low_confidence",
+              "reason": "読み取りの確信度が低いため確認してください（0.71 < 0.93）"}  # fmt: skip
+    values = {
+        "reference": ("受付番号", "code", reference), "plate": ("標識番号", "plate", vehicle.plate),
+        "chassis_no": ("車台番号", "chassis_no", vehicle.chassis_no), "deregistered_on": ("廃車年月日", "wareki_date", "2025-04-01"),
+        "declared_on": ("申告日", "wareki_date", "2025-04-03"), "reason": ("廃車事由", "choice", "scrap"),
+        "owner_name": ("氏名", "kanji_name", vehicle.owner_name), "owner_kana": ("フリガナ", "kana_name", vehicle.owner_kana),
+    }  # fmt: skip
+    fields = {
+        n: {"label": label, "type": t, "value": review.get(n, v), "raw": review.get(n, v), **(unsure if n in review else accepted)}
+        for n, (label, t, v) in values.items()
+    }  # fmt: skip
+    with Ledger(cfg.ledger_url).session() as s:
+        row = IntakeFile(robot_id="haisha", section="税務課", sha256=name.ljust(64, "0"), original_name=name,
+                         current_path=str(scan), kind="scan", state="review", size_bytes=scan.stat().st_size)  # fmt: skip
+        s.add(row)
+        s.flush()
+        item = WorkItem(robot_id="haisha", file_id=row.id, part=1, form="keitax_haisha", reference=reference,
+                        state=ItemState.REVIEW, fields=fields, review_fields=list(review))  # fmt: skip
+        s.add(item)
+        s.flush()
+        return item.id
+
+
+def test_unsure_readings_the_register_confirms_exactly_need_no_person(servers, robot_config):
+    """Issue 10.1: a 車台番号 in review only for low confidence, read exactly as the register holds it
+    for the declaration's vehicle, is accepted as 登録で確認 (audited) and keyed; a reading one
+    character off stays for a person; the plate (it found the vehicle) is never confirmed this way."""
+    server = servers["base"]
+    cfg = robot_config(server)
+    exact, off, plate_unsure = take(server, 3)
+    if exact.registered_on >= dt.date(2025, 4, 1) or off.registered_on >= dt.date(2025, 4, 1):
+        exact, off = sorted([exact, off, plate_unsure], key=lambda v: v.registered_on)[:2]
+        plate_unsure = take(server, 1)[0]
+    wrong = off.chassis_no[:-1] + ("1" if off.chassis_no[-1] != "1" else "2")
+    ids = {
+        "exact": _scanned_item(cfg, exact, "R07-08001", "scan_exact.pdf", review={"chassis_no": exact.chassis_no}),
+        "off": _scanned_item(cfg, off, "R07-08002", "scan_off.pdf", review={"chassis_no": wrong}),
+        "plate": _scanned_item(cfg, plate_unsure, "R07-08003", "scan_plate.pdf", review={"plate": plate_unsure.plate}),
+    }
+
+    summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+
+    items = {i.id: i for i in items_of(cfg)}
+    done = items[ids["exact"]]
+    assert done.state == ItemState.DONE, (done.state, done.reason)
+    assert done.fields["chassis_no"]["confirmed_by"] == "register" and done.fields["chassis_no"]["decision"] == "accept"
+    (row,) = keyed(server, "R07-08001")
+    assert row["target"] == f"vehicle:{exact.id}"
+    assert summary.confirmed_by_register == 1 and summary.fields_confirmed_by_register == 1
+    for key in ("off", "plate"):
+        item = items[ids[key]]
+        assert item.state == ItemState.REVIEW and item.review_fields, (key, item.state)
+        assert not keyed(server, item.reference)
+    with Ledger(cfg.ledger_url).session() as s:
+        (audit,) = s.scalars(select(Audit).where(Audit.action == "fields_confirmed_by_register")).all()
+        assert (
+            audit.actor == "robot:haisha" and audit.target == f"work_item:{ids['exact']}" and "車台番号" in audit.detail
+        )
+    assert placement(cfg) == {"scan_exact.pdf": "done", "scan_off.pdf": "review", "scan_plate.pdf": "review"}
+    # Each is looked up once: a second run does not ask the system about them again.
+    lookups = len([r for r in server.audit_rows() if r["action"] == "login"])
+    run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+    assert len([r for r in server.audit_rows() if r["action"] == "login"]) == lookups
