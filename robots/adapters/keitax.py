@@ -483,6 +483,8 @@ class KeitaxAdapter(WebAdapter):
         logger.debug("keitax: {} keyed as 処理番号 {}", item.reference, shori_no)
         try:
             receipt = self._save_receipt("done.receipt", item.reference, shori_no)
+        except _SessionLost:
+            raise  # logging in again, _with_relogin finds it keyed (resume) and re-prints the 確認票
         except ApplicationError as exc:
             # Saved for certain (処理番号 on screen): a 確認票 that did not load is not a failed 廃車.
             logger.warning(
