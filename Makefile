@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.daiko-setup
 
-.PHONY: setup demo test lint bench bench-ocr bench-keying report-pdf clean
+.PHONY: setup demo test lint bench bench-ocr bench-keying bench-soak bench-identity report-pdf clean
 
 $(STAMP): scripts/bootstrap.sh requirements.lock pyproject.toml setup.py
 	bash scripts/bootstrap.sh
@@ -28,6 +28,12 @@ bench-ocr: setup
 
 bench-keying: setup
 	$(PY) bench/keying.py
+
+bench-soak: setup
+	$(PY) bench/soak.py --items 100
+
+bench-identity: setup
+	$(PY) bench/identity.py
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache
