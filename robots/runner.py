@@ -351,6 +351,12 @@ class RobotRunner:
 
     def key_one(self, item: WorkItem, adapter: Any, browser: Any, evidence_root: Path, summary: RunSummary) -> None:
         started = time.monotonic()
+        reference = self.task.reference_of(item.fields)
+        try:
+            self._refuse_duplicate(item, reference)
+        except BusinessError as exc:  # decided from the ledger alone: no screen to keep as evidence
+            self._fail(item, adapter, exc.reason, exc.code, [], item.keying_seconds, summary)
+            return
         browser.start_item()
         stem = f"item{item.id}_attempt{item.attempts}"
         adapter.verify = lambda record: self._verify(item, record)
@@ -360,8 +366,6 @@ class RobotRunner:
             return item.keying_seconds + time.monotonic() - started
 
         try:
-            reference = self.task.reference_of(item.fields)
-            self._refuse_duplicate(item, reference)
             adapter.ensure_logged_in()
             existing = self._already_keyed(adapter, item, reference) if reference else None
             if existing:
