@@ -57,7 +57,7 @@ robots:
 def make_pages(inbox: Path, vehicles: list, strangers: list, seed: int, wrong_share: float, today: dt.date) -> dict:
     """One scan per vehicle; returns reference → (vehicle, honest?)."""
     from daiko.forms.synth import make_page, save_pages
-    from daiko.forms.synth.fakes import declaration_for
+    from daiko.forms.synth.fakes import Fake, declaration_for
 
     truth = {}
     for i, vehicle in enumerate(vehicles):
@@ -73,7 +73,7 @@ def make_pages(inbox: Path, vehicles: list, strangers: list, seed: int, wrong_sh
             other = strangers[i % len(strangers)]
             alien = declaration_for(rng, other, reference=reference, deregistered=deregistered, declared=declared)
             values.update({k: v for k, v in alien.items() if k.startswith("owner_") or k == "car_name"})
-            values.pop("chassis_no")  # the 車台番号 left blank: only the owner can tell
+            values["chassis_no"] = Fake(None, None)  # the 車台番号 left blank: only the owner can tell
         page = make_page("keitax_haisha", seed=seed + i, kind=kind, severity=severity, today=today, values=values)
         fmt = rng.choices(["jpg", "pdf", "tif"], weights=[50, 35, 15])[0]
         path = save_pages(
