@@ -48,6 +48,7 @@ INPUT, CONFIRM, DONE, RECEIPT = "KTX-0340", "KTX-0350", "KTX-0360", "KTX-0370"
 REFERENCE_SEARCH, EXTRACT, SYSTEM_ERROR = "KTX-0410", "KTX-0510", "KTX-9000"
 
 PATH_LOGIN = "/login"
+PATH_MENU = "/menu"
 PATH_SEARCH = "/sharyo/kensaku"
 PATH_REFERENCE_SEARCH = "/uketsuke/kensaku"
 PATH_EXTRACT = "/chushutsu"
@@ -307,6 +308,7 @@ class KeitaxAdapter(WebAdapter):
         if not self._logged_in:
             return
         with contextlib.suppress(Exception):
+            self._goto(PATH_MENU, expect=(MENU,))  # the 業務メニュー has the ログアウト button
             self._submit("logout", expect=(LOGIN,))
         self._logged_in = False
 
