@@ -278,8 +278,8 @@ def declaration_for(
         "owner_kana": Fake(kana, None),
         "owner_address": Fake(written_address(rng, get("owner_address")), None),
     }
-    if get("maker") in CAR_NAMES:
-        values["car_name"] = Fake(get("maker"), get("maker"))
+    # 車名 as the form's list has it; a maker the list lacks is left blank (never a made-up one).
+    values["car_name"] = Fake(get("maker"), get("maker")) if get("maker") in CAR_NAMES else Fake(None, None)
     return values
 
 
