@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.daiko-setup
 PADDLE := $(VENV)/.daiko-paddle
 
-.PHONY: setup setup-paddle demo test lint bench bench-ocr bench-keying bench-scale report-pdf clean
+.PHONY: setup setup-paddle demo test lint bench bench-ocr bench-keying bench-scale bench-soak bench-identity report-pdf clean
 
 $(STAMP): scripts/bootstrap.sh requirements.lock pyproject.toml setup.py
 	bash scripts/bootstrap.sh
@@ -41,6 +41,12 @@ bench-keying: setup
 # records/hour with 1, 2 and 3 robot PCs (daiko schedule processes) on PostgreSQL and SQLite
 bench-scale: setup
 	$(PY) bench/scale.py
+
+bench-soak: setup
+	$(PY) bench/soak.py --items 100
+
+bench-identity: setup
+	$(PY) bench/identity.py
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

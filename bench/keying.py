@@ -94,7 +94,7 @@ def write_jlis(inbox: Path, vehicles: list, today: dt.date) -> list[Path]:
         chunk = vehicles[start : start + FILE_LINES]
         path = generate_jlis_csv(
             inbox / f"jlis_haisha_{today:%Y%m%d}_{start // FILE_LINES + 1:02d}.csv",
-            [(v.plate, v.chassis_no) for v in chunk],
+            chunk,  # register entries: their owner and maker fill the lines, as J-LIS reports them
             seed=start,
             processed_on=today,
             first_serial=start + 1,

@@ -117,6 +117,43 @@ def run(
 
 
 @app.command()
+def retry(
+    items: Annotated[list[int] | None, typer.Argument(help="Item numbers (No.) to retry.")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    robot: Annotated[str | None, typer.Option("--robot", help="Robot id, with --failed.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Every failed item of --robot.")] = False,
+) -> None:
+    """Hand failed items back to their robot (入力待ち again, attempts from zero), audited.
+
+    Their files leave failed/ for processing/; the robot keys them on its next run (asking the
+    core system first, as always)."""
+    import getpass
+
+    from daiko.ledger import Ledger
+    from daiko.robots import workitems
+
+    cfg = load(config)
+    ledger = Ledger(cfg.ledger_url)
+    if failed:
+        if not robot:
+            err.print("--failed には --robot ROBOT を指定してください")
+            raise typer.Exit(2)
+        cfg.robot(robot)  # an unknown robot id is a mistake, not "nothing to do"
+        ids = [*(items or []), *workitems.failed_items(ledger, robot)]
+    else:
+        ids = list(items or [])
+    if not ids:
+        console.print("再試行する案件はありません")
+        return
+    try:
+        done = workitems.retry(ledger, ids, f"cli:{getpass.getuser()}")
+    except workitems.NotRetryable as exc:
+        err.print(f"[red]{exc}[/]（何も変更していません）")
+        raise typer.Exit(1) from None
+    console.print(f"{len(done)} 件を入力待ちに戻しました: " + "、".join(f"No.{i}" for i in done))
+
+
+@app.command()
 def schedule(
     config: ConfigOpt = DEFAULT_CONFIG,
     list_: Annotated[bool, typer.Option("--list", help="Show each robot's next 5 run times and exit.")] = False,

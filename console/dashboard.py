@@ -30,6 +30,7 @@ STATE_ORDER = [
     ItemState.DONE,
     ItemState.FAILED,
     ItemState.REJECTED,
+    ItemState.UNKNOWN,
 ]
 TRIGGER_JA = {"schedule": "定時", "manual": "手動", "demo": "デモ", "watch": "到着時"}
 MODE_JA = {"live": "本番", "trial": "試行"}
@@ -47,7 +48,16 @@ ERROR_JA = {
     "session_expired": "セッション切れ",
     "element_missing": "画面の項目が見つからない",
     "locked": "ロック中",
+    "identity_mismatch": "申告内容と登録内容が不一致",
+    "identity_unproven": "本人・車両を確認できる項目なし",
+    "reference_conflict": "受付番号が別の対象で登録済み",
+    "duplicate_reference": "受付番号の重複",
+    "chassis_mismatch": "車台番号の不一致",
+    "outcome_unknown": "結果不明（システムで確認が必要）",
+    "connection": "接続できない",
 }
+# Events shown as alerts: the run stopped, or something waits for a person's check in the system.
+ALERT_KINDS = ("run_stopped_systemic", "run_stopped_login", "run_interrupted", "item_unknown")
 
 
 def error_label(code: str | None) -> str:
@@ -94,6 +104,8 @@ class Dashboard:
     backlog: list[tuple[str, int, dt.datetime | None]]
     savings: Savings
     hosts: list[HostView] = field(default_factory=list)  # robot PCs running daiko schedule
+    alerts: list[Event] = field(default_factory=list)
+    unknown: int = 0  # items 結果不明: someone must check the core system
 
 
 def tz_of(cfg: DaikoConfig) -> zoneinfo.ZoneInfo:
@@ -124,6 +136,7 @@ def evidence_links(cfg: DaikoConfig, item: WorkItem) -> list[EvidenceLink]:
 def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, days: int = 7) -> Dashboard:
     tz = tz_of(cfg)
     local_now = (now or dt.datetime.now(dt.UTC)).astimezone(tz)
+    _mark_dead_runs(ledger)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     since = midnight - dt.timedelta(days=days)
     with ledger.session() as s:
@@ -144,6 +157,11 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         missed = list(
             s.scalars(
                 select(Event).where(Event.kind == "missed_run", Event.at >= since).order_by(Event.at.desc()).limit(50)
+            )
+        )
+        alerts = list(
+            s.scalars(
+                select(Event).where(Event.kind.in_(ALERT_KINDS), Event.at >= since).order_by(Event.at.desc()).limit(30)
             )
         )
     robot_ids = [r.id for r in cfg.robots] + sorted(set(counts) - {r.id for r in cfg.robots})
@@ -170,7 +188,21 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         backlog=backlog_by_section(ledger, cfg),
         savings=week_savings(ledger, cfg, local_now),
         hosts=overview(ledger, now),
+        alerts=alerts,
+        unknown=sum(c.get(ItemState.UNKNOWN, 0) for c in counts.values()),
     )
+
+
+def _mark_dead_runs(ledger: Ledger) -> None:
+    """Runs killed mid-way stay "running" in the ledger: mark them 中断 before showing them."""
+    try:
+        from daiko.robots.heartbeat import mark_dead_runs
+    except ImportError:
+        return
+    try:
+        mark_dead_runs(ledger)
+    except Exception as exc:  # the dashboard must open even if this check fails
+        logger.opt(exception=exc).warning("could not check for dead runs")
 
 
 def week_savings(ledger: Ledger, cfg: DaikoConfig, local_now: dt.datetime) -> Savings:

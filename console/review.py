@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -19,7 +20,7 @@ from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
 from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
-from daiko.log import logger
+from daiko.log import logger, mask
 
 MAX_ITEM_SECONDS = 15 * 60  # a screen left open over lunch must not tell the report review costs an hour
 REASON_MAX = 500
@@ -32,6 +33,7 @@ STATE_JA = {
     ItemState.DONE: "完了",
     ItemState.FAILED: "失敗",
     ItemState.REJECTED: "差戻し",
+    ItemState.UNKNOWN: "結果不明",
 }
 # Offered in the reject dialog; staff may type their own.
 REJECT_REASONS = [
@@ -225,14 +227,50 @@ class ItemView:
     page_size: tuple[int, int] | None
     review: list[FieldView] = field(default_factory=list)
     others: list[FieldView] = field(default_factory=list)
+    identity: list[IdentityRow] = field(default_factory=list)  # the declaration beside the register
+    identity_verdict: str | None = None
+    error_code: str | None = None
+    system_record_id: str | None = None
+    evidence: list[tuple[int, str, str]] = field(default_factory=list)  # (index, file name, kind)
 
     @property
     def open(self) -> bool:
         return self.state == ItemState.REVIEW
 
     @property
+    def unknown(self) -> bool:
+        return self.state == ItemState.UNKNOWN
+
+    @property
+    def retryable(self) -> bool:
+        return self.state == ItemState.FAILED and bool(self.fields)
+
+    @property
     def fields(self) -> list[FieldView]:
         return self.review + self.others
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    """One compared field: 申告書 beside 登録 (what the core system showed for the record)."""
+
+    label: str
+    declared: str
+    register: str
+    agree: bool
+    note: str  # 一致 / 不一致 / 登録で確認 (an unsure reading the register confirmed)
+
+
+def identity_rows(item: WorkItem) -> list[IdentityRow]:
+    rows = []
+    for check in (item.identity or {}).get("fields") or []:
+        agree = bool(check.get("agree"))
+        note = "不一致" if not agree else ("登録で確認" if check.get("unsure") else "一致")
+        rows.append(
+            IdentityRow(str(check.get("label") or check.get("name")), str(check.get("declared") or ""),
+                        str(check.get("register") or ""), agree, note)
+        )  # fmt: skip
+    return rows
 
 
 def sensitive_display(spec: dict[str, Any]) -> str:
@@ -289,6 +327,11 @@ def item_view(cfg: DaikoConfig, item: WorkItem, file_name: str) -> ItemView:
         reason=item.reason,
         created_at=item.created_at,
         page_size=size,
+        identity=identity_rows(item),
+        identity_verdict=(item.identity or {}).get("verdict"),
+        error_code=item.error_code,
+        system_record_id=item.system_record_id,
+        evidence=[(i, Path(str(p)).name, _evidence_kind(str(p))) for i, p in enumerate(item.evidence or [])],
     )
     for name, spec in item.fields.items():
         if not isinstance(spec, dict):
@@ -555,3 +598,94 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
     except Exception as exc:  # the decision stands; the folder catches up on the next sync
         logger.opt(exception=exc).warning("could not move file {} after review", file_id)
         ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")
+
+
+# ---- items that wait for a person outside review: 結果不明 and failures --------------------------------
+
+
+def _evidence_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".png": "screenshot", ".jpg": "screenshot", ".zip": "trace", ".pdf": "receipt"}.get(suffix, "file")
+
+
+def needing_attention(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None, *, days: int = 30
+) -> tuple[list[QueueRow], list[QueueRow]]:
+    """(結果不明, 失敗) items of this person's 課 — what they resolve or retry, newest failures first."""
+    if not principal.can_review:
+        return [], []
+    since = utcnow() - dt.timedelta(days=days)
+    scope = (
+        _section_clause(cfg, principal.section or "\0")
+        if principal.role != "admin"
+        else (_section_clause(cfg, section) if section else WorkItem.id.is_not(None))
+    )
+    out: list[list[QueueRow]] = []
+    for state, order in ((ItemState.UNKNOWN, WorkItem.updated_at), (ItemState.FAILED, WorkItem.updated_at.desc())):
+        clause = and_(WorkItem.state == state, scope)
+        if state == ItemState.FAILED:
+            clause = and_(clause, WorkItem.updated_at >= since)
+        with ledger.session() as s:
+            rows = s.execute(
+                select(WorkItem, IntakeFile.original_name)
+                .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+                .where(clause)
+                .order_by(order)
+                .limit(200)
+            ).all()
+        out.append(
+            [
+                QueueRow(
+                    id=item.id,
+                    reference=item.reference,
+                    file_name=file_name,
+                    part=item.part,
+                    form_title=form_title(item.form),
+                    robot_name=robot_name(cfg, item.robot_id),
+                    section=item_section(cfg, item),
+                    n_fields=0,
+                    labels=[],
+                    reason=mask(item.reason or ""),
+                    created_at=item.updated_at,
+                )
+                for item, file_name in rows
+            ]
+        )
+    return out[0], out[1]
+
+
+def _decidable(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int) -> WorkItem:
+    found = load_item(ledger, item_id)
+    if found is None:
+        raise ReviewError("その案件はありません", status=404)
+    item, _ = found
+    if not principal.can_review:
+        raise ReviewError("この操作は職員と管理者だけができます", status=403)
+    authorise(cfg, principal, item)
+    return item
+
+
+def retry(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int) -> None:
+    """A failed item back to its robot (管理者, or 職員 of its 課); audited by the robots layer."""
+    from daiko.robots import workitems
+
+    _decidable(ledger, cfg, principal, item_id)
+    try:
+        workitems.retry(ledger, [item_id], principal.name)
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), status=409) from None
+
+
+def resolve_unknown(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int, *, keyed: bool, system_record_id: str
+) -> str:
+    """A person checked the core system for a 結果不明 item; see robots.workitems.resolve_unknown."""
+    from daiko.robots import workitems
+
+    _decidable(ledger, cfg, principal, item_id)
+    try:
+        return workitems.resolve_unknown(
+            ledger, item_id, principal.name, keyed=keyed, system_record_id=system_record_id
+        )
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), {"system_record_id": str(exc)} if keyed else {}, status=400) from None

@@ -72,6 +72,9 @@ def evidence(request: Request, item_id: int, index: int, user: Principal = Depen
     if path is None:
         return Response(status_code=404)
     kind = dashboard.evidence_kind(path.name)
+    if kind == "trace" and not user.can_admin:
+        # A trace holds the robot's session cookie (no password: login is never traced): 管理者 only.
+        raise Forbidden("操作記録（trace）はロボットのセッション情報を含むため、管理者だけが取得できます")
     inline = kind in ("screenshot", "receipt")
     ledger_of(request).audit(user.name, "evidence_viewed", f"work_item:{item_id}", detail=path.name)
     return FileResponse(
@@ -194,6 +197,9 @@ ACTION_JA = {
     "access_denied": "権限なしのアクセス",
     "csrf_refused": "不正な送信を拒否",
     "evidence_viewed": "証跡の表示",
+    "item_retried": "再試行",
+    "item_unknown_resolved": "結果不明の解決",
+    "fields_confirmed_by_register": "登録内容で確認（ロボット）",
 }
 
 

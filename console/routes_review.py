@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, TimestampSigner
 from daiko.console import images, review
 from daiko.console.roles import Principal
 from daiko.console.validation import check_value, is_sensitive
-from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
+from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render, safe_next
 from daiko.ledger import WorkItem
 
 router = APIRouter()
@@ -55,11 +55,14 @@ def queue_page(request: Request, section: str | None = None, user: Principal = D
     cfg, ledger = cfg_of(request), ledger_of(request)
     section = section if user.can_admin else None
     rows = review.queue(ledger, cfg, user, section)
+    unknown, failed = review.needing_attention(ledger, cfg, user, section)
     return render(
         request,
         "queue.html",
         {
             "rows": rows,
+            "unknown": unknown,
+            "failed": failed,
             "section": section,
             "sections": review.sections(cfg, ledger) if user.can_admin else [],
         },
@@ -231,3 +234,46 @@ async def reject_item(request: Request, item_id: int, user: Principal = Depends(
     except review.ReviewError as exc:
         return _refused(request, user, item, file_name, exc)
     return _after_decision(request, user, f"No.{item_id} を差し戻しました（ファイルは failed フォルダへ）")
+
+
+@router.post("/items/{item_id}/retry", dependencies=[Depends(csrf_protect)])
+async def retry_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """A failed item back to its robot: 管理者, or 職員 of the item's 課 (audited)."""
+    _item_for(request, _reviewer(user), item_id)
+    back = safe_next(str((await request.form()).get("next") or ""), f"/items/{item_id}")
+    try:
+        review.retry(ledger_of(request), cfg_of(request), user, item_id)
+    except review.ReviewError as exc:
+        flash(request, exc.message, "warning")
+        return RedirectResponse(f"/items/{item_id}", status_code=303)
+    flash(
+        request,
+        f"No.{item_id} を再試行します（ロボットの次の実行で入力します。ファイルは processing フォルダへ）",
+        "success",
+    )
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/items/{item_id}/resolve", dependencies=[Depends(csrf_protect)])
+async def resolve_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """結果不明: the person looked in the core system — 登録されていた (with its 処理番号) or not."""
+    item, file_name = _item_for(request, _reviewer(user), item_id)
+    form = await request.form()
+    keyed = str(form.get("outcome") or "") == "keyed"
+    record = str(form.get("system_record_id") or "")
+    try:
+        state = review.resolve_unknown(
+            ledger_of(request), cfg_of(request), user, item_id, keyed=keyed, system_record_id=record
+        )
+    except review.ReviewError as exc:
+        if exc.status == 400:
+            return _render_item(request, user, item, file_name, errors=exc.fields, message=exc.message, status=400)
+        flash(request, exc.message, "warning")
+        return RedirectResponse("/queue", status_code=303)
+    done = (
+        "登録済みとして完了にしました"
+        if state == "done"
+        else "未登録として入力待ちに戻しました（ロボットが入力します）"
+    )
+    flash(request, f"No.{item_id} を{done}", "success")
+    return RedirectResponse("/queue", status_code=303)

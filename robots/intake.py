@@ -350,7 +350,7 @@ def file_state_for(items: list[WorkItem]) -> str:
     if not items:
         return FileState.PROCESSING
     states = {i.state for i in items}
-    if ItemState.REVIEW in states:
+    if states & {ItemState.REVIEW, ItemState.UNKNOWN}:  # 結果不明 waits for a person too: visible in review/
         return FileState.REVIEW
     if states <= set(ItemState.FINAL):
         return FileState.DONE if states == {ItemState.DONE} else FileState.FAILED

@@ -209,6 +209,41 @@ class TargetSystem(Strict):
         return self
 
 
+class IdentityCheck(Strict):
+    """What must agree between a declaration and the record the system shows, before the robot acts.
+
+    Field names are the form's (forms/definitions/*.yaml); the robot's task knows which of them
+    the target system shows. Unset keys take the task's defaults.
+    """
+
+    must_match: list[str] | None = Field(
+        default=None,
+        description="Form fields compared with the system's record whenever the declaration carries them "
+        "(default: the robot's task's list, e.g. owner_name, owner_kana, car_name, chassis_no, owner_address).",
+    )
+    min_present: Annotated[int, Field(ge=0, le=20)] = Field(
+        default=1, description="How many of must_match the declaration must carry (and agree on) to be keyed."
+    )
+    partial_min_chars: Annotated[int, Field(ge=1, le=30)] = Field(
+        default=4, description="A value given only in part (the last digits of a 車台番号) counts from this length."
+    )
+    confirm_from_register: bool = Field(
+        default=True,
+        description="An OCR field sent to review only for low confidence that agrees exactly with the system's "
+        "record is accepted as confirmed by the register (fields that locate the record never are).",
+    )
+
+    @field_validator("must_match")
+    @classmethod
+    def _names(cls, value: list[str] | None) -> list[str] | None:
+        for name in value or []:
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(
+                    f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name"
+                )
+        return value
+
+
 class RobotConfig(Strict):
     id: str = Field(description="Short ASCII id used on the command line, e.g. haisha.")
     name: str = Field(description="日本語の名前, shown to staff and managers.")
@@ -245,6 +280,16 @@ class RobotConfig(Strict):
     )
     enabled: bool = True
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    retry_backoff_seconds: list[Annotated[float, Field(ge=0, le=3600)]] | None = Field(
+        default=None,
+        description="Seconds to wait before the 2nd, 3rd … attempt of an item (default 2, 10, 30; the last repeats).",
+    )
+    identity: IdentityCheck = Field(default_factory=IdentityCheck)
+    stop_after_failures: Annotated[int, Field(ge=2, le=100)] = Field(
+        default=3,
+        description="This many items in a row failing the same way (screen layout changed, system down) "
+        "stop the run; the items are handed back untouched and one alert is shown.",
+    )
     run_timeout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 120
 
     @field_validator("id")

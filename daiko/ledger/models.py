@@ -73,6 +73,9 @@ class ItemState:
     DONE = "done"
     FAILED = "failed"  # business exception, or application errors past max attempts
     REJECTED = "rejected"  # a person rejected it in review
+    # 結果不明: the robot pressed 登録 and could not learn whether the system saved it, nor ask
+    # it afterwards. Nothing re-keys it automatically; a person checks the system and resolves it.
+    UNKNOWN = "unknown"
     FINAL = (DONE, FAILED, REJECTED)
 
 
@@ -92,6 +95,9 @@ class Run(Base):
     review: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
+    # Updated while the run is alive; a run still "running" whose heartbeat went stale (or whose
+    # process on this host is gone) was killed, and is marked interrupted (中断).
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class IntakeFile(Base):
@@ -150,6 +156,12 @@ class WorkItem(Base):
     keying_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     review_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # measured in the console
     handled_manually: Mapped[bool] = mapped_column(default=False)  # staff keyed it by hand after failure
+    # What the system showed for the vehicle beside what the declaration says, field by field
+    # ({"fields": [{name, label, declared, register, agree, ...}], "verdict": ...}), for staff.
+    identity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Set just before the robot presses the system's final button (登録): from then on the item
+    # may be in the system, so it is never declared failed without asking the system first.
+    commit_pressed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -229,3 +229,71 @@ def shimin_anketo(rng: random.Random, today: dt.date, *, sheet_no: int | None = 
 
 
 GENERATORS = {"keitax_haisha": keitax_haisha, "shimin_anketo": shimin_anketo}
+
+
+# 旧字体 in a register, as people write the name on a form today.
+EVERYDAY_FORMS = str.maketrans({"髙": "高", "齋": "斎", "邉": "辺", "邊": "辺", "﨑": "崎", "澤": "沢"})
+SMALL_TO_LARGE = str.maketrans("ァィゥェォッャュョ", "アイウエオツヤユヨ")
+
+
+def written_address(rng: random.Random, address: str) -> str:
+    """A register address as a declarant writes it: whole, without the prefecture, or with hyphens."""
+    style = rng.random()
+    if style < 0.4:
+        return address
+    text = address.removeprefix("埼玉県")
+    if style < 0.7:
+        return text
+    text = text.split("　")[0]  # the building left off
+    for mark in ("丁目", "番地の", "番地", "番"):
+        text = text.replace(mark, "-")
+    return text.replace("号", "")
+
+
+def declaration_for(
+    rng: random.Random,
+    vehicle: object,
+    *,
+    reference: str,
+    deregistered: dt.date,
+    declared: dt.date,
+    reason: str = "scrap",
+) -> dict[str, Fake]:
+    """The 廃車申告書 a register entry's owner fills in (``vehicle``: plate, chassis_no, maker,
+    owner_name, owner_kana, owner_address — e.g. the mock's ``Vehicle``). Names in everyday
+    characters (髙橋 → 高橋), sometimes large kana for small (キョウコ → キヨウコ), the address as
+    people write it: what a robot must still recognise as the register's entry."""
+    get = lambda key: getattr(vehicle, key)  # noqa: E731
+    kana = get("owner_kana")
+    if rng.random() < 0.3:
+        kana = kana.translate(SMALL_TO_LARGE)
+    values = {
+        "plate": Fake(get("plate"), get("plate")),
+        "chassis_no": Fake(get("chassis_no"), get("chassis_no")),
+        "reference": Fake(reference, reference),
+        "deregistered_on": Fake(written_date(rng, deregistered), deregistered.isoformat()),
+        "declared_on": Fake(written_date(rng, declared), declared.isoformat()),
+        "reason": Fake(reason, reason),
+        "owner_name": Fake(get("owner_name").translate(EVERYDAY_FORMS), None),
+        "owner_kana": Fake(kana, None),
+        "owner_address": Fake(written_address(rng, get("owner_address")), None),
+    }
+    # 車名 as the form's list has it; a maker the list lacks is left blank (never a made-up one).
+    values["car_name"] = Fake(get("maker"), get("maker")) if get("maker") in CAR_NAMES else Fake(None, None)
+    return values
+
+
+CAR_NAMES = {
+    "ホンダ",
+    "ヤマハ",
+    "スズキ",
+    "カワサキ",
+    "ダイハツ",
+    "三菱",
+    "日産",
+    "マツダ",
+    "スバル",
+    "トヨタ",
+    "クボタ",
+    "ヤンマー",
+}

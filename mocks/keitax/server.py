@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="http500=P, commit500=P[:after|before], slow=P:SECONDS, expire_every=N, lock=P, layout=v2 "
+        help="http500=P, commit500=P[:after|before], slow=P:SECONDS, expire_every=N, lock=P, layout=v2, "
+        "down_after_commit=N, slow_after_commit=SECONDS[:N], kill_after_commit=PIDFILE[:EVERY] "
         f"(repeatable; also read from {ENV_VAR}, comma-separated)",
     )
     parser.add_argument(

@@ -38,7 +38,8 @@ class ItemDraft:
     form: str | None = None
     min_confidence: float | None = None
     page_image: str | None = None
-    error: str | None = None  # Japanese reason: this part could not be read at all
+    error: str | None = None  # Japanese reason: this part could not be read at all (or is refused)
+    error_code: str | None = None  # why, for the ledger (default: unreadable)
     ocr_seconds: float = 0.0
 
 
@@ -61,6 +62,40 @@ class Task(ABC):
     forms: ClassVar[tuple[str, ...]] = ()
     needs_target: ClassVar[bool] = True
     title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
+    # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
+    # uses for it; the fields that locate the record (never "confirmed" by the record they found);
+    # the default of robots.yaml ``identity.must_match``.
+    register_keys: ClassVar[dict[str, str]] = {}
+    locating_fields: ClassVar[frozenset[str]] = frozenset()
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+
+    def identity_rule(self, robot: Any) -> Any:
+        """robots.yaml ``identity`` with this task's defaults; ValueError names unknown fields."""
+        from daiko.robots.identity import Rule
+
+        check = robot.identity
+        names = tuple(check.must_match if check.must_match is not None else self.identity_fields)
+        unknown = [n for n in names if n not in self.register_keys]
+        if unknown:
+            known = "、".join(self.register_keys) or "なし"
+            raise ValueError(
+                f"robots.yaml の identity.must_match にある {'、'.join(unknown)} は、この業務で基幹システムの"
+                f"登録内容と比べられる項目ではありません（比べられる項目: {known}）"
+            )
+        return Rule(
+            must_match=names,
+            min_present=check.min_present,
+            partial_min_chars=check.partial_min_chars,
+            confirm_from_register=check.confirm_from_register,
+        )
+
+    def locator(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What the adapter needs to find the item's record read-only (only accepted values)."""
+        return {}
+
+    def subject(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What a record keyed under this item's reference must be about (e.g. the vehicle)."""
+        return {}
 
     registry: ClassVar[dict[str, type[Task]]] = {}
 
