@@ -256,6 +256,8 @@ class RobotRunner:
     def _refuse_duplicate_references(self, s: Any, row: IntakeFile, drafts: list[Any]) -> None:
         """A 受付番号 already carried by an earlier row of this file or an earlier file (not rejected):
         the later one fails at once, naming the earlier. Unsure references are checked at keying."""
+        if not self.task.unique_references:
+            return
         seen: dict[str, Any] = {}
         for d in drafts:
             reference = d.reference

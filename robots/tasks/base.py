@@ -61,6 +61,10 @@ class Task(ABC):
     adapter: ClassVar[str | None] = None  # robots/adapters/<adapter>.py, for keying tasks
     forms: ClassVar[tuple[str, ...]] = ()
     needs_target: ClassVar[bool] = True
+    # An item's reference is the target system's idempotency key (受付番号): two items carrying one
+    # are refused before keying. A task that judges its own duplicates (a survey booklet's pages
+    # share their 整理番号) says False.
+    unique_references: ClassVar[bool] = True
     title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
     # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
     # uses for it; the fields that locate the record (never "confirmed" by the record they found);
