@@ -11,3 +11,20 @@ extract for 突合, and switchable faults (:mod:`daiko.mocks.shuno.faults`).
 
 It imports nothing from daiko outside ``daiko.mocks``: it stands for another vendor's product.
 """
+
+from daiko.mocks.shuno.faults import FaultConfig
+from daiko.mocks.shuno.process import RunningShuno, prepare_shuno, start_shuno
+from daiko.mocks.shuno.truth import Person, account, audit_rows, demo_password, people, registrations
+
+__all__ = [
+    "FaultConfig",
+    "Person",
+    "RunningShuno",
+    "account",
+    "audit_rows",
+    "demo_password",
+    "people",
+    "prepare_shuno",
+    "registrations",
+    "start_shuno",
+]

@@ -235,7 +235,9 @@ class Search(Screen):
         if not self.app.operation("search"):
             return
         rows = self.app.store.search(atena_no=atena, name=name, address=address, limit=201)
-        self.app.store.audit(self.app.login, "search", None, None, {"atena": bool(atena), "name": bool(name), "rows": len(rows)})
+        self.app.store.audit(
+            self.app.login, "search", None, None, {"atena": bool(atena), "name": bool(name), "rows": len(rows)}
+        )
         if not rows:
             self.app.error(msg.NOT_FOUND)
             return
@@ -269,7 +271,11 @@ class Search(Screen):
     @staticmethod
     def _birth(iso: str) -> str:
         day = dt.date.fromisoformat(iso)
-        for name, start in (("令和", dt.date(2019, 5, 1)), ("平成", dt.date(1989, 1, 8)), ("昭和", dt.date(1926, 12, 25))):
+        for name, start in (
+            ("令和", dt.date(2019, 5, 1)),
+            ("平成", dt.date(1989, 1, 8)),
+            ("昭和", dt.date(1926, 12, 25)),
+        ):
             if day >= start:
                 return f"{name[0]}{day.year - start.year + 1:02d}.{day.month:02d}.{day.day:02d}"
         return f"T{day.year - 1911:02d}.{day.month:02d}.{day.day:02d}"
@@ -365,7 +371,10 @@ class Register(Screen):
         return any(t.strip() for t in texts) or any(v.get() for v in self.taxes.values())
 
     def key_f1(self) -> None:
-        if self._dirty() and self.app.dialog("確認", msg.CONFIRM_DISCARD, [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no") != "yes":
+        if (
+            self._dirty()
+            and self.app.dialog("確認", msg.CONFIRM_DISCARD, [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no") != "yes"
+        ):
             return
         self.app.show(Search)
 
@@ -418,7 +427,7 @@ class Register(Screen):
             return
         if self.app.dialog("確認", msg.CONFIRM_REGISTER, [("はい(Y)", "yes"), ("いいえ(N)", "no")], "yes") != "yes":
             return
-        if not self.app.operation("register"):
+        if not self.app.operation("register", slow=False):
             return
         fail = self.app.dice.commit_error()
         if fail and not self.app.faults.commit_error_after:
@@ -429,6 +438,7 @@ class Register(Screen):
         except ValueError as exc:
             self.app.error(str(exc))
             return
+        self.app.freeze()  # saved; a slow client takes its time to say so
         if fail:  # saved, then the answer is lost: the robot cannot tell whether it went through
             self.app.dialog("システムエラー", msg.SYSTEM_ERROR, [("OK", "ok")], "ok")
             return
@@ -495,8 +505,13 @@ class Inquiry(Screen):
         box = tk.LabelFrame(self.body, text="照会結果", font=self.app.font, bg=BG)
         box.place(x=30, y=80, width=964, height=240)
         for i, (caption, value) in enumerate(
-            [("処理番号", found["shori_no"]), ("受付番号", found["reference"]), ("宛名番号", found["atena_no"]),
-             ("氏名", found["name"]), ("登録日時", found["registered_at"])]  # fmt: skip
+            [
+                ("処理番号", found["shori_no"]),
+                ("受付番号", found["reference"]),
+                ("宛名番号", found["atena_no"]),
+                ("氏名", found["name"]),
+                ("登録日時", found["registered_at"]),
+            ]
         ):
             tk.Label(box, text=caption, font=self.app.font, bg=BG).place(x=14, y=10 + i * 40)
             widget = tk.Entry(box, font=self.app.mono, width=30, readonlybackground="#f4f4f4")
@@ -666,21 +681,27 @@ class ShunoApp:
         if first is not None and self.login:
             first.focus_set()
 
-    def operation(self, what: str) -> bool:
-        """A screen change that talks to the server: the ``slow`` and ``error`` faults strike here."""
-        delay = self.dice.slow_delay()
-        if delay:
-            self.status.configure(text="処理中です。しばらくお待ちください…")
-            self.root.configure(cursor="watch")
-            self.root.update_idletasks()
-            time.sleep(delay)  # the client freezes (応答なし), as a busy legacy client does
-            self.root.configure(cursor="")
-            self.status.configure(text="")
+    def operation(self, what: str, *, slow: bool = True) -> bool:
+        """A screen change that talks to the server: the ``slow`` and ``error`` faults strike
+        here. False when the システムエラー dialog was shown (nothing was done)."""
+        if slow:
+            self.freeze()
         if self.dice.error():
             self.store.audit(self.login, "system_error", None, None, {"operation": what})
             self.dialog("システムエラー", msg.SYSTEM_ERROR, [("OK", "ok")], "ok")
             return False
         return True
+
+    def freeze(self) -> None:
+        """The ``slow`` fault: the client stops responding for a while (応答なし)."""
+        delay = self.dice.slow_delay()
+        if delay:
+            self.status.configure(text="処理中です。しばらくお待ちください…")
+            self.root.configure(cursor="watch")
+            self.root.update_idletasks()
+            time.sleep(delay)  # frozen, as a busy legacy client is: no events handled meanwhile
+            self.root.configure(cursor="")
+            self.status.configure(text="")
 
     def dialog(self, title: str, message: str, buttons: list[tuple[str, str]], default: str) -> str:
         return Dialog(self, title, message, buttons, default).wait()
@@ -740,7 +761,12 @@ class ShunoApp:
         self.ready_file = None
 
     def logout(self) -> None:
-        if self.dialog("確認", "SNK-W0101 ログアウトします。よろしいですか？", [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no") != "yes":
+        if (
+            self.dialog(
+                "確認", "SNK-W0101 ログアウトします。よろしいですか？", [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no"
+            )
+            != "yes"
+        ):
             return
         self.store.audit(self.login, "logout")
         self.login = None
@@ -754,4 +780,3 @@ class ShunoApp:
 
 def run(store: Store, faults: FaultConfig, seed: int, **kwargs) -> None:
     ShunoApp(store, faults, seed, **kwargs).run()
-

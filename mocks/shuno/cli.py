@@ -33,10 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         print("shuno: DISPLAY is not set (start it under X or Xvfb)", flush=True)
         return 2
     from daiko.mocks.shuno.app import run
-    from daiko.mocks.shuno.store import Store
+    from daiko.mocks.shuno.store import Store, bank_master
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     store = Store(args.db)
+    bank_master("0000")  # load the 全銀 master at start-up, as the client loads its masters
     password = os.environ.get(PASSWORD_ENV)
     generated = store.seed(args.seed, args.records, password)
     if generated:

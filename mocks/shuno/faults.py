@@ -2,8 +2,9 @@
 
 Syntax (``--fault NAME=VALUE``, repeatable, or comma-separated in ``SHUNO_FAULTS``)::
 
-    slow=P:SECONDS       a screen change (検索, 口座登録を開く, 登録, 照会, 抽出) freezes the client for
-                         SECONDS with probability P, as a busy legacy client does (応答なし)
+    slow=P:SECONDS       a screen change (検索, 口座登録を開く, 照会, 抽出) freezes the client for
+                         SECONDS with probability P, as a busy legacy client does (応答なし); on
+                         登録 the freeze comes after the account is saved, before 登録完了 shows
     error=P              such a screen change shows the システムエラー dialog instead, nothing saved
     commit_error=P[:WHEN]  only on 登録: WHEN=after (default) saves the account, *then* shows the
                          システムエラー dialog — the case the never-key-twice check exists for;

@@ -215,7 +215,9 @@ class Store:
             sql += " AND instr(t.address_key, ?) > 0"
             args.append(address_key(address))
         rows = self.conn.execute(sql + " ORDER BY t.atena_no LIMIT ?", [*args, limit]).fetchall()
-        return [Row(r["atena_no"], r["name"], r["kana"], r["birth"], r["address"], bool(r["has_account"])) for r in rows]
+        return [
+            Row(r["atena_no"], r["name"], r["kana"], r["birth"], r["address"], bool(r["has_account"])) for r in rows
+        ]
 
     def taxpayer(self, atena_no: str) -> Row | None:
         rows = self.search(atena_no=atena_no)
@@ -247,7 +249,12 @@ class Store:
                 raise ValueError("SNK-E0308 この受付番号は既に登録に使用されています。")
             (last,) = conn.execute("SELECT COALESCE(MAX(shori_no), 'SN00000000') FROM accounts").fetchone()
             shori_no = f"SN{int(last[2:]) + 1:08d}"
-            row = {**values, "shori_no": shori_no, "registered_at": now_jst().isoformat(sep=" "), "registered_by": login}
+            row = {
+                **values,
+                "shori_no": shori_no,
+                "registered_at": now_jst().isoformat(sep=" "),
+                "registered_by": login,
+            }
             conn.execute(
                 "INSERT INTO accounts (shori_no, reference, atena_no, bank_code, bank_name, branch_code, branch_name,"
                 " deposit_type, account_no, holder_kana, taxes, start_month, registered_at, registered_by)"
@@ -284,5 +291,7 @@ class Store:
                  r["holder_kana"], *("1" if k in taxes else "0" for k in TAX_LABELS),
                  f"R{year - 2018:02d}.{month:02d}", f"R{at.year - 2018:02d}.{at:%m.%d %H:%M:%S}", r["registered_by"]]
             )  # fmt: skip
-        self.audit(login, "extract", None, None, {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": len(rows)})
+        self.audit(
+            login, "extract", None, None, {"from": date_from.isoformat(), "to": date_to.isoformat(), "rows": len(rows)}
+        )
         return out.getvalue().encode("cp932", errors="replace"), len(rows)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from loguru import logger
 
 from daiko.robots.errors import ApplicationError
 
@@ -46,6 +47,7 @@ T = TypeVar("T")
 DEFAULT_THRESHOLD = 0.92  # normalised correlation a template must reach to count as seen
 POLL_S = 0.015  # how often waits look again: short, the machine does the waiting, not the robot
 CLIPBOARD_TIMEOUT_S = 2.0
+COPY_TIMEOUT_S = 1.5  # a field read back that copies nothing this long is taken as empty (keyed again)
 
 
 class DesktopUnavailable(RuntimeError):
@@ -122,7 +124,9 @@ class DesktopDriver:
     expect a slow screen may pass a longer one.
     """
 
-    def __init__(self, display: str | None = None, *, timeout_s: float = 5.0, select_all: tuple[str, ...] = ("ctrl", "a")):
+    def __init__(
+        self, display: str | None = None, *, timeout_s: float = 5.0, select_all: tuple[str, ...] = ("ctrl", "a")
+    ):
         self.display_name = display or os.environ.get("DISPLAY")
         if not self.display_name:
             raise DesktopUnavailable("DISPLAY が設定されていません（X または Xvfb の画面が必要です）")
@@ -219,8 +223,10 @@ class DesktopDriver:
 
     # ---- pixels ---------------------------------------------------------------------------------
 
-    def grab(self, window: Window, region: tuple[int, int, int, int] | None = None) -> np.ndarray:
-        """The window (or a region inside it) as a greyscale array."""
+    def grab(
+        self, window: Window, region: tuple[int, int, int, int] | None = None, *, colour: bool = False
+    ) -> np.ndarray:
+        """The window (or a region inside it) as a greyscale (or RGB) array."""
         from PIL import ImageGrab
 
         x, y, w, h = region or (0, 0, window.width, window.height)
@@ -229,17 +235,27 @@ class DesktopDriver:
             img = ImageGrab.grab(bbox=bbox, xdisplay=self.display_name)
         except OSError as exc:
             raise ApplicationError(f"画面を取得できません：{exc}", code="display_lost") from None
-        return np.asarray(img.convert("L"))
+        return np.asarray(img.convert("RGB" if colour else "L"))
 
     def locate(self, window: Window, templates: Sequence[Template], image: np.ndarray | None = None) -> Match | None:
-        """The first of ``templates`` visible in ``window`` now (best score wins among those seen)."""
+        """The best of ``templates`` visible in ``window`` now, or None.
+
+        Without ``image`` only each template's region is captured (one capture per region):
+        a screen title is found in a strip of the header, not in the whole window.
+        """
         import cv2
 
-        shot = self.grab(window) if image is None else image
         best: Match | None = None
+        shots: dict[tuple[int, int, int, int] | None, np.ndarray] = {}
         for t in templates:
-            rx, ry, rw, rh = t.region or (0, 0, shot.shape[1], shot.shape[0])
-            area = shot[ry : ry + rh, rx : rx + rw]
+            if image is not None:
+                rx, ry, rw, rh = t.region or (0, 0, image.shape[1], image.shape[0])
+                area = image[ry : ry + rh, rx : rx + rw]
+            else:
+                rx, ry = (t.region or (0, 0, 0, 0))[:2]
+                if t.region not in shots:
+                    shots[t.region] = self.grab(window, t.region)
+                area = shots[t.region]
             th, tw = t.image.shape
             if area.shape[0] < th or area.shape[1] < tw:
                 continue
@@ -271,7 +287,7 @@ class DesktopDriver:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         bbox = (window.x, window.y, window.x + window.width, window.y + window.height)
-        ImageGrab.grab(bbox=bbox, xdisplay=self.display_name).save(path)
+        ImageGrab.grab(bbox=bbox, xdisplay=self.display_name).save(path, compress_level=1)  # fast: one per item
         return path
 
     # ---- hands ----------------------------------------------------------------------------------
@@ -308,7 +324,9 @@ class DesktopDriver:
             )  # fmt: skip
         except (subprocess.SubprocessError, OSError) as exc:
             raise ApplicationError(f"クリップボードに書き込めません：{exc}", code="clipboard") from None
-        self.wait_until("クリップボードの内容", lambda: True if self.clipboard() == text else None, timeout=CLIPBOARD_TIMEOUT_S)
+        self.wait_until(
+            "クリップボードの内容", lambda: True if self.clipboard() == text else None, timeout=CLIPBOARD_TIMEOUT_S
+        )
 
     def clipboard(self) -> str | None:
         """The CLIPBOARD's text now; None when no program holds one (or it does not answer)."""
@@ -343,7 +361,7 @@ class DesktopDriver:
         marker = f"\x00daiko-{uuid.uuid4().hex}"
         self.set_clipboard(marker)
         self.hotkey(*copy_keys)
-        timeout = self.timeout_s if expect_text else min(0.4, self.timeout_s)
+        timeout = min(COPY_TIMEOUT_S, self.timeout_s) if expect_text else min(0.4, self.timeout_s)
 
         def copied() -> str | None:
             now = self.clipboard()
@@ -379,18 +397,27 @@ class DesktopDriver:
         self.select_field(x, y)
         return self.copy_selection(expect_text=expect_text)
 
-    def key_field(self, x: int, y: int, text: str, *, what: str, attempts: int = 3) -> None:
+    def key_field(self, x: int, y: int, text: str, *, what: str, attempts: int = 3) -> int:
         """Key ``text`` into the field and prove it is there; key it again if it is not.
+
+        Returns how many tries it took: more than one means keystrokes may have gone astray
+        (focus taken away), so a caller checks the other fields of the screen once more.
 
         Raises ApplicationError ``readback_mismatch`` when the field still differs after
         ``attempts`` tries (focus taken away each time, a field that refuses characters …).
         """
         shown = ""
-        for _ in range(attempts):
+        for attempt in range(attempts):
             self.replace_text(x, y, text)
-            shown = self.read_text(x, y, expect_text=bool(text))
+            try:
+                shown = self.read_text(x, y, expect_text=bool(text))
+            except ApplicationError as exc:  # nothing to copy: the field stayed empty
+                if exc.code != "clipboard":
+                    raise
+                shown = ""
             if normalise_text(shown) == normalise_text(text):
-                return
+                return attempt + 1
+            logger.info("desktop: {} read back as {!r} on attempt {}; keying it again", what, shown[:40], attempt + 1)
         raise ApplicationError(
             f"{what}に入力した内容を読み返すと一致しません（入力：{text}　画面：{shown}）", code="readback_mismatch"
         )
