@@ -25,12 +25,14 @@ not the wording, map to :class:`BusinessError` (staff must act) or :class:`Appli
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,14 +226,19 @@ class ShunoAdapter:
 
     def find_keyed(self, reference: str) -> str | None:
         """The 処理番号 if an account was registered under this 受付番号, else None."""
-        self.ensure_logged_in()
-        found = self._inquire(reference)
-        return found[0] if found else None
+        with self._client_alive():
+            self.ensure_logged_in()
+            found = self._inquire(reference)
+            return found[0] if found else None
 
     def register(self, item: DirectDebitRequest, *, dry_run: bool = False) -> KeyingResult:
         """Find the taxpayer, prove it is them, key the account, read it back, 登録 (unless 試行)."""
         self._trace = []
         self._check_request(item)  # fail fast, before touching the client
+        with self._client_alive():
+            return self._register(item, dry_run)
+
+    def _register(self, item: DirectDebitRequest, dry_run: bool) -> KeyingResult:
         self.ensure_logged_in()
         row = self._find_taxpayer(item)
         if row["口座"] == "有":
@@ -251,6 +258,10 @@ class ShunoAdapter:
         """The client's CSV extract (Shift_JIS, as it writes it) of accounts registered in the range."""
         if date_from > date_to:
             raise ValueError(f"date_from {date_from} is after date_to {date_to}")
+        with self._client_alive():
+            return self._export(date_from, date_to)
+
+    def _export(self, date_from: dt.date, date_to: dt.date) -> bytes:
         self.ensure_logged_in()
         self._goto(EXTRACT)
         self.export_dir.mkdir(parents=True, exist_ok=True)
@@ -505,6 +516,18 @@ class ShunoAdapter:
 
     # --- screens, dialogs and fields ---------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _client_alive(self) -> Iterator[None]:
+        """Whatever step failed (a copy, a wait), if the client's window is gone the cause is the
+        client, not the step: say so with one code (``not_running``) the runner can count as a
+        systemic failure. ``result_unknown`` (gone while 登録 was under way) stays as it is."""
+        try:
+            yield
+        except ApplicationError as exc:
+            if exc.code in ("not_running", "result_unknown") or self.driver.find_window(MAIN_TITLE) is not None:
+                raise
+            raise ApplicationError(f"{self.system_name}が終了しました（{exc.reason}）", code="not_running") from exc
+
     def _main_window(self) -> Window:
         main = self.driver.find_window(MAIN_TITLE)
         if main is None:
@@ -575,7 +598,7 @@ class ShunoAdapter:
                 self._leave_register()
                 continue
             d.press("f1")
-            self._wait(MENU, SEARCH)
+            self._wait(MENU)  # F1 leads back to the menu from every other screen
         raise ApplicationError(f"{SCREEN_NAMES[screen]}画面へ移動できません", code="unexpected_screen")
 
     def _current(self) -> str:

@@ -229,7 +229,8 @@ def test_sigkill_mid_registration_then_restart_registers_each_account_exactly_on
     with pytest.raises(ApplicationError) as caught:
         adapter.register(item)
     watcher.join()
-    assert caught.value.code in ("not_running", "result_unknown", "timeout"), caught.value
+    # Gone during 登録: the outcome is unknown until the system is asked; gone before: not running.
+    assert caught.value.code == ("result_unknown" if moment == "after_commit" else "not_running"), caught.value
     assert len(client.registrations(item.reference)) == (1 if moment == "after_commit" else 0)
     client.start()  # the same database: what was registered stays
     again = adapter.register(item)
