@@ -157,17 +157,19 @@ class Screen:
             widget.configure(state="readonly", takefocus=1)
         if not readonly:
             self.entries.append(widget)
-            widget.bind("<FocusIn>", self._maybe_steal_focus, add="+")
+            widget.bind("<ButtonRelease-1>", self._maybe_steal_focus, add="+")
         return widget
 
     def _maybe_steal_focus(self, event) -> None:
-        """The ``focus`` fault: the first field focused on this visit hands focus to another one."""
-        if self._focus_stolen or len(self.entries) < 2:
+        """The ``focus`` fault: the first field clicked on this visit hands the focus straight on
+        to the screen's last field, so what is typed next lands there (an event handler of the
+        client moving focus, as legacy clients' validation handlers do)."""
+        entries = [e for e in self.entries if isinstance(e, tk.Entry)]
+        if self._focus_stolen or len(entries) < 2:
             return
         self._focus_stolen = True
         if self.app.dice.steal_focus():
-            others = [e for e in self.entries if e is not event.widget]
-            self.app.root.after_idle(others[-1].focus_set)
+            [e for e in entries if e is not event.widget][-1].focus_set()
 
     @staticmethod
     def set_readonly(widget: tk.Entry, text: str) -> None:

@@ -267,9 +267,10 @@ class ShunoAdapter:
         self.export_dir.mkdir(parents=True, exist_ok=True)
         path = self.export_dir / f"shuno_{date_from:%Y%m%d}_{date_to:%Y%m%d}.csv"
         path.unlink(missing_ok=True)
-        self._key("extract.from", f"{date_from:%Y%m%d}")
-        self._key("extract.to", f"{date_to:%Y%m%d}")
-        self._key("extract.path", str(path))
+        self._key_all(
+            EXTRACT,
+            {"extract.from": f"{date_from:%Y%m%d}", "extract.to": f"{date_to:%Y%m%d}", "extract.path": str(path)},
+        )
         self.driver.press("f12")
         self._close(self._wait_dialog("抽出", ok=("SNK-I0503",)), "enter")
         if not path.is_file():
@@ -351,10 +352,11 @@ class ShunoAdapter:
     def _find_taxpayer(self, item: DirectDebitRequest) -> dict[str, str]:
         """宛名検索, then the identity check on the rows the system lists."""
         self._goto(SEARCH)
-        if item.atena_no:
-            self._key("search.atena", item.atena_no)
-        else:
-            self._key("search.name", item.name)
+        by_number = bool(item.atena_no)
+        self._key_all(
+            SEARCH,
+            {"search.atena": item.atena_no or "", "search.name": "" if by_number else item.name, "search.address": ""},
+        )
         self.driver.press("f2")
         self._wait(SEARCH, until="results")
         rows = self._result_rows()
@@ -430,9 +432,7 @@ class ShunoAdapter:
         )
 
     def _fill(self, item: DirectDebitRequest) -> None:
-        """Key every field with its read-back and tick the 税目. When a field had to be keyed
-        again (focus taken away mid-way), its keystrokes may have landed in another field:
-        then every field is read back once more before 登録."""
+        """Key every field of 口座振替登録 and tick the 税目, all proved by read-back."""
         year, month = wareki_month(item.start_month)
         values = {
             "register.reference": item.reference,
@@ -444,23 +444,37 @@ class ShunoAdapter:
             "register.year": str(year),
             "register.month": str(month),
         }
-        tries = sum(self._key(key, value) for key, value in values.items())
-        for tax in TAXES:
-            self._set_check(tax, tax in item.taxes)
-        if tries == len(values):
+        self._key_all(REGISTER, values, {tax: tax in item.taxes for tax in TAXES})
+
+    def _key_all(self, screen: str, values: dict[str, str], checks: dict[str, bool] | None = None) -> None:
+        """Key a screen's fields (each read back), with ``""`` for a field that must stay empty,
+        and set its 税目 check boxes. When a field had to be keyed again (focus taken away
+        mid-way), its keystrokes may have landed in another field of the screen: then every
+        field is read back once more, and what is wrong is keyed again or emptied."""
+        checks = checks or {}
+        keyed = [k for k, v in values.items() if v]
+        tries = sum(self._key(key, values[key]) for key in keyed)
+        for tax, wanted in checks.items():
+            self._set_check(tax, wanted)
+        if tries == len(keyed):
             return  # every field right at the first try: no keystroke went anywhere else
         for _ in range(2):
-            wrong = [k for k, v in values.items() if self._read(k) != v]
-            wrong_checks = [t for t in TAXES if self._check_state(t) != (t in item.taxes)]
+            wrong = [k for k, v in values.items() if self._read(k, expect_text=bool(v)) != v]
+            wrong_checks = [t for t, wanted in checks.items() if self._check_state(t) != wanted]
             if not wrong and not wrong_checks:
                 return
-            logger.info("shuno: {} re-keyed after the final read-back: {}", item.reference, wrong + wrong_checks)
+            logger.info(
+                "shuno: {} fields fixed after the final read-back: {}", SCREEN_NAMES[screen], wrong + wrong_checks
+            )
             for key in wrong:
-                self._key(key, values[key])
+                if values[key]:
+                    self._key(key, values[key])
+                else:
+                    self.driver.replace_text(*self._at(key), "")
             for tax in wrong_checks:
-                self._set_check(tax, tax in item.taxes)
+                self._set_check(tax, checks[tax])
         raise ApplicationError(
-            "口座振替登録画面の入力内容を確定できません（読み返しが一致しません）", code="readback_mismatch"
+            f"{SCREEN_NAMES[screen]}画面の入力内容を確定できません（読み返しが一致しません）", code="readback_mismatch"
         )
 
     def _commit(self, item: DirectDebitRequest, atena_no: str) -> KeyingResult:
@@ -506,7 +520,7 @@ class ShunoAdapter:
     def _inquire(self, reference: str) -> tuple[str, str] | None:
         """(処理番号, 宛名番号) registered under ``reference``, from the 照会 screen; None if none."""
         self._goto(INQUIRY)
-        self._key("inquiry.reference", reference)
+        self._key_all(INQUIRY, {"inquiry.reference": reference})
         self.driver.press("f2")
         outcome = self._wait(INQUIRY, until="inquiry_result", dialogs_ok=("SNK-I0401",))
         if isinstance(outcome, Dialog):
@@ -548,10 +562,10 @@ class ShunoAdapter:
         x, y = self._at(key)
         return self.driver.key_field(x, y, value, what=WHAT.get(key, key))
 
-    def _read(self, key: str) -> str:
+    def _read(self, key: str, *, expect_text: bool = True) -> str:
         x, y = self._at(key)
         try:
-            return self.driver.read_text(x, y)
+            return self.driver.read_text(x, y, expect_text=expect_text)
         except ApplicationError as exc:  # nothing to copy: an empty field
             if exc.code != "clipboard":
                 raise

@@ -184,7 +184,10 @@ def test_each_injected_fault_is_survived_or_reported_as_an_application_error(shu
     (person,) = people_of(client)
     item = request_for(person, "R08-20001", holder_kana=person.kana)
     if outcome == "ok":
+        keyed_again = adapter.driver.fields_keyed_again
         result = adapter.register(item)
+        if faults.startswith("focus"):  # the read-back caught the keystrokes that went astray
+            assert adapter.driver.fields_keyed_again > keyed_again
         (row,) = client.registrations(item.reference)  # exactly once
         assert row["detail"]["shori_no"] == result.system_record_id
         account = truth.account(client.db_path, person.atena_no)

@@ -99,3 +99,26 @@ def test_client_window_is_up_when_start_returns_and_keeps_its_data_across_restar
     client.restart(hard=True)
     assert driver.find_window("ログイン") is not None  # up again, asking for a login
     assert len(client.audit_rows("seed")) == before == 1
+
+
+def test_screens_are_told_apart_by_their_pictures_with_a_wide_margin(shuno, driver, make_adapter):
+    """Tk draws the Japanese with Noto Sans CJK (fonts-noto-cjk); without it the glyphs are boxes
+    and the templates cut from the client no longer match. The title the window manager sees is
+    the Japanese one (UTF-8 _NET_WM_NAME), which xdotool's --name search cannot match."""
+    import cv2
+
+    from daiko.robots.adapters.shuno import HEADER, SCREEN_NAMES
+
+    client = shuno()
+    adapter = make_adapter(client)
+    adapter.ensure_logged_in()
+    adapter._goto("menu")
+    main = driver.find_window("収納管理システム")
+    assert main is not None and main.title == "収納管理システム"
+    header = driver.grab(main, HEADER)
+    scores = {}
+    for name in SCREEN_NAMES:
+        template = adapter.templates[name].image
+        scores[name] = cv2.minMaxLoc(cv2.matchTemplate(header, template, cv2.TM_CCOEFF_NORMED))[1]
+    assert scores["menu"] > 0.98, scores
+    assert max(v for k, v in scores.items() if k != "menu") < 0.8, scores
