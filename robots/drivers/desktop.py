@@ -368,9 +368,38 @@ class DesktopDriver:
             self.set_clipboard("")
 
     def paste(self, text: str) -> None:
-        """Insert ``text`` where the keyboard focus is, through the clipboard (any script)."""
-        self.set_clipboard(text)
-        self.hotkey("ctrl", "v")
+        """Insert ``text`` where the keyboard focus is, through the clipboard (any script).
+
+        The xclip serving the text runs in the foreground for exactly one request (``-loops 1``)
+        and is waited for: the application has then really fetched the text. Taking the
+        clipboard back sooner (the read-back's marker) could end the xclip before it answered,
+        and the paste would be lost while the application waits for it (seen ~5 % under load).
+        """
+        before = self._clipboard_owner()
+        try:
+            proc = subprocess.Popen(
+                ["xclip", "-selection", "clipboard", "-i", "-loops", "1", "-quiet"], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "DISPLAY": self.display_name},
+            )  # fmt: skip
+            assert proc.stdin is not None
+            proc.stdin.write(text.encode("utf-8"))
+            proc.stdin.close()
+        except OSError as exc:
+            raise ApplicationError(f"クリップボードに書き込めません：{exc}", code="clipboard") from None
+        try:
+            self.wait_until(
+                "クリップボードの内容",
+                lambda: True if self._clipboard_owner() not in (before, 0) else None,
+                timeout=CLIPBOARD_TIMEOUT_S,
+            )
+            self.hotkey("ctrl", "v")
+            proc.wait(timeout=min(COPY_TIMEOUT_S, self.timeout_s))  # the paste has been served
+        except subprocess.TimeoutExpired:
+            pass  # nobody asked (focus was elsewhere?): the read-back will tell
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
     def copy_selection(self, *, copy_keys: tuple[str, ...] = ("ctrl", "c"), expect_text: bool = True) -> str:
         """Press Ctrl+C and return what the application put on the clipboard.
