@@ -45,16 +45,20 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "robots/adapters/shuno_screens")
     args = parser.parse_args()
     from daiko.mocks.shuno.process import start_shuno
+    from daiko.robots.adapters.shuno import AT, CHECKS
     from daiko.robots.drivers.desktop import DesktopDriver
+
+    def at(window, key: str) -> tuple[int, int]:  # the adapter's own click points: one table
+        return window.x + AT[key][0], window.y + AT[key][1]
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, start_shuno(Path(tmp), records=300) as client:
         d = DesktopDriver(timeout_s=10)
         login = d.wait_window("ログイン")
-        d.click(login.x + 200, login.y + 100)
+        d.click(*at(login, "login.user"))
         d.type_ascii(client.user)
-        d.click(login.x + 200, login.y + 142)
+        d.click(*at(login, "login.password"))
         d.type_ascii(client.password)
         d.press("enter")
         d.wait_window_gone(login)
@@ -63,38 +67,46 @@ def main() -> int:
         def shot() -> Image.Image:
             return Image.fromarray(d.grab(main, colour=True))
 
-        def pause() -> None:  # a capture tool, not a robot: let Tk draw before cutting
-            time.sleep(0.6)
+        def pause() -> None:
+            """Wait until the client has drawn what the last key did: the screen stops changing
+            for a moment (a capture tool: it knows no templates yet, those are what it makes)."""
+            before = d.grab(main)
+
+            def settled():
+                now = d.grab(main)
+                if np.array_equal(now, before):
+                    return None
+                time.sleep(0.3)
+                return True if np.array_equal(now, d.grab(main)) else None
+
+            d.wait_until("画面の変化", settled, timeout=30)
 
         d.move_to(main.x + 500, main.y + 300)
-        pause()
+        d.wait_until("業務メニュー", lambda: True if d.grab(main, (260, 6, 504, 52)).std() > 20 else None, timeout=30)
         crop_title(shot(), out, "title_menu")
         d.press("1")
         pause()
         crop_title(shot(), out, "title_search")
         person = client.people(1)[0]
-        d.key_field(main.x + 200, main.y + 140, person.name, what="氏名")
+        d.key_field(*at(main, "search.name"), person.name, what="氏名")
         d.press("f2")
         pause()
         shot().crop((41, 242, 41 + 400, 242 + 18)).save(out / "results_header.png")
-        d.click(main.x + 200, main.y + 274)
+        d.click(*at(main, "search.first_row"))
         d.press("f12")
         pause()
         crop_title(shot(), out, "title_register")
-        box = (200, 418, 200 + 26, 418 + 32)  # the first 税目 check box, unticked then ticked
+        cx, cy = CHECKS["shikenmin"]
+        box = (cx, cy, cx + 26, cy + 32)  # the first 税目 check box, unticked then ticked
         shot().crop(box).save(out / "check_off.png")
-        for x, y, text in (
-            (215, 192, "R08-99999"),
-            (215, 232, "0017"),
-            (215, 272, "494"),
-            (215, 312, "1"),
-            (215, 352, "1234567"),
-            (215, 392, person.kana),
-            (265, 512, "9"),
-            (345, 512, "4"),
-        ):
-            d.key_field(main.x + x, main.y + y, text, what="capture")
-        d.click(main.x + 212, main.y + 434)
+        values = {
+            "register.reference": "R08-99999", "register.bank": "0017", "register.branch": "494",
+            "register.deposit": "1", "register.account": "1234567", "register.holder": person.kana,
+            "register.year": "9", "register.month": "4",
+        }  # fmt: skip
+        for key, text in values.items():
+            d.key_field(*at(main, key), text, what=key)
+        d.click(main.x + cx + 12, main.y + cy + 16)
         pause()
         shot().crop(box).save(out / "check_on.png")
         d.press("f12")
@@ -107,7 +119,7 @@ def main() -> int:
         d.press("2")
         pause()
         crop_title(shot(), out, "title_inquiry")
-        d.key_field(main.x + 170, main.y + 100, "R08-99999", what="受付番号")
+        d.key_field(*at(main, "inquiry.reference"), "R08-99999", what="受付番号")
         d.press("f2")
         pause()
         shot().crop((34, 143, 100, 164)).save(out / "inquiry_result.png")

@@ -276,16 +276,6 @@ class DesktopDriver:
                 best = Match(t.name, window.x + rx + mx, window.y + ry + my, tw, th, float(score))
         return best
 
-    def locate_all(self, window: Window, templates: Sequence[Template]) -> dict[str, Match]:
-        """Every template that is visible, by name, from one screenshot."""
-        shot = self.grab(window)
-        found = {}
-        for t in templates:
-            m = self.locate(window, [t], shot)
-            if m is not None:
-                found[t.name] = m
-        return found
-
     def screenshot(self, window: Window, path: Path) -> Path:
         """Keep what the window shows as evidence (PNG). Refused while a secret may be on screen."""
         from PIL import Image
