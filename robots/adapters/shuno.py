@@ -459,7 +459,11 @@ class ShunoAdapter:
         if tries == len(keyed):
             return  # every field right at the first try: no keystroke went anywhere else
         for _ in range(2):
-            wrong = [k for k, v in values.items() if self._read(k, expect_text=bool(v)) != v]
+            # A field that must stay empty is emptied, not read: "nothing copied" and "the client
+            # has not answered yet" look the same, and stray text there must not survive either way.
+            for key in (k for k, v in values.items() if not v):
+                self.driver.replace_text(*self._at(key), "")
+            wrong = [k for k, v in values.items() if v and self._read(k) != v]
             wrong_checks = [t for t, wanted in checks.items() if self._check_state(t) != wanted]
             if not wrong and not wrong_checks:
                 return
@@ -467,10 +471,7 @@ class ShunoAdapter:
                 "shuno: {} fields fixed after the final read-back: {}", SCREEN_NAMES[screen], wrong + wrong_checks
             )
             for key in wrong:
-                if values[key]:
-                    self._key(key, values[key])
-                else:
-                    self.driver.replace_text(*self._at(key), "")
+                self._key(key, values[key])
             for tax in wrong_checks:
                 self._set_check(tax, checks[tax])
         raise ApplicationError(
@@ -562,10 +563,10 @@ class ShunoAdapter:
         x, y = self._at(key)
         return self.driver.key_field(x, y, value, what=WHAT.get(key, key))
 
-    def _read(self, key: str, *, expect_text: bool = True) -> str:
+    def _read(self, key: str) -> str:
         x, y = self._at(key)
         try:
-            return self.driver.read_text(x, y, expect_text=expect_text)
+            return self.driver.read_text(x, y)
         except ApplicationError as exc:  # nothing to copy: an empty field
             if exc.code != "clipboard":
                 raise

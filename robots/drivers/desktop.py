@@ -47,7 +47,9 @@ T = TypeVar("T")
 DEFAULT_THRESHOLD = 0.92  # normalised correlation a template must reach to count as seen
 POLL_S = 0.005  # how often waits look again: each look is one or two X round trips, so look often
 CLIPBOARD_TIMEOUT_S = 2.0
-COPY_TIMEOUT_S = 1.5  # a field read back that copies nothing this long is taken as empty (keyed again)
+COPY_TIMEOUT_S = (
+    3.0  # a read-back that copies nothing this long is taken as empty (keyed again); generous: a loaded machine
+)
 
 
 class DesktopUnavailable(RuntimeError):
@@ -353,9 +355,11 @@ class DesktopDriver:
         return done.stdout.decode("utf-8", errors="replace")
 
     def clear_clipboard(self) -> None:
-        """Leave no personal data on the clipboard after an item."""
-        with contextlib.suppress(ApplicationError):
-            self.set_clipboard("")
+        """Leave no personal data on the clipboard after an item: the CLIPBOARD gets no owner at
+        all (the xclip or client holding it is told so and lets go; no process is left behind)."""
+        with contextlib.suppress(Exception):
+            self.x.set_selection_owner(self._clipboard_atom, self._X.NONE, self._X.CurrentTime)
+            self.x.sync()
 
     def paste(self, text: str) -> None:
         """Insert ``text`` where the keyboard focus is, through the clipboard (any script).
