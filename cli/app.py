@@ -227,6 +227,22 @@ def mock_keitax(
     raise typer.Exit(keitax_main(argv) or 0)
 
 
+@mock_app.command("shuno")
+def mock_shuno(
+    db: Annotated[Path, typer.Option(help="The client's own database file.")] = Path("data/mock-shuno.sqlite3"),
+    seed: Annotated[int, typer.Option()] = 42,
+    records: Annotated[int, typer.Option(help="Taxpayers in a new register.")] = 2000,
+    fault: Annotated[list[str] | None, typer.Option(help="Fault injection, e.g. slow=0.2:2 or popup=0.1")] = None,
+) -> None:
+    """Start the mock 収納管理システム (a desktop client; needs DISPLAY, e.g. under Xvfb)."""
+    from daiko.mocks.shuno.cli import main as shuno_main
+
+    argv = ["--db", str(db), "--seed", str(seed), "--records", str(records)]
+    for f in fault or []:
+        argv += ["--fault", f]
+    raise typer.Exit(shuno_main(argv) or 0)
+
+
 @app.command()
 def report(
     config: ConfigOpt = DEFAULT_CONFIG,

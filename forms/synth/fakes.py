@@ -228,7 +228,66 @@ def shimin_anketo(rng: random.Random, today: dt.date, *, sheet_no: int | None = 
     return values
 
 
-GENERATORS = {"keitax_haisha": keitax_haisha, "shimin_anketo": shimin_anketo}
+# (金融機関コード, how people write the name, [(支店コード, 支店名 as written)]): institutions a
+# 飯能市 taxpayer banks with, codes as in the 全銀 master (checked by tests/forms against zengin-code).
+LOCAL_BANKS = [
+    ("0017", ["埼玉りそな銀行"], [("494", "飯能支店"), ("497", "入間支店"), ("483", "狭山支店")]),
+    ("0133", ["武蔵野銀行"], [("016", "飯能支店"), ("070", "入間支店"), ("005", "狭山支店")]),
+    ("1253", ["飯能信用金庫", "飯能信金"], [("001", "飯能中央支店"), ("011", "東飯能支店"), ("003", "入間支店")]),
+    ("4735", ["いるま野農業協同組合", "JAいるま野"], [("080", "飯能支店"), ("086", "名栗原市場支店")]),
+    ("0001", ["みずほ銀行"], [("303", "飯能支店")]),
+    ("0005", ["三菱UFJ銀行"], [("295", "所沢支店")]),
+]
+TAX_KEYS = ["shikenmin", "kotei", "keijidosha", "kokuho"]
+
+
+def written_month(rng: random.Random, year: int, month: int) -> str:
+    """振替開始月 as people write it: mostly 令和8年6月, sometimes R8.6 or 8年6月."""
+    era_year = year - 2018
+    r = rng.random()
+    if r < 0.7:
+        return f"令和{era_year}年{month}月"
+    if r < 0.9:
+        return f"R{era_year}.{month}"
+    return f"{era_year}年{month}月"
+
+
+def kouza_furikae(rng: random.Random, today: dt.date, *, reference_serial: int | None = None) -> dict[str, Fake]:
+    """One 口座振替依頼書 as a taxpayer (and the counter) fills it in."""
+    name, kana = person(rng)
+    addr, _postal = address(rng)
+    code, bank_names, branches = rng.choice(LOCAL_BANKS)
+    branch_code, branch_name = rng.choice(branches)
+    holder = kana
+    if rng.random() < 0.1:  # paid from a family member's account: same surname, another given name
+        holder = f"{kana.split(chr(0x3000))[0]}\u3000{rng.choice(GIVEN_NAMES)[1]}"
+    taxes = sorted(rng.sample(TAX_KEYS, rng.choices([1, 2, 3], weights=[50, 35, 15])[0]), key=TAX_KEYS.index)
+    ahead = rng.randint(1, 3)
+    start_year, start_month = today.year + (today.month - 1 + ahead) // 12, (today.month - 1 + ahead) % 12 + 1
+    declared = today - dt.timedelta(days=rng.randint(0, 20))
+    serial = reference_serial if reference_serial is not None else rng.randint(1, 99999)
+    atena = f"00{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.5 else None
+    return {
+        "reference": Fake(f"R{today.year - 2018:02d}-{serial:05d}", f"R{today.year - 2018:02d}-{serial:05d}"),
+        "declared_on": Fake(written_date(rng, declared), declared.isoformat()),
+        "atena_no": Fake(atena, atena),
+        "phone": Fake(phone(rng) if rng.random() < 0.8 else None, None),
+        "address": Fake(addr, None),
+        "kana": Fake(kana if rng.random() < 0.95 else None, None),
+        "name": Fake(name, name),
+        "bank_code": Fake(code, code),
+        "branch_code": Fake(branch_code, branch_code),
+        "deposit_type": Fake("futsu" if rng.random() < 0.93 else "toza", None),
+        "bank_name": Fake(rng.choice(bank_names), None),
+        "branch_name": Fake(branch_name, None),
+        "account_no": Fake(f"{rng.randint(1, 9_999_999):07d}", None),
+        "holder_kana": Fake(holder, None),
+        "taxes": Fake(",".join(taxes), ",".join(taxes)),
+        "start_month": Fake(written_month(rng, start_year, start_month), f"{start_year:04d}-{start_month:02d}"),
+    }
+
+
+GENERATORS = {"keitax_haisha": keitax_haisha, "shimin_anketo": shimin_anketo, "kouza_furikae": kouza_furikae}
 
 
 # 旧字体 in a register, as people write the name on a form today.
