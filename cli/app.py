@@ -79,7 +79,7 @@ def validate(
     else:
         console.print(
             f"[green]✓[/] {path}: OK — {len(cfg.robots)} robot(s), {len(cfg.targets)} target system(s), "
-            f"ledger {cfg.ledger_url}",
+            f"ledger {cfg.ledger_url_display}",
             soft_wrap=True,
         )
 

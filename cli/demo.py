@@ -133,7 +133,7 @@ def run_demo(workdir: Path, *, n_scans: int = 6, console: Console | None = None)
     console.print(f"突合リスト       {reconcile_path}")
     console.print(f"削減効果レポート {files.workbook}")
     console.print(f"                 {files.csv}")
-    console.print(f"台帳データベース {cfg.ledger_url}")
+    console.print(f"台帳データベース {cfg.ledger_url_display}")
     if summary.review:
         console.print(
             f"[yellow]要確認 {summary.review} 件[/]: 確認画面で確認してください → "

@@ -164,7 +164,7 @@ class ScheduleService:
         if not locks.acquire(self.ledger, service_lock, self.holder, SERVICE_LEASE):
             raise ServiceBusy(
                 f"another daiko schedule ({locks.holder_of(self.ledger, service_lock)}) already serves "
-                f"{self.cfg.ledger_url} on this PC; stop it first"
+                f"{self.cfg.ledger_url_display} on this PC; stop it first"
             )
         self._service_lock = service_lock
         _route_apscheduler_logs()
@@ -285,7 +285,7 @@ class ScheduleService:
     # -- robots.yaml ----------------------------------------------------------------------------
     def apply(self, cfg: DaikoConfig) -> None:
         """Apply a validated robots.yaml: reschedule changed jobs, re-watch changed inboxes."""
-        if cfg.ledger_url != self.cfg.ledger_url:
+        if cfg.ledger_url_display != self.cfg.ledger_url_display:
             raise ConfigRejected(
                 "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
                 "restart daiko schedule to switch databases"
