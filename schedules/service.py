@@ -107,7 +107,7 @@ class ScheduleService:
         report_fn: Callable[[str], Any] = jobs.run_weekly_report,
         poll_seconds: float = POLL_SECONDS,
         debounce_seconds: float = DEBOUNCE_SECONDS,
-        settle_seconds: float = intake.SETTLE_SECONDS,
+        settle_seconds: float | None = None,
         config_settle_seconds: float = 0.5,
         shutdown_grace: float = SHUTDOWN_GRACE,
         clock: Callable[[], dt.datetime] | None = None,
@@ -123,7 +123,7 @@ class ScheduleService:
         self.config_hash = config_hash(self.config_path.read_bytes())
         self.ledger = Ledger(self.cfg.ledger_url)
         self.report_fn = report_fn
-        self.settle_seconds = settle_seconds
+        self.settle_seconds = settle_seconds  # None: each robot's intake.settle_seconds (robots.yaml)
         self.shutdown_grace = shutdown_grace
         self.heartbeat_seconds = heartbeat_seconds
         self.holder = workitems.worker_id()
@@ -156,6 +156,7 @@ class ScheduleService:
         self._apply_lock = threading.RLock()
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
+        self.beats = 0  # heartbeats done (a sign of life, and what tests wait on instead of sleeping)
         self.started = False
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -247,8 +248,11 @@ class ScheduleService:
                 locks.acquire(self.ledger, self._service_lock, self.holder, SERVICE_LEASE)
                 self.scheduler.wakeup()
                 self._start_released_items()
+                self._start_rereads()
             except Exception:
                 logger.exception("service heartbeat failed")
+            finally:
+                self.beats += 1
 
     def _start_released_items(self) -> None:
         """Key what staff just checked in the console, without waiting for the next file or tick.
@@ -262,6 +266,15 @@ class ScheduleService:
                 if released and self.coordinator.keying_allowed(self.cfg, robot):
                     logger.info("{}: {} item(s) checked in the console; running now", robot.id, released)
                     self.coordinator.request(robot.id, "review")
+
+    def _start_rereads(self) -> None:
+        """Files that could not be read while still being written: read them again when due."""
+        for robot in self.cfg.robots:
+            if robot.enabled and not self.coordinator.is_running(robot.id):
+                due = intake.due_for_reading(self.ledger, robot.id)
+                if due:
+                    logger.info("{}: {} file(s) to read again (they were still being written)", robot.id, due)
+                    self.coordinator.request(robot.id, "reread")
 
     # -- what the jobs call ---------------------------------------------------------------------
     def scheduled_run(self, robot_id: str) -> None:
@@ -366,7 +379,13 @@ class ScheduleService:
                 logger.info("inbox of {} no longer watched: {}", robot_id, watch.root)
         for robot_id, robot in wanted.items():
             watch = current.get(robot_id)
-            if watch is not None and watch.root == cfg.inbox(robot):
+            settle = robot.intake.settle_seconds if self.settle_seconds is None else self.settle_seconds
+            incomplete_wait = robot.intake.incomplete_wait_minutes * 60
+            if watch is not None and (watch.root, watch.settle_seconds, watch.incomplete_wait_seconds) == (
+                cfg.inbox(robot),
+                settle,
+                incomplete_wait,
+            ):
                 continue
             root = cfg.inbox(robot)
             try:
@@ -379,7 +398,13 @@ class ScheduleService:
                     robot_id=robot_id,
                 )
             self.watcher.watch_inbox(
-                InboxWatch(robot_id, root, self.coordinator.request, settle_seconds=self.settle_seconds)
+                InboxWatch(
+                    robot_id,
+                    root,
+                    self.coordinator.request,
+                    settle_seconds=settle,
+                    incomplete_wait_seconds=incomplete_wait,
+                )
             )
             logger.info("watching the inbox of {}: {}", robot_id, root)
 

@@ -28,22 +28,22 @@ def everywhere(cfg) -> list[str]:
 
 
 def test_file_is_taken_into_processing_and_registered(cfg, ledger):
-    drop(cfg, "scan1.pdf", b"%PDF-1.4 fake")
+    drop(cfg, "scan1.pdf", b"%PDF-1.4 fake\n%%EOF\n")
     rows = intake.take_in(ledger, cfg, cfg.robots[0])
     assert [r.original_name for r in rows] == ["scan1.pdf"]
     assert everywhere(cfg) == ["processing/scan1.pdf"]
 
 
 def test_unsettled_file_waits(cfg, ledger):
-    drop(cfg, "fresh.pdf", b"%PDF-1.4 half", age=0)
+    drop(cfg, "fresh.pdf", b"%PDF-1.4 half\n%%EOF\n", age=0)
     assert intake.take_in(ledger, cfg, cfg.robots[0]) == []
     assert everywhere(cfg) == ["fresh.pdf"]
 
 
 def test_same_content_twice_is_processed_once(cfg, ledger):
-    drop(cfg, "a.pdf", b"%PDF-1.4 same")
+    drop(cfg, "a.pdf", b"%PDF-1.4 same\n%%EOF\n")
     intake.take_in(ledger, cfg, cfg.robots[0])
-    drop(cfg, "a-copy.pdf", b"%PDF-1.4 same")
+    drop(cfg, "a-copy.pdf", b"%PDF-1.4 same\n%%EOF\n")
     assert intake.take_in(ledger, cfg, cfg.robots[0]) == []
     assert everywhere(cfg) == ["failed/a-copy.pdf", "failed/a-copy.pdf.reason.txt", "processing/a.pdf"]
     reason = (cfg.inbox(cfg.robots[0]) / "failed/a-copy.pdf.reason.txt").read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def test_unsupported_file_goes_to_failed_with_a_japanese_reason(cfg, ledger):
 
 
 def test_section_subfolders_are_kept(cfg, ledger):
-    drop(cfg, "s.pdf", b"%PDF-1.4 s", section="市民課")
+    drop(cfg, "s.pdf", b"%PDF-1.4 s\n%%EOF\n", section="市民課")
     [row] = intake.take_in(ledger, cfg, cfg.robots[0])
     assert row.section == "市民課"
     assert everywhere(cfg) == ["processing/市民課/s.pdf"]
@@ -67,14 +67,14 @@ def test_section_subfolders_are_kept(cfg, ledger):
 def test_crash_between_move_and_register_is_recovered(cfg, ledger):
     inbox = intake.inbox_for(cfg, cfg.robots[0])
     orphan = inbox.state_dir(FileState.PROCESSING) / "orphan.pdf"
-    orphan.write_bytes(b"%PDF-1.4 orphan")
+    orphan.write_bytes(b"%PDF-1.4 orphan\n%%EOF\n")
     [row] = intake.recover(ledger, cfg, cfg.robots[0])
     assert row.original_name == "orphan.pdf"
     assert intake.recover(ledger, cfg, cfg.robots[0]) == []  # only once
 
 
 def test_file_follows_its_items(cfg, ledger):
-    drop(cfg, "two-pages.pdf", b"%PDF-1.4 two")
+    drop(cfg, "two-pages.pdf", b"%PDF-1.4 two\n%%EOF\n")
     [row] = intake.take_in(ledger, cfg, cfg.robots[0])
     with ledger.session() as s:
         s.add_all(
