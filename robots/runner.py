@@ -26,6 +26,9 @@ from daiko.robots.secrets import MissingSecret, password_for
 from daiko.robots.tasks import task_for
 
 BACKOFF_SECONDS = (2, 10, 30)
+# A page error that says the *file* is broken (cut off, not an image): for a young file, it may
+# simply not have arrived yet (the reader's PageError kinds).
+FILE_DAMAGE = frozenset({"damaged", "unreadable", "unsupported", "empty", "no_pages"})
 
 
 @dataclass
@@ -204,6 +207,9 @@ class RobotRunner:
             )
         if not drafts:
             return self._unreadable(row, "ファイルに読み取れるページ・行がありません。", summary)
+        if all(d.error_kind in FILE_DAMAGE for d in drafts) and self._young(row):
+            # Read as damaged as a whole while it was still changing: perhaps it is still arriving.
+            return self._unreadable(row, drafts[0].error or "ファイルが壊れています", summary)
         with self.ledger.session() as s:
             for d in drafts:
                 for f in d.fields.values():
@@ -239,13 +245,17 @@ class RobotRunner:
             )
         return sum(bool(d.error) for d in drafts)
 
-    def _unreadable(self, row: IntakeFile, reason: str, summary: RunSummary | None) -> int:
-        """Fail the file with ``reason`` — unless it is young enough to be still arriving."""
+    def _young(self, row: IntakeFile) -> bool:
+        """Changed within ``intake.incomplete_wait_minutes``: the writer may not be done with it."""
         try:
             age = time.time() - Path(row.current_path).stat().st_mtime
         except OSError:
-            age = float("inf")
-        if age < self.robot.intake.incomplete_wait_minutes * 60:
+            return False
+        return age < self.robot.intake.incomplete_wait_minutes * 60
+
+    def _unreadable(self, row: IntakeFile, reason: str, summary: RunSummary | None) -> int:
+        """Fail the file with ``reason`` — unless it is young enough to be still arriving."""
+        if self._young(row):
             intake.defer_read(self.ledger, row.id, reason, dt.timedelta(seconds=self.settle_seconds))
             if summary is not None:
                 summary.read_later += 1

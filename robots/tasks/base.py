@@ -24,6 +24,9 @@ class ItemDraft:
     min_confidence: float | None = None
     page_image: str | None = None
     error: str | None = None  # Japanese reason: this part could not be read at all
+    # Why, as a stable code (the reader's PageError.kind: damaged, unreadable, blank_page, …);
+    # the runner reads a file again later when a young file's every part is damaged.
+    error_kind: str | None = None
     ocr_seconds: float = 0.0
 
 
