@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from daiko.ledger import Event, IntakeFile, Ledger
+from daiko.ledger import Event, IntakeFile, Ledger, Run
 from daiko.robots.tasks.base import ItemDraft, Task
 from daiko.schedules.runs import run_robot_once
 from daiko.schedules.service import ScheduleService
@@ -181,6 +181,10 @@ class Harness:
     def events(self, kind: str) -> list[Event]:
         with self.ledger().session() as s:
             return list(s.scalars(select(Event).where(Event.kind == kind).order_by(Event.id)))
+
+    def runs(self) -> list[Run]:
+        with self.ledger().session() as s:
+            return list(s.scalars(select(Run).order_by(Run.id)))
 
     def intake_rows(self) -> list[IntakeFile]:
         with self.ledger().session() as s:

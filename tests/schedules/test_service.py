@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-import time
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -124,8 +123,9 @@ def test_a_run_past_its_timeout_is_asked_to_stop(harness):
     service.coordinator.minute_seconds = 0.2  # one "minute" of timeout = 0.2 s
     harness.drop(harness.inbox() / "z.csv", "Z-1\n")
     harness.wait_until(lambda: recorder.calls)
-    harness.wait_until(lambda: harness.events("run_timeout"), timeout=5)
-    assert recorder.calls[0]["stop"].is_set()
+    harness.wait_until(lambda: recorder.calls[0]["stop"].is_set(), timeout=60)  # the flag itself
+    (event,) = harness.wait_until(lambda: harness.events("run_timeout"))
+    assert "run_timeout_minutes=1" in event.message
     harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
 
 
@@ -209,5 +209,6 @@ def test_an_item_checked_in_the_console_is_keyed_without_waiting_for_a_trigger(h
 
     harness.wait_until(lambda: "review" in recorder.triggers())
     harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
-    time.sleep(0.6)  # six heartbeats: the item is still ready (no password), yet no second run starts
-    assert recorder.triggers() == ["watch", "review"]
+    beats = service.beats
+    harness.wait_until(lambda: service.beats >= beats + 6)  # six heartbeats: the item is still ready (no
+    assert recorder.triggers() == ["watch", "review"]  # password), yet no second run starts
