@@ -140,12 +140,14 @@ def reconcile(
 ) -> None:
     """突合: compare what the robot keyed with the core system's EUC extract (Excel list)."""
     import datetime as dt
+    import zoneinfo
 
     from daiko.robots.reconcile import run_reconcile
 
     cfg = load(config)
     try:
-        first = dt.date.fromisoformat(from_) if from_ else dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        today = dt.datetime.now(zoneinfo.ZoneInfo(cfg.defaults.timezone)).date()  # the configured zone's today
+        first = dt.date.fromisoformat(from_) if from_ else today
         last = dt.date.fromisoformat(to) if to else first
     except ValueError as exc:
         err.print(f"日付は YYYY-MM-DD で指定してください: {exc}")
