@@ -160,6 +160,31 @@ def reconcile(
 
 
 @app.command()
+def purge(
+    robot: Annotated[str | None, typer.Argument(help="Robot id (default: every robot).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be deleted.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Counts as JSON.")] = False,
+) -> None:
+    """保存期間（robots.yaml の retention_days）を過ぎた原本スキャンとページ画像を削除します（監査記録あり）。"""
+    from daiko.ledger import Ledger
+    from daiko.robots.retention import purge_all
+
+    cfg = load(config)
+    try:
+        results = purge_all(Ledger(cfg.ledger_url), cfg, robot_id=robot, dry_run=dry_run)
+    except KeyError as exc:
+        err.print(str(exc).strip("'\""))
+        raise typer.Exit(2) from None
+    if as_json:
+        rows = [r.__dict__ | {"cutoff": r.cutoff.isoformat() if r.cutoff else None} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            console.print(result.describe(cfg.defaults.timezone), soft_wrap=True)
+
+
+@app.command()
 def ocr(
     file: Annotated[Path, typer.Argument(help="Scan to read: PDF, TIFF, JPEG or PNG.")],
     form: Annotated[str | None, typer.Option(help="Form definition name; default: recognise it.")] = None,

@@ -36,7 +36,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
-from daiko.config import ConfigError, DaikoConfig, config_hash
+from daiko.config import ConfigError, DaikoConfig, Schedule, config_hash
 from daiko.ledger import Audit, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
@@ -52,6 +52,9 @@ SHUTDOWN_GRACE = 300.0  # seconds a stop waits for runs to finish their item in 
 SERVICE_LEASE = dt.timedelta(minutes=3)
 HEARTBEAT_SECONDS = 30.0
 CONFIG_WATCH = "config:robots.yaml"
+# The retention purge: daily at 03:00 (the configured zone), any day; a night with the PC off is
+# made up at the next start (a day's grace).
+PURGE_SCHEDULE = Schedule(cron="0 3 * * *", office_hours_only=False, misfire_grace_minutes=24 * 60)
 
 __all__ = [
     "NextRuns",
@@ -295,6 +298,14 @@ class ScheduleService:
         else:
             logger.info("weekly report done: {}", result)
 
+    def scheduled_purge(self) -> None:
+        """Delete scans and page images past their robot's retention_days (audited per robot)."""
+        from daiko.robots.retention import purge_all
+
+        for result in purge_all(self.ledger, self.cfg):
+            if result.retention_days is not None:
+                logger.info("{}", result.describe(self.cfg.defaults.timezone))
+
     # -- robots.yaml ----------------------------------------------------------------------------
     def apply(self, cfg: DaikoConfig) -> None:
         """Apply a validated robots.yaml: reschedule changed jobs, re-watch changed inboxes."""
@@ -319,6 +330,13 @@ class ScheduleService:
                     "schedule": robot.schedule,
                     "label": f"{robot.id} {robot.name}",
                 }
+        if any(robot.retention_days is not None for robot in cfg.robots):
+            desired[jobs.PURGE_JOB_ID] = {
+                "func": jobs.PURGE_JOB,
+                "args": (path,),
+                "schedule": PURGE_SCHEDULE,
+                "label": "保存期間を過ぎたスキャン・ページ画像の削除",
+            }
         if cfg.reports.schedule is not None:
             desired[jobs.REPORT_JOB_ID] = {
                 "func": jobs.REPORT_JOB,
