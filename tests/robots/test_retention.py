@@ -21,7 +21,9 @@ from tests.robots.conftest import make_config
 RETENTION = "    retention_days: 30\n"
 
 
-def finished_file(cfg, ledger: Ledger, name: str, states: list[str], *, handled: bool = False) -> tuple[int, list[Path]]:
+def finished_file(
+    cfg, ledger: Ledger, name: str, states: list[str], *, handled: bool = False
+) -> tuple[int, list[Path]]:
     """A scan taken in whose items ended in ``states``, each with its page image; placed by intake."""
     root = cfg.inbox(cfg.robots[0])
     root.mkdir(parents=True, exist_ok=True)
@@ -58,8 +60,8 @@ def test_scans_and_pages_past_their_days_are_deleted_and_audited(tmp_path: Path)
     ledger = Ledger(cfg.ledger_url)
     done_id, done_pages = finished_file(cfg, ledger, "keyed.pdf", [ItemState.DONE, ItemState.DONE])
     failed_id, failed_pages = finished_file(cfg, ledger, "notfound.pdf", [ItemState.DONE, ItemState.FAILED])
-    handled_id, handled_pages = finished_file(cfg, ledger, "byhand.pdf", [ItemState.FAILED], handled=True)
-    review_id, review_pages = finished_file(cfg, ledger, "waiting.pdf", [ItemState.REVIEW])
+    _, handled_pages = finished_file(cfg, ledger, "byhand.pdf", [ItemState.FAILED], handled=True)
+    _, review_pages = finished_file(cfg, ledger, "waiting.pdf", [ItemState.REVIEW])
     root = cfg.inbox(cfg.robots[0])
     done_scan = root / "done" / "keyed.pdf"
     assert done_scan.exists()
