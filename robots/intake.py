@@ -458,49 +458,80 @@ def _place_aside(path: Path, target: Path, reason: str) -> None:
 
 
 # -- moves ------------------------------------------------------------------------------------------
-def complete_move(ledger: Ledger, file_id: int) -> bool:
+def complete_move(ledger: Ledger, file_id: int, *, final: bool = False) -> bool:
     """Carry out the move a row records (``moving_from`` → ``current_path``); True when done.
 
     A file that cannot be moved now (locked by someone's Explorer, a share that is away) stays
-    where it is with its row saying where it belongs; the next run tries again.
+    where it is with its row saying where it belongs; the next run tries again. Two movers (the
+    robot placing files, the console after a decision) may meet on one file: each move is
+    checked against the row afterwards, and a file re-planned meanwhile is carried on from where
+    it actually is. ``final`` (at a run's start, nobody else moving): a file that is neither where
+    it was nor where it was going is recorded as missing instead of being looked for again.
     """
-    with ledger.session() as s:
-        row = s.get(IntakeFile, file_id)
-        if row is None or row.moving_from is None:
-            return True
-        src, dst = Path(row.moving_from), Path(row.current_path)
-        reason = row.reason if row.state == FileState.FAILED else None
-        robot_id = row.robot_id
-    try:
-        if os.path.lexists(src) and not os.path.lexists(dst):
-            if reason:
-                written = write_reason(dst, reason)
-            try:
-                _move_exact(src, dst)
-            except OSError:
-                if reason:
-                    written.unlink(missing_ok=True)
-                raise
-        elif reason and os.path.lexists(dst):
-            write_reason(dst, reason)
-        if _in_state_dir(src, FileState.FAILED) and not _in_state_dir(dst, FileState.FAILED):
-            reason_path(src).unlink(missing_ok=True)  # the old reason must not stay behind in failed/
-    except OSError as exc:
-        ledger.event(
-            "file_move_failed",
-            f"file {file_id} could not be moved to {dst.parent.name}/ yet ({exc.strerror or exc}); "
-            "it stays where it is and the next run tries again",
-            level="WARNING",
-            robot_id=robot_id,
-        )
-        return False
-    with ledger.session() as s:
-        s.execute(
-            update(IntakeFile)
-            .where(IntakeFile.id == file_id, IntakeFile.moving_from == str(src))
-            .values(moving_from=None)
-        )
-    return True
+    for _ in range(5):
+        with ledger.session() as s:
+            row = s.get(IntakeFile, file_id)
+            if row is None or row.moving_from is None:
+                return True
+            src, dst = Path(row.moving_from), Path(row.current_path)
+            reason = row.reason if row.state == FileState.FAILED else None
+            robot_id, name = row.robot_id, row.original_name
+        there, arrived = os.path.lexists(src), os.path.lexists(dst)
+        try:
+            if there and not arrived:
+                written = write_reason(dst, reason) if reason else None
+                try:
+                    _move_exact(src, dst)
+                except FileNotFoundError:  # another mover took it a moment ago: look again
+                    if written:
+                        written.unlink(missing_ok=True)
+                    continue
+                except OSError:
+                    if written:
+                        written.unlink(missing_ok=True)
+                    raise
+            elif there and arrived:
+                raise FileExistsError(f"{dst.name} が移動先にすでにあります")
+            elif not arrived:
+                if not final:
+                    return False  # in another mover's hands this instant, or gone: looked at again later
+                logger.warning("intake {}: {} is neither in {} nor in {}", file_id, name, src.parent, dst.parent)
+                ledger.event(
+                    "file_missing",
+                    f"file {file_id} ({name}) is neither where it was nor where it was going; moved or deleted by hand?",
+                    level="WARNING",
+                    robot_id=robot_id,
+                )
+            elif reason:
+                write_reason(dst, reason)
+            if _in_state_dir(src, FileState.FAILED) and not _in_state_dir(dst, FileState.FAILED):
+                reason_path(src).unlink(missing_ok=True)  # the old reason must not stay behind in failed/
+        except OSError as exc:
+            ledger.event(
+                "file_move_failed",
+                f"file {file_id} could not be moved to {dst.parent.name}/ yet ({exc.strerror or exc}); "
+                "it stays where it is and the next run tries again",
+                level="WARNING",
+                robot_id=robot_id,
+            )
+            return False
+        with ledger.session() as s:
+            done = s.execute(
+                update(IntakeFile)
+                .where(
+                    IntakeFile.id == file_id, IntakeFile.moving_from == str(src), IntakeFile.current_path == str(dst)
+                )
+                .values(moving_from=None)
+            ).rowcount
+            if not done:  # re-planned while we moved it: the new plan starts where the file now is
+                s.execute(
+                    update(IntakeFile)
+                    .where(IntakeFile.id == file_id, IntakeFile.moving_from == str(src))
+                    .values(moving_from=str(dst))
+                )
+                continue
+        return True
+    return False
 
 
 def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
@@ -589,7 +620,7 @@ def recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[Intake
         )
     for file_id in pending:
         try:
-            complete_move(ledger, file_id)
+            complete_move(ledger, file_id, final=True)
         except Exception as exc:  # one file's problem
             logger.opt(exception=exc).warning("could not finish the move of intake {}", file_id)
     processing = inbox.state_dir(FileState.PROCESSING)

@@ -258,3 +258,53 @@ def _assert_no_mynumber_in_any_table(ledger: Ledger) -> None:
             for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 for value in row:
                     assert not MYNUMBER_RE.search(str(value)), (table, value)
+
+
+# -- a crash between "recorded" and "moved" -----------------------------------------------------------
+def test_a_move_recorded_but_not_made_is_finished_by_the_next_run(cfg, ledger):
+    """The state a SIGKILL leaves right after the ledger committed a move: the next start finishes it."""
+    root = inbox(cfg)
+    put(root, "taken.pdf", b"%PDF-1.4 taken\n%%EOF\n")
+    (row,) = intake.take_in(ledger, cfg, cfg.robots[0])
+    processing = root / "processing" / "taken.pdf"
+    with ledger.session() as s:  # killed between the commit of "failed, at failed/…" and the move
+        r = s.get(IntakeFile, row.id)
+        r.state, r.reason = FileState.FAILED, "1ページ目: 車両が見つかりません"
+        r.moving_from, r.current_path = str(processing), str(root / "failed" / "taken.pdf")
+    put(root, "dropped.pdf", b"%PDF-1.4 dropped\n%%EOF\n")
+    with ledger.session() as s:  # killed in take_in: registered as in processing/, still in the inbox
+        s.add(
+            IntakeFile(
+                robot_id="haisha", sha256="0" * 64, original_name="dropped.pdf", kind="scan",
+                current_path=str(root / "processing" / "dropped.pdf"), moving_from=str(root / "dropped.pdf"),
+            )
+        )  # fmt: skip
+
+    intake.recover(ledger, cfg, cfg.robots[0])
+
+    assert tree(root) == [
+        "failed/taken.pdf",
+        "failed/taken.pdf.reason.txt",
+        "processing/dropped.pdf",
+    ]
+    assert "車両が見つかりません" in (root / "failed" / "taken.pdf.reason.txt").read_text(encoding="utf-8")
+    assert all(r.moving_from is None for r in rows(ledger))
+    assert len(rows(ledger)) == 2  # nothing registered twice
+
+
+def test_a_second_decision_on_a_file_whose_move_is_pending_moves_it_once(cfg, ledger):
+    root = inbox(cfg)
+    put(root, "two.pdf", b"%PDF-1.4 two\n%%EOF\n")
+    (row,) = intake.take_in(ledger, cfg, cfg.robots[0])
+    with ledger.session() as s:
+        s.add(WorkItem(robot_id="haisha", file_id=row.id, part=1, state=ItemState.REVIEW))
+        r = s.get(IntakeFile, row.id)  # the robot recorded "to review/" and has not moved it yet …
+        r.state, r.moving_from, r.current_path = FileState.REVIEW, r.current_path, str(root / "review" / "two.pdf")
+    with ledger.session() as s:  # … when a clerk rejects the page in the console
+        s.scalars(select(WorkItem)).one().state = ItemState.REJECTED
+    assert intake.sync_file(ledger, row.id) == FileState.FAILED
+    assert intake.complete_move(ledger, row.id)  # the robot resumes: nothing left to do
+    assert tree(root) == ["failed/two.pdf", "failed/two.pdf.reason.txt"]
+    (final,) = rows(ledger)
+    assert final.state == FileState.FAILED and final.moving_from is None
+    assert Path(final.current_path) == root / "failed" / "two.pdf"

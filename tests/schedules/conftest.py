@@ -190,6 +190,12 @@ class Harness:
         with self.ledger().session() as s:
             return list(s.scalars(select(IntakeFile).order_by(IntakeFile.id)))
 
+    def placed(self) -> dict[str, str]:
+        """original name → state, for files whose move is complete (the ledger records a move
+        before the file makes it, so a row in its new state with ``moving_from`` cleared means
+        the file is there)."""
+        return {r.original_name: r.state for r in self.intake_rows() if r.moving_from is None}
+
 
 def drop(path: Path, text: str, *, age: float = 0.0) -> Path:
     """Write a file as a scanner would, at once; ``age`` back-dates it (already settled)."""

@@ -24,8 +24,8 @@ def test_files_waiting_at_start_and_dropped_while_running_are_processed(harness)
     harness.drop(inbox / "memo.txt", "not a scan")  # wrong kind: straight to failed/ with a reason
     harness.drop(inbox / "税務課" / "section.csv", "C-1\n")  # a 課 sub-folder
     expected = {"before.csv": "review", "later.csv": "review", "memo.txt": "failed", "section.csv": "review"}
-    # Wait on the ledger, which is written before any file moves: what it says is then on disk too.
-    harness.wait_until(lambda: {r.original_name: r.state for r in harness.intake_rows()} == expected)
+    # Wait on the ledger: each move is recorded there before it is made, and marked done after.
+    harness.wait_until(lambda: harness.placed() == expected)
     assert harness.files_in(inbox, "review") == ["before.csv", "later.csv", "税務課/section.csv"]
     assert harness.files_in(inbox, "failed") == ["memo.txt", "memo.txt.reason.txt"]
 
@@ -62,7 +62,8 @@ def test_a_scan_written_with_long_pauses_is_taken_only_whole(harness):
             harness.wait_until(lambda polls=polls: service.reloader.checks >= polls + 4)  # ≥ 0.6 s quiet
             assert harness.intake_rows() == [] and target.exists()  # looked at, settled by time, not taken
         fh.write(chunks[-1])  # the end of the PDF arrives
-    (row,) = harness.wait_until(lambda: [r for r in harness.intake_rows() if r.state == "failed"])
+    harness.wait_until(lambda: harness.placed() == {"multi.pdf": "failed"})
+    (row,) = harness.intake_rows()
     assert row.size_bytes == len(whole)
     assert (inbox / "failed" / "multi.pdf").read_bytes() == whole  # the whole file, never a half
 
@@ -78,7 +79,7 @@ def test_a_file_changed_within_the_settle_time_is_left_alone(harness):
     assert harness.intake_rows() == [] and target.exists()
     stamp = time.time() - 3601  # as if written an hour ago
     os.utime(target, (stamp, stamp))
-    harness.wait_until(lambda: [r.state for r in harness.intake_rows()] == ["review"])
+    harness.wait_until(lambda: harness.placed() == {"list.csv": "review"})
     assert harness.files_in(inbox, "review") == ["list.csv"]
 
 
@@ -111,3 +112,46 @@ def test_a_second_service_on_the_same_ledger_and_pc_is_refused(harness):
     locks.acquire(harness.ledger(), f"service:schedule:{HOST}", other_process, dt.timedelta(minutes=3))
     with pytest.raises(ServiceBusy):
         harness.start()
+
+
+class LineTask:
+    """Stands in for a reader that cannot parse a file cut off mid-line (a CSV still being copied)."""
+
+    name, adapter, forms = "lines", "none", ()
+
+    def read_csv(self, path):
+        from daiko.robots.tasks.base import ItemDraft
+
+        text = path.read_text(encoding="utf-8")
+        if not text.endswith("\n"):
+            raise ValueError("最後の行が途中で切れています")
+        return [
+            ItemDraft(part=n, fields={"no": {"value": line, "label": "番号"}}, review_fields=["no"])
+            for n, line in enumerate(text.splitlines(), start=1)
+        ]
+
+    def read_scan(self, path, form, image_dir):
+        raise AssertionError("no scans here")
+
+    def reference_of(self, fields):
+        return None
+
+
+def test_a_file_taken_while_its_writer_paused_is_read_again_by_the_service(harness, monkeypatch):
+    monkeypatch.setattr("daiko.robots.runner.task_for", lambda robot: LineTask())
+    harness.write(harness.config_text(harness.robot_yaml()))
+    inbox = harness.inbox()
+    recorder = harness.Recorder()
+    harness.start(run_fn=recorder, heartbeat_seconds=0.1)
+    harness.drop(inbox / "copy.csv", "A-1\nA-")  # the writer stops mid-line for longer than the settle time
+    (later,) = harness.wait_until(lambda: harness.events("file_read_later"))
+    (row,) = harness.intake_rows()
+    assert row.state == "processing" and "途中で切れています" in later.message
+    assert harness.files_in(inbox, "failed") == []  # not failed as broken
+    with open(row.current_path, "a", encoding="utf-8") as fh:  # its open handle: the moved file grows
+        fh.write("2\n")
+    harness.wait_until(lambda: harness.placed() == {"copy.csv": "review"})
+    assert "reread" in recorder.triggers()  # the service's heartbeat started the second read
+    assert (inbox / "review" / "copy.csv").read_text(encoding="utf-8") == "A-1\nA-2\n"
+    (row,) = harness.intake_rows()
+    assert row.size_bytes == len("A-1\nA-2\n")
