@@ -169,6 +169,7 @@ class RobotRunner:
                 select(IntakeFile).where(
                     IntakeFile.robot_id == self.robot.id,
                     IntakeFile.state == FileState.PROCESSING,
+                    IntakeFile.moving_from.is_(None),  # still on its way into processing/ (locked): not yet
                     ~IntakeFile.items.any(),
                 )
             ).all()
