@@ -61,7 +61,7 @@ class RunningKeitax:
     seed: int = 42
     idle_timeout: float = 900.0
     lock_timeout: float | None = None
-    startup_timeout: float = 30.0
+    startup_timeout: float = 120.0  # generous: a loaded 2-core CI machine starts a fleet of these at once
     auto_port: bool = False  # the port was picked here, so a first start may pick another if it was taken
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     _started_once: bool = field(default=False, repr=False)
