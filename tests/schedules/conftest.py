@@ -27,7 +27,9 @@ from daiko.schedules.service import ScheduleService
 FAST = {"poll_seconds": 0.2, "debounce_seconds": 0.05, "settle_seconds": 0.3, "config_settle_seconds": 0.1}
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
+def wait_until(predicate: Callable[[], Any], timeout: float = 60.0, interval: float = 0.05) -> Any:
+    """Poll until ``predicate`` is true; the timeout is only how long a failure takes to show, so it is
+    generous (a loaded 2-core CI machine gives this process a fraction of a core)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
