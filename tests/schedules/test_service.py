@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -89,7 +90,12 @@ def test_a_run_still_going_is_not_started_twice(harness):
     harness.wait_until(lambda: recorder.calls)
     fire_now(service, "robot:kozin")  # its next tick comes while it runs: APScheduler max_instances
     harness.wait_until(lambda: harness.events("run_overlap"))
-    harness.drop(harness.inbox() / "x.csv", "X-1\n")  # a drop while it runs: remembered, run after
+    dropped = harness.drop(harness.inbox() / "x.csv", "X-1\n")  # a drop while it runs: remembered, run after
+    # … and seen by the watcher while this run still holds (it asks on its first poll after the file
+    # settled; two polls after that it surely has). Released later, it would start a run of its own.
+    harness.wait_until(lambda: time.time() - dropped.stat().st_mtime > service.settle_seconds)
+    polls = service.reloader.checks
+    harness.wait_until(lambda: service.reloader.checks >= polls + 2)
     service.scheduled_run("kozin")  # and a tick arriving through the coordinator directly
     harness.wait_until(lambda: len(harness.events("run_overlap")) >= 2)
     assert len(recorder.calls) == 1 and service.coordinator.is_running("kozin")
