@@ -179,12 +179,14 @@ def reconcile(
 ) -> None:
     """突合: compare what the robot keyed with the core system's EUC extract (Excel list)."""
     import datetime as dt
+    import zoneinfo
 
     from daiko.robots.reconcile import run_reconcile
 
     cfg = load(config)
     try:
-        first = dt.date.fromisoformat(from_) if from_ else dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        today = dt.datetime.now(zoneinfo.ZoneInfo(cfg.defaults.timezone)).date()  # the configured zone's today
+        first = dt.date.fromisoformat(from_) if from_ else today
         last = dt.date.fromisoformat(to) if to else first
     except ValueError as exc:
         err.print(f"日付は YYYY-MM-DD で指定してください: {exc}")
@@ -194,6 +196,31 @@ def reconcile(
     for line in lines:
         counts[line.verdict] = counts.get(line.verdict, 0) + 1
     console.print(f"{path}: " + ("、".join(f"{k} {v} 件" for k, v in counts.items()) or "対象なし"), soft_wrap=True)
+
+
+@app.command()
+def purge(
+    robot: Annotated[str | None, typer.Argument(help="Robot id (default: every robot).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be deleted.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Counts as JSON.")] = False,
+) -> None:
+    """保存期間（robots.yaml の retention_days）を過ぎた原本スキャンとページ画像を削除します（監査記録あり）。"""
+    from daiko.ledger import Ledger
+    from daiko.robots.retention import purge_all
+
+    cfg = load(config)
+    try:
+        results = purge_all(Ledger(cfg.ledger_url), cfg, robot_id=robot, dry_run=dry_run)
+    except KeyError as exc:
+        err.print(str(exc).strip("'\""))
+        raise typer.Exit(2) from None
+    if as_json:
+        rows = [r.__dict__ | {"cutoff": r.cutoff.isoformat() if r.cutoff else None} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            console.print(result.describe(cfg.defaults.timezone), soft_wrap=True)
 
 
 @app.command()

@@ -29,8 +29,11 @@ CSP = (
 )
 
 
-def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bool = False) -> FastAPI:
-    """The console as an ASGI app. ``https_only`` marks the cookie Secure (behind a TLS proxy)."""
+def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bool | None = None) -> FastAPI:
+    """The console as an ASGI app. ``https_only`` marks the cookie Secure (served over HTTPS or behind
+    a TLS proxy); by default robots.yaml's ``console.secure_cookie`` (or DAIKO_CONSOLE_SECURE_COOKIE) says."""
+    if https_only is None:
+        https_only = cfg.console.secure_cookie_in_force()
     # Importing the models registers the console tables on the ledger's metadata.
     import daiko.console.models  # noqa: F401
 

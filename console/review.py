@@ -8,7 +8,6 @@ functions the tests can call directly and the routes only wrap.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -590,11 +589,7 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
         logger.warning("robots.intake is not installed; file {} stays where it is", file_id)
         return
     try:
-        params = inspect.signature(sync_file).parameters
-        if "cfg" in params:
-            sync_file(ledger, cfg, file_id)
-        else:
-            sync_file(ledger, file_id)
+        sync_file(ledger, file_id)
     except Exception as exc:  # the decision stands; the folder catches up on the next sync
         logger.opt(exception=exc).warning("could not move file {} after review", file_id)
         ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")

@@ -32,6 +32,7 @@ from typing import Any
 
 import jaconv
 
+from daiko.log import register_personal
 from daiko.robots.errors import BusinessError
 
 MATCH, MISMATCH, UNSURE, UNPROVEN = "match", "mismatch", "unsure", "unproven"
@@ -187,6 +188,10 @@ def compare(
             continue
         key = register_keys.get(name, name)
         register = _text(record.get(key))
+        if spec.get("personal"):
+            # The system's value is as personal as the paper's (a stranger's name, when they
+            # disagree): masked in every log line and event the side-by-side reason reaches.
+            register_personal(register)
         ftype = str(spec.get("type") or "text")
         checks.append(
             FieldCheck(

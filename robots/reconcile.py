@@ -9,6 +9,7 @@ that differ), 未登録 (the robot recorded it as done but the system has no suc
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def run_reconcile(
         )  # fmt: skip
         data = adapter.export_extract(date_from, date_to)
     ledger = Ledger(cfg.ledger_url)
-    tz = dt.timezone(dt.timedelta(hours=9))
+    tz = zoneinfo.ZoneInfo(cfg.defaults.timezone)  # the city hall's day, not the host's
     since = dt.datetime.combine(date_from, dt.time(0, 0), tzinfo=tz)
     expected = expected_from_ledger(ledger, robot_id, task, since=since)
     lines = reconcile(expected, cls.parse_extract(data))

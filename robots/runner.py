@@ -40,6 +40,11 @@ class _SystemicFailure(Exception):
     """The circuit breaker opened: stop the run (the breaker holds what to say)."""
 
 
+# A page error that says the *file* is broken (cut off, not an image): for a young file, it may
+# simply not have arrived yet (the reader's PageError kinds).
+FILE_DAMAGE = frozenset({"damaged", "unreadable", "unsupported", "empty", "no_pages"})
+
+
 @dataclass
 class RunSummary:
     robot_id: str
@@ -55,6 +60,7 @@ class RunSummary:
     unknown: int = 0  # 結果不明: a person checks the system
     confirmed_by_register: int = 0  # review items released because the register confirmed them
     fields_confirmed_by_register: int = 0
+    read_later: int = 0  # files that could not be read yet (still being written?): read again later
     skipped_reason: str | None = None
     seconds: float = 0.0
     files: dict[str, str] = field(default_factory=dict)  # original name → folder it is in now
@@ -83,6 +89,8 @@ class RunSummary:
             parts.append(f"結果不明 {self.unknown} 件（システムで登録有無を確認してください）")
         if self.confirmed_by_register:
             parts.append(f"登録内容で確認済み {self.confirmed_by_register} 件")
+        if self.read_later:
+            parts.append(f"書き込み中のため後で読み直し {self.read_later} ファイル")
         return "、".join(parts) + f"（{self.seconds:.1f} 秒）"
 
 
@@ -97,7 +105,7 @@ class RobotRunner:
         trigger: str = "manual",
         trial: bool | None = None,
         stop: threading.Event | None = None,
-        settle_seconds: float = intake.SETTLE_SECONDS,
+        settle_seconds: float | None = None,
         progress: bool = False,
         keying: bool = True,
     ):
@@ -106,7 +114,9 @@ class RobotRunner:
         self.trigger = trigger
         self.trial = robot.mode == "trial" if trial is None else trial
         self.stop = stop or threading.Event()
-        self.settle_seconds = settle_seconds
+        # None: robots.yaml's intake.settle_seconds (a test or `daiko demo` may say 0)
+        self.settle_seconds = robot.intake.settle_seconds if settle_seconds is None else settle_seconds
+        self.cut_short = False  # the stop event left work undone (the run is then "interrupted")
         self.progress = progress
         self.keying = keying  # False: take in and read only (e.g. outside 開庁時間)
         self.task = task_for(robot)
@@ -159,8 +169,8 @@ class RobotRunner:
             heartbeat.__exit__(None, None, None)
             self.place_files(summary)
             summary.seconds = time.monotonic() - started
-            if self.stop.is_set() and status == "finished":
-                status = "interrupted"
+            if self.cut_short and status == "finished":
+                status = "interrupted"  # stopped with work left, not merely asked to stop after it was done
             with self.ledger.session() as s:
                 run = s.get(Run, self.run_id)
                 run.status, run.ended_at = status, utcnow()
@@ -185,38 +195,50 @@ class RobotRunner:
                 select(IntakeFile).where(
                     IntakeFile.robot_id == self.robot.id,
                     IntakeFile.state == FileState.PROCESSING,
+                    IntakeFile.moving_from.is_(None),  # still on its way into processing/ (locked): not yet
                     ~IntakeFile.items.any(),
                 )
             ).all()
+        now = utcnow()
         for row in pending:
+            if row.retry_at is not None and row.retry_at > now:
+                summary.read_later += 1  # read too early once; its time to try again has not come
+                continue
             if self.stop.is_set():
+                self.cut_short = True
                 return
             with intake.reading(self.ledger, row.id) as mine:  # another PC may be reading it
                 if mine:
-                    summary.failed += self.read_file(row)
+                    summary.failed += self.read_file(row, summary)
 
-    def read_file(self, row: IntakeFile) -> int:
-        """Read one file into work items; returns how many of them (or the file itself) failed."""
+    def read_file(self, row: IntakeFile, summary: RunSummary | None = None) -> int:
+        """Read one file into work items; returns how many of them (or the file itself) failed.
+
+        A file that cannot be read while it is young — changed within ``intake.incomplete_wait_minutes``
+        — may still be being written (a 複合機 pausing mid-copy): it is read again later, not failed.
+        """
         path = Path(row.current_path)
         image_dir = self.cfg.data_dir / "pages" / self.robot.id
         try:
+            if row.retry_at is not None and not intake.refresh_after_change(self.ledger, row.id):
+                return 1  # grew into a copy of a file already taken in: failed as a duplicate
             drafts = (
                 self.task.read_csv(path) if row.kind == "csv" else self.task.read_scan(path, self.robot.form, image_dir)
             )
         except ValueError as exc:  # the file's content is wrong in a way the reader can name
-            intake.reject_file(self.ledger, row.id, f"ファイルの内容を読み取れません: {exc}")
-            return 1
+            return self._unreadable(row, f"ファイルの内容を読み取れません: {exc}", summary)
         except Exception as exc:  # a reader bug must cost one file, never the run
             logger.exception("reading {} failed", row.original_name)
-            intake.reject_file(
-                self.ledger,
-                row.id,
+            return self._unreadable(
+                row,
                 f"読み取り中に予期しないエラーが発生しました（{type(exc).__name__}）。システム管理者に連絡してください。",
+                summary,
             )
-            return 1
         if not drafts:
-            intake.reject_file(self.ledger, row.id, "ファイルに読み取れるページ・行がありません。")
-            return 1
+            return self._unreadable(row, "ファイルに読み取れるページ・行がありません。", summary)
+        if all(d.error_code in FILE_DAMAGE for d in drafts) and self._young(row):
+            # Read as damaged as a whole while it was still changing: perhaps it is still arriving.
+            return self._unreadable(row, drafts[0].error or "ファイルが壊れています", summary)
         with self.ledger.session() as s:
             self._refuse_duplicate_references(s, row, drafts)
             for d in drafts:
@@ -279,9 +301,30 @@ class RobotRunner:
                 continue
             seen[reference] = d
 
+    def _young(self, row: IntakeFile) -> bool:
+        """Changed within ``intake.incomplete_wait_minutes``: the writer may not be done with it."""
+        try:
+            age = time.time() - Path(row.current_path).stat().st_mtime
+        except OSError:
+            return False
+        return age < self.robot.intake.incomplete_wait_minutes * 60
+
+    def _unreadable(self, row: IntakeFile, reason: str, summary: RunSummary | None) -> int:
+        """Fail the file with ``reason`` — unless it is young enough to be still arriving."""
+        if self._young(row):
+            intake.defer_read(self.ledger, row.id, reason, dt.timedelta(seconds=self.settle_seconds))
+            if summary is not None:
+                summary.read_later += 1
+            return 0
+        intake.reject_file(self.ledger, row.id, reason)
+        return 1
+
     # -- keying -----------------------------------------------------------------------------------
     def key_ready_items(self, summary: RunSummary) -> None:
         if not self._has_claimable() and not self._review_to_confirm():
+            return
+        if self.stop.is_set():  # asked to stop while reading: no browser for nothing
+            self.cut_short = True
             return
         from daiko.robots import locks
         from daiko.robots.adapters import adapter_class
@@ -328,7 +371,10 @@ class RobotRunner:
                 try:
                     self.confirm_from_register(adapter, summary)
                     with _progress(self.progress, self._count_claimable()) as advance:
-                        while not self.stop.is_set() and time.monotonic() < self.deadline:
+                        while True:
+                            if self.stop.is_set() or time.monotonic() >= self.deadline:
+                                self.cut_short = self._has_claimable()
+                                break
                             # While items fail the same way in a row, try *other* items first: a
                             # systemic failure shows on the next item, not on the same one's retry.
                             item = workitems.claim_next(
@@ -678,14 +724,26 @@ class RobotRunner:
 
     # -- files ------------------------------------------------------------------------------------
     def place_files(self, summary: RunSummary) -> None:
+        """Each file to the folder its items call for — one at a time: a file that cannot be placed
+        (locked, a share away) is recorded for the next run and never stops the others."""
         with self.ledger.session() as s:
-            rows = s.scalars(
-                select(IntakeFile).where(
+            ids = s.scalars(
+                select(IntakeFile.id).where(
                     IntakeFile.robot_id == self.robot.id, IntakeFile.state.in_([FileState.PROCESSING, FileState.REVIEW])
                 )
             ).all()
-            for row in rows:
-                intake.sync_file(self.ledger, row.id, s)
+        for file_id in ids:
+            try:
+                intake.sync_file(self.ledger, file_id)
+            except Exception as exc:
+                logger.opt(exception=exc).warning("file {} could not be placed", file_id)
+                self.ledger.event(
+                    "file_move_failed",
+                    f"file {file_id} could not be placed ({type(exc).__name__}: {exc}); the next run tries again",
+                    level="WARNING",
+                    robot_id=self.robot.id,
+                    run_id=self.run_id,
+                )
         with self.ledger.session() as s:
             summary.review = len(
                 s.scalars(
@@ -730,7 +788,7 @@ def run_robot(
     trial: bool = False,
     progress: bool = False,
     stop: threading.Event | None = None,
-    settle_seconds: float = intake.SETTLE_SECONDS,
+    settle_seconds: float | None = None,
     keying: bool = True,
 ) -> RunSummary:
     robot = cfg.robot(robot_id)

@@ -345,7 +345,7 @@ def _sync(ledger: Ledger, file_id: int) -> None:
         row = s.get(IntakeFile, file_id)
         if row is not None and row.state in (FileState.FAILED, FileState.DONE):
             row.finished_at = None
-        sync_file(ledger, file_id, s)
+    sync_file(ledger, file_id)
 
 
 def retry(ledger: Ledger, item_ids: Iterable[int], actor: str) -> list[int]:

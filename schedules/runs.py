@@ -30,7 +30,7 @@ from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import Ledger
 from daiko.log import logger
-from daiko.robots import intake, locks, workitems
+from daiko.robots import locks, workitems
 from daiko.robots.runner import run_robot
 
 LOCK_MARGIN = dt.timedelta(minutes=10)  # the robot lease outlives the timeout by this much
@@ -50,7 +50,7 @@ class RunFn(Protocol):
         *,
         trigger: str,
         stop: threading.Event,
-        settle_seconds: float,
+        settle_seconds: float | None,
         keying: bool,
     ) -> Any: ...
 
@@ -62,7 +62,7 @@ def run_robot_once(
     *,
     trigger: str,
     stop: threading.Event,
-    settle_seconds: float,
+    settle_seconds: float | None,
     keying: bool,
 ) -> Any:
     """The real robot: ``run_robot``, or a read-only run when keying must wait."""
@@ -90,13 +90,13 @@ class RunCoordinator:
         ledger: Ledger,
         *,
         run_fn: RunFn = run_robot_once,
-        settle_seconds: float = intake.SETTLE_SECONDS,
+        settle_seconds: float | None = None,
         clock: Callable[[], dt.datetime] | None = None,
     ):
         self._config = get_config
         self.ledger = ledger
         self.run_fn = run_fn
-        self.settle_seconds = settle_seconds
+        self.settle_seconds = settle_seconds  # None: each robot's intake.settle_seconds
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.holder = workitems.worker_id()
         self._mutex = threading.Lock()
@@ -256,6 +256,7 @@ class RunCoordinator:
     def _time_out(self, handle: RunHandle, robot: RobotConfig) -> None:
         if handle.done.is_set():
             return
+        handle.stop.set()  # first: whoever reads the event finds the run already told to stop
         self.ledger.event(
             "run_timeout",
             f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
@@ -263,7 +264,6 @@ class RunCoordinator:
             level="WARNING",
             robot_id=robot.id,
         )
-        handle.stop.set()
 
     def interrupt_running(self) -> list[str]:
         """Ask the runs under way to stop after the item in hand (the service goes on)."""
@@ -286,6 +286,14 @@ class RunCoordinator:
             handles = list(self._running.values())
         for handle in handles:
             handle.stop.set()
+        if handles:
+            self.ledger.event(
+                "runs_stopping",
+                "service stopping: "
+                + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
+                + " told to stop after the item in hand",
+                robots=[h.robot_id for h in handles],
+            )
         deadline = time.monotonic() + grace_seconds
         for handle in handles:
             handle.done.wait(max(0.0, deadline - time.monotonic()))

@@ -118,6 +118,11 @@ class IntakeFile(Base):
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Where the file still is while a move recorded here is under way (see robots/intake.py).
+    moving_from: Mapped[str | None] = mapped_column(Text)
+    # A file unreadable while still young (being written) is read again after this moment.
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # retention deleted the scan
 
     items: Mapped[list[WorkItem]] = relationship(back_populates="file")
 

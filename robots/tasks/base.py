@@ -39,7 +39,10 @@ class ItemDraft:
     min_confidence: float | None = None
     page_image: str | None = None
     error: str | None = None  # Japanese reason: this part could not be read at all (or is refused)
-    error_code: str | None = None  # why, for the ledger (default: unreadable)
+    # Why, as a stable code for the ledger (default: unreadable); for a page the reader's
+    # PageError.kind (damaged, unreadable, blank_page, …): the runner reads a file again later
+    # when a young file's every part is damaged.
+    error_code: str | None = None
     ocr_seconds: float = 0.0
 
 

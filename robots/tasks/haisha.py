@@ -64,7 +64,7 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
         result = read.result
         part = result.page or number
         if isinstance(result, PageError):
-            drafts.append(ItemDraft(part=part, error=result.message_ja, ocr_seconds=seconds))
+            drafts.append(ItemDraft(part=part, error=result.message_ja, error_code=result.kind, ocr_seconds=seconds))
             continue
         fields = {
             f.name: {

@@ -239,7 +239,7 @@ def test_happy_path_keys_every_item_once_with_a_receipt_and_reconciles(servers, 
         (receipt,) = item.evidence  # the 確認票, linked from the item
         assert receipt.endswith(".pdf") and item.system_record_id in receipt
         assert Path(receipt).read_bytes().startswith(b"%PDF")
-        assert 0 < item.keying_seconds < 30
+        assert item.keying_seconds > 0  # measured; how fast is bench/keying.py's figure
     assert placement(cfg) == {first.name: "done", second.name: "done"}
 
     # 突合: the system's EUC extract against the ledger — every item 一致.
