@@ -40,7 +40,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 test: setup setup-paddle test-setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 # The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
 # assumptions show up here first. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
