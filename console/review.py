@@ -18,22 +18,14 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
+from daiko.labels import ITEM_STATE
 from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
 
 MAX_ITEM_SECONDS = 15 * 60  # a screen left open over lunch must not tell the report review costs an hour
 REASON_MAX = 500
 
-STATE_JA = {
-    ItemState.NEW: "読取待ち",
-    ItemState.REVIEW: "確認待ち",
-    ItemState.READY: "入力待ち",
-    ItemState.CLAIMED: "入力中",
-    ItemState.DONE: "完了",
-    ItemState.FAILED: "失敗",
-    ItemState.REJECTED: "差戻し",
-    ItemState.UNKNOWN: "結果不明",
-}
+STATE_JA = ITEM_STATE  # one table for every screen: daiko.labels
 # Offered in the reject dialog; staff may type their own.
 REJECT_REASONS = [
     "記入漏れがあります",

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import or_, select
 
+from daiko import labels
 from daiko.console import dashboard, images, review, users
 from daiko.console.roles import ROLES, Principal
 from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
@@ -182,25 +183,7 @@ async def set_active(request: Request, user_id: int, user: Principal = Depends(c
 
 # ---- audit trail ---------------------------------------------------------------------------------
 
-ACTION_JA = {
-    "login": "ログイン",
-    "logout": "ログアウト",
-    "login_failed": "ログイン失敗",
-    "login_refused_locked": "ロック中のログイン",
-    "account_locked": "アカウントロック",
-    "user_added": "利用者追加",
-    "user_unlocked": "ロック解除",
-    "user_disabled": "利用者無効化",
-    "user_enabled": "利用者有効化",
-    "item_accepted": "確定（ロボットへ）",
-    "item_rejected": "差戻し",
-    "access_denied": "権限なしのアクセス",
-    "csrf_refused": "不正な送信を拒否",
-    "evidence_viewed": "証跡の表示",
-    "item_retried": "再試行",
-    "item_unknown_resolved": "結果不明の解決",
-    "fields_confirmed_by_register": "登録内容で確認（ロボット）",
-}
+ACTION_JA = labels.AUDIT  # one table for every screen: daiko.labels
 
 
 @router.get("/audit")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from daiko.labels import ITEM_STATE
 from daiko.ledger import FieldReview, FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 
 LEASE = dt.timedelta(minutes=10)
@@ -265,17 +266,8 @@ def ready_since_last_run_here(ledger: Ledger, robot_id: str, host: str = HOST) -
 
 # -- proving and settling (issue 10) -----------------------------------------------------------
 
-# Japanese for each state, for reasons and messages staff read (the console shows the same words).
-STATE_WORDS = {
-    ItemState.NEW: "読取待ち",
-    ItemState.REVIEW: "確認待ち",
-    ItemState.READY: "入力待ち",
-    ItemState.CLAIMED: "入力中",
-    ItemState.DONE: "入力完了",
-    ItemState.FAILED: "失敗",
-    ItemState.REJECTED: "差戻し",
-    ItemState.UNKNOWN: "結果不明",
-}
+# Japanese for each state, for reasons and messages staff read: the one table in daiko.labels.
+STATE_WORDS = ITEM_STATE
 UNKNOWN_REASON = "システムで登録有無を確認してください"
 
 
