@@ -22,6 +22,7 @@ from daiko.console.review import STATE_JA, backlog_by_section, robot_name
 from daiko.ledger import Event, ItemState, Ledger, Run, WorkItem
 from daiko.log import logger, mask
 from daiko.schedules.hosts import HostView, overview
+from daiko.wareki import wareki_datetime
 
 STATE_ORDER = [
     ItemState.NEW,
@@ -242,3 +243,25 @@ def _placeholder(ledger: Ledger, cfg: DaikoConfig, local_now: dt.datetime) -> Sa
 
 def state_label(state: str) -> str:
     return STATE_JA.get(state, state)
+
+
+def missed_text(event: Event, zone: str) -> str:
+    """A missed schedule in Japanese, from the event's data (its message is written for developers)."""
+    data = event.data or {}
+    try:
+        scheduled = dt.datetime.fromisoformat(str(data["scheduled"]))
+    except (KeyError, ValueError):
+        return mask(event.message)
+    when = wareki_datetime(scheduled, zone)
+    reason = data.get("reason")
+    if reason == "grace":
+        why = "予定より大きく遅れたため（PCの停止・スリープなど）、実行しませんでした"
+    elif reason == "coalesced":
+        why = "PCの停止・スリープなどで間に合わず、次の1回にまとめて実行しました"
+    else:
+        why = "実行されませんでした"
+    count = data.get("count")
+    if count and data.get("scheduled_last"):
+        last = wareki_datetime(dt.datetime.fromisoformat(str(data["scheduled_last"])), zone)
+        return f"{when}〜{last} の定時実行 {count} 回: {why}"
+    return f"{when} の定時実行: {why}"

@@ -8,6 +8,7 @@ functions the tests can call directly and the routes only wrap.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
-from daiko.labels import ITEM_STATE
+from daiko.labels import ITEM_STATE, choice_label
 from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
+from daiko.wareki import wareki_text
 
 MAX_ITEM_SECONDS = 15 * 60  # a screen left open over lunch must not tell the report review costs an hour
 REASON_MAX = 500
@@ -33,7 +35,7 @@ REJECT_REASONS = [
     "この業務の書類ではありません",
     "申請内容に不備があります",
 ]
-CONFIRMED, BAD_CHECK_DIGIT, UNREADABLE = "確認済", "チェックデジット不正", "読取不可"
+CONFIRMED, BAD_CHECK_DIGIT, UNREADABLE, BLANK = "確認済", "チェックデジット不正", "読取不可", "空欄"
 
 
 class ReviewError(Exception):
@@ -131,7 +133,7 @@ def queue(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str |
     for item, file_name in rows:
         names = [n for n in item.review_fields if n in item.fields] or list(item.review_fields)
         labels = [_label(n, item.fields.get(n, {})) for n in names]
-        reasons = [str(item.fields.get(n, {}).get("reason") or "") for n in names]
+        reasons = [reason_words(item.fields.get(n, {}).get("reason")) or "" for n in names]
         reason = item.reason or "・".join(dict.fromkeys(r for r in reasons if r)) or "読取の確信度が低い項目があります"
         out.append(
             QueueRow(
@@ -198,6 +200,10 @@ class FieldView:
     needs_review: bool
     sensitive: bool
     hint: str | None = None
+    # Mark fields: edited as radio buttons ("one", "check") or check boxes ("many") with the form's labels.
+    select: str | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -265,7 +271,12 @@ def identity_rows(item: WorkItem) -> list[IdentityRow]:
 
 
 def sensitive_display(spec: dict[str, Any]) -> str:
-    """「確認済」/「チェックデジット不正」: all a screen may say about a 個人番号."""
+    """「確認済」/「空欄」/「チェックデジット不正」: all a screen may say about a 個人番号.
+
+    A blank 個人番号 (all 12 cells empty, an optional field) was accepted as blank, not checked:
+    it says 空欄, as ``daiko ocr`` does."""
+    if spec.get("value") in (None, "") and spec.get("raw") in (None, "") and spec.get("decision") == "accept":
+        return BLANK
     if spec.get("decision") == "accept":
         return CONFIRMED
     return UNREADABLE if "読め" in str(spec.get("reason") or "") else BAD_CHECK_DIGIT
@@ -277,6 +288,44 @@ def _value_text(spec: dict[str, Any]) -> str:
     if value is None:
         value = spec.get("raw")
     return validation.as_text(value)
+
+
+DATE_TYPES = ("wareki_date", "wareki_month")
+# Reasons written before the reader said which characters (issue 15): two scores that print alike.
+_OLD_SCORE_REASON = re.compile(r"（\d\.\d+ < \d\.\d+）")
+
+
+def reason_words(reason: Any) -> str | None:
+    """A field's reason as a clerk reads it: no "（0.90 < 0.90）" left from older readings."""
+    if not reason:
+        return None
+    text = str(reason)
+    if _OLD_SCORE_REASON.search(text):
+        text = _OLD_SCORE_REASON.sub("", text) + "。原本と見比べてください"
+    return text
+
+
+def input_text(spec: dict[str, Any]) -> str:
+    """What the input starts with: a date as the paper writes it (令和6年4月1日), else the stored text."""
+    text = _value_text(spec)
+    if spec.get("type") in DATE_TYPES and spec.get("value") is not None:
+        return wareki_text(text)
+    return text
+
+
+def display_text(form: str | None, name: str, spec: dict[str, Any]) -> str:
+    """The value as staff read it: option labels for marks, 和暦 with the 西暦 year beside it for dates."""
+    text = _value_text(spec)
+    if not text:
+        return ""
+    marks = validation.choice_options(form, name, spec)
+    if marks is not None:
+        labels = dict(marks[1])
+        return "・".join(labels.get(k, choice_label(form, name, k)) for k in text.split(",") if k) or "（印なし）"
+    if spec.get("type") in DATE_TYPES and spec.get("value") is not None:
+        shown = wareki_text(text)
+        return f"{shown}（{text[:4]}年）" if shown != text else text
+    return text
 
 
 def _label(name: str, spec: dict[str, Any]) -> str:
@@ -328,21 +377,24 @@ def item_view(cfg: DaikoConfig, item: WorkItem, file_name: str) -> ItemView:
         if not isinstance(spec, dict):
             continue
         sensitive = validation.is_sensitive(item.form, name, spec)
-        text = _value_text(spec)
+        marks = None if sensitive else validation.choice_options(item.form, name, spec)
         fv = FieldView(
             name=name,
             label=_label(name, spec),
             type=str(spec.get("type") or "text"),
-            display=sensitive_display(spec) if sensitive else text,
-            input_value="" if sensitive else text,
+            display=sensitive_display(spec) if sensitive else display_text(item.form, name, spec),
+            input_value="" if sensitive else input_text(spec),
             confidence=spec.get("confidence"),
-            reason=spec.get("reason"),
+            reason=reason_words(spec.get("reason")),
             decision=str(spec.get("decision") or ""),
             box=clamp_box(spec.get("box"), size) if size else None,
             needs_review=name in review_names and item.state == ItemState.REVIEW,
             sensitive=sensitive,
-            hint=validation.input_hint(item.form, name, spec),
+            hint=None if marks else validation.input_hint(item.form, name, spec),
         )
+        if marks:
+            fv.select, fv.options = marks
+            fv.selected = [k for k in _value_text(spec).split(",") if k]
         (view.review if fv.needs_review else view.others).append(fv)
     order = {n: i for i, n in enumerate(review_names)}
     view.review.sort(key=lambda f: order[f.name])
@@ -457,7 +509,7 @@ def accept(
         if spec is None:
             continue  # a field the form does not have: ignore rather than invent one
         sensitive = validation.is_sensitive(item.form, name, spec)
-        if name not in review_names and (sensitive or text == _value_text(spec)):
+        if name not in review_names and (sensitive or text in (_value_text(spec), input_text(spec))):
             continue  # an already-accepted field left as it was
         check = validation.check_value(item.form, name, spec, text)
         if not check.ok:

@@ -49,6 +49,7 @@ def dashboard_page(request: Request, user: Principal = Depends(current_user)) ->
             "status_ja": dashboard.RUN_STATUS_JA,
             "error_label": dashboard.error_label,
             "robot_name": lambda rid: review.robot_name(cfg_of(request), rid) if rid else "—",
+            "missed_text": lambda e: dashboard.missed_text(e, cfg_of(request).defaults.timezone),
         },
     )
 

@@ -162,6 +162,17 @@ async def live_check(request: Request, item_id: int, user: Principal = Depends(c
     )
 
 
+def typed_values(pairs: Any) -> dict[str, str]:
+    """``f_<field>`` form values → {field: text}. A mark field edited as check boxes sends one value
+    per ticked box (and an empty one, so that no box ticked still says so): joined with commas,
+    the way the reader writes marks."""
+    parts: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key.startswith("f_"):
+            parts.setdefault(key[2:], []).append(str(value))
+    return {k: v[0] if len(v) == 1 else ",".join(x for x in v if x) for k, v in parts.items()}
+
+
 def _elapsed(request: Request, token: str, item_id: int, user: Principal) -> float | None:
     try:
         value, stamp = _signer(request).unsign(token, max_age=OPENED_MAX_AGE, return_timestamp=True)
@@ -190,7 +201,7 @@ def _after_decision(request: Request, user: Principal, message: str) -> Response
 async def accept_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
     item, file_name = _item_for(request, _reviewer(user), item_id)
     form = await request.form()
-    typed = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f_")}
+    typed = typed_values(form.multi_items())
     elapsed = _elapsed(request, str(form.get("opened") or ""), item_id, user)
     try:
         decision = review.accept(
