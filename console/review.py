@@ -19,8 +19,8 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
-from daiko.labels import ITEM_STATE, choice_label
-from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
+from daiko.labels import ITEM_STATE, choice_label, label
+from daiko.ledger import Audit, FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
 from daiko.wareki import wareki_text
 
@@ -229,6 +229,9 @@ class ItemView:
     error_code: str | None = None
     system_record_id: str | None = None
     evidence: list[tuple[int, str, str]] = field(default_factory=list)  # (index, file name, kind)
+    reopen_refusal: str | None = None  # why it cannot go back to 確認待ち (None: it can)
+    error_label: str | None = None
+    finished_at: dt.datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -372,6 +375,9 @@ def item_view(cfg: DaikoConfig, item: WorkItem, file_name: str) -> ItemView:
         error_code=item.error_code,
         system_record_id=item.system_record_id,
         evidence=[(i, Path(str(p)).name, _evidence_kind(str(p))) for i, p in enumerate(item.evidence or [])],
+        reopen_refusal=_reopen_refusal(item),
+        error_label=label("error", item.error_code) if item.error_code else None,
+        finished_at=item.finished_at or item.updated_at,
     )
     for name, spec in item.fields.items():
         if not isinstance(spec, dict):
@@ -728,3 +734,152 @@ def resolve_unknown(
         )
     except workitems.NotRetryable as exc:
         raise ReviewError(str(exc), {"system_record_id": str(exc)} if keyed else {}, status=400) from None
+
+
+# ---- finished items: the list, its search, and re-opening one -------------------------------------------
+
+FINISHED_STATES = (
+    ItemState.READY, ItemState.CLAIMED, ItemState.DONE, ItemState.FAILED, ItemState.REJECTED, ItemState.UNKNOWN,
+)  # fmt: skip
+
+
+def _reopen_refusal(item: WorkItem) -> str | None:
+    from daiko.robots import workitems
+
+    return workitems.reopen_refusal(item)
+
+
+@dataclass(frozen=True)
+class FinishedRow:
+    id: int
+    reference: str | None
+    file_name: str
+    part: int
+    form_title: str
+    robot_name: str
+    section: str | None
+    state: str
+    state_ja: str
+    reason: str
+    received_at: dt.datetime
+    finished_at: dt.datetime
+    reviewers: list[str]
+    reopen_refusal: str | None
+
+
+@dataclass
+class FinishedSearch:
+    """What staff search finished items by: 受付番号 / file name / No., 受付日 from–to, state, only mine."""
+
+    q: str = ""
+    state: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    mine: bool = False
+    section: str | None = None
+
+
+def _day_start(cfg: DaikoConfig, day: dt.date) -> dt.datetime:
+    import zoneinfo
+
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zoneinfo.ZoneInfo(cfg.defaults.timezone))
+
+
+def finished(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, search: FinishedSearch, *, limit: int = 200
+) -> list[FinishedRow]:
+    """Items of this person's 課 that have left review (newest first), as searched.
+
+    The 受付日 is the city hall's day (the configured zone), like the paper's 受付印.
+    """
+    if not principal.can_review:
+        return []
+    scope = (
+        _section_clause(cfg, principal.section or "\0")
+        if principal.role != "admin"
+        else (_section_clause(cfg, search.section) if search.section else WorkItem.id.is_not(None))
+    )
+    states = [search.state] if search.state in FINISHED_STATES else list(FINISHED_STATES)
+    clause = and_(scope, WorkItem.state.in_(states))
+    q = search.q.strip()
+    if q:
+        like = f"%{q}%"
+        number = q.removeprefix("No.").removeprefix("no.").strip()
+        matches = [WorkItem.reference.like(like), IntakeFile.original_name.like(like)]
+        if number.isdigit():
+            matches.append(WorkItem.id == int(number))
+        clause = and_(clause, or_(*matches))
+    if search.date_from:
+        clause = and_(clause, WorkItem.created_at >= _day_start(cfg, search.date_from))
+    if search.date_to:
+        clause = and_(clause, WorkItem.created_at < _day_start(cfg, search.date_to + dt.timedelta(days=1)))
+    with ledger.session() as s:
+        if search.mine:
+            mine = select(Audit.target).where(
+                Audit.actor == principal.name,
+                Audit.action.in_(["item_accepted", "item_rejected", "item_reopened", "item_retried",
+                                  "item_unknown_resolved"]),
+            )  # fmt: skip
+            ids = {int(t.split(":")[1]) for t in s.scalars(mine) if t and t.startswith("work_item:")}
+            clause = and_(clause, WorkItem.id.in_(ids or [-1]))
+        rows = s.execute(
+            select(WorkItem, IntakeFile.original_name)
+            .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+            .where(clause)
+            .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
+            .limit(limit)
+        ).all()
+        ids = [item.id for item, _ in rows]
+        reviewers: dict[int, list[str]] = {}
+        for item_id, who in s.execute(
+            select(FieldReview.item_id, FieldReview.reviewer).where(FieldReview.item_id.in_(ids or [-1])).distinct()
+        ):
+            reviewers.setdefault(item_id, []).append(who)
+    return [
+        FinishedRow(
+            id=item.id,
+            reference=item.reference,
+            file_name=file_name,
+            part=item.part,
+            form_title=form_title(item.form),
+            robot_name=robot_name(cfg, item.robot_id),
+            section=item_section(cfg, item),
+            state=item.state,
+            state_ja=ITEM_STATE.get(item.state, item.state),
+            reason=mask(item.reason or "") if item.state != ItemState.DONE else "",
+            received_at=item.created_at,
+            finished_at=item.finished_at or item.updated_at,
+            reviewers=sorted(reviewers.get(item.id, [])),
+            reopen_refusal=_reopen_refusal(item),
+        )
+        for item, file_name in rows
+    ]
+
+
+def reviewed_fields(ledger: Ledger, item: WorkItem) -> list[str]:
+    """The fields a person checked last time (to check again on re-opening), 個人番号 left out: it was
+    never stored, so there is nothing to show for it again."""
+    with ledger.session() as s:
+        names = list(
+            dict.fromkeys(
+                s.scalars(select(FieldReview.field).where(FieldReview.item_id == item.id).order_by(FieldReview.id))
+            )
+        )
+    names = names or [
+        n for n, spec in item.fields.items() if isinstance(spec, dict) and spec.get("decision") == "review"
+    ]
+    return [
+        n for n in names
+        if isinstance(item.fields.get(n), dict) and not validation.is_sensitive(item.form, n, item.fields[n])
+    ]  # fmt: skip
+
+
+def reopen(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int, note: str = "") -> None:
+    """A finished item back to 確認待ち (職員 of its 課, 管理者); audited by the robots layer."""
+    from daiko.robots import workitems
+
+    item = _decidable(ledger, cfg, principal, item_id)
+    try:
+        workitems.reopen(ledger, item_id, principal.name, review_fields=reviewed_fields(ledger, item), note=note)
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), status=409) from None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import or_, select
+from starlette.background import BackgroundTask
 
 from daiko import labels
 from daiko.console import dashboard, images, review, users
@@ -99,6 +102,40 @@ def reports_page(request: Request, user: Principal = Depends(current_user)) -> R
         (p.name, dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC), p.stat().st_size) for p in _report_files(request)
     ]
     return render(request, "reports.html", {"files": files})
+
+
+WEEKS = {"this-week": "今週", "last-week": "先週"}
+
+
+@router.get("/reports/this-week")
+@router.get("/reports/last-week")
+def week_report(request: Request, user: Principal = Depends(current_user)) -> Response:
+    """今週の報告書 (this week so far) or 先週 (the last full week): the weekly workbook, made now.
+
+    Written to a temporary file and sent, not into the reports folder: a half week must not stand
+    beside (or be taken for) the Monday report of the same week number.
+    """
+    _dashboard_viewer(user)
+    from daiko.reports.build import build_report
+    from daiko.reports.output import FILE_PREFIX
+    from daiko.reports.period import Period
+    from daiko.reports.workbook import write_workbook
+
+    cfg = cfg_of(request)
+    which = request.url.path.rsplit("/", 1)[-1]
+    today = dt.datetime.now(dashboard.tz_of(cfg)).date()
+    period = Period.week_to_date(today) if which == "this-week" else Period.last_complete_week(today)
+    report = build_report(cfg, ledger_of(request), period)
+    folder = Path(tempfile.mkdtemp(prefix="daiko-report-"))
+    suffix = f"_{today:%m%d}まで" if which == "this-week" else ""
+    path = write_workbook(report, folder / f"{FILE_PREFIX}_{period.slug}{suffix}.xlsx")
+    return FileResponse(
+        path,
+        filename=path.name,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=NO_STORE,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/reports/{name}")

@@ -6,12 +6,13 @@ screen even without JavaScript; the browser's per-field focus times refine that 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -19,6 +20,7 @@ from daiko.console import images, review
 from daiko.console.roles import Principal
 from daiko.console.validation import check_value, is_sensitive
 from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render, safe_next
+from daiko.labels import label
 from daiko.ledger import WorkItem
 
 router = APIRouter()
@@ -67,6 +69,58 @@ def queue_page(request: Request, section: str | None = None, user: Principal = D
             "sections": review.sections(cfg, ledger) if user.can_admin else [],
         },
     )
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/done")
+def finished_page(
+    request: Request,
+    q: str = "",
+    state: str = "",
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    mine: str | None = None,
+    section: str | None = None,
+    user: Principal = Depends(current_user),
+) -> Response:
+    """処理済み: the items this person's 課 has finished, searchable, each one re-openable while unkeyed."""
+    _reviewer(user)
+    cfg, ledger = cfg_of(request), ledger_of(request)
+    search = review.FinishedSearch(
+        q=q[:64], state=state, date_from=_date(date_from), date_to=_date(date_to), mine=bool(mine),
+        section=section if user.can_admin else None,
+    )  # fmt: skip
+    rows = review.finished(ledger, cfg, user, search)
+    return render(
+        request,
+        "done.html",
+        {
+            "rows": rows,
+            "search": search,
+            "states": [(s, label("item_state", s)) for s in review.FINISHED_STATES],
+            "sections": review.sections(cfg, ledger) if user.can_admin else [],
+        },
+    )
+
+
+@router.post("/items/{item_id}/reopen", dependencies=[Depends(csrf_protect)])
+async def reopen_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """A finished item back to 確認待ち — only while it is certainly not in the core system (audited)."""
+    _item_for(request, _reviewer(user), item_id)
+    note = str((await request.form()).get("note") or "")
+    try:
+        review.reopen(ledger_of(request), cfg_of(request), user, item_id, note)
+    except review.ReviewError as exc:
+        flash(request, exc.message, "warning")
+        return RedirectResponse(f"/items/{item_id}", status_code=303)
+    flash(request, f"No.{item_id} を確認待ちに戻しました。内容を確かめて確定してください", "success")
+    return RedirectResponse(f"/items/{item_id}", status_code=303)
 
 
 def _render_item(
