@@ -183,6 +183,11 @@ class RunCoordinator:
             logger.exception("could not read whether {} is paused", robot_id)
             return False
 
+    def held(self) -> dict[str, str]:
+        """Robots with a run held by a pause: robot id → the trigger that asked first."""
+        with self._mutex:
+            return dict(self._held)
+
     def release_held(self) -> list[str]:
         """Start the runs held while their robot was paused, for robots resumed since (each beat)."""
         with self._mutex:
