@@ -17,7 +17,7 @@ from daiko import labels
 from daiko.console import dashboard, images, review, users
 from daiko.console.roles import ROLES, Principal
 from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
-from daiko.ledger import Audit
+from daiko.ledger import Audit, WorkItem
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
@@ -234,4 +234,15 @@ def audit_page(request: Request, q: str | None = None, user: Principal = Depends
             like = f"%{q}%"
             stmt = stmt.where(or_(Audit.target.like(like), Audit.actor.like(like), Audit.action.like(like)))
         rows = list(s.scalars(stmt))
-    return render(request, "audit.html", {"rows": rows, "q": q, "action_ja": ACTION_JA})
+        # Field names in the before/after records, as each item's form calls them (氏名, not owner_name).
+        ids = {
+            int(a.target.split(":", 1)[1])
+            for a in rows
+            if a.target.startswith("work_item:") and a.target.split(":", 1)[1].isdigit()
+            and {"fields", "review_fields"} & {*(a.before or {}), *(a.after or {})}
+        }  # fmt: skip
+        names = {
+            item_id: {n: str(spec.get("label") or n) for n, spec in (fields or {}).items() if isinstance(spec, dict)}
+            for item_id, fields in s.execute(select(WorkItem.id, WorkItem.fields).where(WorkItem.id.in_(ids or {-1})))
+        }
+    return render(request, "audit.html", {"rows": rows, "q": q, "action_ja": ACTION_JA, "field_names": names})

@@ -231,6 +231,28 @@ DECISION = {
 # How an item counts in the weekly report (reports/savings.py Outcome).
 OUTCOME = {"robot": "ロボット完了", "manual": "手作業（失敗）", "rejected": "差戻し"}
 
+# The keys of the audit trail's before/after records, as the 監査ログ screen names them.
+AUDIT_KEY = {
+    "state": "状態",
+    "reason": "理由",
+    "error_code": "エラー",
+    "attempts": "試行回数",
+    "fields": "項目",
+    "review_fields": "確認する項目",
+    "system_record_id": "処理番号",
+    "paused": "一時停止",
+    "request": "依頼No.",
+    "role": "役割",
+    "section": "課",
+    "active": "有効",
+    "locked_until": "ロック解除予定",
+    "display_name": "表示名",
+    "failed_logins": "ログイン失敗回数",
+    "retention_days": "保存期間（日）",
+    "scans": "削除したスキャン",
+    "pages": "削除したページ画像",
+}
+
 KINDS: dict[str, Mapping[str, str]] = {
     "item_state": ITEM_STATE,
     "file_state": FILE_STATE,
@@ -243,6 +265,7 @@ KINDS: dict[str, Mapping[str, str]] = {
     "event": EVENT,
     "decision": DECISION,
     "outcome": OUTCOME,
+    "audit_key": AUDIT_KEY,
 }
 
 

@@ -209,6 +209,9 @@ def test_admin_pauses_runs_now_and_reads_the_history_with_items(chromium, consol
     for words in ("スケジュールの一時停止", "ロボットの今すぐ実行", "スケジュールの再開", "処理済みの案件を再確認へ"):
         expect(page.locator("#audit-table")).to_contain_text(words)
     expect(page.locator("#audit-table")).to_contain_text("令和")
+    reopened = page.locator('#audit-table tr[data-action="item_reopened"]')
+    expect(reopened).to_contain_text("状態: 入力待ち")  # codes in the before/after records, in words too
+    expect(reopened).to_contain_text("確認する項目: 標識番号")
 
     page.goto(f"{console_url}/dashboard")
     expect(page.locator("#today")).to_contain_text("令和")
