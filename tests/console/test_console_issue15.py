@@ -268,3 +268,32 @@ def test_the_values_a_clerk_reads_and_sends():
     # Check boxes send one value per ticked box (and an empty one): joined the way the reader writes marks.
     pairs = [("f_q", ""), ("f_q", "2"), ("f_q", "5"), ("f_name", "山田"), ("opened", "x")]
     assert typed_values(pairs) == {"q": "2,5", "name": "山田"}
+
+
+def test_a_rejected_item_reopened_brings_its_file_back_from_failed_and_is_reviewed_again(fresh_hall):
+    """Nothing lost on the way back: the scan leaves failed/ for review/, the decision is audited, and
+    a second re-open after the robot pressed 登録 is refused."""
+    from daiko.console.roles import Principal
+    from daiko.ledger import IntakeFile
+
+    hall = fresh_hall
+    tanaka = Principal(1, "tanaka", "田中 一郎", "staff", "税務課")
+    item_id = hall.items["b_reject"]
+
+    def file_folder() -> str:
+        with hall.ledger.session() as s:
+            row = s.get(IntakeFile, s.get(WorkItem, item_id).file_id)
+            assert Path(row.current_path).exists()
+            return Path(row.current_path).parent.name
+
+    review.reject(hall.ledger, hall.cfg, tanaka, item_id, "記入漏れがあります")
+    assert file_folder() == "failed"
+    review.reopen(hall.ledger, hall.cfg, tanaka, item_id, "差し戻しは誤りでした")
+    assert item(hall, "b_reject").state == ItemState.REVIEW and file_folder() == "review"
+    review.accept(hall.ledger, hall.cfg, tanaka, item_id, {"plate": "飯能 あ 12-34"})
+    assert item(hall, "b_reject").state == ItemState.READY
+    workitems.mark_commit_pressed(hall.ledger, item_id)  # the robot is pressing 登録
+    with pytest.raises(review.ReviewError, match="登録ボタン"):
+        review.reopen(hall.ledger, hall.cfg, tanaka, item_id)
+    with pytest.raises(review.ReviewError, match="権限"):
+        review.reopen(hall.ledger, hall.cfg, Principal(2, "suzuki", "鈴木", "staff", "保険年金課"), item_id)
