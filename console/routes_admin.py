@@ -18,6 +18,7 @@ from daiko.console import dashboard, images, review, users
 from daiko.console.roles import ROLES, Principal
 from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
 from daiko.ledger import Audit, WorkItem
+from daiko.schedules import controls
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
@@ -53,6 +54,7 @@ def dashboard_page(request: Request, user: Principal = Depends(current_user)) ->
             "error_label": dashboard.error_label,
             "robot_name": lambda rid: review.robot_name(cfg_of(request), rid) if rid else "—",
             "missed_text": lambda e: dashboard.missed_text(e, cfg_of(request).defaults.timezone),
+            "pauses": controls.pauses(ledger_of(request)),
         },
     )
 
