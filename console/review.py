@@ -19,7 +19,7 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
-from daiko.labels import ITEM_STATE, choice_label, label
+from daiko.labels import CHOICE, ITEM_STATE, choice_label, label
 from daiko.ledger import Audit, FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
 from daiko.wareki import wareki_text
@@ -325,9 +325,14 @@ def display_text(form: str | None, name: str, spec: dict[str, Any]) -> str:
     if marks is not None:
         labels = dict(marks[1])
         return "・".join(labels.get(k, choice_label(form, name, k)) for k in text.split(",") if k) or "（印なし）"
-    if spec.get("type") in DATE_TYPES and spec.get("value") is not None:
+    kind = spec.get("type")
+    # A J-LIS CSV row's fields carry no type: its ISO dates and 事由 keys are shown the same way.
+    if kind in (*DATE_TYPES, None) and spec.get("value") is not None:
         shown = wareki_text(text)
-        return f"{shown}（{text[:4]}年）" if shown != text else text
+        if shown != text:
+            return f"{shown}（{text[:4]}年）"
+    if kind in ("choice", None) and all(k in CHOICE for k in text.split(",")):
+        return choice_label(form, name, text)
     return text
 
 

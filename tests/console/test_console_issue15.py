@@ -268,6 +268,12 @@ def test_the_values_a_clerk_reads_and_sends():
     assert review.display_text(None, "d", date) == "令和8年11月30日（2026年）"
     assert review.input_text(date) == "令和8年11月30日"
     assert review.display_text("keitax_haisha", "reason", {"type": "choice", "value": "scrap"}) == "解体"
+    # A J-LIS CSV row (no form definition, no field types) reads the same.
+    assert review.display_text("jlis_haisha_csv", "reason", {"value": "theft"}) == "盗難"
+    assert (
+        review.display_text("jlis_haisha_csv", "deregistered_on", {"value": "2026-04-01"}) == "令和8年4月1日（2026年）"
+    )
+    assert review.display_text("jlis_haisha_csv", "car_name", {"type": "text", "value": "other"}) == "other"
     # Check boxes send one value per ticked box (and an empty one): joined the way the reader writes marks.
     pairs = [("f_q", ""), ("f_q", "2"), ("f_q", "5"), ("f_name", "山田"), ("opened", "x")]
     assert typed_values(pairs) == {"q": "2,5", "name": "山田"}
