@@ -129,4 +129,7 @@ def choice_options(form: str | None, name: str, spec: dict[str, Any]) -> tuple[s
         options = [(str(k), choice_label(None, None, str(k))) for k in ftype.rules.get("options", [])]
     if not options:
         return None
-    return ("many" if ftype.rules.get("select") == "many" else "one"), options
+    select = "many" if ftype.rules.get("select") == "many" else "one"
+    if select == "one" and definition is not None and not definition.required:
+        options.append(("", "印なし"))  # a radio button cannot be un-ticked: an optional one gets "none"
+    return select, options

@@ -114,6 +114,7 @@ def test_choices_dates_mynumber_and_reasons_read_as_a_clerk_reads_them(chromium,
     expect(others.locator('tr[data-field="plate_return"] input[value="returned"]')).to_be_checked()
     expect(others.locator('tr[data-field="plate_return"]')).to_contain_text("返納")
     expect(others.locator('tr[data-field="plate_return"]')).to_contain_text("紛失等")
+    expect(others.locator('tr[data-field="plate_return"]')).to_contain_text("印なし")  # optional: can be cleared
     expect(others.locator('tr[data-field="deregistered_on"] input')).to_have_value("令和8年11月30日")
     expect(others.locator('tr[data-field="mynumber"]')).to_contain_text("空欄")
     expect(others.locator('tr[data-field="mynumber"]')).not_to_contain_text("確認済")
