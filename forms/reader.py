@@ -298,14 +298,24 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         return result("review", check.reason, "invalid")
     need = thresholds(form, f, engine)
     if conf < need.line:
-        return result(
-            "review", f"読み取りの確信度が低いため確認してください（{conf:.2f} < {need.line:.2f}）", "threshold"
-        )
-    short = [(sc, need.for_char(ch)) for ch, sc in counted if sc < need.for_char(ch)]
-    if short:
-        sc, t = min(short)
-        return result("review", f"読み取りに自信のない文字があります（{sc:.2f} < {t:.2f}）", "threshold")
+        return result("review", "全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold")
+    weak = [
+        (position, ch) for position, (ch, sc, keep) in enumerate(scored, start=1) if keep and sc < need.for_char(ch)
+    ]
+    if weak:
+        return result("review", weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
     return result("accept", None)
+
+
+def weak_characters_reason(weak: list[tuple[int, str]], *, sensitive: bool = False) -> str:
+    """Which characters to compare with the paper, in words a clerk acts on — never two scores that
+    print alike: 「3文字目「郎」が読みにくい文字です」. A 個人番号 is named by digit position only."""
+    unit = "桁目" if sensitive else "文字目"
+    named = [f"{position}{unit}" if sensitive else f"{position}{unit}「{ch}」" for position, ch in weak[:3]]
+    more = f"ほか{len(weak) - 3}文字" if len(weak) > 3 else ""
+    return (
+        f"読み取りに自信のない文字があります: {'、'.join(named)}{'、' + more if more else ''}。原本と見比べてください"
+    )
 
 
 def _decide_marks(form: FormDefinition, f: FieldDef, scores: dict[str, float]) -> FieldResult:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from daiko.labels import ITEM_STATE
 from daiko.ledger import FieldReview, FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 
 LEASE = dt.timedelta(minutes=10)
@@ -265,17 +266,8 @@ def ready_since_last_run_here(ledger: Ledger, robot_id: str, host: str = HOST) -
 
 # -- proving and settling (issue 10) -----------------------------------------------------------
 
-# Japanese for each state, for reasons and messages staff read (the console shows the same words).
-STATE_WORDS = {
-    ItemState.NEW: "読取待ち",
-    ItemState.REVIEW: "確認待ち",
-    ItemState.READY: "入力待ち",
-    ItemState.CLAIMED: "入力中",
-    ItemState.DONE: "入力完了",
-    ItemState.FAILED: "失敗",
-    ItemState.REJECTED: "差戻し",
-    ItemState.UNKNOWN: "結果不明",
-}
+# Japanese for each state, for reasons and messages staff read: the one table in daiko.labels.
+STATE_WORDS = ITEM_STATE
 UNKNOWN_REASON = "システムで登録有無を確認してください"
 
 
@@ -458,3 +450,77 @@ def resolve_unknown(ledger: Ledger, item_id: int, actor: str, *, keyed: bool, sy
         file_id = item.file_id
     _sync(ledger, file_id)
     return values["state"]
+
+
+def reopen_refusal(item: WorkItem) -> str | None:
+    """Why this item cannot go back to review (Japanese), or None when it can.
+
+    Only what is certainly not in the core system may be re-opened: once the robot has pressed
+    登録 (or a person recorded a 処理番号) a correction is made in the system itself, not by keying
+    the item a second time.
+    """
+    state = item.state
+    if state in (ItemState.NEW, ItemState.REVIEW):
+        return f"この案件は「{STATE_WORDS[state]}」です（再確認の必要はありません）"
+    if state == ItemState.DONE:
+        record = f"（処理番号 {item.system_record_id}）" if item.system_record_id else ""
+        return f"基幹システムへ入力済み{record}のため、再確認できません。訂正は基幹システムで行ってください"
+    if state == ItemState.CLAIMED:
+        return "ロボットが入力中のため、再確認できません。入力が終わってから状態を確かめてください"
+    if state == ItemState.UNKNOWN:
+        return "結果不明のため、再確認できません。先に基幹システムで登録有無を確かめ、その結果を入力してください"
+    if item.commit_pressed_at is not None or item.system_record_id:
+        return "ロボットが登録ボタンを押した後の案件のため、再確認できません（基幹システムに登録されている可能性があります）"
+    if item.error_code == DUPLICATE:
+        return "同じ受付番号の案件が先にあるため入力しなかった案件です。二重入力を防ぐため、再確認できません"
+    if not item.fields:
+        return "読み取れた項目がないため、再確認できません。書類を確認してください"
+    return None
+
+
+REOPENABLE = (ItemState.READY, ItemState.REJECTED, ItemState.FAILED)
+
+
+def reopen(ledger: Ledger, item_id: int, actor: str, *, review_fields: Iterable[str] = (), note: str = "") -> None:
+    """A finished item (入力待ち, 差戻し, 失敗 — never one the system may hold) back to 確認待ち, audited.
+
+    ``review_fields``: the fields to check again (the console passes those checked last time).
+    The UPDATE is conditional, so a robot claiming the item at this instant wins and this refuses.
+    """
+    note = " ".join((note or "").split())[:200]
+    with ledger.session() as s:
+        item = s.get(WorkItem, item_id)
+        if item is None:
+            raise NotRetryable(f"No.{item_id} の案件はありません")
+        refusal = reopen_refusal(item)
+        if refusal:
+            raise NotRetryable(refusal)
+        names = [n for n in dict.fromkeys(review_fields) if n in item.fields]
+        before = {"state": item.state, "reason": item.reason, "error_code": item.error_code}
+        result = s.execute(
+            update(WorkItem)
+            .where(
+                WorkItem.id == item_id,
+                WorkItem.state.in_(REOPENABLE),
+                WorkItem.commit_pressed_at.is_(None),
+                WorkItem.system_record_id.is_(None),
+            )
+            .values(
+                state=ItemState.REVIEW, review_fields=names, reason=None, error_code=None, attempts=0,
+                lease_until=None, claimed_by=None, finished_at=None, updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if result.rowcount != 1:
+            raise NotRetryable(f"No.{item_id} は他の方かロボットが先に処理しました。画面を開き直してください")
+        ledger.audit(
+            actor, "item_reopened", f"work_item:{item_id}", before=before,
+            after={"state": ItemState.REVIEW, "review_fields": names},
+            detail="処理済みの案件を確認待ちに戻した" + (f"（{note}）" if note else ""), session=s,
+        )  # fmt: skip
+        ledger.event(
+            "item_reopened", f"item {item_id} back to review by {actor}",
+            robot_id=item.robot_id, item_id=item_id, session=s,
+        )  # fmt: skip
+        file_id = item.file_id
+    _sync(ledger, file_id)

@@ -42,7 +42,7 @@ from daiko.config import ConfigError, DaikoConfig, Schedule, config_hash
 from daiko.ledger import Audit, Event, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
-from daiko.schedules import hosts, jobs
+from daiko.schedules import controls, hosts, jobs
 from daiko.schedules.jobstore import HostJobStore
 from daiko.schedules.listing import NextRuns, list_next_runs, next_runs
 from daiko.schedules.misfires import EVENT_MASK, MisfireRecorder
@@ -268,6 +268,8 @@ class ScheduleService:
                     self.coordinator.interrupt_running()
                 self._take_over_silent_hosts()
                 self.scheduler.wakeup()
+                self._start_requested_runs()
+                self.coordinator.release_held()
                 self._start_released_items()
                 self._start_rereads()
             except Exception:
@@ -286,6 +288,12 @@ class ScheduleService:
             if robot_id in served:
                 logger.info("{}: {} item(s) of a silent host released; running now", robot_id, n)
                 self.coordinator.request(robot_id, "takeover")
+
+    def _start_requested_runs(self) -> None:
+        """「今すぐ実行」 asked in the console (a ledger row): take it if this PC serves the robot."""
+        for robot_id in controls.take_requests(self.ledger, self._served_robots(), self.holder):
+            logger.info("{}: run asked for in the console; running now", robot_id)
+            self.coordinator.request(robot_id, controls.CONSOLE_TRIGGER)
 
     def _start_released_items(self) -> None:
         """Key what staff just checked in the console, or another PC just read, without waiting for

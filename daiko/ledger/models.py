@@ -267,3 +267,34 @@ class ScheduleJob(Base):
     id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RobotControl(Base):
+    """What an admin set for a robot from the console, for every PC: its automatic starts paused.
+
+    The schedule service (a separate process, perhaps on several PCs) reads this row before it
+    starts a run, so a pause holds on every PC and survives restarts; nothing lives only in one
+    process's memory.
+    """
+
+    __tablename__ = "robot_controls"
+
+    robot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RunRequest(Base):
+    """「今すぐ実行」 asked in the console: the first service heartbeat that serves the robot takes it
+    (a conditional UPDATE, so exactly one PC) and starts the run with trigger ``console``."""
+
+    __tablename__ = "run_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    robot_id: Mapped[str] = mapped_column(String(32), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_by: Mapped[str | None] = mapped_column(String(96))  # host:pid of the service that started it
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
