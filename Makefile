@@ -39,8 +39,12 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers, a test file each at a time (module fixtures stay whole): most tests wait on a
+# browser, a mock or a robot process, so the two cores are used while they do.
+PYTEST_WORKERS ?= 2
+
 test: setup setup-paddle test-setup lint
-	$(PY) -m pytest --durations=25
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
 # assumptions show up here first. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
