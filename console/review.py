@@ -18,6 +18,7 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
+from daiko.i18n import tr
 from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
 
@@ -586,7 +587,13 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
     try:
         from daiko.robots.intake import sync_file
     except ImportError:
-        logger.warning("robots.intake is not installed; file {} stays where it is", file_id)
+        logger.warning(
+            tr(
+                "robots.intake がありません。ファイル {} は移しません",
+                "robots.intake is not installed; file {} stays where it is",
+            ),
+            file_id,
+        )
         return
     try:
         sync_file(ledger, file_id)

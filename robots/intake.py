@@ -61,6 +61,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.localtime import fmt_local
 from daiko.log import MASK, MYNUMBER_RE, logger
@@ -238,7 +239,9 @@ def _walk(folder: Path, section: str) -> list[Dropped]:
     try:
         entries = _entries(folder)
     except OSError as exc:  # a sub-folder nobody may read: said once per look, the rest goes on
-        logger.warning("inbox sub-folder {} cannot be read: {}", folder, exc)
+        logger.warning(
+            tr("受付フォルダのサブフォルダ {} を読めません: {}", "inbox sub-folder {} cannot be read: {}"), folder, exc
+        )
         return []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
@@ -568,7 +571,13 @@ def complete_move(ledger: Ledger, file_id: int, *, final: bool = False) -> bool:
             elif not arrived:
                 if not final:
                     return False  # in another mover's hands this instant, or gone: looked at again later
-                logger.warning("intake {}: {} is neither in {} nor in {}", file_id, name, src.parent, dst.parent)
+                logger.warning(
+                    tr("受付 {}: {} が {} にも {} にもありません", "intake {}: {} is neither in {} nor in {}"),
+                    file_id,
+                    name,
+                    src.parent,
+                    dst.parent,
+                )
                 ledger.event(
                     "file_missing",
                     f"file {file_id} ({name}) is neither where it was nor where it was going; moved or deleted by hand?",
@@ -623,7 +632,15 @@ def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
     current = Path(row.moving_from or row.current_path)
     if not os.path.lexists(current):
         # Moved or deleted by a person: the row follows the decision; there is nothing to move.
-        logger.warning("file {} of intake {} is not where the ledger says ({})", row.original_name, row.id, current)
+        logger.warning(
+            tr(
+                "ファイル {}（受付 {}）が台帳の記録の場所（{}）にありません",
+                "file {} of intake {} is not where the ledger says ({})",
+            ),
+            row.original_name,
+            row.id,
+            current,
+        )
         row.moving_from = None
     else:
         inbox = Inbox(_inbox_root_of(current))
@@ -767,7 +784,13 @@ def _recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[Intak
             continue
         if row is not None:
             recovered.append(row)
-            logger.info("recovered {} left in processing/ by an interrupted run", mask_name(path.name))
+            logger.info(
+                tr(
+                    "中断した実行が processing/ に残した {} を回収しました",
+                    "recovered {} left in processing/ by an interrupted run",
+                ),
+                mask_name(path.name),
+            )
     return recovered
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from daiko.i18n import tr
 from daiko.ledger import ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger
 from daiko.robots import identity
@@ -74,7 +75,11 @@ def run(runner: Any, adapter: Any) -> tuple[int, int]:
             _note(ledger, item, {"looked_up": True, "confirmed": [], "note": exc.reason})
             continue
         except (ApplicationError, NotImplementedError) as exc:  # try again on a later run
-            logger.info("register check of item {} not done now: {}", item.id, exc)
+            logger.info(
+                tr("案件 {} の登録内容の照合は今は行えません: {}", "register check of item {} not done now: {}"),
+                item.id,
+                exc,
+            )
             return released, confirmed_total
         comparison = identity.compare(item.fields, record, rule, task.register_keys)
         confirmed = []

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import and_, or_, select
 
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.localtime import fmt_local
 from daiko.log import logger
@@ -78,7 +79,11 @@ def purge(
         for row in scans:
             path = Path(row.current_path)
             if not _inside(path, done_dir):
-                logger.warning("intake {}: {} is not in done/; not deleted", row.id, path)
+                logger.warning(
+                    tr("受付 {}: {} が done/ にありません。削除しません", "intake {}: {} is not in done/; not deleted"),
+                    row.id,
+                    path,
+                )
                 continue
             result.scans += 1
             if not dry_run:
@@ -98,7 +103,15 @@ def purge(
         for item in items:
             path = Path(item.page_image or "")
             if not _inside(path, pages_dir):
-                logger.warning("item {}: page image {} is not under {}; not deleted", item.id, path, pages_dir)
+                logger.warning(
+                    tr(
+                        "案件 {}: ページ画像 {} が {} の下にありません。削除しません",
+                        "item {}: page image {} is not under {}; not deleted",
+                    ),
+                    item.id,
+                    path,
+                    pages_dir,
+                )
                 continue
             result.pages += 1
             if not dry_run:

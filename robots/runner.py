@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from daiko.config import DaikoConfig, RobotConfig, TargetSystem
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
 from daiko.robots import identity, intake, workitems
@@ -163,7 +164,9 @@ class RobotRunner:
                 )
         except Exception as exc:
             status = "failed"
-            logger.exception("run {} of {} failed: {}", self.run_id, self.robot.id, exc)
+            logger.exception(
+                tr("実行 {}（{}）が失敗しました: {}", "run {} of {} failed: {}"), self.run_id, self.robot.id, exc
+            )
             raise
         finally:
             heartbeat.__exit__(None, None, None)
@@ -228,7 +231,7 @@ class RobotRunner:
         except ValueError as exc:  # the file's content is wrong in a way the reader can name
             return self._unreadable(row, f"ファイルの内容を読み取れません: {exc}", summary)
         except Exception as exc:  # a reader bug must cost one file, never the run
-            logger.exception("reading {} failed", row.original_name)
+            logger.exception(tr("{} の読み取りに失敗しました", "reading {} failed"), row.original_name)
             return self._unreadable(
                 row,
                 f"読み取り中に予期しないエラーが発生しました（{type(exc).__name__}）。システム管理者に連絡してください。",

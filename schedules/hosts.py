@@ -21,6 +21,7 @@ from importlib import metadata
 
 from sqlalchemy import select, update
 
+from daiko.i18n import tr
 from daiko.ledger import Host, Ledger, utcnow
 from daiko.log import logger
 from daiko.robots import locks, workitems
@@ -72,7 +73,13 @@ def beat(ledger: Ledger, name: str, robots: list[str], heartbeat_seconds: float)
         row.pid, row.state, row.robots = os.getpid(), RUNNING, robots
         row.heartbeat_seconds, row.last_seen_at = heartbeat_seconds, now
     if was_released:
-        logger.warning("host {} was silent long enough for the others to take its work over; runs restart", name)
+        logger.warning(
+            tr(
+                "PC {} が長く応答せず、他の PC が案件を引き取りました。実行を再開します",
+                "host {} was silent long enough for the others to take its work over; runs restart",
+            ),
+            name,
+        )
         ledger.event(
             "host_back",
             f"host {name} answers again after the others took its work over; its runs stop after the item in hand",

@@ -31,6 +31,7 @@ from apscheduler.events import (
 from apscheduler.schedulers.base import BaseScheduler
 
 from daiko.calendar import format_moment
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger
 
@@ -73,7 +74,9 @@ class MisfireRecorder:
             elif isinstance(event, JobExecutionEvent) and event.code == EVENT_JOB_MISSED:
                 self.record_missed(event.job_id, event.scheduled_run_time, reason="grace")
         except Exception:  # a listener must never break the scheduler thread
-            logger.exception("could not record a scheduler event {}", event)
+            logger.exception(
+                tr("スケジューラのイベント {} を記録できませんでした", "could not record a scheduler event {}"), event
+            )
 
     def _submitted(self, event: JobSubmissionEvent) -> None:
         times = sorted(event.scheduled_run_times)

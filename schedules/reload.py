@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from daiko.config import ConfigError, DaikoConfig, config_hash
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger, mask
 
@@ -106,7 +107,7 @@ class ConfigReloader:
     def _reject(self, digest: str, old: str, problems: list[str]) -> None:
         self.rejected_hash = digest
         for line in problems:
-            logger.error("robots.yaml change refused: {}", line)
+            logger.error(tr("robots.yaml の変更を受け付けませんでした: {}", "robots.yaml change refused: {}"), line)
         self.ledger.event(
             "config_rejected",
             f"robots.yaml change refused ({len(problems)} problem(s)); still running on {old}: " + "; ".join(problems),

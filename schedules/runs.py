@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger
 from daiko.robots import locks, workitems
@@ -173,10 +174,22 @@ class RunCoordinator:
             try:
                 robot = cfg.robot(robot_id)
             except KeyError:
-                logger.warning("robot {} is no longer in robots.yaml; not run", robot_id)
+                logger.warning(
+                    tr(
+                        "ロボット {} は robots.yaml にありません。実行しません",
+                        "robot {} is no longer in robots.yaml; not run",
+                    ),
+                    robot_id,
+                )
                 return
             if not robot.enabled:
-                logger.info("robot {} is disabled (enabled: false); not run", robot_id)
+                logger.info(
+                    tr(
+                        "ロボット {} は止めてあります（enabled: false）。実行しません",
+                        "robot {} is disabled (enabled: false); not run",
+                    ),
+                    robot_id,
+                )
                 return
             timer = threading.Timer(
                 robot.run_timeout_minutes * self.minute_seconds, self._time_out, args=(handle, robot)
@@ -186,7 +199,9 @@ class RunCoordinator:
             self._run_locked(cfg, robot, handle)
         except Exception as exc:  # a run's failure is recorded; the service goes on
             handle.error = exc
-            logger.exception("run of {} ({}) failed: {}", robot_id, handle.trigger, exc)
+            logger.exception(
+                tr("{} の実行（{}）が失敗しました: {}", "run of {} ({}) failed: {}"), robot_id, handle.trigger, exc
+            )
             self.ledger.event(
                 "run_error",
                 f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
@@ -229,7 +244,13 @@ class RunCoordinator:
             try:
                 keying = self.keying_allowed(cfg, robot)
                 if not keying:
-                    logger.info("{}: outside 開庁時間 — taking files in and reading only; keying waits", robot.id)
+                    logger.info(
+                        tr(
+                            "{}: 開庁時間外 — 取り込みと読み取りだけ行い、入力は開庁時間まで待ちます",
+                            "{}: outside 開庁時間 — taking files in and reading only; keying waits",
+                        ),
+                        robot.id,
+                    )
                 handle.result = self.run_fn(
                     cfg,
                     robot.id,
