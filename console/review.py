@@ -598,7 +598,9 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
     try:
         sync_file(ledger, file_id)
     except Exception as exc:  # the decision stands; the folder catches up on the next sync
-        logger.opt(exception=exc).warning("could not move file {} after review", file_id)
+        logger.opt(exception=exc).warning(
+            tr("確認後にファイル {} を移せませんでした", "could not move file {} after review"), file_id
+        )
         ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")
 
 

@@ -141,8 +141,12 @@ def _confirm(ledger: Ledger, item: WorkItem, confirmed: list[str], robot_id: str
         )
         ledger.event(
             "item_confirmed_by_register",
-            f"item {item.id}: {len(confirmed)} field(s) confirmed by the register"
-            + ("; ready for the robot" if not left else f"; {len(left)} still for a person"),
+            tr(
+                f"No.{item.id}: {len(confirmed)} 項目を登録内容で確認しました"
+                + ("。ロボットが入力します" if not left else f"。残り {len(left)} 項目は人の確認が必要です"),
+                f"item {item.id}: {len(confirmed)} field(s) confirmed by the register"
+                + ("; ready for the robot" if not left else f"; {len(left)} still for a person"),
+            ),
             robot_id=robot_id,
             item_id=item.id,
             session=s,

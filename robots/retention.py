@@ -129,8 +129,12 @@ def purge(
             )
             ledger.event(
                 "retention_purged",
-                f"{robot.id}: {result.scans} scan(s) and {result.pages} page image(s) past "
-                f"{robot.retention_days} day(s) deleted",
+                tr(
+                    f"{robot.id}: 保存期間 {robot.retention_days} 日を過ぎたスキャン {result.scans} 件とページ画像 {result.pages} 件を"
+                    "削除しました",
+                    f"{robot.id}: {result.scans} scan(s) and {result.pages} page image(s) past "
+                    f"{robot.retention_days} day(s) deleted",
+                ),
                 robot_id=robot.id,
                 session=s,
                 scans=result.scans,
@@ -148,8 +152,15 @@ def purge_all(
         try:
             results.append(purge(ledger, cfg, robot, dry_run=dry_run))
         except Exception as exc:  # one robot's folder (a share away) must not stop the others' purge
-            logger.opt(exception=exc).error("retention purge of {} failed", robot.id)
+            logger.opt(exception=exc).error(
+                tr("保存期間を過ぎたファイルの削除に失敗しました: {}", "retention purge of {} failed"), robot.id
+            )
             ledger.event(
-                "retention_failed", f"{robot.id}: retention purge failed: {type(exc).__name__}: {exc}", level="ERROR"
+                "retention_failed",
+                tr(
+                    f"{robot.id}: 保存期間を過ぎたファイルの削除に失敗しました: {type(exc).__name__}: {exc}",
+                    f"{robot.id}: retention purge failed: {type(exc).__name__}: {exc}",
+                ),
+                level="ERROR",
             )
     return results

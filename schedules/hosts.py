@@ -82,7 +82,10 @@ def beat(ledger: Ledger, name: str, robots: list[str], heartbeat_seconds: float)
         )
         ledger.event(
             "host_back",
-            f"host {name} answers again after the others took its work over; its runs stop after the item in hand",
+            tr(
+                f"PC {name} がまた応答しましたが、案件は他の PC が引き取り済みです。手元の案件を終えたら実行を止めます",
+                f"host {name} answers again after the others took its work over; its runs stop after the item in hand",
+            ),
             level="WARNING",
         )
     return not was_released
@@ -131,8 +134,12 @@ def release_silent(ledger: Ledger, me: str, now: dt.datetime | None = None) -> d
         silent_for = int((now - seen).total_seconds())
         ledger.event(
             "host_silent",
-            f"host {name} silent for {silent_for} s: {sum(items.values())} claimed item(s) and "
-            f"{len(leases)} lease(s) released by {me}",
+            tr(
+                f"PC {name} が {silent_for} 秒応答しません: 処理中の案件 {sum(items.values())} 件と"
+                f"ロック {len(leases)} 件を {me} が引き取りました",
+                f"host {name} silent for {silent_for} s: {sum(items.values())} claimed item(s) and "
+                f"{len(leases)} lease(s) released by {me}",
+            ),
             level="WARNING",
             host=name,
             released_by=me,

@@ -109,8 +109,12 @@ class MisfireRecorder:
             robot_id = self.robot_of(job_id)
             self.ledger.event(
                 "missed_run",
-                f"{job_id}: {len(rest)} more scheduled runs from {format_moment(self._local(rest[0]))} to "
-                f"{format_moment(self._local(rest[-1]))} were missed (PC off or asleep)",
+                tr(
+                    f"{job_id}: {format_moment(self._local(rest[0]))}〜{format_moment(self._local(rest[-1]))} の予定 "
+                    f"{len(rest)} 回も実行されませんでした（missed: PC の電源が切れていたか、スリープ中）",
+                    f"{job_id}: {len(rest)} more scheduled runs from {format_moment(self._local(rest[0]))} to "
+                    f"{format_moment(self._local(rest[-1]))} were missed (PC off or asleep)",
+                ),
                 level="WARNING",
                 robot_id=robot_id,
                 job_id=job_id,
@@ -124,12 +128,25 @@ class MisfireRecorder:
         robot_id = self.robot_of(job_id)
         local = self._local(when)
         if reason == "grace":
-            why = "started too late (later than misfire_grace_minutes), so it was not run"
+            why = tr(
+                "開始が misfire_grace_minutes より遅れたため実行しませんでした",
+                "started too late (later than misfire_grace_minutes), so it was not run",
+            )
         else:
-            why = f"was folded into the run at {format_moment(self._local(into))}" if into else "was folded"
+            why = (
+                tr(
+                    f"{format_moment(self._local(into))} の実行にまとめました",
+                    f"was folded into the run at {format_moment(self._local(into))}",
+                )
+                if into
+                else tr("まとめました", "was folded")
+            )
         self.ledger.event(
             "missed_run",
-            f"{job_id}: the run scheduled for {format_moment(local)} was missed — {why}",
+            tr(
+                f"{job_id}: {format_moment(local)} の予定の実行は行われませんでした（missed） — {why}",
+                f"{job_id}: the run scheduled for {format_moment(local)} was missed — {why}",
+            ),
             level="WARNING",
             robot_id=robot_id,
             job_id=job_id,

@@ -100,7 +100,13 @@ class ConfigReloader:
         self.applied_hash, self.rejected_hash = digest, None
         self.ledger.audit("system", "config_changed", "robots.yaml", detail=f"sha256 {old} → {digest}")
         self.ledger.event(
-            "config_applied", f"robots.yaml changed ({old} → {digest}); new settings applied", old=old, new=digest
+            "config_applied",
+            tr(
+                f"robots.yaml が変わりました（{old} → {digest}）。新しい設定で動きます",
+                f"robots.yaml changed ({old} → {digest}); new settings applied",
+            ),
+            old=old,
+            new=digest,
         )
         return "applied"
 
@@ -110,7 +116,11 @@ class ConfigReloader:
             logger.error(tr("robots.yaml の変更を受け付けませんでした: {}", "robots.yaml change refused: {}"), line)
         self.ledger.event(
             "config_rejected",
-            f"robots.yaml change refused ({len(problems)} problem(s)); still running on {old}: " + "; ".join(problems),
+            tr(
+                f"robots.yaml の変更を受け付けませんでした（問題 {len(problems)} 件）。前の設定 {old} のまま動きます: ",
+                f"robots.yaml change refused ({len(problems)} problem(s)); still running on {old}: ",
+            )
+            + "; ".join(problems),
             level="ERROR",
             rejected=digest,
             kept=old,

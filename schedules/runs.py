@@ -143,10 +143,13 @@ class RunCoordinator:
         return handle
 
     def record_overlap(self, robot_id: str, running_trigger: str, scheduled: dt.datetime | None) -> None:
-        when = f" (scheduled {scheduled.isoformat()})" if scheduled else ""
+        when = tr(f"（予定 {scheduled:%Y-%m-%d %H:%M}）", f" (scheduled {scheduled.isoformat()})") if scheduled else ""
         self.ledger.event(
             "run_overlap",
-            f"{robot_id}: the previous run ({running_trigger}) is still going; this tick{when} was not started twice",
+            tr(
+                f"{robot_id}: 前の実行（{running_trigger}）がまだ続いているため、今回{when}は二重に開始しませんでした",
+                f"{robot_id}: the previous run ({running_trigger}) is still going; this tick{when} was not started twice",
+            ),
             level="WARNING",
             robot_id=robot_id,
             scheduled=scheduled.isoformat() if scheduled else None,
@@ -204,7 +207,10 @@ class RunCoordinator:
             )
             self.ledger.event(
                 "run_error",
-                f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
+                tr(
+                    f"{robot_id}: 実行（{handle.trigger}）が失敗しました: {type(exc).__name__}: {exc}",
+                    f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
+                ),
                 level="ERROR",
                 robot_id=robot_id,
             )
@@ -228,7 +234,10 @@ class RunCoordinator:
             holder = locks.holder_of(self.ledger, lock_name) or "?"
             self.ledger.event(
                 "run_skipped",
-                f"{robot.id}: another run holds {lock_name} ({holder}); not started twice",
+                tr(
+                    f"{robot.id}: 別の実行が {lock_name}（{holder}）を使用中のため、二重に開始しませんでした",
+                    f"{robot.id}: another run holds {lock_name} ({holder}); not started twice",
+                ),
                 level="WARNING",
                 robot_id=robot.id,
                 holder=holder,
@@ -280,8 +289,12 @@ class RunCoordinator:
         handle.stop.set()  # first: whoever reads the event finds the run already told to stop
         self.ledger.event(
             "run_timeout",
-            f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
-            "it stops after the item in hand",
+            tr(
+                f"{robot.id}: 実行（{handle.trigger}）が run_timeout_minutes={robot.run_timeout_minutes} を超えました。"
+                "手元の案件を終えたら止まります",
+                f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
+                "it stops after the item in hand",
+            ),
             level="WARNING",
             robot_id=robot.id,
         )
@@ -310,9 +323,14 @@ class RunCoordinator:
         if handles:
             self.ledger.event(
                 "runs_stopping",
-                "service stopping: "
-                + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
-                + " told to stop after the item in hand",
+                tr(
+                    "サービスを止めます: "
+                    + "、".join(f"{h.robot_id}（{h.trigger}）" for h in handles)
+                    + " に手元の案件を終えたら止まるよう伝えました",
+                    "service stopping: "
+                    + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
+                    + " told to stop after the item in hand",
+                ),
                 robots=[h.robot_id for h in handles],
             )
         deadline = time.monotonic() + grace_seconds

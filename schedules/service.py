@@ -199,8 +199,12 @@ class ScheduleService:
         self.started = True
         self.ledger.event(
             "schedule_started",
-            f"schedule service started ({len(self.scheduler.get_jobs())} job(s), "
-            f"{len(self.watcher.inboxes())} inbox(es) watched, robots.yaml {self.config_hash})",
+            tr(
+                f"スケジュールサービスを開始しました（ジョブ {len(self.scheduler.get_jobs())} 件、"
+                f"監視する受付フォルダ {len(self.watcher.inboxes())} 件、robots.yaml {self.config_hash}）",
+                f"schedule service started ({len(self.scheduler.get_jobs())} job(s), "
+                f"{len(self.watcher.inboxes())} inbox(es) watched, robots.yaml {self.config_hash})",
+            ),
         )
         for job in self.scheduler.get_jobs():
             when = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job.next_run_time else "—"
@@ -254,7 +258,11 @@ class ScheduleService:
         except Exception:
             logger.exception(tr("スケジューラの停止に失敗しました", "shutting the scheduler down failed"))
         jobs.unregister(self.config_path, self)
-        self.ledger.event("schedule_stopped", "schedule service stopped" + (f" (cut short: {left})" if left else ""))
+        self.ledger.event(
+            "schedule_stopped",
+            tr("スケジュールサービスを停止しました", "schedule service stopped")
+            + (f" (cut short: {left})" if left else ""),
+        )
         try:
             hosts.stop(self.ledger, workitems.HOST)
         except Exception:
@@ -384,7 +392,10 @@ class ScheduleService:
         except ImportError as exc:
             self.ledger.event(
                 "report_unavailable",
-                f"weekly report not made: the reports layer is not installed or broken ({exc})",
+                tr(
+                    f"週次レポートを作れませんでした: reports layer が入っていないか壊れています（{exc}）",
+                    f"weekly report not made: the reports layer is not installed or broken ({exc})",
+                ),
                 level="WARNING",
             )
         except Exception as exc:
@@ -406,8 +417,12 @@ class ScheduleService:
         """Apply a validated robots.yaml: reschedule changed jobs, re-watch changed inboxes."""
         if cfg.ledger_url_display != self.cfg.ledger_url_display:
             raise ConfigRejected(
-                "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
-                "restart daiko schedule to switch databases"
+                tr(
+                    "台帳のデータベースが変わっています（defaults.data_dir か defaults.ledger_url）。"
+                    "データベースを切り替えるには daiko schedule を再起動（restart）してください",
+                    "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
+                    "restart daiko schedule to switch databases",
+                )
             )
         with self._apply_lock:
             self.cfg = cfg
@@ -486,8 +501,12 @@ class ScheduleService:
             if job.next_run_time is None:
                 self.ledger.event(
                     "schedule_never_fires",
-                    f"{job_id}: its schedule never falls inside 開庁時間 on a 開庁日, so it will not run; "
-                    "change the cron line or set office_hours_only: false",
+                    tr(
+                        f"{job_id}: 予定が開庁日の開庁時間に一度も入らないため実行されません（never falls inside 開庁時間）。"
+                        "cron を直すか office_hours_only: false にしてください",
+                        f"{job_id}: its schedule never falls inside 開庁時間 on a 開庁日, so it will not run; "
+                        "change the cron line or set office_hours_only: false",
+                    ),
                     level="WARNING",
                     robot_id=jobs.robot_of_job(job_id),
                 )
@@ -519,7 +538,10 @@ class ScheduleService:
             except OSError as exc:  # a share that is down at start: watch anyway, the poll retries
                 self.ledger.event(
                     "inbox_unavailable",
-                    f"{robot_id}: inbox {root} cannot be prepared: {exc}",
+                    tr(
+                        f"{robot_id}: 受付フォルダ {root} を用意できません: {exc}",
+                        f"{robot_id}: inbox {root} cannot be prepared: {exc}",
+                    ),
                     level="ERROR",
                     robot_id=robot_id,
                 )
