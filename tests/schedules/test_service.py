@@ -54,7 +54,7 @@ def test_runs_missed_while_the_pc_was_off_are_recorded(harness):
     latest = off_since + dt.timedelta(minutes=10)  # the last due time: 30 s late, grace is 1 s → missed
     assert missed[0].robot_id == "kozin"
     assert dt.datetime.fromisoformat(missed[0].data["scheduled"]) == latest
-    assert "実行されませんでした" in missed[0].message
+    assert "実行は行われませんでした" in missed[0].message
     folded = harness.wait_until(
         lambda: (
             len(found := [e for e in harness.events("missed_run") if e.data["reason"] == "coalesced"]) >= 10 and found
