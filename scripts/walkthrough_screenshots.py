@@ -56,7 +56,7 @@ def wait_for(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own console on localhost
+            urllib.request.urlopen(url, timeout=2)
             return
         except OSError:
             if time.monotonic() > deadline:
