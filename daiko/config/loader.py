@@ -38,6 +38,10 @@ TYPE_WORDS = {
 }
 
 
+class _ValueNotBuilt(ConstructorError):
+    """A value YAML could not build (an impossible date): its message is complete as it is."""
+
+
 class _Constructor(RoundTripConstructor):
     """ruamel's round-trip constructor, with a value that cannot be built reported where it stands.
 
@@ -52,7 +56,7 @@ class _Constructor(RoundTripConstructor):
         except MarkedYAMLError:
             raise
         except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-            raise ConstructorError(None, None, _construct_message(node, exc), node.start_mark) from None
+            raise _ValueNotBuilt(None, None, _construct_message(node, exc), node.start_mark) from None
 
 
 def _construct_message(node, exc: Exception) -> str:  # type: ignore[no-untyped-def]
@@ -156,6 +160,8 @@ def parse_config(
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if isinstance(exc, _ValueNotBuilt):  # the YAML is well formed; one value in it is not
+            raise ConfigError(filename, [ConfigProblem("", str(exc.problem), line, col)]) from None
         raise ConfigError(
             filename,
             [

@@ -98,3 +98,14 @@ def test_the_readme_names_every_command():
 def test_the_shipped_robots_yaml_names_no_fiscal_year_that_will_go_stale():
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     assert not re.search(r"(令和|平成)\s*\d+\s*年度", text), "a 年度 in a comment is wrong a year later"
+
+
+def test_an_impossible_date_is_called_a_date_not_bad_yaml():
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        "extra_closed_days: []", "extra_closed_days: [2026-02-30]"
+    )
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    (problem,) = info.value.problems
+    assert problem.message.startswith("'2026-02-30' は実在しない日付・時刻です")
+    assert "YAML の書き方" not in problem.message  # the file is well formed; the date is not
