@@ -329,7 +329,10 @@ def purge(
         err.print(str(exc).strip("'\""))
         raise typer.Exit(2) from None
     if as_json:
-        rows = [r.__dict__ | {"cutoff": r.cutoff.isoformat() if r.cutoff else None} for r in results]
+        from daiko.localtime import local_time
+
+        zone = cfg.defaults.timezone  # the configured zone, as every time a person reads
+        rows = [r.__dict__ | {"cutoff": local_time(r.cutoff, zone).isoformat() if r.cutoff else None} for r in results]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for result in results:
