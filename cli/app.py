@@ -83,6 +83,15 @@ def load(path: Path):
         raise typer.Exit(1) from None
 
 
+def robot_of(cfg, robot_id: str):
+    """The robot by id, or exit 2 naming the ones robots.yaml has (never a traceback)."""
+    try:
+        return cfg.robot(robot_id)
+    except KeyError as exc:
+        err.print(str(exc).strip("'\""), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _print_problems(exc) -> None:
     err.print(
         f"[bold red]{exc.filename}: "
@@ -177,6 +186,7 @@ def run(
     from daiko.robots.runner import run_robot
 
     cfg = load(config)
+    robot_of(cfg, robot)
     summary = run_robot(cfg, robot, trigger="manual", trial=trial, progress=not as_json)
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
@@ -217,7 +227,7 @@ def retry(
         if not robot:
             err.print("--failed には --robot ROBOT を指定してください")
             raise typer.Exit(2)
-        cfg.robot(robot)  # an unknown robot id is a mistake, not "nothing to do"
+        robot_of(cfg, robot)  # an unknown robot id is a mistake, not "nothing to do"
         ids = [*(items or []), *workitems.failed_items(ledger, robot)]
     else:
         ids = list(items or [])
@@ -289,6 +299,7 @@ def reconcile(
     from daiko.robots.reconcile import run_reconcile
 
     cfg = load(config)
+    robot_of(cfg, robot)
     try:
         today = dt.datetime.now(zoneinfo.ZoneInfo(cfg.defaults.timezone)).date()  # the configured zone's today
         first = dt.date.fromisoformat(from_) if from_ else today

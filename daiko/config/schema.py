@@ -7,6 +7,7 @@ them in `daiko validate`, usually without a developer at hand.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import zoneinfo
@@ -666,5 +667,12 @@ class DaikoConfig(Strict):
         for robot in self.robots:
             if robot.id == robot_id:
                 return robot
-        known = ", ".join(r.id for r in self.robots) or "none"
-        raise KeyError(f"no robot '{robot_id}' in robots.yaml (robots: {known})")
+        known = ", ".join(r.id for r in self.robots) or tr("なし", "none")
+        close = difflib.get_close_matches(robot_id, [r.id for r in self.robots], n=1)
+        hint = tr(f"「{close[0]}」のことですか？ ", f"did you mean '{close[0]}'? ") if close else ""
+        raise KeyError(
+            tr(
+                f"robots.yaml にロボット '{robot_id}' はありません。{hint}（ロボット: {known}）",
+                f"no robot '{robot_id}' in robots.yaml; {hint}(robots: {known})",
+            )
+        )

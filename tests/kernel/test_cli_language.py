@@ -109,3 +109,12 @@ def test_an_impossible_date_is_called_a_date_not_bad_yaml():
     (problem,) = info.value.problems
     assert problem.message.startswith("'2026-02-30' は実在しない日付・時刻です")
     assert "YAML の書き方" not in problem.message  # the file is well formed; the date is not
+
+
+def test_a_mistyped_robot_id_is_answered_with_the_right_one_not_a_traceback(tmp_path: Path):
+    config = tmp_path / "robots.yaml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = daiko("reconcile", "haisa", "--config", str(config), lang={})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "KeyError" not in proc.stderr
+    assert "ロボット 'haisa' はありません" in proc.stderr and "「haisha」のことですか" in proc.stderr
