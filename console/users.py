@@ -11,7 +11,6 @@ import difflib
 import getpass
 import re
 import sys
-import zoneinfo
 from typing import TextIO
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from daiko.console.auth import close_sessions_of, hash_password, password_proble
 from daiko.console.models import ConsoleUser
 from daiko.console.roles import ROLES, STAFF, Principal, normalise_role
 from daiko.ledger import Ledger
+from daiko.localtime import local_time
 from daiko.wareki import wareki_date
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
@@ -224,9 +224,7 @@ def _local(moment: dt.datetime | None, zone: str) -> str:
     """A time as staff read it: the configured zone (never the host's), 和暦 date."""
     if moment is None:
         return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    local = local_time(moment, zone)
     return f"{wareki_date(local.date(), weekday=False)} {local:%H:%M}"
 
 
