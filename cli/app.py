@@ -539,8 +539,11 @@ app.add_typer(console_app, name="console")
 def console_serve(
     ctx: typer.Context,
     config: ConfigOpt = DEFAULT_CONFIG,
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8800,
+    host: Annotated[
+        str,
+        typer.Option(help=tr("待ち受けるアドレス（共有のネットワークでは TLS の後ろに）。", "Address to listen on.")),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=tr("待ち受けるポート。", "Port to listen on."))] = 8800,
 ) -> None:
     # Serves the review console, or hands the config to a `user` sub-command (help: console_app's).
     ctx.obj = config
