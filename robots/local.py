@@ -34,7 +34,10 @@ def finish_local_items(runner: RobotRunner, summary: RunSummary) -> None:
         logger.exception(tr("{}: 案件の後の処理に失敗しました", "{}: after-items step failed"), runner.robot.id)
         runner.ledger.event(
             "after_items_failed",
-            f"{runner.robot.id}: {type(exc).__name__}: {exc}",
+            tr(
+                f"{runner.robot.id}: 案件の後の処理に失敗しました（{type(exc).__name__}: {exc}）",
+                f"{runner.robot.id}: after-items step failed ({type(exc).__name__}: {exc})",
+            ),
             level="ERROR",
             robot_id=runner.robot.id,
             run_id=runner.run_id,

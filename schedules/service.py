@@ -400,7 +400,14 @@ class ScheduleService:
             )
         except Exception as exc:
             logger.exception(tr("週次レポートの作成に失敗しました", "weekly report failed"))
-            self.ledger.event("report_failed", f"weekly report failed: {type(exc).__name__}: {exc}", level="ERROR")
+            self.ledger.event(
+                "report_failed",
+                tr(
+                    f"週次レポートの作成に失敗しました: {type(exc).__name__}: {exc}",
+                    f"weekly report failed: {type(exc).__name__}: {exc}",
+                ),
+                level="ERROR",
+            )
         else:
             logger.info(tr("週次レポートを作成しました: {}", "weekly report done: {}"), result)
 
