@@ -79,7 +79,9 @@ clean:
 
 # Optional: LibreOffice Calc (~300 MB) is not in bootstrap's apt list. Installs it when missing,
 # checks the workbook converts with its charts, then writes the report as PDF beside the .xlsx.
-# WEEK=2026-W47 for another week (default: last week); CONFIG=path/to/robots.yaml for another config.
+# Right after `make demo`: the demo's week from demo-data/ (demo-data/demo.json says which).
+# Otherwise ./robots.yaml and last week; WEEK=2026-W47 for another week, CONFIG=path/to/robots.yaml
+# for another config (either one means: not the demo's). It prints which config and week it used.
 report-pdf: setup
 	@command -v soffice >/dev/null || { \
 	  echo "daiko: installing libreoffice-calc (about 300 MB)"; \
@@ -88,7 +90,4 @@ report-pdf: setup
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 	    --no-install-recommends libreoffice-calc fonts-noto-cjk >/dev/null; }
 	$(PY) -m pytest -q tests/reports/test_libreoffice.py
-	@book=$$($(VENV)/bin/daiko report $(if $(CONFIG),--config $(CONFIG)) $(if $(WEEK),--week $(WEEK)) --json \
-	  | $(PY) -c "import json, sys; print(json.load(sys.stdin)[\"workbook\"])") && \
-	soffice -env:UserInstallation=file:///tmp/daiko-soffice-$$(id -u) --headless --convert-to pdf \
-	  --outdir "$$(dirname "$$book")" "$$book" && echo "PDF: $${book%.xlsx}.pdf"
+	$(PY) -m daiko.cli.report_pdf $(if $(CONFIG),--config $(CONFIG)) $(if $(WEEK),--week $(WEEK))

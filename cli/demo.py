@@ -80,6 +80,7 @@ def _scans(inbox: Path, vehicles: list, strangers: list, today: dt.date, console
 
 
 def run_demo(workdir: Path, *, n_scans: int = 6, console: Console | None = None) -> int:
+    from daiko.cli.report_pdf import record_demo
     from daiko.mocks.keitax.process import start_keitax
     from daiko.reports.output import write_report_files
     from daiko.reports.period import Period
@@ -132,8 +133,10 @@ def run_demo(workdir: Path, *, n_scans: int = 6, console: Console | None = None)
         console.print("   " + "、".join(f"{k} {v} 件" for k, v in verdicts.items()))
 
     console.print("5. 週次の削減効果レポートを作成します")
-    files = write_report_files(load_runtime_config(config_path), Period.week_to_date(today))
+    period = Period.week_to_date(today)
+    files = write_report_files(load_runtime_config(config_path), period)
     console.print(f"   {files.report.headline}")
+    record_demo(workdir, config_path, period.start, period.end, period.iso_week)  # for `make report-pdf`
 
     console.rule("[bold]できあがったもの")
     console.print(f"受付フォルダ     {inbox}")
@@ -142,6 +145,7 @@ def run_demo(workdir: Path, *, n_scans: int = 6, console: Console | None = None)
     console.print(f"削減効果レポート {files.workbook}")
     console.print(f"                 {files.csv}")
     console.print(f"台帳データベース {cfg.ledger_url_display}")
+    console.print("PDF で見るには   make report-pdf（このデモの週を LibreOffice で印刷します）")
     if summary.review:
         console.print(
             f"[yellow]要確認 {summary.review} 件[/]: 確認画面で確認してください → "

@@ -10,14 +10,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from daiko.i18n import tr
 from daiko.paths import DEFAULT_CONFIG
 
-survey_app = typer.Typer(help="アンケート集計: the tally workbook (Excel + CSV) of a survey.", no_args_is_help=True)
+survey_app = typer.Typer(
+    help=tr(
+        "アンケート集計: 調査の集計表（Excel + CSV）。", "アンケート集計: the tally workbook (Excel + CSV) of a survey."
+    ),
+    no_args_is_help=True,
+)
 out_console = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 ConfigOpt = Annotated[
-    Path, typer.Option("--config", "-c", envvar="DAIKO_CONFIG", help="robots.yaml to use.", show_default=True)
+    Path,
+    typer.Option(
+        "--config", "-c", envvar="DAIKO_CONFIG", help=tr("使う robots.yaml。", "robots.yaml to use."), show_default=True
+    ),
 ]
 
 
@@ -28,20 +37,47 @@ def _load(path: Path):
     try:
         return load_runtime_config(path)
     except ConfigError as exc:
-        err.print(f"[bold red]{exc.filename}: {len(exc.problems)} problem(s)[/]")
+        err.print(
+            f"[bold red]{exc.filename}: "
+            + tr(f"問題が {len(exc.problems)} 件あります", f"{len(exc.problems)} problem(s)")
+            + "[/]"
+        )
         for problem in exc.problems:
             err.print(f"  {problem.render(exc.filename)}", markup=False)
         raise typer.Exit(1) from None
 
 
-@survey_app.command("tally")
+@survey_app.command(
+    "tally",
+    help=tr(
+        "台帳の回答から、調査 NAME の集計表（Excel）と CSV を書き出します。",
+        "Write the 集計 workbook and CSVs of survey NAME from the responses in the ledger.",
+    ),
+)
 def tally(
-    name: Annotated[str, typer.Argument(help="The survey (forms/surveys/NAME.yaml), e.g. shimin_ict.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help=tr(
+                "調査の名前（forms/surveys/NAME.yaml、例: shimin_ict）。",
+                "The survey (forms/surveys/NAME.yaml), e.g. shimin_ict.",
+            )
+        ),
+    ],
     config: ConfigOpt = DEFAULT_CONFIG,
-    out: Annotated[Path | None, typer.Option(help="Folder to write to (default: <reports>/surveys/NAME).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Headline figures as JSON.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help=tr(
+                "書き出すフォルダ（既定: <reports>/surveys/NAME）。",
+                "Folder to write to (default: <reports>/surveys/NAME).",
+            )
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=tr("主な数値を JSON で出力します。", "Headline figures as JSON."))
+    ] = False,
 ) -> None:
-    """Write the 集計 workbook and CSVs of survey NAME from the responses in the ledger."""
     from daiko.forms.errors import FormDefinitionError
     from daiko.forms.survey import load_survey
     from daiko.ledger import Ledger
@@ -78,9 +114,8 @@ def tally(
         )
 
 
-@survey_app.command("list")
+@survey_app.command("list", help=tr("forms/surveys/ にある調査の一覧。", "The surveys defined in forms/surveys/."))
 def list_surveys() -> None:
-    """The surveys defined in forms/surveys/."""
     from daiko.forms.survey import TYPE_JA, load_survey, survey_names
 
     table = Table("name", "調査", "ページ", "設問", "配布数")

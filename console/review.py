@@ -19,6 +19,7 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
+from daiko.i18n import tr
 from daiko.labels import CHOICE, ITEM_STATE, choice_label, label
 from daiko.ledger import Audit, FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger, mask
@@ -641,12 +642,20 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
     try:
         from daiko.robots.intake import sync_file
     except ImportError:
-        logger.warning("robots.intake is not installed; file {} stays where it is", file_id)
+        logger.warning(
+            tr(
+                "robots.intake がありません。ファイル {} は移しません",
+                "robots.intake is not installed; file {} stays where it is",
+            ),
+            file_id,
+        )
         return
     try:
         sync_file(ledger, file_id)
     except Exception as exc:  # the decision stands; the folder catches up on the next sync
-        logger.opt(exception=exc).warning("could not move file {} after review", file_id)
+        logger.opt(exception=exc).warning(
+            tr("確認後にファイル {} を移せませんでした", "could not move file {} after review"), file_id
+        )
         ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")
 
 

@@ -191,6 +191,7 @@ async def add_user(request: Request, user: Principal = Depends(current_user)) ->
             display_name=form.get("display_name"),
             password=form.get("password", ""),
             actor=user.name,
+            sections=users.known_sections(cfg_of(request)),
         )
     except users.UserError as exc:
         return _users(request, keep, str(exc), status=400)

@@ -11,6 +11,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from daiko.i18n import tr
 from daiko.log import logger
 
 SECRET_NAME = "console-secret.key"
@@ -27,14 +28,21 @@ def load_or_create_secret(data_dir: Path) -> str:
     key = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key + "\n")
-    logger.info("created the console's signing key {}", path)
+    logger.info(tr("確認コンソールの署名鍵 {} を作成しました", "created the console's signing key {}"), path)
     return key
 
 
 def _read_existing(path: Path) -> str:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        logger.warning("{} was readable by others (mode {:o}); set to 0600", path, mode)
+        logger.warning(
+            tr(
+                "{} を他の利用者が読める状態でした（mode {:o}）。0600 にしました",
+                "{} was readable by others (mode {:o}); set to 0600",
+            ),
+            path,
+            mode,
+        )
         path.chmod(0o600)
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:

@@ -11,6 +11,7 @@ import uvicorn
 
 from daiko.config import DaikoConfig
 from daiko.console.app import create_app
+from daiko.i18n import tr
 from daiko.log import logger
 
 
@@ -18,13 +19,22 @@ def serve_console(cfg: DaikoConfig, host: str = "127.0.0.1", port: int = 8800) -
     """Run until interrupted; returns the process exit code."""
     secure = cfg.console.secure_cookie_in_force()
     app = create_app(cfg, https_only=secure)
-    logger.info("review console on http://{}:{}/ (data dir {})", host, port, cfg.data_dir)
+    logger.info(
+        tr("確認コンソール: http://{}:{}/（データフォルダ {}）", "review console on http://{}:{}/ (data dir {})"),
+        host,
+        port,
+        cfg.data_dir,
+    )
     if secure:
         logger.info("確認コンソールのログイン Cookie は Secure（HTTPS でのみ送信）です: HTTPS の URL で開いてください")
     if host not in ("127.0.0.1", "localhost", "::1") and not secure:
         logger.warning(
-            "the console listens on {}: put it behind TLS (a reverse proxy) on a shared network "
-            "and set console.secure_cookie: true in robots.yaml",
+            tr(
+                "確認コンソールが {} で待ち受けています: 共有のネットワークでは TLS（リバースプロキシ）の後ろに置き、"
+                "robots.yaml に console.secure_cookie: true を書いてください",
+                "the console listens on {}: put it behind TLS (a reverse proxy) on a shared network "
+                "and set console.secure_cookie: true in robots.yaml",
+            ),
             host,
         )
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)

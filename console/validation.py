@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from daiko.forms.fieldtypes import Check, FieldType, get_type
+from daiko.i18n import tr
 from daiko.log import logger
 
 
@@ -44,7 +45,15 @@ def field_type_for(form: str | None, name: str, spec: dict[str, Any]) -> FieldTy
     try:
         return get_type(type_name)
     except ValueError:
-        logger.warning("field {} of form {} has unknown type {}; checked as text", name, form, type_name)
+        logger.warning(
+            tr(
+                "様式 {1} の項目 {0} の型 {2} を知りません。文字列として確認します",
+                "field {} of form {} has unknown type {}; checked as text",
+            ),
+            name,
+            form,
+            type_name,
+        )
         return get_type("text")
 
 

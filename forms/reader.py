@@ -52,6 +52,7 @@ from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
 from daiko.forms.result import FieldResult, FormResult, PageError, PageResult
+from daiko.i18n import tr
 from daiko.log import logger
 from daiko.ocr.base import OcrEngine, TextLine
 
@@ -684,7 +685,11 @@ def iter_file(
         except FormError as exc:
             yield PageRead(PageError(exc.kind, exc.message_ja, page.number, path.name, exc.detail), page.image)
         except Exception as exc:  # a bug or an odd page must not stop the batch; it is logged in full
-            logger.exception("unexpected error reading {} p.{}", path.name, page.number)
+            logger.exception(
+                tr("{} の {} ページ目の読み取りで予期しないエラー", "unexpected error reading {} p.{}"),
+                path.name,
+                page.number,
+            )
             message = "このページの読み取り中に予期しないエラーが発生しました（システム担当者に連絡してください）"
             yield PageRead(PageError("internal", message, page.number, path.name, f"{type(exc).__name__}: {exc}"))
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from daiko.config import DaikoConfig
+from daiko.i18n import tr
 from daiko.reports.job import weekly_report_job
 from daiko.reports.output import write_report_files
 from daiko.reports.period import Period
@@ -34,12 +35,22 @@ def resolve_period(
 ) -> Period:
     """--week, or --from and --to, or by default the last complete Monday–Sunday week (local time)."""
     if week and (date_from or date_to):
-        raise ValueError("give either --week or --from/--to, not both")
+        raise ValueError(
+            tr(
+                "--week か --from/--to のどちらか一方だけを指定してください",
+                "give either --week or --from/--to, not both",
+            )
+        )
     if week:
         return Period.week(week)
     if date_from or date_to:
         if not (date_from and date_to):
-            raise ValueError("give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30")
+            raise ValueError(
+                tr(
+                    "--from と --to を両方指定してください（例: --from 2026-11-01 --to 2026-11-30）",
+                    "give both --from and --to, e.g. --from 2026-11-01 --to 2026-11-30",
+                )
+            )
         return Period.between(date_from, date_to)
     if today is None:
         today = dt.datetime.now(zoneinfo.ZoneInfo(cfg.defaults.timezone)).date()
@@ -69,8 +80,12 @@ def report_command(
     except PermissionError as exc:
         err.print(
             Text(
-                f"daiko report: cannot write {exc.filename or out}: close the file in Excel "
-                "(or check the folder's permissions) and run again",
+                tr(
+                    f"daiko report: {exc.filename or out} に書き込めません。Excel で開いていれば閉じて"
+                    "（またはフォルダの権限を確認して）もう一度実行してください",
+                    f"daiko report: cannot write {exc.filename or out}: close the file in Excel "
+                    "(or check the folder's permissions) and run again",
+                ),
                 style="red",
             )
         )

@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
+from daiko.i18n import tr
 from daiko.wareki import fiscal_year_label, wareki_date, wareki_range
 
 ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -28,19 +29,34 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                tr(
+                    f"期間の終わり（{self.end}）が始まり（{self.start}）より前です",
+                    f"the period ends ({self.end}) before it starts ({self.start})",
+                )
+            )
 
     @classmethod
     def week(cls, spec: str) -> Period:
         """Parse '2026-W47' (ISO week: Monday to Sunday)."""
         match = ISO_WEEK.match(spec.strip())
         if not match:
-            raise ValueError(f"'{spec}' is not an ISO week; write it like 2026-W47")
+            raise ValueError(
+                tr(
+                    f"'{spec}' は ISO 週ではありません。2026-W47 のように書いてください",
+                    f"'{spec}' is not an ISO week; write it like 2026-W47",
+                )
+            )
         year, number = int(match[1]), int(match[2])
         try:
             monday = dt.date.fromisocalendar(year, number, 1)
         except ValueError:
-            raise ValueError(f"{year} has no week {number}; ISO weeks run from W01 to W52 or W53") from None
+            raise ValueError(
+                tr(
+                    f"{year} 年に第 {number} 週はありません（ISO 週は W01〜W52 か W53）",
+                    f"{year} has no week {number}; ISO weeks run from W01 to W52 or W53",
+                )
+            ) from None
         return cls(monday, monday + dt.timedelta(days=6), (year, number))
 
     @classmethod
@@ -143,4 +159,9 @@ def _parse_day(value: str | dt.date, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{option} '{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-16") from None
+        raise ValueError(
+            tr(
+                f"{option} '{value}' は日付ではありません。YYYY-MM-DD で書いてください（例: 2026-11-16）",
+                f"{option} '{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-16",
+            )
+        ) from None

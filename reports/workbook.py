@@ -333,8 +333,20 @@ def _trend(ws: Worksheet, report: Report) -> None:
     if report.trend:
         _trend_charts(ws, last)
     ws.freeze_panes = "A4"
-    ws.print_area = f"A1:T{max(last, 40)}"
+    # The table beside its two charts, on ONE page: a 年度 of weeks (up to 53 rows) is as tall as
+    # the charts are wide, so fitting the height costs almost no size. Split over two pages, the
+    # table's last rows went to a page of their own, and the repeated header rows dragged a
+    # sliver of the chart frame onto it (its title cut in half).
+    ws.print_area = f"A1:{CHART_LAST_COLUMN}{max(last, CHART_LAST_ROW)}"
     _print_setup(ws, report, title_rows="1:3")
+    ws.page_setup.fitToHeight = 1
+
+
+# The charts stand right of the table, below the rows repeated on every printed page (a chart
+# anchored in a repeated row is printed again, cut, on the next page): J4 and J22, 22 cm wide,
+# which reaches column W at the default column width.
+CHART_ANCHORS = ("J4", "J22")
+CHART_LAST_COLUMN, CHART_LAST_ROW = "W", 40
 
 
 def _trend_charts(ws: Worksheet, last: int) -> None:
@@ -353,7 +365,7 @@ def _trend_charts(ws: Worksheet, last: int) -> None:
     bar.gapWidth = 40
     _axes(bar)
     bar.width, bar.height = 22, 8.5
-    ws.add_chart(bar, "J3")
+    ws.add_chart(bar, CHART_ANCHORS[0])
 
     line = LineChart()
     line.title = "年度累計と目標ペース"
@@ -374,7 +386,7 @@ def _trend_charts(ws: Worksheet, last: int) -> None:
     line.legend.position = "b"
     _axes(line)
     line.width, line.height = 22, 8.5
-    ws.add_chart(line, "J21")
+    ws.add_chart(line, CHART_ANCHORS[1])
 
 
 def _text_categories(chart: BarChart | LineChart, labels: Reference) -> None:

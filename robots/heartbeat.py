@@ -14,6 +14,7 @@ import threading
 
 from sqlalchemy import select, update
 
+from daiko.i18n import tr
 from daiko.ledger import Ledger, Run, utcnow
 from daiko.log import logger
 
@@ -47,7 +48,13 @@ class RunHeartbeat:
             try:
                 self.beat()
             except Exception as exc:  # a busy database must not kill the run
-                logger.warning("run {}: heartbeat not written: {}", self.run_id, exc)
+                logger.warning(
+                    tr(
+                        "実行 {}: 稼働の記録（ハートビート）を書けませんでした: {}", "run {}: heartbeat not written: {}"
+                    ),
+                    self.run_id,
+                    exc,
+                )
 
 
 def _process_alive(pid: int) -> bool:

@@ -61,6 +61,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.localtime import fmt_local
 from daiko.log import MASK, MYNUMBER_RE, logger
@@ -238,7 +239,9 @@ def _walk(folder: Path, section: str) -> list[Dropped]:
     try:
         entries = _entries(folder)
     except OSError as exc:  # a sub-folder nobody may read: said once per look, the rest goes on
-        logger.warning("inbox sub-folder {} cannot be read: {}", folder, exc)
+        logger.warning(
+            tr("受付フォルダのサブフォルダ {} を読めません: {}", "inbox sub-folder {} cannot be read: {}"), folder, exc
+        )
         return []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
@@ -413,10 +416,13 @@ def _take_in(
                 if row is not None:
                     taken.append(row)
         except Exception as exc:  # this file's problem, never the run's
-            logger.opt(exception=exc).warning("could not take {} in", shown)
+            logger.opt(exception=exc).warning(tr("{} を取り込めませんでした", "could not take {} in"), shown)
             ledger.event(
                 "file_intake_failed",
-                f"{shown}: could not be taken in ({type(exc).__name__}: {exc}); it stays in the inbox and is tried again",
+                tr(
+                    f"{shown}: 取り込めませんでした（{type(exc).__name__}: {exc}）。受付フォルダに残し、次の実行でもう一度試します",
+                    f"{shown}: could not be taken in ({type(exc).__name__}: {exc}); it stays in the inbox and is tried again",
+                ),
                 level="WARNING",
                 robot_id=robot.id,
             )
@@ -466,12 +472,25 @@ def _take_one(
             s.add(row)
             s.flush()
             file_id = row.id
-            where = f" (from {'/'.join(path.relative_to(inbox.root).parts[:-1])}/)" if section else ""
-            ledger.event("file_received", f"received {name}{where}", robot_id=robot.id, session=s, file_id=row.id)
+            where = (
+                tr(
+                    f"（{'/'.join(path.relative_to(inbox.root).parts[:-1])}/ から）",
+                    f" (from {'/'.join(path.relative_to(inbox.root).parts[:-1])}/)",
+                )
+                if section
+                else ""
+            )
+            ledger.event(
+                "file_received",
+                tr(f"{name} を受け付けました{where}", f"received {name}{where}"),
+                robot_id=robot.id,
+                session=s,
+                file_id=row.id,
+            )
             if refusal:
                 ledger.event(
                     "file_failed",
-                    f"file {row.id} failed: {refusal}",
+                    tr(f"ファイル {row.id} はエラーです: {refusal}", f"file {row.id} failed: {refusal}"),
                     level="WARNING",
                     robot_id=robot.id,
                     session=s,
@@ -479,7 +498,11 @@ def _take_one(
     if file_id is None:
         target = _unique_target(inbox.state_dir(FileState.FAILED, section), name, promised)
         _place_aside(path, target, reason)
-        ledger.event("file_duplicate", f"duplicate of intake {earlier_id}: {name}", robot_id=robot.id)
+        ledger.event(
+            "file_duplicate",
+            tr(f"{name} は受付 {earlier_id} と同じ内容です（重複）", f"duplicate of intake {earlier_id}: {name}"),
+            robot_id=robot.id,
+        )
         return None
     complete_move(ledger, file_id)
     with ledger.session() as s:
@@ -505,7 +528,10 @@ def refuse(ledger: Ledger, robot: RobotConfig, inbox: Inbox, dropped: Dropped, v
     _place_aside(dropped.path, target, verdict.reason or "受け付けられないファイルです。")
     ledger.event(
         "file_refused",
-        f"{name}: refused ({verdict.code}); moved to failed/ with its reason",
+        tr(
+            f"{name}: 受け付けられません（{verdict.code}）。理由を添えて failed/ に移しました",
+            f"{name}: refused ({verdict.code}); moved to failed/ with its reason",
+        ),
         level="WARNING",
         robot_id=robot.id,
         code=verdict.code,
@@ -568,10 +594,19 @@ def complete_move(ledger: Ledger, file_id: int, *, final: bool = False) -> bool:
             elif not arrived:
                 if not final:
                     return False  # in another mover's hands this instant, or gone: looked at again later
-                logger.warning("intake {}: {} is neither in {} nor in {}", file_id, name, src.parent, dst.parent)
+                logger.warning(
+                    tr("受付 {}: {} が {} にも {} にもありません", "intake {}: {} is neither in {} nor in {}"),
+                    file_id,
+                    name,
+                    src.parent,
+                    dst.parent,
+                )
                 ledger.event(
                     "file_missing",
-                    f"file {file_id} ({name}) is neither where it was nor where it was going; moved or deleted by hand?",
+                    tr(
+                        f"ファイル {file_id}（{name}）が元の場所にも移動先にもありません。手で移動・削除されていませんか",
+                        f"file {file_id} ({name}) is neither where it was nor where it was going; moved or deleted by hand?",
+                    ),
                     level="WARNING",
                     robot_id=robot_id,
                 )
@@ -582,8 +617,12 @@ def complete_move(ledger: Ledger, file_id: int, *, final: bool = False) -> bool:
         except OSError as exc:
             ledger.event(
                 "file_move_failed",
-                f"file {file_id} could not be moved to {dst.parent.name}/ yet ({exc.strerror or exc}); "
-                "it stays where it is and the next run tries again",
+                tr(
+                    f"ファイル {file_id} をまだ {dst.parent.name}/ に移せません（{exc.strerror or exc}）。"
+                    "今の場所に置いたまま、次の実行でもう一度試します",
+                    f"file {file_id} could not be moved to {dst.parent.name}/ yet ({exc.strerror or exc}); "
+                    "it stays where it is and the next run tries again",
+                ),
                 level="WARNING",
                 robot_id=robot_id,
             )
@@ -623,7 +662,15 @@ def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
     current = Path(row.moving_from or row.current_path)
     if not os.path.lexists(current):
         # Moved or deleted by a person: the row follows the decision; there is nothing to move.
-        logger.warning("file {} of intake {} is not where the ledger says ({})", row.original_name, row.id, current)
+        logger.warning(
+            tr(
+                "ファイル {}（受付 {}）が台帳の記録の場所（{}）にありません",
+                "file {} of intake {} is not where the ledger says ({})",
+            ),
+            row.original_name,
+            row.id,
+            current,
+        )
         row.moving_from = None
     else:
         inbox = Inbox(_inbox_root_of(current))
@@ -651,7 +698,11 @@ def reject_file(ledger: Ledger, file_id: int, reason: str) -> None:
         row.retry_at = None
         _plan_move(row, FileState.FAILED, promised)
         ledger.event(
-            "file_failed", f"file {row.id} failed: {reason}", level="WARNING", robot_id=row.robot_id, session=s
+            "file_failed",
+            tr(f"ファイル {row.id} はエラーです: {reason}", f"file {row.id} failed: {reason}"),
+            level="WARNING",
+            robot_id=row.robot_id,
+            session=s,
         )
     complete_move(ledger, file_id)
 
@@ -751,7 +802,9 @@ def _recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[Intak
         try:
             complete_move(ledger, file_id, final=True)
         except Exception as exc:  # one file's problem
-            logger.opt(exception=exc).warning("could not finish the move of intake {}", file_id)
+            logger.opt(exception=exc).warning(
+                tr("受付 {} の移動を終えられませんでした", "could not finish the move of intake {}"), file_id
+            )
     processing = inbox.state_dir(FileState.PROCESSING)
     with ledger.session() as s:
         known = set(s.scalars(select(IntakeFile.current_path).where(IntakeFile.robot_id == robot.id)))
@@ -763,11 +816,22 @@ def _recover(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig) -> list[Intak
         try:
             row = register(ledger, cfg, robot, path, path.parent.name if path.parent != processing else None)
         except Exception as exc:
-            logger.opt(exception=exc).warning("could not register {} found in processing/", mask_name(path.name))
+            logger.opt(exception=exc).warning(
+                tr(
+                    "processing/ にあった {} を台帳に登録できませんでした", "could not register {} found in processing/"
+                ),
+                mask_name(path.name),
+            )
             continue
         if row is not None:
             recovered.append(row)
-            logger.info("recovered {} left in processing/ by an interrupted run", mask_name(path.name))
+            logger.info(
+                tr(
+                    "中断した実行が processing/ に残した {} を回収しました",
+                    "recovered {} left in processing/ by an interrupted run",
+                ),
+                mask_name(path.name),
+            )
     return recovered
 
 
@@ -802,7 +866,13 @@ def register(
             )
             s.add(row)
             s.flush()
-            ledger.event("file_received", f"received {name}", robot_id=robot.id, session=s, file_id=row.id)
+            ledger.event(
+                "file_received",
+                tr(f"{name} を受け付けました", f"received {name}"),
+                robot_id=robot.id,
+                session=s,
+                file_id=row.id,
+            )
             adopted = row.id
     if adopted is not None:
         complete_move(ledger, adopted)
@@ -815,7 +885,11 @@ def register(
     )
     inbox = Inbox(_inbox_root_of(path))
     _place_aside(path, _unique_target(inbox.state_dir(FileState.FAILED, section), name, _promised(ledger)), reason)
-    ledger.event("file_duplicate", f"duplicate of intake {earlier_id}: {name}", robot_id=robot.id)
+    ledger.event(
+        "file_duplicate",
+        tr(f"{name} は受付 {earlier_id} と同じ内容です（重複）", f"duplicate of intake {earlier_id}: {name}"),
+        robot_id=robot.id,
+    )
     return None
 
 
@@ -830,8 +904,12 @@ def defer_read(ledger: Ledger, file_id: int, why: str, retry_after: dt.timedelta
         if first:
             ledger.event(
                 "file_read_later",
-                f"file {row.id} ({row.original_name}) could not be read yet ({why}); it may still be being "
-                f"written and is read again after {retry_after.total_seconds():.0f} s",
+                tr(
+                    f"ファイル {row.id}（{row.original_name}）はまだ読めません（{why}）。書き込み中かもしれないため、"
+                    f"{retry_after.total_seconds():.0f} 秒後に読み直します",
+                    f"file {row.id} ({row.original_name}) could not be read yet ({why}); it may still be being "
+                    f"written and is read again after {retry_after.total_seconds():.0f} s",
+                ),
                 level="INFO",
                 robot_id=row.robot_id,
                 session=s,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from daiko.i18n import tr
 from daiko.ledger import ItemState, WorkItem, utcnow
 from daiko.log import logger
 from daiko.robots import workitems
@@ -30,10 +31,13 @@ def finish_local_items(runner: RobotRunner, summary: RunSummary) -> None:
     try:
         runner.task.after_items(runner.cfg, runner.robot, runner.ledger, changed=changed)
     except Exception as exc:  # the items are finished and recorded; a failed follow-up is that step's problem
-        logger.exception("{}: after-items step failed", runner.robot.id)
+        logger.exception(tr("{}: 案件の後の処理に失敗しました", "{}: after-items step failed"), runner.robot.id)
         runner.ledger.event(
             "after_items_failed",
-            f"{runner.robot.id}: {type(exc).__name__}: {exc}",
+            tr(
+                f"{runner.robot.id}: 案件の後の処理に失敗しました（{type(exc).__name__}: {exc}）",
+                f"{runner.robot.id}: after-items step failed ({type(exc).__name__}: {exc})",
+            ),
             level="ERROR",
             robot_id=runner.robot.id,
             run_id=runner.run_id,
@@ -70,7 +74,9 @@ def _finish_one(runner: RobotRunner, item: WorkItem, summary: RunSummary) -> int
                 session=s,
             )
     except Exception as exc:  # a task bug costs this item (failed, with a reason staff can pass on), not the run
-        logger.exception("{}: item {} could not be finished", runner.robot.id, item.id)
+        logger.exception(
+            tr("{}: 案件 {} を完了できませんでした", "{}: item {} could not be finished"), runner.robot.id, item.id
+        )
         summary.failed += 1
         workitems.finish(
             runner.ledger,

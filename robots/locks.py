@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from daiko.i18n import tr
 from daiko.ledger import Ledger, Lock, utcnow
 from daiko.log import logger
 from daiko.robots.workitems import _alive_on_this_host, worker_id
@@ -161,7 +162,13 @@ def wait_for_slot(
             return slot
         if not said:
             logger.info(
-                "{}: all {} session slot(s) in use ({}); waiting", prefix, slots, slot_holders(ledger, prefix, slots)
+                tr(
+                    "{}: 同時ログイン枠 {} がすべて使用中です（{}）。空くのを待ちます",
+                    "{}: all {} session slot(s) in use ({}); waiting",
+                ),
+                prefix,
+                slots,
+                slot_holders(ledger, prefix, slots),
             )
             said = True
         if stop.wait(poll_seconds) or time.monotonic() >= deadline or not wanted():

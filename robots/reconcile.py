@@ -9,13 +9,15 @@ that differ), 未登録 (the robot recorded it as done but the system has no suc
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from sqlalchemy import select
 
 from daiko.labels import choice_label
@@ -29,6 +31,8 @@ FILLS = {
     MISSING: PatternFill("solid", fgColor="F8CBAD"),
     SYSTEM_ONLY: PatternFill("solid", fgColor="FFF2CC"),
 }
+_THIN = Side(style="thin", color="A6A6A6")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 @dataclass
@@ -110,12 +114,14 @@ def write_workbook(
     ws.append([])
     header = ["判定", "受付番号", "差異のある項目", "明細ID"]
     for col in columns:
-        header += [f"{labels[col]}（入力）", f"{labels[col]}（システム）"]
+        # the side on a line of its own: a column as wide as its values, the header still whole
+        header += [f"{labels[col]}\n（入力）", f"{labels[col]}\n（システム）"]
     ws.append(header)
     for cell in ws[4]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="305496")
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[4].height = 32  # two lines
     for line in lines:
         row = [line.verdict, line.reference, "、".join(labels[d] for d in line.differences), line.item_id]
         for col in columns:
@@ -128,19 +134,52 @@ def write_workbook(
         for col in line.differences:
             idx = 5 + columns.index(col) * 2
             ws.cell(ws.max_row, idx + 1).fill = FILLS[MISMATCHED]
-    for i, width in enumerate([12, 18, 24, 8] + [16] * (2 * len(columns)), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    _fit_columns(ws, header_row=4)
+    _rule_cells(ws, header_row=4)
     ws.freeze_panes = "C5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(header))}{ws.max_row}"
+    _print_setup(ws, title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _display_width(text: str) -> int:
+    """Column units: a full-width (Japanese) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_columns(ws, *, header_row: int) -> None:
+    """Each column as wide as its widest line (header or value), so nothing prints cut off."""
+    for column in ws.iter_cols(min_row=header_row):
+        lines = [line for cell in column if cell.value is not None for line in str(cell.value).splitlines()]
+        width = max((_display_width(line) for line in lines), default=6)
+        ws.column_dimensions[column[0].column_letter].width = min(max(width, 6) + 3, 60)
+
+
+def _rule_cells(ws, *, header_row: int) -> None:
+    """Thin rules around every cell of the table (gridlines do not print); the No. column centred
+    so it does not run into the 標識番号 beside it."""
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row):
+        for cell in row:
+            cell.border = BOX
+    for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=4, max_col=4):
+        cell.alignment = Alignment(horizontal="center")
+
+
+def _print_setup(ws, title: str) -> None:
+    """A4 landscape, one page wide (as many pages long as it takes), the header row on every page,
+    the title and page numbers in the page header and footer: it goes on paper to a 係長's desk."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.6, bottom=0.5, header=0.25, footer=0.25)
     ws.print_title_rows = "4:4"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    ws.oddHeader.left.text = title.replace("&", "&&")
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def run_reconcile(

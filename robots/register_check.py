@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from daiko.i18n import tr
 from daiko.ledger import ItemState, Ledger, WorkItem, utcnow
 from daiko.log import logger
 from daiko.robots import identity
@@ -74,7 +75,11 @@ def run(runner: Any, adapter: Any) -> tuple[int, int]:
             _note(ledger, item, {"looked_up": True, "confirmed": [], "note": exc.reason})
             continue
         except (ApplicationError, NotImplementedError) as exc:  # try again on a later run
-            logger.info("register check of item {} not done now: {}", item.id, exc)
+            logger.info(
+                tr("案件 {} の登録内容の照合は今は行えません: {}", "register check of item {} not done now: {}"),
+                item.id,
+                exc,
+            )
             return released, confirmed_total
         comparison = identity.compare(item.fields, record, rule, task.register_keys)
         confirmed = []
@@ -136,8 +141,12 @@ def _confirm(ledger: Ledger, item: WorkItem, confirmed: list[str], robot_id: str
         )
         ledger.event(
             "item_confirmed_by_register",
-            f"item {item.id}: {len(confirmed)} field(s) confirmed by the register"
-            + ("; ready for the robot" if not left else f"; {len(left)} still for a person"),
+            tr(
+                f"No.{item.id}: {len(confirmed)} 項目を登録内容で確認しました"
+                + ("。ロボットが入力します" if not left else f"。残り {len(left)} 項目は人の確認が必要です"),
+                f"item {item.id}: {len(confirmed)} field(s) confirmed by the register"
+                + ("; ready for the robot" if not left else f"; {len(left)} still for a person"),
+            ),
             robot_id=robot_id,
             item_id=item.id,
             session=s,

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import and_, or_, select
 
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
 from daiko.localtime import fmt_local
 from daiko.log import logger
@@ -78,7 +79,11 @@ def purge(
         for row in scans:
             path = Path(row.current_path)
             if not _inside(path, done_dir):
-                logger.warning("intake {}: {} is not in done/; not deleted", row.id, path)
+                logger.warning(
+                    tr("受付 {}: {} が done/ にありません。削除しません", "intake {}: {} is not in done/; not deleted"),
+                    row.id,
+                    path,
+                )
                 continue
             result.scans += 1
             if not dry_run:
@@ -98,7 +103,15 @@ def purge(
         for item in items:
             path = Path(item.page_image or "")
             if not _inside(path, pages_dir):
-                logger.warning("item {}: page image {} is not under {}; not deleted", item.id, path, pages_dir)
+                logger.warning(
+                    tr(
+                        "案件 {}: ページ画像 {} が {} の下にありません。削除しません",
+                        "item {}: page image {} is not under {}; not deleted",
+                    ),
+                    item.id,
+                    path,
+                    pages_dir,
+                )
                 continue
             result.pages += 1
             if not dry_run:
@@ -116,8 +129,12 @@ def purge(
             )
             ledger.event(
                 "retention_purged",
-                f"{robot.id}: {result.scans} scan(s) and {result.pages} page image(s) past "
-                f"{robot.retention_days} day(s) deleted",
+                tr(
+                    f"{robot.id}: 保存期間 {robot.retention_days} 日を過ぎたスキャン {result.scans} 件とページ画像 {result.pages} 件を"
+                    "削除しました",
+                    f"{robot.id}: {result.scans} scan(s) and {result.pages} page image(s) past "
+                    f"{robot.retention_days} day(s) deleted",
+                ),
                 robot_id=robot.id,
                 session=s,
                 scans=result.scans,
@@ -135,8 +152,15 @@ def purge_all(
         try:
             results.append(purge(ledger, cfg, robot, dry_run=dry_run))
         except Exception as exc:  # one robot's folder (a share away) must not stop the others' purge
-            logger.opt(exception=exc).error("retention purge of {} failed", robot.id)
+            logger.opt(exception=exc).error(
+                tr("保存期間を過ぎたファイルの削除に失敗しました: {}", "retention purge of {} failed"), robot.id
+            )
             ledger.event(
-                "retention_failed", f"{robot.id}: retention purge failed: {type(exc).__name__}: {exc}", level="ERROR"
+                "retention_failed",
+                tr(
+                    f"{robot.id}: 保存期間を過ぎたファイルの削除に失敗しました: {type(exc).__name__}: {exc}",
+                    f"{robot.id}: retention purge failed: {type(exc).__name__}: {exc}",
+                ),
+                level="ERROR",
             )
     return results

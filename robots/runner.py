@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from daiko.config import DaikoConfig, RobotConfig, TargetSystem
+from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
 from daiko.robots import identity, intake, workitems
@@ -157,13 +158,18 @@ class RobotRunner:
             elif ready := workitems.counts(self.ledger, self.robot.id).get(ItemState.READY, 0):
                 self.ledger.event(
                     "keying_deferred",
-                    f"{ready} item(s) ready; keying waits for office hours (開庁時間)",
+                    tr(
+                        f"入力待ち {ready} 件。入力は開庁時間まで待ちます",
+                        f"{ready} item(s) ready; keying waits for office hours (開庁時間)",
+                    ),
                     robot_id=self.robot.id,
                     run_id=self.run_id,
                 )
         except Exception as exc:
             status = "failed"
-            logger.exception("run {} of {} failed: {}", self.run_id, self.robot.id, exc)
+            logger.exception(
+                tr("実行 {}（{}）が失敗しました: {}", "run {} of {} failed: {}"), self.run_id, self.robot.id, exc
+            )
             raise
         finally:
             heartbeat.__exit__(None, None, None)
@@ -228,7 +234,7 @@ class RobotRunner:
         except ValueError as exc:  # the file's content is wrong in a way the reader can name
             return self._unreadable(row, f"ファイルの内容を読み取れません: {exc}", summary)
         except Exception as exc:  # a reader bug must cost one file, never the run
-            logger.exception("reading {} failed", row.original_name)
+            logger.exception(tr("{} の読み取りに失敗しました", "reading {} failed"), row.original_name)
             return self._unreadable(
                 row,
                 f"読み取り中に予期しないエラーが発生しました（{type(exc).__name__}）。システム管理者に連絡してください。",
@@ -268,7 +274,10 @@ class RobotRunner:
                 )
             self.ledger.event(
                 "file_read",
-                f"read {row.original_name}: {len(drafts)} item(s), {sum(bool(d.review_fields) for d in drafts)} to review",
+                tr(
+                    f"{row.original_name} を読み取りました: {len(drafts)} 件、うち要確認 {sum(bool(d.review_fields) for d in drafts)} 件",
+                    f"read {row.original_name}: {len(drafts)} item(s), {sum(bool(d.review_fields) for d in drafts)} to review",
+                ),
                 robot_id=self.robot.id,
                 run_id=self.run_id,
                 session=s,
@@ -465,7 +474,10 @@ class RobotRunner:
             )
             self.ledger.event(
                 "item_done",
-                f"item {item.id} keyed as {result.system_record_id}",
+                tr(
+                    f"No.{item.id} を入力しました（処理番号 {result.system_record_id}）",
+                    f"item {item.id} keyed as {result.system_record_id}",
+                ),
                 robot_id=self.robot.id,
                 run_id=self.run_id,
                 item_id=item.id,
@@ -491,7 +503,7 @@ class RobotRunner:
             )
             self.ledger.event(
                 "item_back_to_review",
-                f"item {item.id}: unsure fields disagree with the register; back to review",
+                tr(f"No.{item.id}: 自信のない項目が登録内容と合いません。確認に戻します", f"item {item.id}: unsure fields disagree with the register; back to review"),
                 level="WARNING", robot_id=self.robot.id, run_id=self.run_id, item_id=item.id,
             )  # fmt: skip
         except BusinessError as exc:
@@ -526,7 +538,10 @@ class RobotRunner:
                 )
                 self.ledger.event(
                     "item_retry",
-                    f"item {item.id} attempt {item.attempts} failed ({reason}); retry in {wait}s",
+                    tr(
+                        f"No.{item.id} の {item.attempts} 回目が失敗しました（{reason}）。{wait} 秒後にやり直します",
+                        f"item {item.id} attempt {item.attempts} failed ({reason}); retry in {wait}s",
+                    ),
                     level="WARNING",
                     robot_id=self.robot.id,
                     run_id=self.run_id,
@@ -598,7 +613,10 @@ class RobotRunner:
         )
         self.ledger.event(
             "item_already_keyed",
-            f"item {item.id}: already in the system as {record.system_record_id}; not keyed again",
+            tr(
+                f"No.{item.id}: 既にシステムに処理番号 {record.system_record_id} で登録されています。二重に入力しません",
+                f"item {item.id}: already in the system as {record.system_record_id}; not keyed again",
+            ),
             robot_id=self.robot.id,
             run_id=self.run_id,
             item_id=item.id,
@@ -644,7 +662,10 @@ class RobotRunner:
         )  # fmt: skip
         self.ledger.event(
             "item_failed" if code not in BUSINESS_CODES else "item_business_error",
-            f"item {item.id} failed after {item.attempts} attempt(s): {reason}",
+            tr(
+                f"No.{item.id} は {item.attempts} 回試して失敗しました: {reason}",
+                f"item {item.id} failed after {item.attempts} attempt(s): {reason}",
+            ),
             level="ERROR",
             robot_id=self.robot.id,
             run_id=self.run_id,
@@ -667,7 +688,7 @@ class RobotRunner:
                 if item_id == current:
                     row.evidence = [*row.evidence, *kept]
                 self.ledger.event(
-                    "item_handed_back", f"item {item_id}: handed back untouched (the system failed, not the item)",
+                    "item_handed_back", tr(f"No.{item_id}: 手を付けずに戻しました（案件ではなくシステムの障害です）", f"item {item_id}: handed back untouched (the system failed, not the item)"),
                     robot_id=self.robot.id, run_id=self.run_id, item_id=item_id, session=s,
                 )  # fmt: skip
 
@@ -736,10 +757,15 @@ class RobotRunner:
             try:
                 intake.sync_file(self.ledger, file_id)
             except Exception as exc:
-                logger.opt(exception=exc).warning("file {} could not be placed", file_id)
+                logger.opt(exception=exc).warning(
+                    tr("ファイル {} を移せませんでした", "file {} could not be placed"), file_id
+                )
                 self.ledger.event(
                     "file_move_failed",
-                    f"file {file_id} could not be placed ({type(exc).__name__}: {exc}); the next run tries again",
+                    tr(
+                        f"ファイル {file_id} を移せませんでした（{type(exc).__name__}: {exc}）。次の実行でもう一度試します",
+                        f"file {file_id} could not be placed ({type(exc).__name__}: {exc}); the next run tries again",
+                    ),
                     level="WARNING",
                     robot_id=self.robot.id,
                     run_id=self.run_id,

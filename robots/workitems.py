@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from daiko.i18n import tr
 from daiko.labels import ITEM_STATE
 from daiko.ledger import FieldReview, FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 
@@ -67,7 +68,10 @@ def release_orphans(ledger: Ledger, robot_id: str) -> int:
             item.lease_until = utcnow() - dt.timedelta(seconds=1)
             ledger.event(
                 "item_orphaned",
-                f"item {item.id} was held by {item.claimed_by}, which is gone; it will be checked and resumed",
+                tr(
+                    f"No.{item.id} を処理していた {item.claimed_by} がいなくなりました。確認してから再開します",
+                    f"item {item.id} was held by {item.claimed_by}, which is gone; it will be checked and resumed",
+                ),
                 robot_id=robot_id,
                 item_id=item.id,
                 session=s,
@@ -162,7 +166,10 @@ def release_held_by(ledger: Ledger, host: str) -> dict[str, int]:
             released[item.robot_id] = released.get(item.robot_id, 0) + 1
             ledger.event(
                 "item_orphaned",
-                f"item {item.id} was held by {item.claimed_by} on silent host {host}; it will be checked and resumed",
+                tr(
+                    f"No.{item.id} を処理していた {item.claimed_by}（応答のない PC {host}）の代わりに、確認してから再開します",
+                    f"item {item.id} was held by {item.claimed_by} on silent host {host}; it will be checked and resumed",
+                ),
                 robot_id=item.robot_id,
                 item_id=item.id,
                 session=s,
@@ -388,7 +395,7 @@ def retry(ledger: Ledger, item_ids: Iterable[int], actor: str) -> list[int]:
             ledger.audit(actor, "item_retried", f"work_item:{item_id}", before=before,
                          after={"state": ItemState.READY}, detail="失敗した案件を再試行", session=s)  # fmt: skip
             ledger.event(
-                "item_retried", f"item {item_id} handed back for another try by {actor}",
+                "item_retried", tr(f"No.{item_id} を {actor} が再試行に戻しました", f"item {item_id} handed back for another try by {actor}"),
                 robot_id=item.robot_id, item_id=item_id, session=s,
             )  # fmt: skip
     for file_id in {items[i].file_id for i in ids}:
@@ -445,7 +452,7 @@ def resolve_unknown(ledger: Ledger, item_id: int, actor: str, *, keyed: bool, sy
             before={"state": ItemState.UNKNOWN, "reason": item.reason},
             after={"state": values["state"], "system_record_id": record or None}, detail=verdict, session=s,
         )  # fmt: skip
-        ledger.event("item_unknown_resolved", f"item {item_id}: {actor} checked the system: {verdict}",
+        ledger.event("item_unknown_resolved", tr(f"No.{item_id}: {actor} がシステムを確認しました: {verdict}", f"item {item_id}: {actor} checked the system: {verdict}"),
                      robot_id=item.robot_id, item_id=item_id, session=s)  # fmt: skip
         file_id = item.file_id
     _sync(ledger, file_id)

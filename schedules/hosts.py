@@ -21,6 +21,7 @@ from importlib import metadata
 
 from sqlalchemy import select, update
 
+from daiko.i18n import tr
 from daiko.ledger import Host, Ledger, utcnow
 from daiko.log import logger
 from daiko.robots import locks, workitems
@@ -72,10 +73,19 @@ def beat(ledger: Ledger, name: str, robots: list[str], heartbeat_seconds: float)
         row.pid, row.state, row.robots = os.getpid(), RUNNING, robots
         row.heartbeat_seconds, row.last_seen_at = heartbeat_seconds, now
     if was_released:
-        logger.warning("host {} was silent long enough for the others to take its work over; runs restart", name)
+        logger.warning(
+            tr(
+                "PC {} が長く応答せず、他の PC が案件を引き取りました。実行を再開します",
+                "host {} was silent long enough for the others to take its work over; runs restart",
+            ),
+            name,
+        )
         ledger.event(
             "host_back",
-            f"host {name} answers again after the others took its work over; its runs stop after the item in hand",
+            tr(
+                f"PC {name} がまた応答しましたが、案件は他の PC が引き取り済みです。手元の案件を終えたら実行を止めます",
+                f"host {name} answers again after the others took its work over; its runs stop after the item in hand",
+            ),
             level="WARNING",
         )
     return not was_released
@@ -124,8 +134,12 @@ def release_silent(ledger: Ledger, me: str, now: dt.datetime | None = None) -> d
         silent_for = int((now - seen).total_seconds())
         ledger.event(
             "host_silent",
-            f"host {name} silent for {silent_for} s: {sum(items.values())} claimed item(s) and "
-            f"{len(leases)} lease(s) released by {me}",
+            tr(
+                f"PC {name} が {silent_for} 秒応答しません: 処理中の案件 {sum(items.values())} 件と"
+                f"ロック {len(leases)} 件を {me} が引き取りました",
+                f"host {name} silent for {silent_for} s: {sum(items.values())} claimed item(s) and "
+                f"{len(leases)} lease(s) released by {me}",
+            ),
             level="WARNING",
             host=name,
             released_by=me,

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from daiko.i18n import tr
 from daiko.log import logger
 
 if TYPE_CHECKING:
@@ -66,7 +67,14 @@ def robot_job(config_path: str, robot_id: str) -> None:
     from daiko.robots.config import load_runtime_config
     from daiko.robots.runner import run_robot
 
-    logger.warning("no schedule service for {} in this process; running {} directly", config_path, robot_id)
+    logger.warning(
+        tr(
+            "このプロセスに {} のスケジュールサービスがありません。{} を直接実行します",
+            "no schedule service for {} in this process; running {} directly",
+        ),
+        config_path,
+        robot_id,
+    )
     run_robot(load_runtime_config(Path(config_path)), robot_id, trigger="schedule")
 
 

@@ -31,6 +31,7 @@ from apscheduler.events import (
 from apscheduler.schedulers.base import BaseScheduler
 
 from daiko.calendar import format_moment
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger
 
@@ -73,7 +74,9 @@ class MisfireRecorder:
             elif isinstance(event, JobExecutionEvent) and event.code == EVENT_JOB_MISSED:
                 self.record_missed(event.job_id, event.scheduled_run_time, reason="grace")
         except Exception:  # a listener must never break the scheduler thread
-            logger.exception("could not record a scheduler event {}", event)
+            logger.exception(
+                tr("スケジューラのイベント {} を記録できませんでした", "could not record a scheduler event {}"), event
+            )
 
     def _submitted(self, event: JobSubmissionEvent) -> None:
         times = sorted(event.scheduled_run_times)
@@ -106,8 +109,12 @@ class MisfireRecorder:
             robot_id = self.robot_of(job_id)
             self.ledger.event(
                 "missed_run",
-                f"{job_id}: {len(rest)} more scheduled runs from {format_moment(self._local(rest[0]))} to "
-                f"{format_moment(self._local(rest[-1]))} were missed (PC off or asleep)",
+                tr(
+                    f"{job_id}: {format_moment(self._local(rest[0]))}〜{format_moment(self._local(rest[-1]))} の予定 "
+                    f"{len(rest)} 回も実行されませんでした（missed: PC の電源が切れていたか、スリープ中）",
+                    f"{job_id}: {len(rest)} more scheduled runs from {format_moment(self._local(rest[0]))} to "
+                    f"{format_moment(self._local(rest[-1]))} were missed (PC off or asleep)",
+                ),
                 level="WARNING",
                 robot_id=robot_id,
                 job_id=job_id,
@@ -121,12 +128,25 @@ class MisfireRecorder:
         robot_id = self.robot_of(job_id)
         local = self._local(when)
         if reason == "grace":
-            why = "started too late (later than misfire_grace_minutes), so it was not run"
+            why = tr(
+                "開始が misfire_grace_minutes より遅れたため実行しませんでした",
+                "started too late (later than misfire_grace_minutes), so it was not run",
+            )
         else:
-            why = f"was folded into the run at {format_moment(self._local(into))}" if into else "was folded"
+            why = (
+                tr(
+                    f"{format_moment(self._local(into))} の実行にまとめました",
+                    f"was folded into the run at {format_moment(self._local(into))}",
+                )
+                if into
+                else tr("まとめました", "was folded")
+            )
         self.ledger.event(
             "missed_run",
-            f"{job_id}: the run scheduled for {format_moment(local)} was missed — {why}",
+            tr(
+                f"{job_id}: {format_moment(local)} の予定の実行は行われませんでした（missed） — {why}",
+                f"{job_id}: the run scheduled for {format_moment(local)} was missed — {why}",
+            ),
             level="WARNING",
             robot_id=robot_id,
             job_id=job_id,

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from daiko.config import ConfigError, DaikoConfig, config_hash
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger, mask
 
@@ -99,17 +100,27 @@ class ConfigReloader:
         self.applied_hash, self.rejected_hash = digest, None
         self.ledger.audit("system", "config_changed", "robots.yaml", detail=f"sha256 {old} → {digest}")
         self.ledger.event(
-            "config_applied", f"robots.yaml changed ({old} → {digest}); new settings applied", old=old, new=digest
+            "config_applied",
+            tr(
+                f"robots.yaml が変わりました（{old} → {digest}）。新しい設定で動きます",
+                f"robots.yaml changed ({old} → {digest}); new settings applied",
+            ),
+            old=old,
+            new=digest,
         )
         return "applied"
 
     def _reject(self, digest: str, old: str, problems: list[str]) -> None:
         self.rejected_hash = digest
         for line in problems:
-            logger.error("robots.yaml change refused: {}", line)
+            logger.error(tr("robots.yaml の変更を受け付けませんでした: {}", "robots.yaml change refused: {}"), line)
         self.ledger.event(
             "config_rejected",
-            f"robots.yaml change refused ({len(problems)} problem(s)); still running on {old}: " + "; ".join(problems),
+            tr(
+                f"robots.yaml の変更を受け付けませんでした（問題 {len(problems)} 件）。前の設定 {old} のまま動きます: ",
+                f"robots.yaml change refused ({len(problems)} problem(s)); still running on {old}: ",
+            )
+            + "; ".join(problems),
             level="ERROR",
             rejected=digest,
             kept=old,

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.i18n import tr
 from daiko.ledger import Ledger
 from daiko.log import logger
 from daiko.robots import locks, workitems
@@ -167,10 +168,13 @@ class RunCoordinator:
         return handle
 
     def record_overlap(self, robot_id: str, running_trigger: str, scheduled: dt.datetime | None) -> None:
-        when = f" (scheduled {scheduled.isoformat()})" if scheduled else ""
+        when = tr(f"（予定 {scheduled:%Y-%m-%d %H:%M}）", f" (scheduled {scheduled.isoformat()})") if scheduled else ""
         self.ledger.event(
             "run_overlap",
-            f"{robot_id}: the previous run ({running_trigger}) is still going; this tick{when} was not started twice",
+            tr(
+                f"{robot_id}: 前の実行（{running_trigger}）がまだ続いているため、今回{when}は二重に開始しませんでした",
+                f"{robot_id}: the previous run ({running_trigger}) is still going; this tick{when} was not started twice",
+            ),
             level="WARNING",
             robot_id=robot_id,
             scheduled=scheduled.isoformat() if scheduled else None,
@@ -224,10 +228,22 @@ class RunCoordinator:
             try:
                 robot = cfg.robot(robot_id)
             except KeyError:
-                logger.warning("robot {} is no longer in robots.yaml; not run", robot_id)
+                logger.warning(
+                    tr(
+                        "ロボット {} は robots.yaml にありません。実行しません",
+                        "robot {} is no longer in robots.yaml; not run",
+                    ),
+                    robot_id,
+                )
                 return
             if not robot.enabled:
-                logger.info("robot {} is disabled (enabled: false); not run", robot_id)
+                logger.info(
+                    tr(
+                        "ロボット {} は止めてあります（enabled: false）。実行しません",
+                        "robot {} is disabled (enabled: false); not run",
+                    ),
+                    robot_id,
+                )
                 return
             timer = threading.Timer(
                 robot.run_timeout_minutes * self.minute_seconds, self._time_out, args=(handle, robot)
@@ -237,10 +253,15 @@ class RunCoordinator:
             self._run_locked(cfg, robot, handle)
         except Exception as exc:  # a run's failure is recorded; the service goes on
             handle.error = exc
-            logger.exception("run of {} ({}) failed: {}", robot_id, handle.trigger, exc)
+            logger.exception(
+                tr("{} の実行（{}）が失敗しました: {}", "run of {} ({}) failed: {}"), robot_id, handle.trigger, exc
+            )
             self.ledger.event(
                 "run_error",
-                f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
+                tr(
+                    f"{robot_id}: 実行（{handle.trigger}）が失敗しました: {type(exc).__name__}: {exc}",
+                    f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
+                ),
                 level="ERROR",
                 robot_id=robot_id,
             )
@@ -264,7 +285,10 @@ class RunCoordinator:
             holder = locks.holder_of(self.ledger, lock_name) or "?"
             self.ledger.event(
                 "run_skipped",
-                f"{robot.id}: another run holds {lock_name} ({holder}); not started twice",
+                tr(
+                    f"{robot.id}: 別の実行が {lock_name}（{holder}）を使用中のため、二重に開始しませんでした",
+                    f"{robot.id}: another run holds {lock_name} ({holder}); not started twice",
+                ),
                 level="WARNING",
                 robot_id=robot.id,
                 holder=holder,
@@ -280,7 +304,13 @@ class RunCoordinator:
             try:
                 keying = self.keying_allowed(cfg, robot)
                 if not keying:
-                    logger.info("{}: outside 開庁時間 — taking files in and reading only; keying waits", robot.id)
+                    logger.info(
+                        tr(
+                            "{}: 開庁時間外 — 取り込みと読み取りだけ行い、入力は開庁時間まで待ちます",
+                            "{}: outside 開庁時間 — taking files in and reading only; keying waits",
+                        ),
+                        robot.id,
+                    )
                 handle.result = self.run_fn(
                     cfg,
                     robot.id,
@@ -310,8 +340,12 @@ class RunCoordinator:
         handle.stop.set()  # first: whoever reads the event finds the run already told to stop
         self.ledger.event(
             "run_timeout",
-            f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
-            "it stops after the item in hand",
+            tr(
+                f"{robot.id}: 実行（{handle.trigger}）が run_timeout_minutes={robot.run_timeout_minutes} を超えました。"
+                "手元の案件を終えたら止まります",
+                f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
+                "it stops after the item in hand",
+            ),
             level="WARNING",
             robot_id=robot.id,
         )
@@ -341,9 +375,14 @@ class RunCoordinator:
         if handles:
             self.ledger.event(
                 "runs_stopping",
-                "service stopping: "
-                + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
-                + " told to stop after the item in hand",
+                tr(
+                    "サービスを止めます: "
+                    + "、".join(f"{h.robot_id}（{h.trigger}）" for h in handles)
+                    + " に手元の案件を終えたら止まるよう伝えました",
+                    "service stopping: "
+                    + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
+                    + " told to stop after the item in hand",
+                ),
                 robots=[h.robot_id for h in handles],
             )
         deadline = time.monotonic() + grace_seconds

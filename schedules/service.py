@@ -39,6 +39,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from daiko.config import ConfigError, DaikoConfig, Schedule, config_hash
+from daiko.i18n import tr
 from daiko.ledger import Audit, Event, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
@@ -198,12 +199,16 @@ class ScheduleService:
         self.started = True
         self.ledger.event(
             "schedule_started",
-            f"schedule service started ({len(self.scheduler.get_jobs())} job(s), "
-            f"{len(self.watcher.inboxes())} inbox(es) watched, robots.yaml {self.config_hash})",
+            tr(
+                f"スケジュールサービスを開始しました（ジョブ {len(self.scheduler.get_jobs())} 件、"
+                f"監視する受付フォルダ {len(self.watcher.inboxes())} 件、robots.yaml {self.config_hash}）",
+                f"schedule service started ({len(self.scheduler.get_jobs())} job(s), "
+                f"{len(self.watcher.inboxes())} inbox(es) watched, robots.yaml {self.config_hash})",
+            ),
         )
         for job in self.scheduler.get_jobs():
             when = job.next_run_time.strftime("%Y-%m-%d %H:%M") if job.next_run_time else "—"
-            logger.info("job {} next at {} ({})", job.id, when, job.trigger)
+            logger.info(tr("ジョブ {} の次回実行: {}（{}）", "job {} next at {} ({})"), job.id, when, job.trigger)
 
     def _abort_start(self) -> None:
         """Undo a start that failed half-way, so a corrected retry is not refused as 'already running'."""
@@ -222,16 +227,26 @@ class ScheduleService:
         if self._stop.is_set() or not self.started:
             return []
         self._stop.set()
-        logger.info("schedule service stopping: runs finish the item in hand")
+        logger.info(
+            tr(
+                "スケジュールサービスを止めます: 実行中のロボットは手元の案件を終えてから止まります",
+                "schedule service stopping: runs finish the item in hand",
+            )
+        )
         try:
             self.scheduler.pause()
         except Exception:
-            logger.exception("pausing the scheduler failed")
+            logger.exception(tr("スケジューラの一時停止に失敗しました", "pausing the scheduler failed"))
         self.watcher.stop()
         left = self.coordinator.stop_all(self.shutdown_grace)
         if left:
             logger.warning(
-                "runs still going after {} s: {}; their items resume on the next start", self.shutdown_grace, left
+                tr(
+                    "{} 秒たっても実行中: {}。その案件は次の起動で再開します",
+                    "runs still going after {} s: {}; their items resume on the next start",
+                ),
+                self.shutdown_grace,
+                left,
             )
         try:
             # Detach the job store first: APScheduler 3.x wakes its thread once more *after*
@@ -241,13 +256,17 @@ class ScheduleService:
             self.scheduler.remove_jobstore("default", shutdown=True)
             self.scheduler.shutdown(wait=not left)
         except Exception:
-            logger.exception("shutting the scheduler down failed")
+            logger.exception(tr("スケジューラの停止に失敗しました", "shutting the scheduler down failed"))
         jobs.unregister(self.config_path, self)
-        self.ledger.event("schedule_stopped", "schedule service stopped" + (f" (cut short: {left})" if left else ""))
+        self.ledger.event(
+            "schedule_stopped",
+            tr("スケジュールサービスを停止しました", "schedule service stopped")
+            + (f" (cut short: {left})" if left else ""),
+        )
         try:
             hosts.stop(self.ledger, workitems.HOST)
         except Exception:
-            logger.exception("recording this host as stopped failed")
+            logger.exception(tr("この PC の停止を記録できませんでした", "recording this host as stopped failed"))
         locks.release(self.ledger, self._service_lock, self.holder)
         return left
 
@@ -273,7 +292,7 @@ class ScheduleService:
                 self._start_released_items()
                 self._start_rereads()
             except Exception:
-                logger.exception("service heartbeat failed")
+                logger.exception(tr("サービスの稼働の記録（ハートビート）に失敗しました", "service heartbeat failed"))
             finally:
                 self.beats += 1
 
@@ -286,7 +305,14 @@ class ScheduleService:
         served = set(self._served_robots())
         for robot_id, n in released.items():
             if robot_id in served:
-                logger.info("{}: {} item(s) of a silent host released; running now", robot_id, n)
+                logger.info(
+                    tr(
+                        "{}: 応答のない PC の案件 {} 件を引き取りました。今すぐ実行します",
+                        "{}: {} item(s) of a silent host released; running now",
+                    ),
+                    robot_id,
+                    n,
+                )
                 self.coordinator.request(robot_id, "takeover")
 
     def _start_requested_runs(self) -> None:
@@ -306,7 +332,14 @@ class ScheduleService:
             if robot.enabled and not self.coordinator.is_running(robot.id):
                 released = workitems.released_since_last_run(self.ledger, robot.id)
                 if released and self.coordinator.keying_allowed(self.cfg, robot):
-                    logger.info("{}: {} item(s) checked in the console; running now", robot.id, released)
+                    logger.info(
+                        tr(
+                            "{}: 確認コンソールで確認済みの案件 {} 件。今すぐ実行します",
+                            "{}: {} item(s) checked in the console; running now",
+                        ),
+                        robot.id,
+                        released,
+                    )
                     self.coordinator.request(robot.id, "review")
                     continue
                 # Another PC read a file into ready items: join in on keying them (not for a 試行,
@@ -315,7 +348,14 @@ class ScheduleService:
                     continue
                 queued = workitems.ready_since_last_run_here(self.ledger, robot.id)
                 if queued and self.coordinator.keying_allowed(self.cfg, robot):
-                    logger.info("{}: {} item(s) ready from another PC; running now", robot.id, queued)
+                    logger.info(
+                        tr(
+                            "{}: 他の PC から入力待ちの案件 {} 件。今すぐ実行します",
+                            "{}: {} item(s) ready from another PC; running now",
+                        ),
+                        robot.id,
+                        queued,
+                    )
                     self.coordinator.request(robot.id, "queue")
 
     def _login_refused_lately(self, robot_id: str) -> bool:
@@ -340,7 +380,14 @@ class ScheduleService:
             if robot.enabled and not self.coordinator.is_running(robot.id):
                 due = intake.due_for_reading(self.ledger, robot.id)
                 if due:
-                    logger.info("{}: {} file(s) to read again (they were still being written)", robot.id, due)
+                    logger.info(
+                        tr(
+                            "{}: 読み直すファイル {} 件（書き込み中でした）",
+                            "{}: {} file(s) to read again (they were still being written)",
+                        ),
+                        robot.id,
+                        due,
+                    )
                     self.coordinator.request(robot.id, "reread")
 
     # -- what the jobs call ---------------------------------------------------------------------
@@ -353,14 +400,24 @@ class ScheduleService:
         except ImportError as exc:
             self.ledger.event(
                 "report_unavailable",
-                f"weekly report not made: the reports layer is not installed or broken ({exc})",
+                tr(
+                    f"週次レポートを作れませんでした: reports layer が入っていないか壊れています（{exc}）",
+                    f"weekly report not made: the reports layer is not installed or broken ({exc})",
+                ),
                 level="WARNING",
             )
         except Exception as exc:
-            logger.exception("weekly report failed")
-            self.ledger.event("report_failed", f"weekly report failed: {type(exc).__name__}: {exc}", level="ERROR")
+            logger.exception(tr("週次レポートの作成に失敗しました", "weekly report failed"))
+            self.ledger.event(
+                "report_failed",
+                tr(
+                    f"週次レポートの作成に失敗しました: {type(exc).__name__}: {exc}",
+                    f"weekly report failed: {type(exc).__name__}: {exc}",
+                ),
+                level="ERROR",
+            )
         else:
-            logger.info("weekly report done: {}", result)
+            logger.info(tr("週次レポートを作成しました: {}", "weekly report done: {}"), result)
 
     def scheduled_purge(self) -> None:
         """Delete scans and page images past their robot's retention_days (audited per robot)."""
@@ -375,8 +432,12 @@ class ScheduleService:
         """Apply a validated robots.yaml: reschedule changed jobs, re-watch changed inboxes."""
         if cfg.ledger_url_display != self.cfg.ledger_url_display:
             raise ConfigRejected(
-                "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
-                "restart daiko schedule to switch databases"
+                tr(
+                    "台帳のデータベースが変わっています（defaults.data_dir か defaults.ledger_url）。"
+                    "データベースを切り替えるには daiko schedule を再起動（restart）してください",
+                    "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
+                    "restart daiko schedule to switch databases",
+                )
             )
         with self._apply_lock:
             self.cfg = cfg
@@ -421,7 +482,13 @@ class ScheduleService:
         for job_id in existing.keys() - desired.keys():
             self.scheduler.remove_job(job_id)
             self.misfires.forget(job_id)
-            logger.info("job {} removed (no longer scheduled in robots.yaml)", job_id)
+            logger.info(
+                tr(
+                    "ジョブ {} を削除しました（robots.yaml に予定がなくなりました）",
+                    "job {} removed (no longer scheduled in robots.yaml)",
+                ),
+                job_id,
+            )
         for job_id, spec in desired.items():
             schedule = spec["schedule"]
             name = f"{spec['label']} [{fingerprint(schedule, cfg, spec['func'], *spec['args'])}]"
@@ -442,12 +509,19 @@ class ScheduleService:
                 misfire_grace_time=max(1, schedule.misfire_grace_minutes * 60),
             )
             self.misfires.expect(job_id, job.next_run_time)
-            logger.info("job {} {} ({})", job_id, "scheduled" if current is None else "rescheduled", job.trigger)
+            if current is None:
+                logger.info(tr("ジョブ {} を予定に入れました（{}）", "job {} scheduled ({})"), job_id, job.trigger)
+            else:
+                logger.info(tr("ジョブ {} の予定を変更しました（{}）", "job {} rescheduled ({})"), job_id, job.trigger)
             if job.next_run_time is None:
                 self.ledger.event(
                     "schedule_never_fires",
-                    f"{job_id}: its schedule never falls inside 開庁時間 on a 開庁日, so it will not run; "
-                    "change the cron line or set office_hours_only: false",
+                    tr(
+                        f"{job_id}: 予定が開庁日の開庁時間に一度も入らないため実行されません（never falls inside 開庁時間）。"
+                        "cron を直すか office_hours_only: false にしてください",
+                        f"{job_id}: its schedule never falls inside 開庁時間 on a 開庁日, so it will not run; "
+                        "change the cron line or set office_hours_only: false",
+                    ),
                     level="WARNING",
                     robot_id=jobs.robot_of_job(job_id),
                 )
@@ -458,7 +532,11 @@ class ScheduleService:
         for robot_id, watch in current.items():
             if robot_id not in wanted or watch.root != cfg.inbox(wanted[robot_id]):
                 self.watcher.unwatch_inbox(robot_id)
-                logger.info("inbox of {} no longer watched: {}", robot_id, watch.root)
+                logger.info(
+                    tr("{} の受付フォルダの監視をやめました: {}", "inbox of {} no longer watched: {}"),
+                    robot_id,
+                    watch.root,
+                )
         for robot_id, robot in wanted.items():
             watch = current.get(robot_id)
             settle = robot.intake.settle_seconds if self.settle_seconds is None else self.settle_seconds
@@ -475,7 +553,10 @@ class ScheduleService:
             except OSError as exc:  # a share that is down at start: watch anyway, the poll retries
                 self.ledger.event(
                     "inbox_unavailable",
-                    f"{robot_id}: inbox {root} cannot be prepared: {exc}",
+                    tr(
+                        f"{robot_id}: 受付フォルダ {root} を用意できません: {exc}",
+                        f"{robot_id}: inbox {root} cannot be prepared: {exc}",
+                    ),
                     level="ERROR",
                     robot_id=robot_id,
                 )
@@ -488,7 +569,7 @@ class ScheduleService:
                     incomplete_wait_seconds=incomplete_wait,
                 )
             )
-            logger.info("watching the inbox of {}: {}", robot_id, root)
+            logger.info(tr("{} の受付フォルダを監視します: {}", "watching the inbox of {}: {}"), robot_id, root)
 
     def _start_leftover_runs(self, cfg: DaikoConfig) -> None:
         """Finish what a stopped service left: files in processing/, items ready or claimed.
@@ -501,7 +582,13 @@ class ScheduleService:
             inbox = InboxWatch(robot.id, cfg.inbox(robot), self.coordinator.request, settle_seconds=0)
             counts = workitems.counts(self.ledger, robot.id)
             if inbox.has_leftovers() or counts.get(ItemState.READY, 0) or counts.get(ItemState.CLAIMED, 0):
-                logger.info("{}: work left from before the service started; running it now", robot.id)
+                logger.info(
+                    tr(
+                        "{}: サービス開始前からの残りの案件があります。今すぐ実行します",
+                        "{}: work left from before the service started; running it now",
+                    ),
+                    robot.id,
+                )
                 self.coordinator.request(robot.id, "startup")
 
     def _audit_start(self) -> None:
@@ -541,10 +628,14 @@ def serve(config_path: str | Path, *, setup_logs: bool = True, **options: Any) -
     def _on_signal(signum: int, _frame: object) -> None:
         if stop.is_set():
             logger.warning(
-                "second {}: exiting now; unfinished items resume on the next start", signal.Signals(signum).name
+                tr(
+                    "2 回目の {}: すぐに終了します。終わっていない案件は次の起動で再開します",
+                    "second {}: exiting now; unfinished items resume on the next start",
+                ),
+                signal.Signals(signum).name,
             )
             os._exit(1)
-        logger.info("{} received: stopping", signal.Signals(signum).name)
+        logger.info(tr("{} を受け取りました: 停止します", "{} received: stopping"), signal.Signals(signum).name)
         stop.set()
 
     def _on_hup(_signum: int, _frame: object) -> None:
@@ -561,7 +652,13 @@ def serve(config_path: str | Path, *, setup_logs: bool = True, **options: Any) -
         except ServiceBusy as exc:
             logger.error("{}", exc)
             return 1
-        logger.info("daiko schedule running (robots.yaml {}); Ctrl+C or SIGTERM stops it", service.config_path)
+        logger.info(
+            tr(
+                "daiko schedule 実行中（robots.yaml {}）。Ctrl+C か SIGTERM で止まります",
+                "daiko schedule running (robots.yaml {}); Ctrl+C or SIGTERM stops it",
+            ),
+            service.config_path,
+        )
         while not stop.wait(0.2):  # short waits: the handler runs between them
             pass
         service.stop()

@@ -38,6 +38,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from daiko.i18n import tr
 from daiko.log import logger
 from daiko.robots import intake
 
@@ -81,11 +82,20 @@ class InboxWatch:
             waiting = intake.dropped_files(self.inbox)
         except OSError as exc:  # share unreachable for a moment: the next poll tries again
             if not self._unreadable:  # say it once, not on every poll of a long outage
-                logger.warning("inbox {} of {} cannot be read: {}", self.root, self.robot_id, exc)
+                logger.warning(
+                    tr("受付フォルダ {}（{}）を読めません: {}", "inbox {} of {} cannot be read: {}"),
+                    self.root,
+                    self.robot_id,
+                    exc,
+                )
             self._unreadable = True
             return None
         if self._unreadable:
-            logger.info("inbox {} of {} can be read again", self.root, self.robot_id)
+            logger.info(
+                tr("受付フォルダ {}（{}）をまた読めるようになりました", "inbox {} of {} can be read again"),
+                self.root,
+                self.robot_id,
+            )
             self._unreadable = False
         settled, unsettled = [], []
         for dropped in waiting:
@@ -96,7 +106,12 @@ class InboxWatch:
             now = time.monotonic()
             if not signature <= self._requested or now - self._requested_at >= self.retry_seconds:
                 self._requested, self._requested_at = signature | self._requested, now
-                logger.info("{} file(s) ready in {} — starting {}", len(settled), self.root, self.robot_id)
+                logger.info(
+                    tr("{} 件のファイルが {} に届きました — {} を開始します", "{} file(s) ready in {} — starting {}"),
+                    len(settled),
+                    self.root,
+                    self.robot_id,
+                )
                 self.request_run(self.robot_id, "watch")
         else:
             self._requested = frozenset()
@@ -177,7 +192,14 @@ class FolderWatcher:
                 observer.start()
                 self._observer = observer
             except Exception as exc:  # e.g. no inotify: polling alone still works
-                logger.warning("file-system notifications unavailable ({}); polling every {} s", exc, self.poll_seconds)
+                logger.warning(
+                    tr(
+                        "ファイルの変更通知が使えません（{}）。{} 秒ごとに確認します",
+                        "file-system notifications unavailable ({}); polling every {} s",
+                    ),
+                    exc,
+                    self.poll_seconds,
+                )
                 self._observer = None
         self._thread = threading.Thread(target=self._loop, name="daiko-watch", daemon=True)
         self._thread.start()
@@ -194,7 +216,7 @@ class FolderWatcher:
                 self._observer.stop()
                 self._observer.join(timeout=5)
             except Exception:
-                logger.exception("stopping the folder observer failed")
+                logger.exception(tr("フォルダ監視の停止に失敗しました", "stopping the folder observer failed"))
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -252,7 +274,12 @@ class FolderWatcher:
                 event_filter=WATCHED_EVENTS,  # not opens/reads: our own polling causes those
             )
         except Exception as exc:  # a share where watches fail: polling covers it
-            logger.warning("cannot watch {} ({}); it is polled every {} s", folder, exc, self.poll_seconds)
+            logger.warning(
+                tr("{} を監視できません（{}）。{} 秒ごとに確認します", "cannot watch {} ({}); it is polled every {} s"),
+                folder,
+                exc,
+                self.poll_seconds,
+            )
 
     def _unschedule_locked(self, key: str) -> None:
         watch = self._watches.pop(key, None)
@@ -304,4 +331,4 @@ class FolderWatcher:
             elif extra is not None:
                 extra[1]()
         except Exception:  # one bad inbox must not stop the others being watched
-            logger.exception("checking {} failed", key)
+            logger.exception(tr("{} の確認に失敗しました", "checking {} failed"), key)

@@ -37,3 +37,20 @@ def test_demo_runs_end_to_end(tmp_path: Path):
     assert verdicts and set(verdicts) == {"一致"}
     assert next((data / "reports").glob("*.xlsx")).exists()
     assert "今週の削減時間" in text and "突合リスト" in text
+
+    # `make report-pdf` right after the demo reports the demo's week from the demo's data
+    from daiko.cli.report_pdf import choose
+    from daiko.ledger import Ledger
+    from daiko.reports import build_report
+    from daiko.robots.config import load_runtime_config
+
+    choice = choose(None, None, demo_dir=tmp_path / "demo")
+    assert choice.config == (tmp_path / "demo" / "robots.yaml").resolve()
+    assert "make demo のデータ" in choice.why and choice.period.label in choice.why
+    cfg = load_runtime_config(choice.config, setup_logs=False)
+    report = build_report(cfg, Ledger(cfg.ledger_url), choice.period)
+    assert report.totals.items >= 1  # not the empty report of ./robots.yaml's last week
+    # without a demo (or with CONFIG= / WEEK= given) it is ./robots.yaml and last week, and it says so
+    plain = choose(None, None, demo_dir=tmp_path / "no-demo")
+    assert plain.config.name == "robots.yaml" and "先週" in plain.why
+    assert "2026-W47 の週" in choose(None, "2026-W47", demo_dir=tmp_path / "demo").why

@@ -19,11 +19,27 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from daiko.config.schema import DaikoConfig, looks_secret
+from daiko.i18n import tr
 
 SECRET_KEYS = {"password", "passwd", "pass", "pwd", "secret", "token", "パスワード", "api_key"}
 # Keys whose value is never repeated in a message: what lands there by mistake is a secret.
 SECRET_VALUED = {"password_env", "password_file", "ledger_password_env", "ledger_password_file", "ledger_url"}
 HIDDEN = "（入力された値は表示しません）"
+# pydantic's type errors, said in the admin's words (its own English is kept for DAIKO_LANG=en).
+TYPE_WORDS = {
+    "int": "整数を書いてください（例: 3）",
+    "float": "数値を書いてください（例: 0.5）",
+    "bool": "true か false を書いてください",
+    "string": "文字列を書いてください",
+    "list": "リストを書いてください（例: [a, b]）",
+    "dict": "「キー: 値」の組を書いてください",
+    "model": "「キー: 値」の組を書いてください",
+    "date": "日付を YYYY-MM-DD で書いてください（例: 2026-11-30）",
+}
+
+
+class _ValueNotBuilt(ConstructorError):
+    """A value YAML could not build (an impossible date): its message is complete as it is."""
 
 
 class _Constructor(RoundTripConstructor):
@@ -40,17 +56,17 @@ class _Constructor(RoundTripConstructor):
         except MarkedYAMLError:
             raise
         except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-            raise ConstructorError(None, None, _construct_message(node, exc), node.start_mark) from None
+            raise _ValueNotBuilt(None, None, _construct_message(node, exc), node.start_mark) from None
 
 
 def _construct_message(node, exc: Exception) -> str:  # type: ignore[no-untyped-def]
     value = str(getattr(node, "value", ""))
     if str(node.tag).endswith(":timestamp"):
-        return (
-            f"'{value}' は実在しない日付・時刻です（{exc}）。"
-            "YYYY-MM-DD で実在する日付を書いてください（例: 2026-11-30）"
+        return tr(
+            f"'{value}' は実在しない日付・時刻です（{exc}）。YYYY-MM-DD で実在する日付を書いてください（例: 2026-11-30）",
+            f"'{value}' is not a real date or time ({exc}); write a date that exists as YYYY-MM-DD, e.g. 2026-11-30",
         )
-    return f"'{value}' を値として読み取れません（{exc}）"
+    return tr(f"'{value}' を値として読み取れません（{exc}）", f"'{value}' cannot be read as a value ({exc})")
 
 
 @dataclass(frozen=True)
@@ -95,8 +111,10 @@ class TaskCatalog:
         return self.by_form.get(form or "")
 
     def describe(self) -> str:
+        keys_ja, keys_en = "基幹システムに入力", "keys into a target system"
+        none_ja, none_en = "基幹システムなし", "no target system"
         return ", ".join(
-            f"{name} ({'keys into a target system' if keys else 'no target system'})"
+            f"{name} ({tr(keys_ja, keys_en) if keys else tr(none_ja, none_en)})"
             for name, keys in sorted(self.needs_target.items())
         )
 
@@ -108,10 +126,23 @@ def load_config(path: str | Path, known_forms: set[str] | None = None, tasks: Ta
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            str(path), [ConfigProblem("", "file not found; copy robots.yaml from the daiko folder")]
+            str(path),
+            [
+                ConfigProblem(
+                    "",
+                    tr(
+                        "ファイルがありません。daiko のフォルダの robots.yaml をコピーしてください",
+                        "file not found; copy robots.yaml from the daiko folder",
+                    ),
+                )
+            ],
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError(str(path), [ConfigProblem("", "file is not UTF-8; save it as UTF-8 (BOM なし)")]) from None
+        message = tr(
+            "UTF-8 ではありません。UTF-8（BOM なし）で保存してください",
+            "file is not UTF-8; save it as UTF-8 (BOM なし)",
+        )
+        raise ConfigError(str(path), [ConfigProblem("", message)]) from None
     return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks)
 
 
@@ -129,12 +160,31 @@ def parse_config(
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if isinstance(exc, _ValueNotBuilt):  # the YAML is well formed; one value in it is not
+            raise ConfigError(filename, [ConfigProblem("", str(exc.problem), line, col)]) from None
         raise ConfigError(
-            filename, [ConfigProblem("", f"not valid YAML: {exc.problem or exc.context}", line, col)]
+            filename,
+            [
+                ConfigProblem(
+                    "",
+                    tr(
+                        f"YAML の書き方が正しくありません（{exc.problem or exc.context}）。"
+                        "字下げ・コロン・引用符の対応を確認してください",
+                        f"not valid YAML: {exc.problem or exc.context}",
+                    ),
+                    line,
+                    col,
+                )
+            ],
         ) from None
     except Exception as exc:  # anything else ruamel lets escape: a message, never a traceback
         raise ConfigError(
-            filename, [ConfigProblem("", f"YAML として読めません（{type(exc).__name__}: {exc}）")]
+            filename,
+            [
+                ConfigProblem(
+                    "", tr(f"YAML として読めません（{type(exc).__name__}: {exc}）", f"not readable as YAML ({exc})")
+                )
+            ],
         ) from None
     if tree is None or (isinstance(tree, CommentedMap) and not tree):
         # An empty file is a save that went wrong (or a copy cut short), not "no robots":
@@ -154,7 +204,17 @@ def parse_config(
     if not isinstance(tree, CommentedMap):
         raise ConfigError(
             filename,
-            [ConfigProblem("", "the file must be a mapping of sections (defaults:, targets:, robots:, …)", 1, 1)],
+            [
+                ConfigProblem(
+                    "",
+                    tr(
+                        "ファイル全体を「defaults:」「targets:」「robots:」などの見出しで書いてください",
+                        "the file must be a mapping of sections (defaults:, targets:, robots:, …)",
+                    ),
+                    1,
+                    1,
+                )
+            ],
         )
 
     problems: list[ConfigProblem] = []
@@ -254,33 +314,50 @@ def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
         key = loc[-1] if loc else ""
         if kind == "extra_forbidden":
             if str(key).lower() in SECRET_KEYS:
-                message = (
+                message = tr(
+                    "パスワードは robots.yaml に決して書かないでください（版管理とバックアップに残ります）。"
+                    "環境変数に入れて 'password_env: DAIKO_<SYSTEM>_PASSWORD'、"
+                    "またはファイルに入れて 'password_file: /path/to/secret' と書いてください",
                     "passwords must never be written in robots.yaml (it is in version control and "
                     "backups); put it in an environment variable and write "
-                    "'password_env: DAIKO_<SYSTEM>_PASSWORD', or 'password_file: /path/to/secret'"
+                    "'password_env: DAIKO_<SYSTEM>_PASSWORD', or 'password_file: /path/to/secret'",
                 )
             else:
                 known = _fields_of(DaikoConfig, loc[:-1])
                 close = difflib.get_close_matches(str(key), known, n=1)
-                hint = (
-                    f"; did you mean '{close[0]}'?" if close else (f"; known keys: {', '.join(known)}" if known else "")
-                )
-                message = f"unknown key '{key}'{hint}"
+                if close:
+                    hint = tr(f"。'{close[0]}' のことですか？", f"; did you mean '{close[0]}'?")
+                else:
+                    hint = tr(f"。使えるキー: {', '.join(known)}", f"; known keys: {', '.join(known)}") if known else ""
+                message = tr(f"'{key}' というキーはありません{hint}", f"unknown key '{key}'{hint}")
                 if close:
                     suggested.add((*loc[:-1], close[0]))
         elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
             ctx = err.get("ctx", {})
             words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+            words_ja = {"gt": "より大きい値", "ge": "以上", "lt": "より小さい値", "le": "以下"}
             limit = next((f"{words[k]} {v}" for k, v in ctx.items() if k in words), "in range")
-            message = f"{_shown(loc, err.get('input'))} is out of range; it must be {limit}"
+            limit_ja = next((f"{v} {words_ja[k]}" for k, v in ctx.items() if k in words_ja), "範囲内")
+            message = tr(
+                f"{_shown(loc, err.get('input'))} は範囲外です。{limit_ja}にしてください",
+                f"{_shown(loc, err.get('input'))} is out of range; it must be {limit}",
+            )
         elif kind == "missing":
-            message = f"'{key}' is required here"
+            message = tr(f"'{key}' がありません。ここに書いてください", f"'{key}' is required here")
         elif kind in {"value_error", "assertion_error"}:
             message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         elif kind == "literal_error":
-            message = f"{_shown(loc, err.get('input'))} is not allowed; {message[0].lower()}{message[1:]}"
+            expected = str(err.get("ctx", {}).get("expected", ""))
+            message = tr(
+                f"{_shown(loc, err.get('input'))} は使えません。使える値: {expected}",
+                f"{_shown(loc, err.get('input'))} is not allowed; {message[0].lower()}{message[1:]}",
+            )
         elif kind.endswith("_parsing") or kind.endswith("_type"):
-            message = f"{_shown(loc, err.get('input'))} is not valid here: {message[0].lower()}{message[1:]}"
+            words = TYPE_WORDS.get(kind.rsplit("_", 1)[0], message)
+            message = tr(
+                f"{_shown(loc, err.get('input'))} はここには書けません。{words}",
+                f"{_shown(loc, err.get('input'))} is not valid here: {message[0].lower()}{message[1:]}",
+            )
         line, col = _position(tree, loc)
         problems.append((loc, kind, ConfigProblem(_dotted(loc), message, line, col)))
     return [p for loc, kind, p in problems if not (kind == "missing" and loc in suggested)]
@@ -304,7 +381,10 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
                 problems.append(
                     ConfigProblem(
                         f"robots[{i}].id",
-                        f"'{rid}' is already used by robots[{seen[rid]}]; ids must be unique",
+                        tr(
+                            f"'{rid}' は robots[{seen[rid]}] で使われています。id は重ならないようにしてください",
+                            f"'{rid}' is already used by robots[{seen[rid]}]; ids must be unique",
+                        ),
                         line,
                         col,
                     )
@@ -313,18 +393,23 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
         target = robot.get("target")
         if isinstance(target, str) and isinstance(targets, dict) and target not in targets:
             line, col = _position(tree, ("robots", i, "target"))
-            known = ", ".join(targets) or "none defined"
-            problems.append(
-                ConfigProblem(
-                    f"robots[{i}].target", f"no target system '{target}' under 'targets:' (defined: {known})", line, col
-                )
+            known = ", ".join(targets) or tr("なし", "none defined")
+            message = tr(
+                f"'targets:' に基幹システム '{target}' がありません（あるもの: {known}）",
+                f"no target system '{target}' under 'targets:' (defined: {known})",
             )
+            problems.append(ConfigProblem(f"robots[{i}].target", message, line, col))
         form = robot.get("form")
         if known_forms is not None and isinstance(form, str) and form not in known_forms:
             line, col = _position(tree, ("robots", i, "form"))
             close = difflib.get_close_matches(form, sorted(known_forms), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (forms: {', '.join(sorted(known_forms))})"
-            problems.append(ConfigProblem(f"robots[{i}].form", f"no form definition '{form}'{hint}", line, col))
+            forms = ", ".join(sorted(known_forms))
+            if close:
+                hint = tr(f"。'{close[0]}' のことですか？", f"; did you mean '{close[0]}'?")
+            else:
+                hint = tr(f"（ある様式: {forms}）", f" (forms: {forms})")
+            message = tr(f"様式定義 '{form}' がありません{hint}", f"no form definition '{form}'{hint}")
+            problems.append(ConfigProblem(f"robots[{i}].form", message, line, col))
     return problems
 
 
@@ -339,7 +424,7 @@ def _check_targets(tree: CommentedMap, tasks: TaskCatalog | None) -> list[Config
     if not isinstance(robots, list):
         return problems
     targets = tree.get("targets") or {}
-    defined = ", ".join(targets) if isinstance(targets, dict) and targets else "none defined yet"
+    defined = ", ".join(targets) if isinstance(targets, dict) and targets else tr("まだありません", "none defined yet")
     for i, robot in enumerate(robots):
         if not isinstance(robot, CommentedMap):
             continue
@@ -354,11 +439,17 @@ def _check_targets(tree: CommentedMap, tasks: TaskCatalog | None) -> list[Config
             if name is None:
                 key = "task" if task else ("form" if form else "")
                 line, col = _position(tree, ("robots", i, key) if key else ("robots", i))
-                what = f"no robot task '{task}'" if task else f"no robot task reads form '{form}'"
+                if task:
+                    what = tr(f"ロボットの処理 '{task}' はありません", f"no robot task '{task}'")
+                else:
+                    what = tr(f"様式 '{form}' を読むロボットの処理がありません", f"no robot task reads form '{form}'")
                 problems.append(
                     ConfigProblem(
                         f"robots[{i}].{key}" if key else f"robots[{i}]",
-                        f"{what}; set 'task:' to one of: {tasks.describe()}",
+                        tr(
+                            f"{what}。'task:' には次のどれかを書いてください: {tasks.describe()}",
+                            f"{what}; set 'task:' to one of: {tasks.describe()}",
+                        ),
                         line,
                         col,
                     )
@@ -370,8 +461,12 @@ def _check_targets(tree: CommentedMap, tasks: TaskCatalog | None) -> list[Config
             problems.append(
                 ConfigProblem(
                     f"robots[{i}]",
-                    f"robot '{rid}' keys into a core system (task {name or 'for form ' + str(form)}): "
-                    f"add 'target:' naming one of the systems under 'targets:' ({defined})",
+                    tr(
+                        f"ロボット '{rid}' は基幹システムに入力します（処理 {name or '様式 ' + str(form) + ' 用'}）。"
+                        f"'targets:' のシステム（{defined}）のどれかを 'target:' に書いてください",
+                        f"robot '{rid}' keys into a core system (task {name or 'for form ' + str(form)}): "
+                        f"add 'target:' naming one of the systems under 'targets:' ({defined})",
+                    ),
                     line,
                     col,
                 )
@@ -381,7 +476,10 @@ def _check_targets(tree: CommentedMap, tasks: TaskCatalog | None) -> list[Config
             problems.append(
                 ConfigProblem(
                     f"robots[{i}].target",
-                    f"task '{name}' keys into no core system (its work stays in daiko); remove 'target'",
+                    tr(
+                        f"処理 '{name}' は基幹システムに入力しません（daiko の中で完結します）。'target' を消してください",
+                        f"task '{name}' keys into no core system (its work stays in daiko); remove 'target'",
+                    ),
                     line,
                     col,
                 )

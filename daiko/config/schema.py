@@ -7,6 +7,7 @@ them in `daiko validate`, usually without a developer at hand.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import zoneinfo
@@ -15,6 +16,8 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from daiko.i18n import tr
 
 LEDGER_URL_ENV = "DAIKO_LEDGER_URL"  # the whole ledger URL, password included, kept out of robots.yaml
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -72,13 +75,21 @@ def validate_cron(expr: str) -> str:
     fields = expr.split()
     if len(fields) != 5:
         raise ValueError(
-            f"'{expr}' is not a cron expression (5 fields: minute hour day month weekday), "
-            "e.g. '0 9 * * 1-5' for 9:00 on weekdays"
+            tr(
+                f"'{expr}' は cron 式ではありません（分 時 日 月 曜日 の 5 つ）。例: 平日 9:00 なら '0 9 * * 1-5'",
+                f"'{expr}' is not a cron expression (5 fields: minute hour day month weekday), "
+                "e.g. '0 9 * * 1-5' for 9:00 on weekdays",
+            )
         )
     try:
         CronTrigger.from_crontab(expr, timezone="Asia/Tokyo")
     except ValueError as exc:
-        raise ValueError(f"'{expr}' is not a valid cron expression ({exc}), e.g. '0 9 * * 1-5'") from None
+        raise ValueError(
+            tr(
+                f"'{expr}' は正しい cron 式ではありません（{exc}）。例: '0 9 * * 1-5'",
+                f"'{expr}' is not a valid cron expression ({exc}), e.g. '0 9 * * 1-5'",
+            )
+        ) from None
     return expr
 
 
@@ -125,7 +136,12 @@ class Schedule(Strict):
     @model_validator(mode="after")
     def _one_of(self) -> Schedule:
         if (self.cron is None) == (self.interval_minutes is None):
-            raise ValueError("give either 'cron' (e.g. '0 9 * * 1-5') or 'interval_minutes' (e.g. 15), not both")
+            raise ValueError(
+                tr(
+                    "'cron'（例: '0 9 * * 1-5'）か 'interval_minutes'（例: 15）のどちらか一方だけを書いてください",
+                    "give either 'cron' (e.g. '0 9 * * 1-5') or 'interval_minutes' (e.g. 15), not both",
+                )
+            )
         return self
 
 
@@ -137,13 +153,23 @@ class OfficeHours(Strict):
     @classmethod
     def _hhmm(cls, value: str) -> str:
         if not HHMM.match(str(value)):
-            raise ValueError(f"'{value}' is not a time of day; write it as HH:MM in quotes, e.g. '08:30'")
+            raise ValueError(
+                tr(
+                    f"'{value}' は時刻ではありません。HH:MM を引用符で囲んで書いてください（例: '08:30'）",
+                    f"'{value}' is not a time of day; write it as HH:MM in quotes, e.g. '08:30'",
+                )
+            )
         return value
 
     @model_validator(mode="after")
     def _order(self) -> OfficeHours:
         if self.end <= self.start:
-            raise ValueError(f"office hours end ({self.end}) must be after they start ({self.start})")
+            raise ValueError(
+                tr(
+                    f"開庁時間の終わり（{self.end}）は始まり（{self.start}）より後にしてください",
+                    f"office hours end ({self.end}) must be after they start ({self.start})",
+                )
+            )
         return self
 
     def contains(self, moment: dt.time) -> bool:
@@ -207,7 +233,12 @@ class Defaults(Strict):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone name, e.g. 'Asia/Tokyo'") from None
+            raise ValueError(
+                tr(
+                    f"'{value}' はタイムゾーンの名前ではありません（例: 'Asia/Tokyo'）",
+                    f"'{value}' is not a time zone name, e.g. 'Asia/Tokyo'",
+                )
+            ) from None
         return value
 
     @field_validator("ledger_url")
@@ -260,7 +291,12 @@ class Defaults(Strict):
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ValueError(f"'{pattern}' is not a regular expression ({exc})") from None
+                raise ValueError(
+                    tr(
+                        f"'{pattern}' は正規表現として読めません（{exc}）",
+                        f"'{pattern}' is not a regular expression ({exc})",
+                    )
+                ) from None
         return value
 
 
@@ -302,7 +338,12 @@ class TargetSystem(Strict):
             )
         if not re.match(r"^https?://[^\s/]+", value):
             shown = "（入力された値は表示しません）" if looks_secret(value) else f"'{value}'"
-            raise ValueError(f"{shown} is not a web address; write e.g. 'http://keitax.city.local:8080'")
+            raise ValueError(
+                tr(
+                    f"{shown} は Web のアドレスではありません（例: 'http://keitax.city.local:8080'）",
+                    f"{shown} is not a web address; write e.g. 'http://keitax.city.local:8080'",
+                )
+            )
         return value
 
     @field_validator("password_env")
@@ -319,11 +360,20 @@ class TargetSystem(Strict):
     def _secret_source(self) -> TargetSystem:
         if (self.password_env is None) == (self.password_file is None):
             raise ValueError(
-                "say where the password is kept: 'password_env: DAIKO_KEITAX_PASSWORD' "
-                "or 'password_file: /etc/daiko/keitax.secret' (one of them)"
+                tr(
+                    "パスワードの置き場所を書いてください: 'password_env: DAIKO_KEITAX_PASSWORD' か "
+                    "'password_file: /etc/daiko/keitax.secret'（どちらか一方）",
+                    "say where the password is kept: 'password_env: DAIKO_KEITAX_PASSWORD' "
+                    "or 'password_file: /etc/daiko/keitax.secret' (one of them)",
+                )
             )
         if self.kind == "web" and not self.base_url:
-            raise ValueError("a web target needs 'base_url', e.g. 'http://keitax.city.local:8080'")
+            raise ValueError(
+                tr(
+                    "Web のシステムには 'base_url' が必要です（例: 'http://keitax.city.local:8080'）",
+                    "a web target needs 'base_url', e.g. 'http://keitax.city.local:8080'",
+                )
+            )
         return self
 
 
@@ -357,7 +407,10 @@ class IdentityCheck(Strict):
         for name in value or []:
             if not re.match(r"^[a-z][a-z0-9_]*$", name):
                 raise ValueError(
-                    f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name"
+                    tr(
+                        f"'{name}' は様式の項目名ではありません。様式の YAML の名前を書いてください（例: owner_name）",
+                        f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name",
+                    )
                 )
         return value
 
@@ -436,7 +489,10 @@ class RobotConfig(Strict):
     def _id(cls, value: str) -> str:
         if not ID_PATTERN.match(value):
             raise ValueError(
-                f"'{value}' is not a robot id; use 2-32 lower-case ASCII letters, digits, - or _, e.g. 'haisha'"
+                tr(
+                    f"'{value}' はロボットの id に使えません。半角の小文字・数字・- _ で 2〜32 文字にしてください（例: 'haisha'）",
+                    f"'{value}' is not a robot id; use 2-32 lower-case ASCII letters, digits, - or _, e.g. 'haisha'",
+                )
             )
         return value
 
@@ -451,8 +507,12 @@ class RobotConfig(Strict):
             )
         if value.is_absolute() and not value.is_dir():
             raise ValueError(
-                f"folder '{value}' does not exist; create it (or the share) first, "
-                "or give a path relative to data_dir and daiko will create it"
+                tr(
+                    f"フォルダ '{value}' がありません。先に作成する（共有フォルダならつなぐ）か、"
+                    "data_dir からの相対パスにしてください（daiko が作成します）",
+                    f"folder '{value}' does not exist; create it (or the share) first, "
+                    "or give a path relative to data_dir and daiko will create it",
+                )
             )
         return value
 
@@ -484,7 +544,12 @@ class ReportConfig(Strict):
         try:
             dt.date.fromisoformat(f"2001-{value}")
         except ValueError:
-            raise ValueError(f"'{value}' is not a month and day; write it as 'MM-DD', e.g. '04-01'") from None
+            raise ValueError(
+                tr(
+                    f"'{value}' は月日ではありません。'MM-DD' で書いてください（例: '04-01'）",
+                    f"'{value}' is not a month and day; write it as 'MM-DD', e.g. '04-01'",
+                )
+            ) from None
         return value
 
 
@@ -602,5 +667,12 @@ class DaikoConfig(Strict):
         for robot in self.robots:
             if robot.id == robot_id:
                 return robot
-        known = ", ".join(r.id for r in self.robots) or "none"
-        raise KeyError(f"no robot '{robot_id}' in robots.yaml (robots: {known})")
+        known = ", ".join(r.id for r in self.robots) or tr("なし", "none")
+        close = difflib.get_close_matches(robot_id, [r.id for r in self.robots], n=1)
+        hint = tr(f"「{close[0]}」のことですか？ ", f"did you mean '{close[0]}'? ") if close else ""
+        raise KeyError(
+            tr(
+                f"robots.yaml にロボット '{robot_id}' はありません。{hint}（ロボット: {known}）",
+                f"no robot '{robot_id}' in robots.yaml; {hint}(robots: {known})",
+            )
+        )

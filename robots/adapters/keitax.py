@@ -34,6 +34,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from daiko.i18n import tr
 from daiko.robots.adapters.base import REASONS, Deregistration, KeyedRecord, KeyingResult, WebAdapter
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected, OutcomeUnknown
 from daiko.robots.identity import same_code
@@ -393,7 +394,13 @@ class KeitaxAdapter(WebAdapter):
                 # Someone logged in with this account elsewhere; logging straight back in would
                 # throw them out in turn. Let the robot's retry policy decide.
                 raise ApplicationError(lost.reason, code=lost.code) from None
-            logger.info("keitax: session expired ({}); logging in again once", lost.reason)
+            logger.info(
+                tr(
+                    "keitax: セッションが切れました（{}）。もう一度だけログインします",
+                    "keitax: session expired ({}); logging in again once",
+                ),
+                lost.reason,
+            )
         try:
             self._login()
             if resume is not None:
@@ -490,7 +497,13 @@ class KeitaxAdapter(WebAdapter):
         except ApplicationError as exc:
             # Saved for certain (処理番号 on screen): a 確認票 that did not load is not a failed 廃車.
             logger.warning(
-                "keitax: {} keyed as {}, but the 確認票 could not be saved: {}", item.reference, shori_no, exc.reason
+                tr(
+                    "keitax: {} は処理番号 {} で入力済みですが、確認票を保存できませんでした: {}",
+                    "keitax: {} keyed as {}, but the 確認票 could not be saved: {}",
+                ),
+                item.reference,
+                shori_no,
+                exc.reason,
             )
             receipt = None
         return KeyingResult(item.reference, shori_no, receipt_pdf=receipt, screens=list(self._trace))
@@ -511,7 +524,14 @@ class KeitaxAdapter(WebAdapter):
 
     def _already_present(self, item: Deregistration, shori_no: str) -> KeyingResult:
         """Found keyed already (e.g. 登録 went through just before the session died): keep evidence only."""
-        logger.info("keitax: {} already keyed as 処理番号 {}; not keying again", item.reference, shori_no)
+        logger.info(
+            tr(
+                "keitax: {} は処理番号 {} で入力済みです。二重に入力しません",
+                "keitax: {} already keyed as 処理番号 {}; not keying again",
+            ),
+            item.reference,
+            shori_no,
+        )
         receipt = None
         if self._table("reference.table", required=False):
             receipt = self._save_receipt_from(SEL["reference.reprint"], item.reference, shori_no)

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from daiko.i18n import tr
 from daiko.robots.adapters.base import KeyingResult
 from daiko.robots.drivers.desktop import DesktopDriver, Match, Template, Window
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
@@ -421,7 +422,14 @@ class ShunoAdapter:
         went through) → done, nothing keyed twice; anything else → staff decide."""
         found = self._inquire(item.reference)
         if found and found[1] == atena_no:
-            logger.info("shuno: {} already registered as 処理番号 {}; not keying again", item.reference, found[0])
+            logger.info(
+                tr(
+                    "shuno: {} は処理番号 {} で登録済みです。二重に入力しません",
+                    "shuno: {} already registered as 処理番号 {}; not keying again",
+                ),
+                item.reference,
+                found[0],
+            )
             shot = self._evidence(f"{_safe_name(item.reference)}_{found[0]}_shokai")
             return KeyingResult(
                 item.reference, found[0], receipt_pdf=shot, already_present=True, screens=list(self._trace)
@@ -468,7 +476,12 @@ class ShunoAdapter:
             if not wrong and not wrong_checks:
                 return
             logger.info(
-                "shuno: {} fields fixed after the final read-back: {}", SCREEN_NAMES[screen], wrong + wrong_checks
+                tr(
+                    "shuno: 最後の読み返しで {} の項目を直しました: {}",
+                    "shuno: {} fields fixed after the final read-back: {}",
+                ),
+                SCREEN_NAMES[screen],
+                wrong + wrong_checks,
             )
             for key in wrong:
                 self._key(key, values[key])
@@ -487,7 +500,11 @@ class ShunoAdapter:
         except ApplicationError as exc:
             # The 登録 may have gone through before the error (or the client died after it).
             # Ask the system before saying anything; only "not there" is safe to retry.
-            logger.warning("shuno: {} after 登録 of {}; asking the system", exc.code, item.reference)
+            logger.warning(
+                tr("shuno: {}（{} の登録後）。システムに確認します", "shuno: {} after 登録 of {}; asking the system"),
+                exc.code,
+                item.reference,
+            )
             if not self.driver.find_window(MAIN_TITLE):
                 raise ApplicationError(
                     f"登録中に{self.system_name}が終了しました（{exc.reason}）", code="result_unknown"
@@ -647,7 +664,10 @@ class ShunoAdapter:
                 self._trace.append(SCREEN_NAMES[outcome])
                 return outcome
             if outcome.title == NOTICE_TITLE:
-                logger.info("shuno: closed an unexpected お知らせ: {}", outcome.text[:60])
+                logger.info(
+                    tr("shuno: 予期しないお知らせを閉じました: {}", "shuno: closed an unexpected お知らせ: {}"),
+                    outcome.text[:60],
+                )
                 self._close(outcome, "enter")
                 continue
             if outcome.message_id in dialogs_ok:
@@ -702,7 +722,11 @@ class ShunoAdapter:
             dialog = self._dialog(main)
             if dialog is None:
                 return
-            logger.info("shuno: closing a dialog left open: {} {}", dialog.title, dialog.label)
+            logger.info(
+                tr("shuno: 開いたままのダイアログを閉じます: {} {}", "shuno: closing a dialog left open: {} {}"),
+                dialog.title,
+                dialog.label,
+            )
             self._close(dialog, "escape" if dialog.message_id.startswith("SNK-W") else "enter")
 
     def _raise_for(self, dialog: Dialog, step: str) -> None:

@@ -40,6 +40,7 @@ from typing import TypeVar
 import numpy as np
 from loguru import logger
 
+from daiko.i18n import tr
 from daiko.robots.errors import ApplicationError
 
 T = TypeVar("T")
@@ -464,7 +465,14 @@ class DesktopDriver:
             if normalise_text(shown) == normalise_text(text):
                 return attempt + 1
             self.fields_keyed_again += 1
-            logger.info("desktop: {} read back wrong on attempt {}; keying it again", what, attempt + 1)
+            logger.info(
+                tr(
+                    "デスクトップ: {} の読み返しが {} 回目で違っていました。入力し直します",
+                    "desktop: {} read back wrong on attempt {}; keying it again",
+                ),
+                what,
+                attempt + 1,
+            )
         # Not the values themselves: a field may hold personal data, and this reason reaches logs.
         raise ApplicationError(
             f"{what}に入力した内容を読み返すと{attempts}回とも一致しません", code="readback_mismatch"

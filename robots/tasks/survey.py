@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from daiko.i18n import tr
 from daiko.ledger import FieldReview, IntakeFile, ItemState
 from daiko.log import logger
 from daiko.robots.survey.rules import check_response
@@ -131,5 +132,5 @@ class SurveyTask(Task):
                 robot_id=robot.id,
             )
             return
-        logger.info("{}: tally written to {}", robot.id, written.files.workbook)
+        logger.info(tr("{}: 集計を書き出しました: {}", "{}: tally written to {}"), robot.id, written.files.workbook)
         ledger.event("survey_tallied", f"{self.survey.name}: 集計表を更新しました", robot_id=robot.id)

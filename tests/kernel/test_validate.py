@@ -61,17 +61,41 @@ def test_good_config_parses():
 @pytest.mark.parametrize(
     ("old", "new", "path", "line", "needle"),
     [
-        ("  - id: haisha\n", "  - id: haisha\n    colour: red\n", "robots[0].colour", 11, "unknown key 'colour'"),
-        ("    name: 廃車登録ロボット\n", "    nme: 廃車登録ロボット\n", "robots[0].nme", 11, "did you mean 'name'"),
-        ('      cron: "0 9 * * 1-5"', "      cron: every monday", "robots[0].schedule.cron", 17, "e.g. '0 9 * * 1-5'"),
-        ('      cron: "0 9 * * 1-5"', '      cron: "0 25 * * *"', "robots[0].schedule.cron", 17, "not a valid cron"),
-        ("    inbox: inbox/haisha", "    inbox: /no/such/share", "robots[0].inbox", 15, "does not exist"),
+        (
+            "  - id: haisha\n",
+            "  - id: haisha\n    colour: red\n",
+            "robots[0].colour",
+            11,
+            "'colour' というキーはありません",
+        ),
+        ("    name: 廃車登録ロボット\n", "    nme: 廃車登録ロボット\n", "robots[0].nme", 11, "'name' のことですか"),
+        (
+            '      cron: "0 9 * * 1-5"',
+            "      cron: every monday",
+            "robots[0].schedule.cron",
+            17,
+            "例: 平日 9:00 なら '0 9 * * 1-5'",
+        ),
+        (
+            '      cron: "0 9 * * 1-5"',
+            '      cron: "0 25 * * *"',
+            "robots[0].schedule.cron",
+            17,
+            "正しい cron 式ではありません",
+        ),
+        (
+            "    inbox: inbox/haisha",
+            "    inbox: /no/such/share",
+            "robots[0].inbox",
+            15,
+            "フォルダ '/no/such/share' がありません",
+        ),
         (
             "    password_env: DAIKO_KEITAX_PASSWORD",
             "    password: hunter2",
             "targets.keitax.password",
             8,
-            "never be written in robots.yaml",
+            "robots.yaml に決して書かないでください",
         ),
         (
             "    password_env: DAIKO_KEITAX_PASSWORD",
@@ -80,17 +104,23 @@ def test_good_config_parses():
             8,
             "NAME",
         ),
-        ("    target: keitax", "    target: keitx", "robots[0].target", 14, "no target system 'keitx'"),
-        ("    baseline_minutes: 6", "    baseline_minutes: -1", "robots[0].baseline_minutes", 18, "greater than 0"),
+        ("    target: keitax", "    target: keitx", "robots[0].target", 14, "基幹システム 'keitx' がありません"),
+        (
+            "    baseline_minutes: 6",
+            "    baseline_minutes: -1",
+            "robots[0].baseline_minutes",
+            18,
+            "0 より大きい値にしてください",
+        ),
         ("    baseline_minutes: 6", "    baseline_minutes: six", "robots[0].baseline_minutes", 18, "'six'"),
-        ("    section: 税務課\n", "", "robots[0].section", 10, "'section' is required"),
-        ("  - id: haisha", "  - id: Haisha Robot", "robots[0].id", 10, "lower-case"),
+        ("    section: 税務課\n", "", "robots[0].section", 10, "'section' がありません"),
+        ("  - id: haisha", "  - id: Haisha Robot", "robots[0].id", 10, "半角の小文字"),
         (
             "    base_url: http://127.0.0.1:8765",
             "    base_url: keitax.local",
             "targets.keitax.base_url",
             6,
-            "web address",
+            "Web のアドレスではありません",
         ),
         (
             "    inbox: inbox/haisha",
@@ -104,9 +134,15 @@ def test_good_config_parses():
             '      cron: "0 9 * * 1-5"\n      interval_minutes: 5',
             "robots[0].schedule",
             16,
-            "not both",
+            "どちらか一方だけ",
         ),
-        ("version: 1\n", "version: 1\ndefaults:\n  timezone: Tokyo\n", "defaults.timezone", 3, "time zone"),
+        (
+            "version: 1\n",
+            "version: 1\ndefaults:\n  timezone: Tokyo\n",
+            "defaults.timezone",
+            3,
+            "タイムゾーンの名前ではありません",
+        ),
     ],
 )
 def test_each_mistake_is_reported_with_line_and_fix(old, new, path, line, needle):
@@ -120,18 +156,18 @@ def test_each_mistake_is_reported_with_line_and_fix(old, new, path, line, needle
 def test_unknown_form_suggests_the_right_one():
     problem = one(GOOD.replace("keitax_haisha", "keitax_haisya"), known_forms={"keitax_haisha", "survey"})
     assert problem.path == "robots[0].form"
-    assert "did you mean 'keitax_haisha'" in problem.message
+    assert "'keitax_haisha' のことですか" in problem.message
 
 
 def test_duplicate_robot_id():
     robot = GOOD[GOOD.index("  - id: haisha") :]
     found = problems(GOOD + robot)
-    assert any(p.path == "robots[1].id" and "already used" in p.message for p in found)
+    assert any(p.path == "robots[1].id" and "で使われています" in p.message for p in found)
 
 
 def test_yaml_syntax_error_has_position():
     problem = one(GOOD.replace("    login: rpa01", "    login: [rpa01"))
-    assert "not valid YAML" in problem.message
+    assert "YAML の書き方が正しくありません" in problem.message
     assert problem.line is not None
 
 
@@ -150,5 +186,7 @@ def test_cli_prints_problems_with_line_numbers_and_exits_1(tmp_path: Path):
         [sys.executable, "-m", "daiko.cli", "validate", str(bad)], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 1
-    assert "robots.yaml:17:7: robots[0].schedule.cron: 'every monday' is not a cron expression" in proc.stderr
-    assert "robots.yaml:8:5: targets.keitax.password: passwords must never be written" in proc.stderr
+    assert "robots.yaml:17:7: robots[0].schedule.cron: 'every monday' は cron 式ではありません" in proc.stderr
+    assert (
+        "robots.yaml:8:5: targets.keitax.password: パスワードは robots.yaml に決して書かないでください" in proc.stderr
+    )

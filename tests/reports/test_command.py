@@ -62,8 +62,8 @@ def test_free_range_and_out_path(cfg: DaikoConfig, week_items, tmp_path: Path, c
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"week": "2026-W47", "date_from": "2026-11-01"}, "not both"),
-        ({"date_from": "2026-11-01"}, "both --from and --to"),
+        ({"week": "2026-W47", "date_from": "2026-11-01"}, "どちらか一方だけ"),
+        ({"date_from": "2026-11-01"}, "--from と --to を両方"),
         ({"week": "2026-47"}, "2026-W47"),
         ({"date_from": "2026/11/01", "date_to": "2026-11-30"}, "YYYY-MM-DD"),
     ],
@@ -80,7 +80,7 @@ def test_file_open_in_excel_exits_1(cfg: DaikoConfig, week_items, monkeypatch, c
 
     monkeypatch.setattr("daiko.reports.output.write_workbook", locked)
     assert report_command(cfg, week="2026-W47") == 1
-    assert "close the file in Excel" in capsys.readouterr().err
+    assert "Excel で開いていれば閉じて" in capsys.readouterr().err
 
 
 def test_scheduler_finds_the_job_where_it_imports_it():

@@ -47,7 +47,7 @@ def test_free_range():
     assert period.slug == "2026-11-01_2026-11-30" and not period.is_week
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         Period.between("2026/11/01", "2026-11-30")
-    with pytest.raises(ValueError, match="before it starts"):
+    with pytest.raises(ValueError, match="より前です"):
         Period.between("2026-11-30", "2026-11-01")
 
 

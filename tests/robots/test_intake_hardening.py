@@ -143,7 +143,7 @@ def test_files_in_nested_folders_are_taken_with_their_section(cfg, ledger):
     taken = intake.take_in(ledger, cfg, cfg.robots[0])
     assert sorted((r.original_name, r.section) for r in taken) == [("deep.csv", "税務課"), ("mid.csv", "税務課")]
     assert sorted(tree(root / "processing")) == ["税務課/deep.csv", "税務課/mid.csv"]
-    assert "from 税務課/2026-11/30/" in " ".join(e.message for e in events(ledger, "file_received"))
+    assert "（税務課/2026-11/30/ から）" in " ".join(e.message for e in events(ledger, "file_received"))
 
 
 def test_each_empty_file_fails_as_empty_never_as_a_duplicate(cfg, ledger):

@@ -54,7 +54,7 @@ def test_runs_missed_while_the_pc_was_off_are_recorded(harness):
     latest = off_since + dt.timedelta(minutes=10)  # the last due time: 30 s late, grace is 1 s → missed
     assert missed[0].robot_id == "kozin"
     assert dt.datetime.fromisoformat(missed[0].data["scheduled"]) == latest
-    assert "missed" in missed[0].message
+    assert "実行は行われませんでした" in missed[0].message
     folded = harness.wait_until(
         lambda: (
             len(found := [e for e in harness.events("missed_run") if e.data["reason"] == "coalesced"]) >= 10 and found
@@ -165,7 +165,7 @@ def test_the_weekly_report_job_calls_the_reports_layer_and_survives_its_absence(
     service.report_fn = lambda path: __import__("daiko.reports.no_such_module")
     fire_now(service, "report:weekly")
     event = harness.wait_until(lambda: harness.events("report_unavailable"))
-    assert "reports layer" in event[0].message
+    assert "週次レポートを作れませんでした" in event[0].message
 
 
 def test_a_tick_due_while_the_service_stops_is_kept_for_the_next_start(harness):
@@ -191,7 +191,7 @@ def test_a_schedule_that_never_falls_in_office_hours_is_flagged(harness):
     harness.write(harness.config_text(harness.robot_yaml(), reports=reports))
     service = harness.start(run_fn=harness.Recorder(real=False))
     assert service.scheduler.get_job("report:weekly").next_run_time is None
-    assert "never falls inside" in harness.events("schedule_never_fires")[0].message
+    assert "開庁時間に一度も入らない" in harness.events("schedule_never_fires")[0].message
 
 
 def test_an_item_checked_in_the_console_is_keyed_without_waiting_for_a_trigger(harness, monkeypatch):

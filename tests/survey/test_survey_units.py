@@ -78,13 +78,13 @@ def test_validate_takes_a_survey_robot_without_a_target_and_explains_the_mistake
     assert _validate("form: shimin_ict").robots[0].task is None  # the task follows from the form
     with pytest.raises(ConfigError) as err:
         _validate("task: survey\n    form: shimin_ict\n    target: keitax")
-    assert "keys into no core system (its work stays in daiko); remove 'target'" in str(err.value)
+    assert "基幹システムに入力しません（daiko の中で完結します）。'target' を消してください" in str(err.value)
     with pytest.raises(ConfigError) as err:
         _validate("task: haisha\n    form: keitax_haisha")
-    assert "keys into a core system (task haisha): add 'target:'" in str(err.value) and "(keitax)" in str(err.value)
+    assert "基幹システムに入力します（処理 haisha）" in str(err.value) and "（keitax）" in str(err.value)
     with pytest.raises(ConfigError) as err:
         _validate("task: anketo\n    form: shimin_ict")
-    assert "no robot task 'anketo'" in str(err.value) and "survey (no target system)" in str(err.value)
+    assert "ロボットの処理 'anketo' はありません" in str(err.value) and "survey (基幹システムなし)" in str(err.value)
 
 
 # -- rules --------------------------------------------------------------------------------------------
