@@ -3,6 +3,10 @@
 from daiko.ledger.db import Ledger, get_engine
 from daiko.ledger.models import (
     Audit,
+    AuditCheck,
+    AuditSample,
+    AuditSeed,
+    Correction,
     Event,
     FieldReview,
     FileState,
@@ -12,12 +16,17 @@ from daiko.ledger.models import (
     Lock,
     Run,
     ScheduleJob,
+    ThresholdOverride,
     WorkItem,
     utcnow,
 )
 
 __all__ = [
     "Audit",
+    "AuditCheck",
+    "AuditSample",
+    "AuditSeed",
+    "Correction",
     "Event",
     "FieldReview",
     "FileState",
@@ -28,6 +37,7 @@ __all__ = [
     "Lock",
     "Run",
     "ScheduleJob",
+    "ThresholdOverride",
     "WorkItem",
     "get_engine",
     "utcnow",

@@ -77,6 +77,7 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
                 "reason": f.reason,
                 "box": list(f.box),
                 "personal": f.type in PERSONAL_TYPES,
+                **({"policy": f.policy} if f.policy else {}),
             }
             for f in result.fields
         }
@@ -132,6 +133,7 @@ class HaishaTask(Task):
     adapter = "keitax"
     forms = ("keitax_haisha",)
     register_keys = REGISTER_KEYS
+    keyed_fields = KEYED_FIELDS
     locating_fields = frozenset({PLATE, REFERENCE})
     identity_fields = IDENTITY_FIELDS
 

@@ -1,0 +1,214 @@
+"""抜き取り確認 simulated: does the estimate find a known error rate, and how fast is a doubling seen?
+
+    .venv/bin/python bench/audit_sim.py [--rate 0.01] [--share 0.02] [--min-per-week 5] [--weeks 26]
+                                        [--forms-per-month 430] [--runs 400] [--seed 7]
+
+Part 1 runs daiko's own code on a real (temporary, SQLite) ledger: a synthetic stream of items
+the 廃車 robot keyed, shaped like the bench's field mix (the form's keyed fields, each accepted
+without review at the rate the calibration split measured, forms/calibration/rapidocr.yaml), at
+``--forms-per-month``; a known share ``--rate`` of the accepted values is made wrong. Each week
+``daiko.robots.sampling.sample_keyed`` draws the samples (robots.yaml ``audit:``), a "person"
+records the truth with ``record_verdict``, and the robot's estimate (``daiko.robots.accuracy``,
+Wilson 95 %) is printed as it converges on the injected rate.
+
+Part 2 (Monte Carlo, the same sampling rule and the same Wilson function, no ledger): after the
+error rate doubles, how many weeks until the samples taken since then show it — the first week
+whose Wilson lower bound is above the old rate — for several old rates and sampling shares; and
+how many weeks until the first wrong value is found (which, under a 0.1 % budget, is what
+tightens the thresholds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+WEEKS_PER_MONTH = 52 / 12
+# The 廃車 robot's keyed fields and their types (forms/definitions/keitax_haisha.yaml, KEYED_FIELDS).
+KEYED = {"reference": "code", "plate": "plate", "chassis_no": "chassis_no", "deregistered_on": "wareki_date",
+         "declared_on": "wareki_date", "reason": "choice"}  # fmt: skip
+
+
+def acceptance_by_type() -> dict[str, float]:
+    """Share of each field type accepted without review on the calibration split (marks: 0.99)."""
+    path = Path(__file__).resolve().parents[1] / "forms" / "calibration" / "rapidocr.yaml"
+    types = (YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}).get("types") or {}
+    out = {t: 1 - v["held_for_review"] / v["fields"] for t, v in types.items() if v.get("fields")}
+    out.setdefault("choice", 0.99)
+    return out
+
+
+CONFIG = """\
+version: 1
+defaults: {{data_dir: {data}}}
+targets:
+  keitax: {{name: 軽自動車税システム, adapter: keitax, base_url: 'http://127.0.0.1:9', login: rpa01,
+           password_env: DAIKO_SIM_PASSWORD}}
+robots:
+  - id: haisha
+    name: 廃車登録ロボット
+    section: 税務課
+    form: keitax_haisha
+    target: keitax
+    inbox: inbox/haisha
+    baseline_minutes: 6
+    audit: {{share: {share}, min_per_week: {minimum}, budget: 0.001}}
+"""
+
+
+def part1(args: argparse.Namespace) -> None:
+    from sqlalchemy import func, select
+
+    from daiko.config.loader import parse_config
+    from daiko.ledger import AuditCheck, AuditSample, IntakeFile, ItemState, Ledger, Run, WorkItem
+    from daiko.robots import accuracy, sampling
+
+    rng = random.Random(args.seed)
+    accept = acceptance_by_type()
+    per_week = args.forms_per_month / WEEKS_PER_MONTH
+    tmp = Path(tempfile.mkdtemp(prefix="audit_sim_"))
+    cfg = parse_config(CONFIG.format(data=tmp / "data", share=args.share, minimum=args.min_per_week), base_dir=tmp)
+    robot = cfg.robot("haisha")
+    ledger = Ledger(cfg.ledger_url)
+    start = dt.datetime(2026, 4, 6, 1, 0, tzinfo=dt.UTC)  # a Monday, 10:00 JST
+    truth: dict[tuple[int, str], bool] = {}  # (item, field) → keyed right
+    accepted_total = wrong_total = 0
+    print(f"== part 1: daiko's sampling on a real ledger — {args.forms_per_month} forms/month "
+          f"(~{per_week:.0f}/week), injected error rate {args.rate:.2%} of accepted values, "
+          f"share {args.share:.0%}, at least {args.min_per_week}/week")  # fmt: skip
+    print("  week  items  sampled-items  checked-values  wrong  estimate   95 % interval       injected inside?")
+    started = time.perf_counter()
+    for week in range(args.weeks):
+        monday = start + dt.timedelta(weeks=week)
+        n_items = _poisson(rng, per_week)
+        with ledger.session() as s:
+            run = Run(robot_id="haisha", trigger="schedule", mode="live", host="sim", pid=1, status="finished")
+            f = IntakeFile(robot_id="haisha", sha256=f"sim{week}".ljust(64, "0"), original_name=f"week{week}.pdf",
+                           current_path="/sim", kind="scan", state="done")  # fmt: skip
+            s.add_all([run, f])
+            s.flush()
+            for part in range(1, n_items + 1):
+                fields = {}
+                for name, ftype in KEYED.items():
+                    ok = rng.random() < accept.get(ftype, 0.97)
+                    fields[name] = {"label": name, "type": ftype, "value": "v", "box": [0, 0, 1, 1],
+                                    "decision": "accept" if ok else "review"}  # fmt: skip
+                finished = monday + dt.timedelta(hours=rng.uniform(0, 4 * 24 + 8))
+                item = WorkItem(robot_id="haisha", file_id=f.id, part=part, form="keitax_haisha",
+                                state=ItemState.DONE, fields=fields, run_id=run.id, finished_at=finished)  # fmt: skip
+                s.add(item)
+                s.flush()
+                for name, spec in fields.items():
+                    if spec["decision"] == "accept":
+                        right = rng.random() >= args.rate
+                        truth[(item.id, name)] = right
+                        accepted_total += 1
+                        wrong_total += not right
+        end = monday + dt.timedelta(days=5)
+        sampling.sample_keyed(ledger, cfg, robot, now=end)
+        with ledger.session() as s:
+            pending = s.scalars(select(AuditSample).where(AuditSample.state == "pending")).all()
+            checks = {x.id: s.scalars(select(AuditCheck).where(AuditCheck.sample_id == x.id)).all() for x in pending}
+        for sample in pending:
+            wrong = {c.field: "w" for c in checks[sample.id] if not truth[(sample.item_id, c.field)]}
+            sampling.record_verdict(ledger, cfg, sample.id, "sim", wrong)
+        with ledger.session() as s:
+            for c in s.scalars(select(AuditCheck).where(AuditCheck.at > end)):
+                c.at = end  # checked that Friday (the simulation runs faster than weeks)
+            items = s.scalar(select(func.count(AuditSample.id)))
+        e = accuracy.robot_estimate(ledger, "haisha")
+        inside = e.low <= args.rate <= e.high
+        if week + 1 in (1, 2, 4, 8, 13, 26, 39, 52) or week + 1 == args.weeks:
+            print(f"  {week + 1:>4}  {n_items:>5}  {items:>13}  {e.n:>14}  {e.k:>5}  {e.percent(e.rate):>6} %  "
+                  f"{e.percent(e.low):>6}–{e.percent(e.high):>6} %   {'yes' if inside else 'NO'}")  # fmt: skip
+    true_rate = wrong_total / accepted_total if accepted_total else 0.0
+    print(f"  accepted values keyed: {accepted_total:,}, wrong among them: {wrong_total:,} ({true_rate:.3%}); "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method (means here are ~100: fine)."""
+    limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def weekly_checks(rng: random.Random, per_week: float, share: float, minimum: int, fields_per_item: float) -> int:
+    items = _poisson(rng, per_week)
+    sampled = sum(rng.random() < share for _ in range(items))
+    sampled = min(items, max(sampled, minimum))
+    return round(sampled * fields_per_item)
+
+
+def part2(args: argparse.Namespace) -> None:
+    from daiko.stats import wilson_interval
+
+    rng = random.Random(args.seed + 1)
+    accept = acceptance_by_type()
+    fields_per_item = sum(accept.get(t, 0.97) for t in KEYED.values())
+    per_week = args.forms_per_month / WEEKS_PER_MONTH
+    print(f"\n== part 2: weeks to see a doubling of the error rate ({args.runs} simulated cities each, "
+          f"{args.forms_per_month} forms/month, ~{fields_per_item:.1f} accepted keyed values per form, "
+          f"at least {args.min_per_week} forms/week)")  # fmt: skip
+    print("  old rate → new   share   values/week  first wrong found (median / 90 %)   doubling shown (median / 90 %)")
+    horizon = 520
+    for p0 in (0.005, 0.01, 0.02):
+        for share in (0.02, 0.05, 0.10):
+            first, shown = [], []
+            for _ in range(args.runs):
+                n = k = 0
+                got_first = got_shown = None
+                for week in range(1, horizon + 1):
+                    m = weekly_checks(rng, per_week, share, args.min_per_week, fields_per_item)
+                    wrong = sum(rng.random() < 2 * p0 for _ in range(m))
+                    n, k = n + m, k + wrong
+                    if got_first is None and k:
+                        got_first = week
+                    if got_shown is None and n and wilson_interval(k, n)[0] > p0:
+                        got_shown = week
+                    if got_first and got_shown:
+                        break
+                first.append(got_first or horizon)
+                shown.append(got_shown or horizon)
+            mean_checks = share * per_week * fields_per_item
+            values = max(mean_checks, args.min_per_week * fields_per_item)
+            print(f"  {p0:.1%} → {2 * p0:.1%}   {share:>4.0%}   {values:>10.0f}   "
+                  f"{_q(first, 0.5):>8} / {_q(first, 0.9):<4} weeks{'':17}"
+                  f"{_q(shown, 0.5, horizon):>8} / {_q(shown, 0.9, horizon)} weeks")  # fmt: skip
+
+
+def _q(values: list[int], q: float, horizon: int | None = None) -> str:
+    v = sorted(values)[min(len(values) - 1, int(q * len(values)))]
+    return f">{horizon}" if horizon is not None and v >= horizon else str(v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=0.01, help="injected wrong share of accepted values")
+    parser.add_argument("--share", type=float, default=0.02)
+    parser.add_argument("--min-per-week", type=int, default=5)
+    parser.add_argument("--weeks", type=int, default=26)
+    parser.add_argument("--forms-per-month", type=float, default=430)
+    parser.add_argument("--runs", type=int, default=400, help="Monte Carlo runs per cell of part 2")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--part", choices=("1", "2", "both"), default="both")
+    args = parser.parse_args(argv)
+    if args.part in ("1", "both"):
+        part1(args)
+    if args.part in ("2", "both"):
+        part2(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
