@@ -69,10 +69,16 @@ def pending(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str
             n_fields[sid] = n_fields.get(sid, 0) + 1
     return [
         SampleRow(
-            id=sample.id, item_id=item.id, robot_name=robot_name(cfg, item.robot_id), form_title=form_title(item.form),
-            file_name=file_name, part=item.part, section=item_section(cfg, item), n_fields=n_fields.get(sample.id, 0),
+            id=sample.id,
+            item_id=item.id,
+            robot_name=robot_name(cfg, item.robot_id),
+            form_title=form_title(item.form),
+            file_name=file_name,
+            part=item.part,
+            section=item_section(cfg, item),
+            n_fields=n_fields.get(sample.id, 0),
             keyed_at=item.finished_at,
-        )  # fmt: skip
+        )
         for sample, item, file_name in rows
     ]
 
@@ -228,7 +234,11 @@ class CorrectionRow:
     @property
     def instruction(self) -> str:
         """What the person must do, in one sentence."""
-        where = f"（受付番号 {self.reference}" + (f"、処理番号 {self.system_record_id}" if self.system_record_id else "") + "）"
+        where = (
+            f"（受付番号 {self.reference}"
+            + (f"、処理番号 {self.system_record_id}" if self.system_record_id else "")
+            + "）"
+        )
         return (
             f"{self.target_name}{where if self.reference else ''}の「{self.label}」は「{self.keyed_value or '（空欄）'}」"
             f"と登録されています。「{self.correct_value}」に訂正してください。"
@@ -250,11 +260,18 @@ def open_corrections(
     targets = {r.id: (cfg.targets[r.target].name if r.target in cfg.targets else r.name) for r in cfg.robots}
     return [
         CorrectionRow(
-            id=c.id, item_id=c.item_id, robot_name=robot_name(cfg, c.robot_id),
-            target_name=targets.get(c.robot_id, "基幹システム"), reference=item.reference,
-            system_record_id=item.system_record_id, label=c.label, keyed_value=c.keyed_value or "",
-            correct_value=c.correct_value or "", created_by=c.created_by, created_at=c.created_at,
-        )  # fmt: skip
+            id=c.id,
+            item_id=c.item_id,
+            robot_name=robot_name(cfg, c.robot_id),
+            target_name=targets.get(c.robot_id, "基幹システム"),
+            reference=item.reference,
+            system_record_id=item.system_record_id,
+            label=c.label,
+            keyed_value=c.keyed_value or "",
+            correct_value=c.correct_value or "",
+            created_by=c.created_by,
+            created_at=c.created_at,
+        )
         for c, item in rows
     ]
 

@@ -80,7 +80,8 @@ class ReadingPolicy:
     review: Mapping[str, str] = field(default_factory=dict)
 
 
-_POLICY: contextvars.ContextVar[ReadingPolicy] = contextvars.ContextVar("daiko_reading_policy", default=ReadingPolicy())
+_NO_POLICY = ReadingPolicy()
+_POLICY: contextvars.ContextVar[ReadingPolicy | None] = contextvars.ContextVar("daiko_reading_policy", default=None)
 
 
 @contextlib.contextmanager
@@ -95,7 +96,7 @@ def reading_policy(policy: ReadingPolicy) -> Iterator[None]:
 
 
 def current_policy() -> ReadingPolicy:
-    return _POLICY.get()
+    return _POLICY.get() or _NO_POLICY
 
 
 def review_policy(f: FieldDef) -> str:

@@ -138,9 +138,15 @@ class Report:
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "accuracy": [
                 {
-                    "robot": a.robot_id, "field_type": a.field_type, "n": a.estimate.n, "k": a.estimate.k,
-                    "rate": a.estimate.rate, "low": round(a.estimate.low, 6), "high": round(a.estimate.high, 6),
-                    "budget": a.budget, "text": a.text,
+                    "robot": a.robot_id,
+                    "field_type": a.field_type,
+                    "n": a.estimate.n,
+                    "k": a.estimate.k,
+                    "rate": a.estimate.rate,
+                    "low": round(a.estimate.low, 6),
+                    "high": round(a.estimate.high, 6),
+                    "budget": a.budget,
+                    "text": a.text,
                 }
                 for a in self.accuracy
             ],

@@ -50,7 +50,12 @@ def estimates(
 ) -> dict[tuple[str, str], Estimate]:
     """(robot, field type) → k wrong of n checked, with the 95 % interval (checks up to ``until``)."""
     query = (
-        select(AuditCheck.robot_id, AuditCheck.field_type, func.count(), func.sum(case((AuditCheck.ok.is_(False), 1), else_=0)))
+        select(
+            AuditCheck.robot_id,
+            AuditCheck.field_type,
+            func.count(),
+            func.sum(case((AuditCheck.ok.is_(False), 1), else_=0)),
+        )
         .where(AuditCheck.ok.is_not(None))
         .group_by(AuditCheck.robot_id, AuditCheck.field_type)
     )
@@ -134,9 +139,9 @@ def _tighten(ledger: Ledger, robot: RobotConfig, field_type: str, est: Estimate,
             )
         )
         current = _active(s, robot.id, field_type)
-        if current is not None and current.kind == "tighten" and newest_wrong is not None:
-            if newest_wrong <= current.created_at:
-                return None  # already tightened for these errors; wait for new evidence
+        tightened = current is not None and current.kind == "tighten"
+        if tightened and newest_wrong is not None and newest_wrong <= current.created_at:
+            return None  # already tightened for these errors; wait for new evidence
         factor = round((current.factor if current is not None else 1.0) * TIGHTEN_FACTOR, 6)
         s.execute(
             update(ThresholdOverride)
@@ -407,7 +412,11 @@ def wrong_items(ledger: Ledger, *, limit: int = 200) -> list[tuple[int, str, str
     with ledger.session() as s:
         rows = s.execute(
             select(
-                AuditCheck.item_id, AuditCheck.robot_id, AuditCheck.field, AuditCheck.field_type, AuditCheck.at,
+                AuditCheck.item_id,
+                AuditCheck.robot_id,
+                AuditCheck.field,
+                AuditCheck.field_type,
+                AuditCheck.at,
                 WorkItem.fields,
             )
             .join(WorkItem, WorkItem.id == AuditCheck.item_id)

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 
 from daiko.config import DaikoConfig, RobotConfig, TargetSystem
+from daiko.forms.acceptance import reading_policy
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
-from daiko.forms.acceptance import reading_policy
 from daiko.robots import accuracy, identity, intake, sampling, workitems
 from daiko.robots.breaker import CircuitBreaker
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected

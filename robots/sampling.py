@@ -176,7 +176,9 @@ def _insert(ledger: Ledger, robot: RobotConfig, seed: str, c: Candidate, why: st
             s.add(sample)
             s.flush()
             for name, ftype in c.fields:
-                s.add(AuditCheck(sample_id=sample.id, item_id=c.item_id, robot_id=robot.id, field=name, field_type=ftype))
+                s.add(
+                    AuditCheck(sample_id=sample.id, item_id=c.item_id, robot_id=robot.id, field=name, field_type=ftype)
+                )
         return True
     except IntegrityError:
         return False

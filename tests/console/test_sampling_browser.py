@@ -101,14 +101,20 @@ def test_a_sampled_item_is_checked_by_keyboard_and_a_wrong_value_becomes_an_audi
         breach = s.scalars(select(Event).where(Event.kind == "accuracy_breach")).one()
     assert (sample.state, sample.checked_by) == ("checked", "tanaka")
     assert verdicts == {"reference": True, "plate": False, "deregistered_on": True}
-    assert (correction.keyed_value, correction.correct_value, correction.state) == ("飯能市 あ 1284", "飯能市 あ 1234", "open")
+    assert (correction.keyed_value, correction.correct_value, correction.state) == (
+        "飯能市 あ 1284",
+        "飯能市 あ 1234",
+        "open",
+    )
     assert audit.actor == "tanaka" and audit.after["corrected"] == {"plate": "飯能市 あ 1234"}
     # One wrong in three: the plate type's upper bound is far over the 0.1 % budget — tightened, admin alerted.
     assert accuracy.active_factors(ledger, "haisha") == {"plate": 0.5} and breach.level == "WARNING"
 
     # The 訂正 waits in the 課's list with what the system holds and what it should hold; never re-keyed.
     row = page.locator(f'#corrections tr[data-correction="{correction.id}"]')
-    expect(row.locator(".instruction")).to_contain_text("「飯能市 あ 1284」と登録されています。「飯能市 あ 1234」に訂正してください")
+    expect(row.locator(".instruction")).to_contain_text(
+        "「飯能市 あ 1284」と登録されています。「飯能市 あ 1234」に訂正してください"
+    )
     expect(row.locator(".instruction")).to_contain_text("処理番号 H-000042")
     row.get_by_role("button", name="システムで訂正しました").click()
     expect(page.locator("#corrections")).to_have_count(0)

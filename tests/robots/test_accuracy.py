@@ -67,7 +67,7 @@ def test_wilson_interval_matches_values_computed_by_hand():
     e = estimate(1, 100)
     assert e.rate == 0.01
     assert e.describe_ja() == "精度: 抜き取り 100 件中 誤り 1 件, 推定誤り率 1.00 %（95 % 信頼区間 0.18–5.45 %）"
-    assert math.isclose(e.high, high)
+    assert math.isclose(e.high, wilson_interval(1, 100)[1])
 
 
 # ---- a ledger of keyed items ----------------------------------------------------------------------
@@ -140,7 +140,9 @@ def test_sampling_draws_the_share_tops_up_the_week_records_the_seed_and_never_tw
     for c in checks:
         by_item.setdefault(c.item_id, set()).add(c.field)
     for item_id, names in by_item.items():  # keyed fields only: no phone, never the 個人番号
-        assert names == ({"reference", "deregistered_on"} if item_id == reviewed else {"reference", "plate", "deregistered_on"})
+        assert names == (
+            {"reference", "deregistered_on"} if item_id == reviewed else {"reference", "plate", "deregistered_on"}
+        )
 
     assert sampling.sample_keyed(ledger, cfg, robot) == []  # decided once: a second run (or PC) adds nothing
 
@@ -159,10 +161,15 @@ def test_a_quiet_week_is_topped_up_to_its_minimum_with_the_lowest_draws(tmp_path
 # ---- feedback --------------------------------------------------------------------------------------
 
 
-def check_all(ledger: Ledger, cfg, actor: str = "tanaka", wrong: dict[str, str] | None = None) -> list[sampling.Verdict]:
+def check_all(
+    ledger: Ledger, cfg, actor: str = "tanaka", wrong: dict[str, str] | None = None
+) -> list[sampling.Verdict]:
     with ledger.session() as s:
         pending = s.scalars(select(AuditSample.id).where(AuditSample.state == "pending").order_by(AuditSample.id)).all()
-    return [sampling.record_verdict(ledger, cfg, sid, actor, wrong if i == 0 else {}) for i, sid in enumerate(pending)]
+    return [
+        sampling.record_verdict(ledger, cfg, sid, actor, (wrong or {}) if i == 0 else {})
+        for i, sid in enumerate(pending)
+    ]
 
 
 def test_a_wrong_value_makes_a_correction_tightens_its_type_for_the_reader_and_tells_the_admin(tmp_path: Path):
@@ -178,7 +185,11 @@ def test_a_wrong_value_makes_a_correction_tightens_its_type_for_the_reader_and_t
     with ledger.session() as s:
         correction = s.get(Correction, first.corrections[0])
         audit = s.scalars(select(Audit).where(Audit.action == "audit_sample_checked")).all()
-    assert (correction.keyed_value, correction.correct_value, correction.state) == ("飯能市 あ 1234", "飯能市 あ 1284", "open")
+    assert (correction.keyed_value, correction.correct_value, correction.state) == (
+        "飯能市 あ 1234",
+        "飯能市 あ 1284",
+        "open",
+    )
     assert len(audit) == 4 and audit[0].actor == "tanaka" and audit[0].after["wrong"] == ["plate"]
 
     assert accuracy.estimates(ledger)[("haisha", "plate")].k == 1
@@ -292,4 +303,6 @@ def test_the_report_subtracts_sampling_time_and_states_the_accuracy(tmp_path: Pa
     assert figures["audit_hours"] == pytest.approx(0.05)
     robot_line = figures["accuracy"][0]
     assert (robot_line["n"], robot_line["k"]) == (6, 1)
-    assert robot_line["text"].startswith("精度: 抜き取り 6 件中 誤り 1 件, 推定誤り率 16.67 %（95 % 信頼区間 3.01–56.35 %）")
+    assert robot_line["text"].startswith(
+        "精度: 抜き取り 6 件中 誤り 1 件, 推定誤り率 16.67 %（95 % 信頼区間 3.01–56.35 %）"
+    )
