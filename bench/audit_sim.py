@@ -1,7 +1,7 @@
 """抜き取り確認 simulated: does the estimate find a known error rate, and how fast is a doubling seen?
 
     .venv/bin/python bench/audit_sim.py [--rate 0.01] [--share 0.02] [--min-per-week 5] [--weeks 26]
-                                        [--forms-per-month 430] [--runs 400] [--seed 7]
+                                        [--forms-per-month 430] [--seed 7] [--part 1|2|both]
 
 Part 1 runs daiko's own code on a real (temporary, SQLite) ledger: a synthetic stream of items
 the 廃車 robot keyed, shaped like the bench's field mix (the form's keyed fields, each accepted
@@ -11,17 +11,18 @@ without review at the rate the calibration split measured, forms/calibration/rap
 records the truth with ``record_verdict``, and the robot's estimate (``daiko.robots.accuracy``,
 Wilson 95 %) is printed as it converges on the injected rate.
 
-Part 2 (Monte Carlo, the same sampling rule and the same Wilson function, no ledger): after the
-error rate doubles, how many weeks until the samples taken since then show it — the first week
-whose Wilson lower bound is above the old rate — for several old rates and sampling shares; and
-how many weeks until the first wrong value is found (which, under a 0.1 % budget, is what
-tightens the thresholds).
+Part 2 (exact binomial arithmetic with the same Wilson function, no ledger): after the error rate
+doubles, how many weeks of samples (taken since then) are needed for their Wilson lower bound to
+be above the old rate with 80 % probability — with the false-alarm chance of that rule when
+nothing changed — for several old rates and sampling shares; and the median weeks until the
+first wrong value is found (which, under a 0.1 % budget, is what tightens the thresholds).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import random
 import sys
 import tempfile
@@ -68,8 +69,10 @@ def part1(args: argparse.Namespace) -> None:
 
     from daiko.config.loader import parse_config
     from daiko.ledger import AuditCheck, AuditSample, IntakeFile, ItemState, Ledger, Run, WorkItem
+    from daiko.log import logger
     from daiko.robots import accuracy, sampling
 
+    logger.remove()  # one line per sample and verdict would bury the figures
     rng = random.Random(args.seed)
     accept = acceptance_by_type()
     per_week = args.forms_per_month / WEEKS_PER_MONTH
@@ -83,14 +86,15 @@ def part1(args: argparse.Namespace) -> None:
     print(f"== part 1: daiko's sampling on a real ledger — {args.forms_per_month} forms/month "
           f"(~{per_week:.0f}/week), injected error rate {args.rate:.2%} of accepted values, "
           f"share {args.share:.0%}, at least {args.min_per_week}/week")  # fmt: skip
-    print("  week  items  sampled-items  checked-values  wrong  estimate   95 % interval       injected inside?")
+    print("  week  items/wk  sampled items  checked values  wrong  estimate   95 % interval       injected inside?")
+    print("        (this wk)    (cumulative)    (cumulative)")
     started = time.perf_counter()
     for week in range(args.weeks):
         monday = start + dt.timedelta(weeks=week)
         n_items = _poisson(rng, per_week)
         with ledger.session() as s:
             run = Run(robot_id="haisha", trigger="schedule", mode="live", host="sim", pid=1, status="finished")
-            f = IntakeFile(robot_id="haisha", sha256=f"sim{week}".ljust(64, "0"), original_name=f"week{week}.pdf",
+            f = IntakeFile(robot_id="haisha", sha256=f"sim{week:06d}".ljust(64, "0"), original_name=f"week{week}.pdf",
                            current_path="/sim", kind="scan", state="done")  # fmt: skip
             s.add_all([run, f])
             s.flush()
@@ -126,7 +130,7 @@ def part1(args: argparse.Namespace) -> None:
         e = accuracy.robot_estimate(ledger, "haisha")
         inside = e.low <= args.rate <= e.high
         if week + 1 in (1, 2, 4, 8, 13, 26, 39, 52) or week + 1 == args.weeks:
-            print(f"  {week + 1:>4}  {n_items:>5}  {items:>13}  {e.n:>14}  {e.k:>5}  {e.percent(e.rate):>6} %  "
+            print(f"  {week + 1:>4}  {n_items:>8}  {items:>13}  {e.n:>14}  {e.k:>5}  {e.percent(e.rate):>6} %  "
                   f"{e.percent(e.low):>6}–{e.percent(e.high):>6} %   {'yes' if inside else 'NO'}")  # fmt: skip
     true_rate = wrong_total / accepted_total if accepted_total else 0.0
     print(f"  accepted values keyed: {accepted_total:,}, wrong among them: {wrong_total:,} ({true_rate:.3%}); "
@@ -143,53 +147,61 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def weekly_checks(rng: random.Random, per_week: float, share: float, minimum: int, fields_per_item: float) -> int:
-    items = _poisson(rng, per_week)
-    sampled = sum(rng.random() < share for _ in range(items))
-    sampled = min(items, max(sampled, minimum))
-    return round(sampled * fields_per_item)
+def values_per_week(per_week: float, share: float, minimum: int, fields_per_item: float) -> float:
+    """Accepted keyed values checked a week on average: max(share × items, the week's minimum)."""
+    return max(share * per_week, min(minimum, per_week)) * fields_per_item
+
+
+def _binom_tail(n: int, p: float, k: int) -> float:
+    """P(K >= k) for K ~ Binomial(n, p), summed in log space (n reaches tens of thousands)."""
+    if k <= 0:
+        return 1.0
+    below = 0.0
+    for j in range(k):
+        below += math.exp(
+            math.lgamma(n + 1)
+            - math.lgamma(j + 1)
+            - math.lgamma(n - j + 1)
+            + j * math.log(p)
+            + (n - j) * math.log1p(-p)
+        )
+    return max(0.0, 1.0 - below)
+
+
+def detection(n: int, p0: float, p1: float) -> tuple[float, float]:
+    """(power, false alarm): the chance that n checked values put the Wilson lower bound above
+    p0 when the true rate is p1 (a doubling) — and when it is still p0."""
+    from daiko.stats import wilson_interval
+
+    k = 0
+    while k <= n and wilson_interval(k, n)[0] <= p0:
+        k += 1
+    return _binom_tail(n, p1, k), _binom_tail(n, p0, k)
 
 
 def part2(args: argparse.Namespace) -> None:
-    from daiko.stats import wilson_interval
-
-    rng = random.Random(args.seed + 1)
     accept = acceptance_by_type()
     fields_per_item = sum(accept.get(t, 0.97) for t in KEYED.values())
     per_week = args.forms_per_month / WEEKS_PER_MONTH
-    print(f"\n== part 2: weeks to see a doubling of the error rate ({args.runs} simulated cities each, "
-          f"{args.forms_per_month} forms/month, ~{fields_per_item:.1f} accepted keyed values per form, "
-          f"at least {args.min_per_week} forms/week)")  # fmt: skip
-    print("  old rate → new   share   values/week  first wrong found (median / 90 %)   doubling shown (median / 90 %)")
-    horizon = 520
-    for p0 in (0.005, 0.01, 0.02):
-        for share in (0.02, 0.05, 0.10):
-            first, shown = [], []
-            for _ in range(args.runs):
-                n = k = 0
-                got_first = got_shown = None
-                for week in range(1, horizon + 1):
-                    m = weekly_checks(rng, per_week, share, args.min_per_week, fields_per_item)
-                    wrong = sum(rng.random() < 2 * p0 for _ in range(m))
-                    n, k = n + m, k + wrong
-                    if got_first is None and k:
-                        got_first = week
-                    if got_shown is None and n and wilson_interval(k, n)[0] > p0:
-                        got_shown = week
-                    if got_first and got_shown:
-                        break
-                first.append(got_first or horizon)
-                shown.append(got_shown or horizon)
-            mean_checks = share * per_week * fields_per_item
-            values = max(mean_checks, args.min_per_week * fields_per_item)
-            print(f"  {p0:.1%} → {2 * p0:.1%}   {share:>4.0%}   {values:>10.0f}   "
-                  f"{_q(first, 0.5):>8} / {_q(first, 0.9):<4} weeks{'':17}"
-                  f"{_q(shown, 0.5, horizon):>8} / {_q(shown, 0.9, horizon)} weeks")  # fmt: skip
-
-
-def _q(values: list[int], q: float, horizon: int | None = None) -> str:
-    v = sorted(values)[min(len(values) - 1, int(q * len(values)))]
-    return f">{horizon}" if horizon is not None and v >= horizon else str(v)
+    print(f"\n== part 2: weeks of samples needed to see a doubling of the error rate — {args.forms_per_month} "
+          f"forms/month, ~{fields_per_item:.1f} accepted keyed values per form, at least {args.min_per_week} "
+          f"forms/week; 'shown' = the Wilson 95 % lower bound of the values checked since the change is above "
+          f"the old rate, with 80 % probability (one look at that week; false alarm when nothing changed in brackets); "
+          f"'first wrong' = median weeks until a wrong value is found (under a 0.1 % budget that tightens the thresholds)")  # fmt: skip
+    print("  old → new rate   share   values/week   weeks to show the doubling (false alarm)   first wrong (median)")
+    for p0 in (0.001, 0.005, 0.01, 0.02):
+        for share in (0.02, 0.05, 0.10, 0.20):
+            v = values_per_week(per_week, share, args.min_per_week, fields_per_item)
+            weeks, power, alarm = None, 0.0, 0.0
+            for w in range(1, 521):
+                power, alarm = detection(round(w * v), p0, 2 * p0)
+                if power >= 0.8:
+                    weeks = w
+                    break
+            first = math.log(0.5) / (v * math.log1p(-2 * p0))
+            shown = f"{weeks:>4} weeks ({alarm:.1%})" if weeks else ">520 weeks"
+            first_text = "< 1" if first < 1 else f"{first:.1f}"
+            print(f"  {p0:.1%} → {2 * p0:.1%}      {share:>4.0%}   {v:>10.0f}   {shown:>41}   {first_text:>10} weeks")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,7 +211,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-per-week", type=int, default=5)
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--forms-per-month", type=float, default=430)
-    parser.add_argument("--runs", type=int, default=400, help="Monte Carlo runs per cell of part 2")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--part", choices=("1", "2", "both"), default="both")
     args = parser.parse_args(argv)
