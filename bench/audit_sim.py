@@ -1,7 +1,7 @@
 """抜き取り確認 simulated: does the estimate find a known error rate, and how fast is a doubling seen?
 
     .venv/bin/python bench/audit_sim.py [--rate 0.01] [--share 0.02] [--min-per-week 5] [--weeks 26]
-                                        [--forms-per-month 430] [--seed 7] [--part 1|2|both]
+                                        [--forms-per-month 430] [--seed 7] [--part 1|2|3|all]
 
 Part 1 runs daiko's own code on a real (temporary, SQLite) ledger: a synthetic stream of items
 the 廃車 robot keyed, shaped like the bench's field mix (the form's keyed fields, each accepted
@@ -10,6 +10,9 @@ without review at the rate the calibration split measured, forms/calibration/rap
 ``daiko.robots.sampling.sample_keyed`` draws the samples (robots.yaml ``audit:``), a "person"
 records the truth with ``record_verdict``, and the robot's estimate (``daiko.robots.accuracy``,
 Wilson 95 %) is printed as it converges on the injected rate.
+
+Part 3 (many simulated years, no ledger): how often the 95 % interval holds the injected rate
+after 13, 26 and 52 weeks, and how wide it is — the convergence, beyond one run.
 
 Part 2 (exact binomial arithmetic with the same Wilson function, no ledger): after the error rate
 doubles, how many weeks of samples (taken since then) are needed for their Wilson lower bound to
@@ -68,7 +71,7 @@ def part1(args: argparse.Namespace) -> None:
     from sqlalchemy import func, select
 
     from daiko.config.loader import parse_config
-    from daiko.ledger import AuditCheck, AuditSample, IntakeFile, ItemState, Ledger, Run, WorkItem
+    from daiko.ledger import AuditCheck, AuditSample, AuditSeed, IntakeFile, ItemState, Ledger, Run, WorkItem
     from daiko.log import logger
     from daiko.robots import accuracy, sampling
 
@@ -80,6 +83,8 @@ def part1(args: argparse.Namespace) -> None:
     cfg = parse_config(CONFIG.format(data=tmp / "data", share=args.share, minimum=args.min_per_week), base_dir=tmp)
     robot = cfg.robot("haisha")
     ledger = Ledger(cfg.ledger_url)
+    with ledger.session() as s:  # the sampling seed from --seed, so the figures can be reproduced
+        s.add(AuditSeed(robot_id="haisha", seed=f"audit-sim-{args.seed}"))
     start = dt.datetime(2026, 4, 6, 1, 0, tzinfo=dt.UTC)  # a Monday, 10:00 JST
     truth: dict[tuple[int, str], bool] = {}  # (item, field) → keyed right
     accepted_total = wrong_total = 0
@@ -204,6 +209,41 @@ def part2(args: argparse.Namespace) -> None:
             print(f"  {p0:.1%} → {2 * p0:.1%}      {share:>4.0%}   {v:>10.0f}   {shown:>41}   {first_text:>10} weeks")
 
 
+def part3(args: argparse.Namespace) -> None:
+    """Does the 95 % interval hold the injected rate 95 % of the time? Many simulated years with the
+    same sampling rule (share, weekly minimum) and the same Wilson function."""
+    from daiko.stats import wilson_interval
+
+    rng = random.Random(args.seed + 2)
+    accept = acceptance_by_type()
+    per_week = args.forms_per_month / WEEKS_PER_MONTH
+    years = 400
+    print(f"\n== part 3: coverage of the 95 % interval — {years} simulated years per rate, share {args.share:.0%}, "
+          f"at least {args.min_per_week} forms/week, {args.forms_per_month} forms/month")  # fmt: skip
+    print("  injected   week   values checked (median)   interval holds the injected rate   median interval")
+    for p in (0.005, 0.01, 0.02):
+        at = {13: [], 26: [], 52: []}
+        for _ in range(years):
+            n = k = 0
+            for week in range(1, 53):
+                items = _poisson(rng, per_week)
+                sampled = min(items, max(sum(rng.random() < args.share for _ in range(items)), args.min_per_week))
+                m = sum(rng.random() < accept.get(t, 0.97) for _ in range(sampled) for t in KEYED.values())
+                n += m
+                k += sum(rng.random() < p for _ in range(m))
+                if week in at:
+                    at[week].append((n, wilson_interval(k, n)))
+        for week, rows in at.items():
+            covered = sum(lo <= p <= hi for _, (lo, hi) in rows) / len(rows)
+            ns = sorted(n for n, _ in rows)
+            widths = sorted(hi - lo for _, (lo, hi) in rows)
+            mid = len(rows) // 2
+            lows = sorted(lo for _, (lo, _hi) in rows)
+            highs = sorted(hi for _, (_lo, hi) in rows)
+            print(f"  {p:>7.1%}   {week:>4}   {ns[mid]:>22}   {covered:>32.1%}   "
+                  f"{lows[mid]:.2%}–{highs[mid]:.2%} (width {widths[mid]:.2%})")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=0.01, help="injected wrong share of accepted values")
@@ -212,12 +252,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--forms-per-month", type=float, default=430)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--part", choices=("1", "2", "both"), default="both")
+    parser.add_argument("--part", choices=("1", "2", "3", "all"), default="all")
     args = parser.parse_args(argv)
-    if args.part in ("1", "both"):
+    if args.part in ("1", "all"):
         part1(args)
-    if args.part in ("2", "both"):
+    if args.part in ("2", "all"):
         part2(args)
+    if args.part in ("3", "all"):
+        part3(args)
     return 0
 
 
