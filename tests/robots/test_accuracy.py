@@ -40,6 +40,8 @@ from daiko.stats import estimate, wilson_interval
 
 from .conftest import make_config
 
+pytestmark = pytest.mark.both_ledgers  # one sampling decision per item even on a shared PostgreSQL
+
 AUDIT = """\
     audit: {{share: {share}, min_per_week: {minimum}, budget: {budget}, minutes_per_item: 1.5, offer_after_weeks: 3}}
 """
@@ -52,6 +54,7 @@ def config(tmp_path: Path, share: float = 0.2, minimum: int = 3, budget: float =
 # ---- Wilson ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_ledgers(backends=("sqlite",))  # arithmetic only
 def test_wilson_interval_matches_values_computed_by_hand():
     # 0 of 40: low 0, high z²/(n+z²) = 3.8415/43.8415
     assert wilson_interval(0, 40) == (0.0, pytest.approx(3.841459 / 43.841459, abs=1e-6))
@@ -270,6 +273,7 @@ def result(name: str, decision: str) -> FieldResult:
                        reason=None if decision == "accept" else "低い", box=(0, 0, 1, 1))  # fmt: skip
 
 
+@pytest.mark.both_ledgers(backends=("sqlite",))  # no ledger work
 def test_review_policy_always_holds_a_sure_value_and_never_releases_an_unsure_one(tmp_path: Path):
     form = load_definition("keitax_haisha")
     results = [result("plate", "accept"), result("owner_phone", "review"), result("reference", "accept")]
