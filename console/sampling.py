@@ -27,6 +27,7 @@ from daiko.console.review import (
 )
 from daiko.console.roles import Principal
 from daiko.ledger import AuditCheck, AuditSample, Correction, IntakeFile, Ledger, WorkItem
+from daiko.log import logger
 from daiko.robots import accuracy, sampling
 
 
@@ -210,7 +211,10 @@ def record(
         raise ReviewError(exc.message, status=exc.status) from None
     robot = next((r for r in cfg.robots if r.id == item.robot_id), None)
     if robot is not None:
-        accuracy.evaluate(ledger, cfg, robot)
+        try:
+            accuracy.evaluate(ledger, cfg, robot)
+        except Exception as exc:  # the verdict stands; the robot's next run evaluates again
+            logger.opt(exception=exc).warning("could not re-evaluate the thresholds of {}", robot.id)
     return verdict
 
 
