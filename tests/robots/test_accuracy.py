@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from daiko.config import ConfigError
+from daiko.config.loader import parse_config
 from daiko.forms.acceptance import ReadingPolicy, reading_policy, thresholds
 from daiko.forms.definition import load_definition
 from daiko.forms.reader import POLICY_ALWAYS_JA, _apply_review_policy
@@ -36,6 +37,7 @@ from daiko.ledger import (
 from daiko.reports.build import build_report
 from daiko.reports.period import Period
 from daiko.robots import accuracy, sampling
+from daiko.robots.config import form_fields
 from daiko.stats import estimate, wilson_interval
 
 from .conftest import make_config
@@ -289,6 +291,10 @@ def test_review_policy_always_holds_a_sure_value_and_never_releases_an_unsure_on
     with pytest.raises(ConfigError) as bad:
         config(tmp_path, extra="    review: {plate: sometimes}\n")
     assert "review" in str(bad.value)
+    text = (tmp_path / "robots.yaml").read_text(encoding="utf-8").replace("plate: sometimes", "plates: always")
+    with pytest.raises(ConfigError) as typo:  # `daiko validate`: a misspelt field would silently change nothing
+        parse_config(text, base_dir=tmp_path, form_fields=form_fields())
+    assert "'plates'" in str(typo.value) and "'plate'" in str(typo.value)
 
 
 def test_the_report_subtracts_sampling_time_and_states_the_accuracy(tmp_path: Path):
