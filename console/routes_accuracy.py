@@ -148,6 +148,7 @@ def accuracy_page(request: Request, user: Principal = Depends(current_user)) -> 
             "robots": robots,
             "robot_name": lambda rid: review.robot_name(cfg, rid),
             "type_ja": accuracy.type_ja,
+            "week_label": accuracy.week_label,
             "weeks": TREND_WEEKS,
         },
     )

@@ -407,6 +407,17 @@ def weekly_trend(ledger: Ledger, cfg: DaikoConfig, *, weeks: int = 12) -> list[t
     return [(w, n, k) for w, (n, k) in sorted(by.items())][-weeks:]
 
 
+def week_label(iso_week: str) -> str:
+    """'2026-W49' → '11/30〜12/6' (Monday to Sunday), as people read a week."""
+    try:
+        year, week = iso_week.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return iso_week
+    sunday = monday + dt.timedelta(days=6)
+    return f"{monday.month}/{monday.day}〜{sunday.month}/{sunday.day}"
+
+
 def wrong_items(ledger: Ledger, *, limit: int = 200) -> list[tuple[int, str, str, str, dt.datetime | None]]:
     """(item id, robot, field label, field type, when found) of every value found wrong, newest first."""
     with ledger.session() as s:

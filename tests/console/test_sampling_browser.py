@@ -134,6 +134,8 @@ def test_a_sampled_item_is_checked_by_keyboard_and_a_wrong_value_becomes_an_audi
     expect(boss.locator("#overrides")).to_contain_text("厳格化中")
     expect(boss.locator("#wrong-items")).to_contain_text("標識番号")
     expect(boss.locator("#wrong-items a")).to_have_count(0)
+    boss.screenshot(path=tmp_path / "accuracy.png", full_page=True)
     boss.goto(f"{console_url}/dashboard")
     expect(boss.locator("#accuracy-summary")).to_contain_text("精度: 抜き取り 3 件中 誤り 1 件")
+    boss.screenshot(path=tmp_path / "dashboard.png", full_page=True)
     boss.context.close()
