@@ -1,7 +1,8 @@
 """抜き取り確認 in real Chromium: an item the robot keyed alone is sampled, appears in the 課's queue,
 is checked by keyboard only — Enter 正しい, F2 and the right value for a wrong one — and the
 verdict is audited, a 訂正 waits for a person with what to change, the estimate tightens the
-field type, and the 精度 page shows it to a 管理職 without links into personal data."""
+field type, and the 精度 page shows it to a 管理職 without links into personal data; an offered looser
+threshold becomes active only through a 管理者's 適用 button (audited)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,18 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from daiko.ledger import Audit, AuditCheck, AuditSample, Correction, Event, IntakeFile, ItemState, WorkItem, utcnow
+from daiko.ledger import (
+    Audit,
+    AuditCheck,
+    AuditSample,
+    Correction,
+    Event,
+    IntakeFile,
+    ItemState,
+    ThresholdOverride,
+    WorkItem,
+    utcnow,
+)
 from daiko.robots import accuracy, sampling
 
 from .conftest import draw_page
@@ -135,7 +147,31 @@ def test_a_sampled_item_is_checked_by_keyboard_and_a_wrong_value_becomes_an_audi
     expect(boss.locator("#wrong-items")).to_contain_text("標識番号")
     expect(boss.locator("#wrong-items a")).to_have_count(0)
     boss.screenshot(path=tmp_path / "accuracy.png", full_page=True)
+    # An offered looser threshold (as accuracy.evaluate writes one after weeks well under budget):
+    # 管理職 see it, only 管理者 get the buttons, and only their 適用 makes it active (audited).
+    with ledger.session() as s:
+        offer = ThresholdOverride(
+            robot_id="haisha", field_type="code", kind="offer", state="offered", factor=2.0, n=4000, k=0,
+            upper=0.0009, budget=0.005, saving_fields_per_week=3.0, note="受入基準を緩める提案（テスト）",
+        )  # fmt: skip
+        s.add(offer)
+        s.flush()
+        offer_id = offer.id
+    boss.reload()
+    expect(boss.locator(f'#overrides tr[data-override="{offer_id}"]')).to_contain_text("緩和の提案")
+    expect(boss.locator(f"#offer-accept-{offer_id}")).to_have_count(0)
     boss.goto(f"{console_url}/dashboard")
     expect(boss.locator("#accuracy-summary")).to_contain_text("精度: 抜き取り 3 件中 誤り 1 件")
     boss.screenshot(path=tmp_path / "dashboard.png", full_page=True)
     boss.context.close()
+
+    admin = sign_in(chromium, console_url, "admin1")
+    admin.goto(f"{console_url}/accuracy")
+    assert accuracy.active_factors(ledger, "haisha") == {"plate": 0.5}  # offered, not applied
+    admin.locator(f"#offer-accept-{offer_id}").click()
+    expect(admin.locator(".flash")).to_contain_text("緩和を適用しました")
+    assert accuracy.active_factors(ledger, "haisha") == {"plate": 0.5, "code": 2.0}
+    with ledger.session() as s:
+        loosened = s.scalars(select(Audit).where(Audit.action == "threshold_loosened")).one()
+    assert loosened.actor == "admin1" and loosened.target == "robot:haisha:code"
+    admin.context.close()
