@@ -121,7 +121,8 @@ def part1(args: argparse.Namespace) -> None:
                         accepted_total += 1
                         wrong_total += not right
         end = monday + dt.timedelta(days=5)
-        sampling.sample_keyed(ledger, cfg, robot, now=end)
+        sampling.sample_keyed(ledger, cfg, robot, now=end)  # the week's runs: its share
+        sampling.sample_keyed(ledger, cfg, robot, now=monday + dt.timedelta(days=7, hours=1))  # then its minimum
         with ledger.session() as s:
             pending = s.scalars(select(AuditSample).where(AuditSample.state == "pending")).all()
             checks = {x.id: s.scalars(select(AuditCheck).where(AuditCheck.sample_id == x.id)).all() for x in pending}

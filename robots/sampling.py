@@ -8,9 +8,12 @@ nor forgets one; and the draw is a hash of the robot's seed (written once, in th
 item's id, so deciding again gives the same answer and an auditor can recompute every draw.
 
 Rules (robots.yaml ``audit:``):
-- an item is sampled when its draw is below ``share`` (2 % by default);
-- a week (local time, ISO week of the keying) with fewer than ``min_per_week`` samples is topped
-  up from that week's other eligible items, lowest draws first — still random, just more of it;
+- an item is sampled when its draw is below ``share`` (2 % by default), by the first run after
+  it was keyed;
+- a week (local time, ISO week of the keying) that ended with fewer than ``min_per_week``
+  samples is topped up, by the first run after it ended, from that week's other eligible items,
+  lowest draws first — still random over the whole week (topping up while the week is under way
+  would always pick its first items: Monday's batch is not the whole week);
 - eligible: items done by a live run, not handled by hand, with at least one field that was
   accepted by the reader, not checked by a person in review, keyed by the task, read from a page
   (a J-LIS row is data, not a reading) and not the 個人番号 (never shown, never typed back).
@@ -201,8 +204,11 @@ def sample_keyed(ledger: Ledger, cfg: DaikoConfig, robot: RobotConfig, *, now: d
                 picked.append(c.item_id)
         else:
             rest[c.week].append(c)
+    this_week = iso_week(now, zoneinfo.ZoneInfo(cfg.defaults.timezone))
     counts = _week_counts(ledger, robot.id, set(rest))
     for week, group in rest.items():
+        if week >= this_week:
+            continue  # under way: topped up once it has ended, from all of its items
         missing = robot.audit.min_per_week - counts.get(week, 0)
         for c in sorted(group, key=lambda c: c.draw)[: max(0, missing)]:
             if _insert(ledger, robot, seed, c, "minimum"):

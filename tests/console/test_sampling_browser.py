@@ -6,6 +6,7 @@ threshold becomes active only through a 管理者's 適用 button (audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,11 @@ def keyed_item(hall) -> int:
         s.flush()
         item = WorkItem(robot_id="haisha", file_id=f.id, part=1, form="keitax_haisha_test", state=ItemState.DONE,
                         fields=fields, page_image=str(cfg.data_dir / "pages" / "keyed.png"), reference="R07-000123",
-                        system_record_id="H-000042", finished_at=utcnow())  # fmt: skip
+                        system_record_id="H-000042", finished_at=utcnow() - dt.timedelta(days=7))  # fmt: skip
         s.add(item)
         s.flush()
         item_id = item.id
-    # The robot's run decides after keying: the week's minimum (5) takes this week's only keyed item.
+    # The robot's first run after that week decides: the week's minimum (5) takes its only keyed item.
     assert sampling.sample_keyed(ledger, cfg, cfg.robot("haisha")) == [item_id]
     return item_id
 

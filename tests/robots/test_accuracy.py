@@ -152,10 +152,11 @@ def test_sampling_draws_the_share_tops_up_the_week_records_the_seed_and_never_tw
     assert sampling.sample_keyed(ledger, cfg, robot) == []  # decided once: a second run (or PC) adds nothing
 
 
-def test_a_quiet_week_is_topped_up_to_its_minimum_with_the_lowest_draws(tmp_path: Path):
+def test_a_quiet_week_is_topped_up_to_its_minimum_once_it_has_ended_with_the_lowest_draws(tmp_path: Path):
     cfg = config(tmp_path, share=0.0, minimum=5)
     ledger = Ledger(cfg.ledger_url)
-    ids = keyed(ledger, 12)
+    ids = keyed(ledger, 12, finished=utcnow() - dt.timedelta(days=7))  # last week
+    keyed(ledger, 3)  # this week, under way: not topped up yet (its first items are not the week)
     picked = sampling.sample_keyed(ledger, cfg, cfg.robot("haisha"))
     seed = sampling.seed_for(ledger, "haisha")
     assert picked == sorted(sorted(ids, key=lambda i: sampling.draw(seed, i))[:5])
@@ -181,7 +182,7 @@ def test_a_wrong_value_makes_a_correction_tightens_its_type_for_the_reader_and_t
     cfg = config(tmp_path, share=0.0, minimum=4)
     robot = cfg.robot("haisha")
     ledger = Ledger(cfg.ledger_url)
-    keyed(ledger, 4)
+    keyed(ledger, 4, finished=utcnow() - dt.timedelta(days=7))
     sampling.sample_keyed(ledger, cfg, robot)
     verdicts = check_all(ledger, cfg, wrong={"plate": "飯能市 あ 1284"})
 
@@ -300,11 +301,14 @@ def test_review_policy_always_holds_a_sure_value_and_never_releases_an_unsure_on
 def test_the_report_subtracts_sampling_time_and_states_the_accuracy(tmp_path: Path):
     cfg = config(tmp_path, share=0.0, minimum=2)
     ledger = Ledger(cfg.ledger_url)
-    keyed(ledger, 6)
+    keyed(ledger, 6, finished=utcnow() - dt.timedelta(days=7))
     sampling.sample_keyed(ledger, cfg, cfg.robot("haisha"))
     check_all(ledger, cfg, wrong={"reference": "R07-000124"})
+    with ledger.session() as s:  # checked in that week too (the report counts checks up to its end)
+        for c in s.scalars(select(AuditCheck)):
+            c.at = utcnow() - dt.timedelta(days=7)
     today = utcnow().astimezone(dt.timezone(dt.timedelta(hours=9))).date()
-    report = build_report(cfg, ledger, Period.week_of(today))
+    report = build_report(cfg, ledger, Period.week_of(today - dt.timedelta(days=7)))
     t = report.totals
     assert t.items == 6 and t.sampled == 2
     assert t.audit_minutes == pytest.approx(3.0)  # 2 × minutes_per_item 1.5

@@ -364,7 +364,7 @@ def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
     from daiko.forms.synth.fakes import Fake, declaration_for
 
     server = servers["base"]
-    cfg = robot_config(server)
+    cfg = robot_config(server, extra="    audit: {share: 1.0}\n")  # every item keyed alone is sampled
     (vehicle,) = take(server, 1)
     today = today_jst()
     deregistered = max(vehicle.registered_on, today - dt.timedelta(days=6))
@@ -396,7 +396,7 @@ def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
     (receipt,) = item.evidence
     assert Path(receipt).read_bytes().startswith(b"%PDF")
     assert placement(cfg) == {scan.name: "done"}
-    # Keyed with no person looking: the run put it in 抜き取り確認 (the week's minimum of 5 takes it),
+    # Keyed with no person looking: the run put it in 抜き取り確認 (a share of 100 % takes it),
     # with the values the robot keyed — never the 個人番号, never a field it does not key.
     assert summary.sampled == 1
     with Ledger(cfg.ledger_url).session() as s:
