@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from daiko.config import DaikoConfig
-from daiko.console import routes_admin, routes_auth, routes_review, routes_robots
+from daiko.console import routes_accuracy, routes_admin, routes_auth, routes_review, routes_robots
 from daiko.console.auth import resolve_session
 from daiko.console.review import ReviewError
 from daiko.console.secret import load_or_create_secret
@@ -70,6 +70,7 @@ def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bo
     app.include_router(routes_review.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_robots.router)
+    app.include_router(routes_accuracy.router)
     _error_handlers(app)
     return app
 

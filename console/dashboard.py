@@ -12,6 +12,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -37,7 +38,10 @@ STATE_ORDER = [
 # The words for runs and failures come from the one table (daiko.labels), as on every other screen.
 TRIGGER_JA, MODE_JA, RUN_STATUS_JA, ERROR_JA = labels.TRIGGER, labels.RUN_MODE, labels.RUN_STATUS, labels.ERROR
 # Events shown as alerts: the run stopped, or something waits for a person's check in the system.
-ALERT_KINDS = ("run_stopped_systemic", "run_stopped_login", "run_interrupted", "item_unknown")
+ALERT_KINDS = (
+    "run_stopped_systemic", "run_stopped_login", "run_interrupted", "item_unknown",
+    "accuracy_breach", "threshold_offer",  # 抜き取り確認: a threshold tightened / a looser one offered
+)  # fmt: skip
 
 
 def error_label(code: str | None) -> str:
@@ -87,6 +91,8 @@ class Dashboard:
     hosts: list[HostView] = field(default_factory=list)  # robot PCs running daiko schedule
     alerts: list[Event] = field(default_factory=list)
     unknown: int = 0  # items 結果不明: someone must check the core system
+    # 精度 per robot: (robot id, name, estimate over every field type, budget), from 抜き取り確認
+    accuracy: list[tuple[str, str, Any, float]] = field(default_factory=list)
 
 
 def tz_of(cfg: DaikoConfig) -> zoneinfo.ZoneInfo:
@@ -171,7 +177,19 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         hosts=overview(ledger, now),
         alerts=alerts,
         unknown=sum(c.get(ItemState.UNKNOWN, 0) for c in counts.values()),
+        accuracy=_accuracy(ledger, cfg),
     )
+
+
+def _accuracy(ledger: Ledger, cfg: DaikoConfig) -> list[tuple[str, str, Any, float]]:
+    """Each keying robot's estimate from its audited samples (counts only, no values)."""
+    from daiko.robots.accuracy import robot_estimate
+
+    return [
+        (r.id, r.name, robot_estimate(ledger, r.id), r.audit.budget)
+        for r in cfg.robots
+        if r.target is not None and r.audit.enabled
+    ]
 
 
 def _mark_dead_runs(ledger: Ledger) -> None:

@@ -14,12 +14,20 @@ decision, e.g. a maker name checked against a list); the engine's calibration fi
 to a stated wrong-accept budget; the form YAML's ``thresholds`` / ``char_thresholds`` (for
 engines and forms not calibrated yet). Each engine scores differently (PaddleOCR with the
 default engine's thresholds accepted 0.36 % wrong), so calibration is per engine.
+
+On top of these, what production measured (issue 16): a :class:`ReadingPolicy` set by the robot
+that reads (:func:`reading_policy`) scales a field type's thresholds when audited samples showed
+it accepts too many wrong values (a tightening kept in the ledger, never in these files), and
+says per field whether a person checks it always, never, or as the thresholds decide.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +67,60 @@ class Thresholds:
         return self.chars.get(char_class(ch), self.char_default)
 
 
+@dataclass(frozen=True)
+class ReadingPolicy:
+    """What the robot reading a page adds to the form's own rules.
+
+    ``factors``: field type → multiplier of each threshold's distance to 1 (0.5 tightens 0.90 to
+    0.95; 2 loosens it to 0.80), from the ledger's active threshold overrides. ``review``: field
+    name → always / never / auto, robots.yaml's override of the form YAML's ``review:``.
+    """
+
+    factors: Mapping[str, float] = field(default_factory=dict)
+    review: Mapping[str, str] = field(default_factory=dict)
+
+
+_NO_POLICY = ReadingPolicy()
+_POLICY: contextvars.ContextVar[ReadingPolicy | None] = contextvars.ContextVar("daiko_reading_policy", default=None)
+
+
+@contextlib.contextmanager
+def reading_policy(policy: ReadingPolicy) -> Iterator[None]:
+    """Read with ``policy`` inside the block (the reader is called by a robot's task, several
+    layers down: a context variable saves threading it through every call)."""
+    token = _POLICY.set(policy)
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
+
+
+def current_policy() -> ReadingPolicy:
+    return _POLICY.get() or _NO_POLICY
+
+
+def review_policy(f: FieldDef) -> str:
+    """always / never / auto for ``f``: robots.yaml's word for it first, then the form YAML's."""
+    return current_policy().review.get(f.name, f.review)
+
+
+def scaled(value: float, factor: float) -> float:
+    """A threshold with its distance to 1 multiplied by ``factor``, kept inside [0, 0.9999]."""
+    return round(min(0.9999, max(0.0, 1.0 - (1.0 - value) * factor)), 4)
+
+
+def _apply_factor(need: Thresholds, field_type: str) -> Thresholds:
+    factor = current_policy().factors.get(field_type)
+    if not factor or factor == 1.0:
+        return need
+    return Thresholds(
+        scaled(need.line, factor),
+        scaled(need.char_default, factor) if need.char_default > 0 else need.char_default,
+        {k: scaled(v, factor) for k, v in need.chars.items()},
+        f"{need.source}+ledger×{factor:g}",
+    )
+
+
 @functools.cache
 def calibration(engine: str) -> dict[str, Any]:
     """The calibration file of ``engine`` as a dict ({} when there is none)."""
@@ -70,7 +132,12 @@ def calibration(engine: str) -> dict[str, Any]:
 
 
 def thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresholds:
-    """The thresholds ``f`` of ``form`` must meet when read by ``engine`` (see the module docstring)."""
+    """The thresholds ``f`` of ``form`` must meet when read by ``engine`` (see the module docstring),
+    scaled by the reading policy's factor for its type when there is one."""
+    return _apply_factor(_base_thresholds(form, f, engine), f.type)
+
+
+def _base_thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresholds:
     import os
 
     char_default = form.char_threshold(f)

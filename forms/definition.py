@@ -142,6 +142,11 @@ class FieldDef(Strict):
     rules: dict[str, Any] = Field(default_factory=dict)
     threshold: float | None = Field(default=None, ge=0, le=1, description="Overrides the form's per-type threshold.")
     cells: int | None = Field(default=None, ge=2, le=40, description="Zone split into this many one-character cells.")
+    review: Literal["always", "never", "auto"] = Field(
+        default="auto",
+        description="always: a person checks it every time (an amount, a field the law wants confirmed); "
+        "never: not keyed, never holds the page for a person; auto: the thresholds decide.",
+    )
     label: Label | None = None
     border: bool = Field(default=True, description="Draw the zone's cell border in the template.")
     # Mark fields (checkbox / choice)

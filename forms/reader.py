@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daiko.forms.acceptance import thresholds
+from daiko.forms.acceptance import review_policy, thresholds
 from daiko.forms.align import Alignment, align_candidates
 from daiko.forms.crops import (
     PageInk,
@@ -517,6 +517,22 @@ def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:
                     field_result.decision, field_result.reason = "review", finding.reason
 
 
+POLICY_ALWAYS_JA = "この項目は必ず職員が確認します（確認方針: always）"
+
+
+def _apply_review_policy(form: FormDefinition, results: list[FieldResult]) -> None:
+    """The field's review policy (form YAML ``review:``, robots.yaml overriding it) has the last word:
+    ``always`` holds even a sure value for a person; ``never`` (a field not keyed) never holds the
+    page — its doubt, if any, stays recorded."""
+    for r in results:
+        policy = review_policy(form.field(r.name))
+        if policy == "always" and r.decision == "accept":
+            r.decision, r.reason, r.policy = "review", POLICY_ALWAYS_JA, "always"
+            r.doubt = r.doubt or "policy"
+        elif policy == "never" and r.decision == "review":
+            r.decision, r.reason, r.policy = "accept", None, "never"
+
+
 # ---- reading -------------------------------------------------------------------------------------
 
 
@@ -578,6 +594,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
         _apply_agreements(form, results, engine.name)
     _empty_beside_lost_writing(form, results)
     _run_checks(form, results)
+    _apply_review_policy(form, results)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),

@@ -36,6 +36,9 @@ class FieldResult:
     # Why a value went to review, as a stable code: "threshold" (valid, but a score is short),
     # "invalid", "empty", "faint", "unread", "disagree" (contradicts reference data or another field).
     doubt: str | None = None
+    # The form's (or robots.yaml's) review policy when it decided instead of the thresholds:
+    # "always" (held for a person whatever the scores) or "never" (not keyed, never holds the page).
+    policy: str | None = None
 
     def __post_init__(self) -> None:
         # Not part of the JSON: (character, score, counts) per written character, for calibration

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import Ledger
 from daiko.reports.collect import collect_items
-from daiko.reports.model import GroupRow, Report, TrendWeek
+from daiko.reports.model import AccuracyLine, GroupRow, Report, TrendWeek
 from daiko.reports.open_days import open_days
 from daiko.reports.period import FiscalYear, Period, local_midnight_utc
 from daiko.reports.savings import ItemSaving, Pace, Totals, item_saving, summarise
@@ -65,7 +65,25 @@ def build_report(cfg: DaikoConfig, ledger: Ledger, period: Period, *, now: dt.da
         items=in_period,
         robots_in_use=len({s.facts.robot_id for s in in_ytd}),
         notes=_notes(period, fy, totals, unknown, collected.trial_items),
+        accuracy=_accuracy(cfg, ledger, local_midnight_utc(period.end + dt.timedelta(days=1), tz)),
     )
+
+
+def _accuracy(cfg: DaikoConfig, ledger: Ledger, until: dt.datetime) -> tuple[AccuracyLine, ...]:
+    """精度 per keying robot, then per field type, from every sample checked before ``until``."""
+    from daiko.robots.accuracy import estimates, type_ja
+    from daiko.stats import estimate
+
+    found = estimates(ledger, until=until)
+    lines: list[AccuracyLine] = []
+    for robot in cfg.robots:
+        if robot.target is None or not robot.audit.enabled:
+            continue
+        mine = sorted((t, e) for (r, t), e in found.items() if r == robot.id)
+        total = estimate(sum(e.k for _, e in mine), sum(e.n for _, e in mine))
+        lines.append(AccuracyLine(robot.id, robot.name, None, robot.name, total, robot.audit.budget))
+        lines.extend(AccuracyLine(robot.id, robot.name, t, type_ja(t), e, robot.audit.budget) for t, e in mine)
+    return tuple(lines)
 
 
 def _groups(robots: list[RobotConfig], in_period: list[ItemSaving], in_ytd: list[ItemSaving]) -> list[GroupRow]:

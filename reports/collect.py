@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, or_, select
 
-from daiko.ledger import FieldReview, IntakeFile, Ledger, Run, WorkItem
+from daiko.ledger import AuditSample, FieldReview, IntakeFile, Ledger, Run, WorkItem
 from daiko.reports.savings import COUNTED_STATES, ItemFacts
 
 
@@ -53,8 +53,10 @@ def collect_items(ledger: Ledger, start_utc: dt.datetime, end_utc: dt.datetime, 
             Run.mode,
             reviews.c.seconds,
             reviews.c.fields,
+            AuditSample.state.label("sample_state"),
         )
         .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+        .outerjoin(AuditSample, AuditSample.item_id == WorkItem.id)
         .outerjoin(Run, Run.id == WorkItem.run_id)
         .outerjoin(reviews, reviews.c.item_id == WorkItem.id)
         .where(
@@ -95,6 +97,7 @@ def collect_items(ledger: Ledger, start_utc: dt.datetime, end_utc: dt.datetime, 
             created_at=row.created_at.astimezone(tz) if row.created_at else None,
             finished_at=row.finished_at.astimezone(tz),
             from_csv=row.kind == "csv",
+            sampled=row.sample_state == "checked",
         )
         for row in rows
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from daiko.reports.period import FiscalYear, Period
 from daiko.reports.savings import MARK_MEANING, ItemSaving, Pace, Totals
+from daiko.stats import Estimate
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,23 @@ class TrendWeek:
 
 
 @dataclass(frozen=True)
+class AccuracyLine:
+    """精度 of one robot (``field_type`` None) or one of its field types, from 抜き取り確認 up to the
+    period's end: counts only, no values."""
+
+    robot_id: str
+    robot_name: str
+    field_type: str | None
+    label: str  # the robot's name, or the field type in Japanese
+    estimate: Estimate
+    budget: float
+
+    @property
+    def text(self) -> str:
+        return self.estimate.describe_ja()
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     fiscal_year: FiscalYear
@@ -61,6 +79,7 @@ class Report:
     items: list[ItemSaving]  # the period's items, for 明細
     robots_in_use: int  # RPA活用業務数: robots that finished at least one item in the 年度
     notes: list[str]
+    accuracy: tuple[AccuracyLine, ...] = ()
 
     @property
     def period_word(self) -> str:
@@ -97,6 +116,8 @@ class Report:
             "baseline_hours": round(t.baseline_hours, 2),
             "staff_hours": round(t.staff_hours, 2),
             "review_hours": round(t.review_hours, 2),
+            "audit_hours": round(t.audit_hours, 2),
+            "sampled": t.sampled,
             "machine_hours": round(t.machine_hours, 2),
             "items": t.items,
             "robot_done": t.robot_done,
@@ -115,6 +136,20 @@ class Report:
             "open_days": {"elapsed": p.open_days_elapsed, "total": p.open_days_total},
             "robots_in_use": self.robots_in_use,
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "accuracy": [
+                {
+                    "robot": a.robot_id,
+                    "field_type": a.field_type,
+                    "n": a.estimate.n,
+                    "k": a.estimate.k,
+                    "rate": a.estimate.rate,
+                    "low": round(a.estimate.low, 6),
+                    "high": round(a.estimate.high, 6),
+                    "budget": a.budget,
+                    "text": a.text,
+                }
+                for a in self.accuracy
+            ],
         }
 
 

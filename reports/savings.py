@@ -30,10 +30,13 @@ Checking time R, staff time spent on the item in the review screen:
 =====================================  ==============  ===============  ===========
 outcome                                手作業換算 (B)   職員時間 (staff)  純削減 (net)
 =====================================  ==============  ===============  ===========
-robot: done, not handled by hand       B               R                B − R
+robot: done, not handled by hand       B               R + A            B − R − A
 manual: failed, or handled by hand     B               B + R            −R
 rejected: a person rejected it         0               R                −R
 =====================================  ==============  ===============  ===========
+
+A = ``audit.minutes_per_item`` when the item was checked in 抜き取り確認 (a sample of what the
+robot keyed without review, issue 16), else 0: checking the robot's work is staff time too.
 
 A failed item saves nothing: staff do it by hand at the baseline cost (whether or not the
 ledger already says ``handled_manually``: the work cannot be avoided), and any checking
@@ -107,6 +110,7 @@ class ItemFacts:
     created_at: dt.datetime | None
     finished_at: dt.datetime  # local time
     from_csv: bool = False  # a CSV row (J-LIS, 電子申請), not a page of a scan
+    sampled: bool = False  # a person checked it in 抜き取り確認 after keying
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class ItemSaving:
     review_source: ReviewSource
     checked_fields: int
     review_minutes: float
+    audit_minutes: float  # 抜き取り確認 (robots.yaml audit.minutes_per_item), part of staff minutes
     baseline_minutes: float
     staff_minutes: float
     net_minutes: float
@@ -161,8 +166,9 @@ def item_saving(facts: ItemFacts, robot: RobotConfig) -> ItemSaving:
     by_hand = robot.baseline_minutes
     if facts.from_csv and robot.csv_baseline_minutes is not None:
         by_hand = robot.csv_baseline_minutes
+    audit = robot.audit.minutes_per_item if facts.sampled else 0.0
     if outcome is Outcome.ROBOT:
-        baseline, staff = by_hand, review
+        baseline, staff = by_hand, review + audit
     elif outcome is Outcome.MANUAL:
         baseline, staff = by_hand, by_hand + review
     else:
@@ -175,6 +181,7 @@ def item_saving(facts: ItemFacts, robot: RobotConfig) -> ItemSaving:
         review_source=source,
         checked_fields=checked,
         review_minutes=review,
+        audit_minutes=audit if outcome is Outcome.ROBOT else 0.0,
         baseline_minutes=baseline,
         staff_minutes=staff,
         net_minutes=baseline - staff,
@@ -195,6 +202,8 @@ class Totals:
     baseline_minutes: float = 0.0
     staff_minutes: float = 0.0
     review_minutes: float = 0.0
+    audit_minutes: float = 0.0  # 抜き取り確認
+    sampled: int = 0
     net_minutes: float = 0.0
     machine_seconds: float = 0.0
 
@@ -209,6 +218,8 @@ class Totals:
         self.baseline_minutes += saving.baseline_minutes
         self.staff_minutes += saving.staff_minutes
         self.review_minutes += saving.review_minutes
+        self.audit_minutes += saving.audit_minutes
+        self.sampled += saving.facts.sampled and saving.outcome is Outcome.ROBOT
         self.net_minutes += saving.net_minutes
         self.machine_seconds += saving.machine_seconds
 
@@ -227,6 +238,10 @@ class Totals:
     @property
     def review_hours(self) -> float:
         return self.review_minutes / 60.0
+
+    @property
+    def audit_hours(self) -> float:
+        return self.audit_minutes / 60.0
 
     @property
     def machine_hours(self) -> float:

@@ -118,6 +118,13 @@ def _summary(ws: Worksheet, report: Report) -> None:
             HOURS,
         ),
         ("　うち確認時間", t.review_hours, "時間", "確認画面での実測。測れなかった件は推定（集計の決まり参照）", HOURS),
+        (
+            "　うち抜き取り確認時間",
+            t.audit_hours,
+            "時間",
+            f"ロボットの入力を職員が抜き取りで照合した {t.sampled:,} 件 × 1件あたりの分数（robots.yaml の audit）",
+            HOURS,
+        ),
         ("処理件数", t.items, "件", "期間内に完了・失敗・差戻しとなった件数", COUNT),
         ("　ロボット完了", t.robot_done, "件", "ロボットが基幹システムへの入力を終えた件数", COUNT),
         ("　うち確認なしで完了", t.automated, "件", "職員の確認が一つも要らなかった件数", COUNT),
@@ -173,6 +180,14 @@ def _summary(ws: Worksheet, report: Report) -> None:
     if p.mark in MARK_FILLS:
         mark_cell.fill = MARK_FILLS[p.mark]
 
+    if report.accuracy:
+        row = _section(ws, row + 1, "精度（抜き取り確認、期間末までの累計）")
+        for line in report.accuracy:
+            if line.field_type is None:
+                row = _paragraph(ws, row, f"・{line.robot_name} — {line.text}（許容値 {line.budget * 100:.2f} %）")
+            elif line.estimate.n:
+                row = _paragraph(ws, row, f"　　{line.label}: {line.text.removeprefix('精度: ')}")
+
     row = _section(ws, row + 1, "集計の決まり")
     for text in [*RULES, *report.notes]:
         row = _paragraph(ws, row, f"・{text}")
@@ -188,6 +203,7 @@ RULES = (
     "確認時間は確認画面で測った秒数（明細ごとの合計と項目ごとの合計の大きい方）。測れなかった件は"
     "「1項目あたりの確認時間 × 確認項目数」で推定します。",
     "ロボットの処理時間（OCR・入力）は職員の時間ではないため、参考として示し、差し引きません。試行（trial）で処理した明細は含みません。",
+    "抜き取り確認（ロボットが確認なしで入力した値を職員が原本と照合）の時間も職員時間として差し引きます。",
     "ペース目標は、年度目標を開庁日（土日・祝日・年末年始・休庁日を除く日）で按分した、期間末日時点の目標です。",
 )
 

@@ -30,5 +30,21 @@ def task_catalog() -> TaskCatalog:
     return TaskCatalog(needs_target={n: c.needs_target for n, c in tasks.items()}, by_form=by_form)
 
 
+def form_fields() -> dict[str, set[str]]:
+    """Each form definition's field names: what a robot's ``review:`` may name."""
+    from daiko.forms.definition import form_names, load_definition
+    from daiko.forms.errors import FormDefinitionError
+
+    out = {}
+    for name in form_names():
+        try:
+            out[name] = {f.name for f in load_definition(name).fields}
+        except FormDefinitionError:  # a broken definition is reported where it is used, not here
+            continue
+    return out
+
+
 def load_runtime_config(path: Path, *, setup_logs: bool = True) -> DaikoConfig:
-    return _load(path, known_forms=readable_forms(), tasks=task_catalog(), setup_logs=setup_logs)
+    return _load(
+        path, known_forms=readable_forms(), tasks=task_catalog(), setup_logs=setup_logs, form_fields=form_fields()
+    )

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import select
 
 from daiko.config import DaikoConfig, RobotConfig, TargetSystem
+from daiko.forms.acceptance import reading_policy
 from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 from daiko.log import logger, register_personal
-from daiko.robots import identity, intake, workitems
+from daiko.robots import accuracy, identity, intake, sampling, workitems
 from daiko.robots.breaker import CircuitBreaker
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
 from daiko.robots.heartbeat import RunHeartbeat, mark_dead_runs
@@ -62,6 +63,7 @@ class RunSummary:
     confirmed_by_register: int = 0  # review items released because the register confirmed them
     fields_confirmed_by_register: int = 0
     read_later: int = 0  # files that could not be read yet (still being written?): read again later
+    sampled: int = 0  # items added to 抜き取り確認 (a person checks what was keyed)
     skipped_reason: str | None = None
     seconds: float = 0.0
     files: dict[str, str] = field(default_factory=dict)  # original name → folder it is in now
@@ -92,6 +94,8 @@ class RunSummary:
             parts.append(f"登録内容で確認済み {self.confirmed_by_register} 件")
         if self.read_later:
             parts.append(f"書き込み中のため後で読み直し {self.read_later} ファイル")
+        if self.sampled:
+            parts.append(f"抜き取り確認へ {self.sampled} 件")
         return "、".join(parts) + f"（{self.seconds:.1f} 秒）"
 
 
@@ -155,6 +159,7 @@ class RobotRunner:
                 finish_local_items(self, summary)
             elif self.keying:
                 self.key_ready_items(summary)
+                self.audit_keyed(summary)
             elif ready := workitems.counts(self.ledger, self.robot.id).get(ItemState.READY, 0):
                 self.ledger.event(
                     "keying_deferred",
@@ -228,9 +233,12 @@ class RobotRunner:
         try:
             if row.retry_at is not None and not intake.refresh_after_change(self.ledger, row.id):
                 return 1  # grew into a copy of a file already taken in: failed as a duplicate
-            drafts = (
-                self.task.read_csv(path) if row.kind == "csv" else self.task.read_scan(path, self.robot.form, image_dir)
-            )
+            if row.kind == "csv":
+                drafts = self.task.read_csv(path)
+            else:
+                # Thresholds tightened by audited samples (ledger) and robots.yaml's review: per field.
+                with reading_policy(accuracy.reading_policy(self.ledger, self.robot)):
+                    drafts = self.task.read_scan(path, self.robot.form, image_dir)
         except ValueError as exc:  # the file's content is wrong in a way the reader can name
             return self._unreadable(row, f"ファイルの内容を読み取れません: {exc}", summary)
         except Exception as exc:  # a reader bug must cost one file, never the run
@@ -327,6 +335,21 @@ class RobotRunner:
             return 0
         intake.reject_file(self.ledger, row.id, reason)
         return 1
+
+    # -- 抜き取り確認 (issue 16) -------------------------------------------------------------------
+    def audit_keyed(self, summary: RunSummary) -> None:
+        """Sample what this robot keyed without a person, then let the estimates move thresholds.
+
+        Decided from the ledger alone (any run on any PC may do it, none twice), and never allowed
+        to fail the run: keying is done by now; a sample missed here is drawn by the next run.
+        """
+        if self.trial or not self.robot.audit.enabled:
+            return
+        try:
+            summary.sampled = len(sampling.sample_keyed(self.ledger, self.cfg, self.robot))
+            accuracy.evaluate(self.ledger, self.cfg, self.robot)
+        except Exception as exc:
+            logger.opt(exception=exc).warning("sampling for {} failed; the next run decides again", self.robot.id)
 
     # -- keying -----------------------------------------------------------------------------------
     def key_ready_items(self, summary: RunSummary) -> None:

@@ -119,7 +119,12 @@ class TaskCatalog:
         )
 
 
-def load_config(path: str | Path, known_forms: set[str] | None = None, tasks: TaskCatalog | None = None) -> DaikoConfig:
+def load_config(
+    path: str | Path,
+    known_forms: set[str] | None = None,
+    tasks: TaskCatalog | None = None,
+    form_fields: dict[str, set[str]] | None = None,
+) -> DaikoConfig:
     """Load and validate robots.yaml; raise :class:`ConfigError` with all problems found."""
     path = Path(path)
     try:
@@ -143,7 +148,9 @@ def load_config(path: str | Path, known_forms: set[str] | None = None, tasks: Ta
             "file is not UTF-8; save it as UTF-8 (BOM なし)",
         )
         raise ConfigError(str(path), [ConfigProblem("", message)]) from None
-    return parse_config(text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks)
+    return parse_config(
+        text, path.name, base_dir=path.resolve().parent, known_forms=known_forms, tasks=tasks, form_fields=form_fields
+    )
 
 
 def parse_config(
@@ -152,6 +159,7 @@ def parse_config(
     base_dir: Path | None = None,
     known_forms: set[str] | None = None,
     tasks: TaskCatalog | None = None,
+    form_fields: dict[str, set[str]] | None = None,
 ) -> DaikoConfig:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
@@ -234,6 +242,7 @@ def parse_config(
         problems.extend(_explain(exc, tree))
     problems.extend(_cross_check(tree, known_forms))
     problems.extend(_check_targets(tree, tasks))
+    problems.extend(_check_review_fields(tree, form_fields))
     if problems:
         raise ConfigError(filename, problems)
     assert config is not None
@@ -410,6 +419,35 @@ def _cross_check(tree: CommentedMap, known_forms: set[str] | None) -> list[Confi
                 hint = tr(f"（ある様式: {forms}）", f" (forms: {forms})")
             message = tr(f"様式定義 '{form}' がありません{hint}", f"no form definition '{form}'{hint}")
             problems.append(ConfigProblem(f"robots[{i}].form", message, line, col))
+    return problems
+
+
+def _check_review_fields(tree: CommentedMap, form_fields: dict[str, set[str]] | None) -> list[ConfigProblem]:
+    """A robot's ``review:`` names fields of its form: a misspelt name would silently change nothing."""
+    problems: list[ConfigProblem] = []
+    robots = tree.get("robots") or []
+    if form_fields is None or not isinstance(robots, list):
+        return problems
+    for i, robot in enumerate(robots):
+        if not isinstance(robot, CommentedMap) or not isinstance(robot.get("review"), dict):
+            continue
+        fields = form_fields.get(str(robot.get("form") or ""))
+        if fields is None:
+            continue
+        for name in robot["review"]:
+            if name in fields:
+                continue
+            line, col = _position(tree, ("robots", i, "review", name))
+            close = difflib.get_close_matches(str(name), sorted(fields), n=1)
+            hint = f"もしかして '{close[0]}'？" if close else f"（項目: {', '.join(sorted(fields))}）"
+            problems.append(
+                ConfigProblem(
+                    f"robots[{i}].review.{name}",
+                    f"様式「{robot.get('form')}」に項目 '{name}' はありません。{hint}",
+                    line,
+                    col,
+                )
+            )
     return problems
 
 

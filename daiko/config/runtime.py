@@ -17,8 +17,11 @@ def load_runtime_config(
     known_forms: Iterable[str] | None = None,
     tasks: TaskCatalog | None = None,
     setup_logs: bool = True,
+    form_fields: dict[str, set[str]] | None = None,
 ) -> DaikoConfig:
-    cfg = load_config(path, known_forms=set(known_forms) if known_forms is not None else None, tasks=tasks)
+    cfg = load_config(
+        path, known_forms=set(known_forms) if known_forms is not None else None, tasks=tasks, form_fields=form_fields
+    )
     if setup_logs:
         setup_logging(
             level=cfg.defaults.logging.level,

@@ -430,6 +430,35 @@ class IntakeSettings(Strict):
     )
 
 
+ReviewPolicy = Literal["always", "never", "auto"]
+
+
+class AuditSettings(Strict):
+    """抜き取り確認: a share of what the robot keyed with no person looking is checked afterwards,
+    and the measured error rate drives the field types' acceptance thresholds (docs/accuracy.md)."""
+
+    enabled: bool = Field(default=True, description="false: nothing is sampled (the estimate stays empty).")
+    share: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.02, description="Share of the items keyed without review that a person checks (0.02 = 2 %)."
+    )
+    min_per_week: Annotated[int, Field(ge=0, le=1000)] = Field(
+        default=5, description="At least this many items a week are checked, however few the robot keyed."
+    )
+    budget: Annotated[float, Field(gt=0, lt=1)] = Field(
+        default=0.001,
+        description="Wrong values accepted without review the office tolerates (0.001 = 0.1 %). When the "
+        "estimate's 95 % upper bound passes it, that field type's threshold tightens and the admin is told.",
+    )
+    minutes_per_item: Annotated[float, Field(ge=0, le=60)] = Field(
+        default=0.5, description="Staff minutes one sampled item takes; the report subtracts them from hours saved."
+    )
+    offer_after_weeks: Annotated[int, Field(ge=1, le=104)] = Field(
+        default=8,
+        description="Weeks the upper bound must stay under half the budget before a looser threshold is "
+        "offered to the admin (never applied without the admin's 適用).",
+    )
+
+
 class RobotConfig(Strict):
     id: str = Field(description="Short ASCII id used on the command line, e.g. haisha.")
     name: str = Field(description="日本語の名前, shown to staff and managers.")
@@ -483,6 +512,20 @@ class RobotConfig(Strict):
         description="Days after an item is finished that its page images and its scan in done/ are "
         "kept; then `daiko purge` (run daily by `daiko schedule`) deletes them. None: kept.",
     )
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+    review: dict[str, ReviewPolicy] = Field(
+        default_factory=dict,
+        description="Per form field: always (a person checks it every time), never (not keyed: never "
+        "held for review nor sampled) or auto (the thresholds decide); overrides the form YAML's review:.",
+    )
+
+    @field_validator("review")
+    @classmethod
+    def _review_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(f"'{name}' is not a form field name; use the names in the form's YAML, e.g. plate")
+        return value
 
     @field_validator("id")
     @classmethod

@@ -3,6 +3,10 @@
 from daiko.ledger.db import Ledger, get_engine
 from daiko.ledger.models import (
     Audit,
+    AuditCheck,
+    AuditSample,
+    AuditSeed,
+    Correction,
     Event,
     FieldReview,
     FileState,
@@ -14,12 +18,17 @@ from daiko.ledger.models import (
     Run,
     RunRequest,
     ScheduleJob,
+    ThresholdOverride,
     WorkItem,
     utcnow,
 )
 
 __all__ = [
     "Audit",
+    "AuditCheck",
+    "AuditSample",
+    "AuditSeed",
+    "Correction",
     "Event",
     "FieldReview",
     "FileState",
@@ -32,6 +41,7 @@ __all__ = [
     "Run",
     "RunRequest",
     "ScheduleJob",
+    "ThresholdOverride",
     "WorkItem",
     "get_engine",
     "utcnow",

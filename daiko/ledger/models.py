@@ -298,3 +298,108 @@ class RunRequest(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     taken_by: Mapped[str | None] = mapped_column(String(96))  # host:pid of the service that started it
     taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+# ---- accuracy in production (issue 16): audited samples of what the robot keyed alone ----------
+
+
+class AuditSeed(Base):
+    """The random seed a robot's samples are drawn with: written once, shared by every PC.
+
+    An item's draw is a hash of this seed and the item's id, so deciding again (another PC, a
+    restart) gives the same answer, and an auditor can recompute every draw.
+    """
+
+    __tablename__ = "audit_seeds"
+
+    robot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seed: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditSample(Base):
+    """An item picked, after keying, for a person to check what the robot keyed without one."""
+
+    __tablename__ = "audit_samples"
+    __table_args__ = (Index("ix_audit_samples_robot_state", "robot_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), unique=True)
+    robot_id: Mapped[str] = mapped_column(String(32))
+    week: Mapped[str] = mapped_column(String(10))  # ISO week of the keying, local time: 2026-W49
+    draw: Mapped[float] = mapped_column(Float)  # the item's uniform draw in [0, 1)
+    why: Mapped[str] = mapped_column(String(16))  # share (draw < share) / minimum (the week's floor)
+    share: Mapped[float] = mapped_column(Float)
+    seed: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending / checked
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditCheck(Base):
+    """One accepted field of a sampled item and a person's verdict on it (None: not checked yet)."""
+
+    __tablename__ = "audit_checks"
+    __table_args__ = (Index("ix_audit_checks_robot_type", "robot_id", "field_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("audit_samples.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"))
+    robot_id: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(64))
+    field_type: Mapped[str] = mapped_column(String(32))
+    ok: Mapped[bool | None] = mapped_column()
+    at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Correction(Base):
+    """訂正: a value the robot keyed that a person found wrong. Never re-keyed silently: it waits for
+    a person, with what the system holds and what it should hold, until they record it corrected."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), index=True)
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("audit_samples.id"))
+    robot_id: Mapped[str] = mapped_column(String(32))
+    section: Mapped[str | None] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(64))
+    keyed_value: Mapped[str | None] = mapped_column(Text)  # what is in the system
+    correct_value: Mapped[str | None] = mapped_column(Text)  # what it should be
+    state: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open / done
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ThresholdOverride(Base):
+    """A change to a field type's acceptance thresholds for one robot, kept in the ledger (the form
+    YAML and calibration files are never edited): the reader applies the active one.
+
+    ``factor`` scales each threshold's distance to 1 (0.5: 0.90 → 0.95, stricter; 2: 0.90 → 0.80).
+    tighten rows are made by daiko when a sample's estimate breaks the budget; offer rows wait for
+    an admin, and only an admin's 適用 makes one active.
+    """
+
+    __tablename__ = "threshold_overrides"
+    __table_args__ = (Index("ix_threshold_overrides_robot_type", "robot_id", "field_type", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    robot_id: Mapped[str] = mapped_column(String(32))
+    field_type: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # tighten / offer
+    state: Mapped[str] = mapped_column(String(16))  # active / offered / declined / superseded
+    factor: Mapped[float] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer)  # sampled fields behind the decision
+    k: Mapped[int] = mapped_column(Integer)  # of which wrong
+    upper: Mapped[float] = mapped_column(Float)  # Wilson 95 % upper bound then
+    budget: Mapped[float] = mapped_column(Float)
+    saving_fields_per_week: Mapped[float | None] = mapped_column(Float)  # offers: reviews no longer needed
+    note: Mapped[str] = mapped_column(Text)  # Japanese, for the admin
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

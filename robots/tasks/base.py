@@ -72,6 +72,9 @@ class Task(ABC):
     # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
     # uses for it; the fields that locate the record (never "confirmed" by the record they found);
     # the default of robots.yaml ``identity.must_match``.
+    # The form fields this task keys into its target system (None: every field). Only these are
+    # sampled for 抜き取り確認: a value never keyed cannot be keyed wrong.
+    keyed_fields: ClassVar[frozenset[str] | None] = None
     register_keys: ClassVar[dict[str, str]] = {}
     locating_fields: ClassVar[frozenset[str]] = frozenset()
     identity_fields: ClassVar[tuple[str, ...]] = ()

@@ -77,6 +77,7 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
                 "reason": f.reason,
                 "box": list(f.box),
                 "personal": f.type in PERSONAL_TYPES,
+                **({"policy": f.policy} if f.policy else {}),
             }
             for f in result.fields
         }
@@ -94,7 +95,12 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
             ItemDraft(
                 part=part,
                 fields=fields,
-                review_fields=[f.name for f in result.fields if f.decision == "review" and f.name in keyed],
+                # A field whose policy is ``always`` holds the page even when the robot does not key it.
+                review_fields=[
+                    f.name
+                    for f in result.fields
+                    if f.decision == "review" and (f.name in keyed or f.policy == "always")
+                ],
                 reference=_value(fields, REFERENCE),
                 form=result.form,
                 min_confidence=min(confidences) if confidences else None,
@@ -112,6 +118,8 @@ def _unsure_only(definition: Any, f: Any) -> bool:
     was empty, or may be missing characters (faint or unread ink) never is.
     """
     if f.decision != "review" or f.value in (None, "", []) or f.confidence is None or f.raw is None:
+        return False
+    if f.policy == "always":  # a person must confirm it: the register never stands in for them
         return False
     if not definition.field(f.name).field_type().check(f.raw).ok:
         return False
@@ -132,6 +140,7 @@ class HaishaTask(Task):
     adapter = "keitax"
     forms = ("keitax_haisha",)
     register_keys = REGISTER_KEYS
+    keyed_fields = KEYED_FIELDS
     locating_fields = frozenset({PLATE, REFERENCE})
     identity_fields = IDENTITY_FIELDS
 

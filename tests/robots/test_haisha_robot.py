@@ -28,7 +28,7 @@ from sqlalchemy import select
 from daiko.forms.fieldtypes import get_type
 from daiko.forms.jlis import ENCODING
 from daiko.forms.synth.jlis import generate_jlis_csv
-from daiko.ledger import Event, IntakeFile, ItemState, Ledger, WorkItem
+from daiko.ledger import AuditCheck, Event, IntakeFile, ItemState, Ledger, WorkItem
 from daiko.mocks.keitax import find_vehicle
 from daiko.mocks.keitax.process import start_keitax_fleet
 from daiko.mocks.keitax.store import today_jst
@@ -36,6 +36,7 @@ from daiko.mocks.keitax.testing import take_vehicles
 from daiko.robots import runner
 from daiko.robots.reconcile import MATCHED, MISMATCHED, MISSING, run_reconcile
 from daiko.robots.runner import run_robot
+from daiko.robots.tasks.haisha import KEYED_FIELDS
 from tests.robots.conftest import make_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -363,7 +364,7 @@ def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
     from daiko.forms.synth.fakes import Fake, declaration_for
 
     server = servers["base"]
-    cfg = robot_config(server)
+    cfg = robot_config(server, extra="    audit: {share: 1.0}\n")  # every item keyed alone is sampled
     (vehicle,) = take(server, 1)
     today = today_jst()
     deregistered = max(vehicle.registered_on, today - dt.timedelta(days=6))
@@ -395,6 +396,12 @@ def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
     (receipt,) = item.evidence
     assert Path(receipt).read_bytes().startswith(b"%PDF")
     assert placement(cfg) == {scan.name: "done"}
+    # Keyed with no person looking: the run put it in 抜き取り確認 (a share of 100 % takes it),
+    # with the values the robot keyed — never the 個人番号, never a field it does not key.
+    assert summary.sampled == 1
+    with Ledger(cfg.ledger_url).session() as s:
+        sampled = set(s.scalars(select(AuditCheck.field).where(AuditCheck.item_id == item.id)))
+    assert {"reference", "plate", "deregistered_on"} <= sampled <= KEYED_FIELDS
 
 
 # --- injected faults --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """console controls: pause a robot's automatic starts, ask for a run now (issue 15)
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 15:00:00
 
 - ``robot_controls``: per robot, whether an admin paused its automatic starts (schedule, inbox,
@@ -13,8 +13,8 @@ Create Date: 2026-11-30 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
