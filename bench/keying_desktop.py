@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> dict:
                 problems.append((item.reference, type(exc).__name__, getattr(exc, "code", ""), str(exc)[:120]))
                 continue
             seconds.append(time.monotonic() - started)
-            evidence += bool(result.receipt_pdf and Path(result.receipt_pdf).is_file())
+            evidence += bool(result.evidence and all(Path(p).is_file() for p in result.evidence))
         loop_seconds = time.monotonic() - loop_started
         fields_keyed_again = driver.fields_keyed_again
         references = {request_for(p, i).reference for i, p in enumerate(people)}

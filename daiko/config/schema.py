@@ -289,6 +289,25 @@ class TargetSystem(Strict):
         description="How many robot sessions the system allows at once, counted across every robot PC "
         "that shares the ledger (its licence, or what the vendor allows).",
     )
+    # --- kind: desktop -----------------------------------------------------------------------
+    window_title: str | None = Field(
+        default=None,
+        description="Desktop targets: the title of the client's main window, by which the robot finds "
+        "(attaches to) a running client. Default: the target's name.",
+    )
+    command: list[str] | None = Field(
+        default=None,
+        description="Desktop targets: how to start the client when its window is not open, as a list "
+        "(program first; relative paths are taken from robots.yaml's folder), e.g. "
+        "[daiko, mock, shuno, --db, data/mock-shuno.sqlite3]. A client the robot started is closed "
+        "at the end of its run; one that was already open is left open. Omit it to attach only.",
+    )
+    startup_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Desktop targets: how long the started client may take to show its window.",
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -304,6 +323,22 @@ class TargetSystem(Strict):
             shown = "（入力された値は表示しません）" if looks_secret(value) else f"'{value}'"
             raise ValueError(f"{shown} is not a web address; write e.g. 'http://keitax.city.local:8080'")
         return value
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _command(cls, value):
+        if isinstance(value, str):  # one line, as a shell would split it (no shell runs it)
+            import shlex
+
+            value = shlex.split(value)
+        if value is not None and (not value or not all(isinstance(v, str) and v for v in value)):
+            raise ValueError("write the command as a list, program first, e.g. [daiko, mock, shuno]")
+        return value
+
+    @property
+    def title(self) -> str:
+        """The desktop client's main window title (robots.yaml window_title, else the name)."""
+        return self.window_title or self.name
 
     @field_validator("password_env")
     @classmethod
@@ -324,6 +359,13 @@ class TargetSystem(Strict):
             )
         if self.kind == "web" and not self.base_url:
             raise ValueError("a web target needs 'base_url', e.g. 'http://keitax.city.local:8080'")
+        if self.kind == "desktop" and self.base_url:
+            raise ValueError(
+                "a desktop target has no 'base_url': name its window ('window_title') and, to let the robot "
+                "start it, its 'command'"
+            )
+        if self.kind == "web" and (self.command or self.window_title):
+            raise ValueError("'command' and 'window_title' are for desktop targets (kind: desktop)")
         return self
 
 

@@ -40,6 +40,7 @@ from typing import TypeVar
 import numpy as np
 from loguru import logger
 
+from daiko.robots.drivers.base import DriverUnavailable
 from daiko.robots.errors import ApplicationError
 
 T = TypeVar("T")
@@ -52,7 +53,7 @@ COPY_TIMEOUT_S = (
 )
 
 
-class DesktopUnavailable(RuntimeError):
+class DesktopUnavailable(DriverUnavailable):
     """No X display, or a tool the driver needs (xclip) is missing: a set-up problem, not an item's."""
 
 
