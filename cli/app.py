@@ -90,11 +90,15 @@ def validate(
 def demo(
     workdir: Annotated[Path, typer.Option(help="Where the demo keeps its data.")] = Path("demo-data"),
     items: Annotated[int, typer.Option(help="Number of sample scans to generate.")] = 6,
+    robot: Annotated[
+        list[str] | None,
+        typer.Option(help="Which robot to show: haisha (web) or kouza (desktop); repeat for both (default: both)."),
+    ] = None,
 ) -> None:
-    """The main job end to end on embedded defaults: sample scans in, robot keys them, report out."""
-    from daiko.cli.demo import run_demo
+    """The main jobs end to end on embedded defaults: sample scans in, robots key them, report out."""
+    from daiko.cli.demo import ROBOTS, run_demo
 
-    raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console))
+    raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console, robots=tuple(robot or ROBOTS)))
 
 
 @app.command()

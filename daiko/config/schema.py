@@ -269,7 +269,10 @@ class TargetSystem(Strict):
 
     name: str = Field(description="Display name, e.g. 軽自動車税システム.")
     kind: Literal["web", "desktop"] = "web"
-    adapter: str = Field(description="Adapter module in robots/adapters/ that knows its screens, e.g. keitax.")
+    adapter: str = Field(
+        description="Adapter module in robots/adapters/ that knows its screens, e.g. keitax, or a city's own "
+        "adapter module as a dotted path (hanno_robots.jukyu, beside robots.yaml)."
+    )
     base_url: str | None = None
     login: str = Field(description="The robot's user name in the target system.")
     password_env: str | None = Field(
@@ -429,7 +432,8 @@ class RobotConfig(Strict):
     )
     task: str | None = Field(
         default=None,
-        description="The kind of work (robots/tasks/<module>.py), e.g. haisha or survey; "
+        description="The kind of work (robots/tasks/<module>.py), e.g. haisha or survey, or a city's own "
+        "task module as a dotted path (hanno_robots.meibo, beside robots.yaml); "
         "default: the task that reads this robot's form.",
     )
     target: str | None = Field(
