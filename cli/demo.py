@@ -127,10 +127,13 @@ def run_demo(
             os.environ[PASSWORD_ENV] = keitax.password  # the robots read passwords from the environment only
         shuno_db = None
         if "kouza" in robots:
-            from daiko.robots.drivers.xdisplay import ensure_display
+            from daiko.robots.drivers.xdisplay import ensure_display, window_open
 
-            had_display = bool(os.environ.get("DISPLAY"))
-            display = stack.enter_context(ensure_display())
+            # The demo's robot must meet the demo's client: when this screen already shows a
+            # 収納管理システム (someone's own), the demo works on a virtual screen of its own.
+            private = window_open("収納管理システム")
+            had_display = bool(os.environ.get("DISPLAY")) and not private
+            display = stack.enter_context(ensure_display(private=private))
             console.print(f"画面: {display}{'' if had_display else '（Xvfb を起動しました）'}")
             shuno_db = _seed_shuno(workdir / "shuno", console)
         config_path = _demo_config(workdir, keitax.url if keitax else None, shuno_db)

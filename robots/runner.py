@@ -544,15 +544,16 @@ class RobotRunner:
         """Called by the adapter with what the system shows for the record, before any change."""
         comparison = identity.compare(item.fields, record, self.rule, self.task.register_keys)
         workitems.record_identity(self.ledger, item.id, comparison.as_dict())
+        document = self.task.document_ja
         if comparison.verdict == identity.MISMATCH:
             raise identity.IdentityMismatch(
-                comparison, f"{self.cfg.targets[self.robot.target].name}で見つかった登録内容"
+                comparison, f"{self.cfg.targets[self.robot.target].name}で見つかった登録内容", document
             )
         if comparison.verdict == identity.UNSURE:
-            raise identity.NeedsReview(comparison)
+            raise identity.NeedsReview(comparison, document)
         if comparison.verdict == identity.UNPROVEN:
             labels = [str((item.fields.get(n) or {}).get("label") or n) for n in self.rule.must_match]
-            raise identity.IdentityUnproven(comparison, labels)
+            raise identity.IdentityUnproven(comparison, labels, document)
 
     def _refuse_duplicate(self, item: WorkItem, reference: str | None) -> None:
         """An earlier item with the same 受付番号 (corrected in review, say): never keyed twice."""

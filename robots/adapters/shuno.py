@@ -184,13 +184,35 @@ class ShunoAdapter(DesktopAdapter):
     # --- the contract ----------------------------------------------------------------------------
 
     def ensure_logged_in(self) -> None:
-        """Log in when the client shows its login dialog; otherwise reuse the session."""
+        """Log in when the client shows its login dialog; otherwise reuse the session.
+
+        A client just started may show its main window a moment before its login dialog: wait
+        until either the dialog or one of the client's screens is there, never guess from a
+        half-drawn start. A rejected login is tried once more with the password pasted whole (a
+        keystroke lost on a loaded PC looks exactly like a wrong password); a second rejection
+        is the password's fault and stops the run.
+        """
         main = self._main_window()
-        login = self.driver.find_window(LOGIN_TITLE)
-        if login is None:
+        screens = [self.templates[s] for s in SCREEN_NAMES]
+
+        def settled() -> Window | str | None:
+            login = self.driver.find_window(LOGIN_TITLE)
+            if login is not None:
+                return login
+            return "screen" if self.driver.locate(main, screens) is not None else None
+
+        found = self.driver.wait_until(f"{self.system_name}のログイン画面または業務画面", settled)
+        if not isinstance(found, Window):
             self._close_stray_dialogs()
             return
-        self._login(main, login)
+        try:
+            self._login(main, found)
+        except LoginRejected:
+            again = self.driver.find_window(LOGIN_TITLE)
+            if again is None:
+                raise
+            logger.warning("shuno: login rejected; keying it once more with the password pasted")
+            self._login(main, again, paste=True)
 
     def find_keyed(self, reference: str) -> str | None:
         """The 処理番号 if an account was registered under this 受付番号, else None."""
@@ -312,16 +334,16 @@ class ShunoAdapter(DesktopAdapter):
             raise BusinessError(f"振替税目が正しくありません（{'、'.join(unknown) or 'なし'}）。", code="rejected")
         wareki_month(item.start_month)
 
-    def _login(self, main: Window, login: Window) -> None:
+    def _login(self, main: Window, login: Window, *, paste: bool = False) -> None:
         d = self.driver
-        with d.secret_window(login):
+        with self.untraced(), d.secret_window(login):
             d.replace_text(login.x + AT["login.user"][0], login.y + AT["login.user"][1], self.login_name)
             x, y = login.x + AT["login.password"][0], login.y + AT["login.password"][1]
             d.select_field(x, y)
             d.press("backspace")
-            if all(" " <= ch <= "~" for ch in self.password):
+            if not paste and all(" " <= ch <= "~" for ch in self.password):
                 d.type_ascii(self.password)
-            else:  # typed through the clipboard, which is emptied again at once
+            else:  # through the clipboard, which is emptied again at once
                 d.paste(self.password)
                 d.clear_clipboard()
             d.press("enter")

@@ -18,11 +18,11 @@ SIZE = (1280, 800)  # room for the 1024×720 client and its dialogs
 
 
 @contextmanager
-def ensure_display(size: tuple[int, int] = SIZE) -> Iterator[str]:
-    """``DISPLAY`` if set; else start Xvfb, set ``DISPLAY`` for this process (and its children)
-    while inside, and stop it on exit."""
+def ensure_display(size: tuple[int, int] = SIZE, *, private: bool = False) -> Iterator[str]:
+    """``DISPLAY`` if set (and not ``private``); else start Xvfb, set ``DISPLAY`` for this process
+    (and its children) while inside, and stop it on exit."""
     current = os.environ.get("DISPLAY")
-    if current:
+    if current and not private:
         yield current
         return
     if shutil.which("Xvfb") is None:
@@ -31,3 +31,19 @@ def ensure_display(size: tuple[int, int] = SIZE) -> Iterator[str]:
 
     with Display(backend="xvfb", size=size, color_depth=24, use_xauth=shutil.which("xauth") is not None) as display:
         yield display.new_display_var
+
+
+def window_open(title: str) -> bool:
+    """Is a window with this title mapped on ``DISPLAY`` now? (False when there is no display.)"""
+    if not os.environ.get("DISPLAY"):
+        return False
+    try:
+        from daiko.robots.drivers.desktop import DesktopDriver
+
+        driver = DesktopDriver()
+    except Exception:
+        return False
+    try:
+        return driver.find_window(title) is not None
+    finally:
+        driver.close()

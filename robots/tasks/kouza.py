@@ -85,6 +85,7 @@ RECONCILE_LABELS = {
 class KouzaTask(Task):
     name = "kouza"
     title_ja = "市税等 口座振替登録（収納管理システムへ入力）"
+    document_ja = "依頼書"
     adapter = "shuno"
     forms = (FORM,)
     register_keys = REGISTER_KEYS

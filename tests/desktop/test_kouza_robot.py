@@ -55,7 +55,7 @@ robots:
     baseline_minutes: 5
     max_attempts: 3
     retry_backoff_seconds: [1]
-    intake: {settle_seconds: 0}   # the CSV is written whole (renamed into place)
+    intake: {{settle_seconds: 0}}   # the CSV is written whole (renamed into place)
 """
 
 
