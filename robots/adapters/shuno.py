@@ -226,6 +226,16 @@ class ShunoAdapter(DesktopAdapter):
             found = self._inquire(reference)
             return KeyedRecord(found[0], {"atena_no": found[1]}) if found else None
 
+    def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
+        """For an item found already registered (an earlier attempt went through): a screenshot of
+        the 照会 screen showing its 処理番号 — the evidence every done item has."""
+        with self._client_alive():
+            self.ensure_logged_in()
+            found = self._inquire(reference)
+            if not found or found[0] != system_record_id:
+                return None
+            return self._evidence(f"{_safe_name(reference)}_{system_record_id}_shokai")
+
     def close(self) -> None:
         """Log out (業務メニュー → F1 ログアウト → はい): the next user of the PC finds the login
         dialog, and nothing of the last item stays on screen or on the clipboard."""

@@ -190,5 +190,7 @@ def test_sigkill_mid_batch_then_restart_registers_each_account_exactly_once(shun
     assert summary.failed == 0 and summary.unknown == 0, summary.describe()
     items = items_of(cfg)
     assert {items[r["受付番号"]].state for r in rows} == {ItemState.DONE}
+    # every done item carries its evidence, also one found already registered after the kill
+    assert all(items[r["受付番号"]].evidence and Path(items[r["受付番号"]].evidence[0]).is_file() for r in rows)
     for row in rows:
         assert len(client.registrations(row["受付番号"])) == 1, row["受付番号"]  # the client's audit: once each
