@@ -63,6 +63,7 @@ bench-ocr: setup setup-paddle
 
 bench-keying: setup
 	$(PY) bench/keying.py
+	$(PY) bench/keying.py --robot shuno --records 120
 
 # records/hour with 1, 2 and 3 robot PCs (daiko schedule processes) on PostgreSQL and SQLite
 bench-scale: setup

@@ -1,6 +1,11 @@
 """Keying benchmark: the real 廃車登録 robot against the mock 軽自動車税システム, J-LIS CSV in.
 
     .venv/bin/python bench/keying.py [--records 200] [--trial] [--faults SPEC] [--json out.json] [--keep]
+    .venv/bin/python bench/keying.py --robot shuno [--records 120] [--trial]   # the desktop 口座振替 robot
+
+``--robot shuno`` measures the desktop robot the same way (through the runner, times from the
+ledger) against the mock 収納管理システム under X (an Xvfb of its own when there is no DISPLAY);
+see bench/keying_desktop.py.
 
 Starts the mock (a register of ≥ 3000 vehicles) in a subprocess, samples ``--records`` 課税中
 vehicles with unique plates, writes them as J-LIS 廃車情報 CSV files (50 lines each, as staff
@@ -230,7 +235,18 @@ def report(r: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    robot = _robot_of(argv)
+    if robot == "shuno":  # the desktop robot (口座振替 into the 収納管理システム): bench/keying_desktop.py
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import keying_desktop
+
+        return keying_desktop.main(argv, through_runner=True)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--robot", choices=["keitax", "shuno"], default="keitax",
+        help="which target system's robot: keitax (web, 廃車登録; default) or shuno (desktop, 口座振替登録)",
+    )  # fmt: skip
     parser.add_argument("--records", type=int, default=200, help="records to key (default 200)")
     parser.add_argument("--register", type=int, default=MIN_REGISTER, help=f"vehicles in the mock (≥ {MIN_REGISTER})")
     parser.add_argument("--trial", action="store_true", help="試行: stop before 登録 (nothing is registered)")
@@ -251,6 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0 if healthy(result) else 1
+
+
+def _robot_of(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--robot" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--robot="):
+            return arg.split("=", 1)[1]
+    return "keitax"
 
 
 def healthy(result: dict) -> bool:

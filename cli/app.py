@@ -160,10 +160,19 @@ def demo(
     items: Annotated[
         int, typer.Option(help=tr("作るサンプルスキャンの枚数。", "Number of sample scans to generate."))
     ] = 6,
+    robot: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=tr(
+                "見せるロボット: haisha（Web）か kouza（デスクトップ）。両方なら繰り返すか省略。",
+                "Which robot to show: haisha (web) or kouza (desktop); repeat for both (default: both).",
+            )
+        ),
+    ] = None,
 ) -> None:
-    from daiko.cli.demo import run_demo
+    from daiko.cli.demo import ROBOTS, run_demo
 
-    raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console))
+    raise typer.Exit(run_demo(workdir.resolve(), n_scans=items, console=console, robots=tuple(robot or ROBOTS)))
 
 
 @app.command(

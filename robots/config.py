@@ -3,6 +3,7 @@ and robot tasks (robots sit above forms, so this is the lowest layer that can kn
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from daiko.config import DaikoConfig, TaskCatalog
@@ -17,9 +18,17 @@ def readable_forms() -> list[str]:
     return sorted({*form_names(), *survey_names()})
 
 
+def add_import_path(folder: Path) -> None:
+    """robots.yaml's folder on the import path: a city's own task and adapter modules kept beside
+    it (``task: hanno_robots.meibo``, ``adapter: hanno_robots.jukyu``) are found with no install."""
+    folder = str(Path(folder).resolve())
+    if folder not in sys.path:
+        sys.path.append(folder)  # after the installed packages: a local file never shadows daiko
+
+
 def task_catalog() -> TaskCatalog:
     """Every installed task, and which task a robot naming only ``form:`` gets."""
-    from daiko.robots.tasks import load_tasks
+    from daiko.robots.tasks import load_tasks, module_needs_target
 
     tasks = load_tasks()
     by_form: dict[str, str] = {}
@@ -27,7 +36,9 @@ def task_catalog() -> TaskCatalog:
         for name, cls in sorted(tasks.items()):
             if cls.handles_form(form):
                 by_form.setdefault(form or "", name)
-    return TaskCatalog(needs_target={n: c.needs_target for n, c in tasks.items()}, by_form=by_form)
+    return TaskCatalog(
+        needs_target={n: c.needs_target for n, c in tasks.items()}, by_form=by_form, load_module=module_needs_target
+    )
 
 
 def form_fields() -> dict[str, set[str]]:
@@ -45,6 +56,7 @@ def form_fields() -> dict[str, set[str]]:
 
 
 def load_runtime_config(path: Path, *, setup_logs: bool = True) -> DaikoConfig:
+    add_import_path(Path(path).parent)
     return _load(
         path, known_forms=readable_forms(), tasks=task_catalog(), setup_logs=setup_logs, form_fields=form_fields()
     )

@@ -146,9 +146,12 @@ class Comparison:
     def disagreeing(self) -> list[FieldCheck]:
         return [c for c in self.checks if not c.agree]
 
-    def side_by_side(self) -> str:
-        """'氏名 申告書: 山口 健太 / 登録: 細田 浩' for each disagreeing field (Japanese, for staff)."""
-        return "、".join(f"{c.label} 申告書: {c.declared} / 登録: {c.register or '（なし）'}" for c in self.disagreeing)
+    def side_by_side(self, document: str = "申告書") -> str:
+        """'氏名 申告書: 山口 健太 / 登録: 細田 浩' for each disagreeing field (Japanese, for staff);
+        ``document`` is what the paper is called (申告書, 依頼書 …: the task's ``document_ja``)."""
+        return "、".join(
+            f"{c.label} {document}: {c.declared} / 登録: {c.register or '（なし）'}" for c in self.disagreeing
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "fields": [asdict(c) for c in self.checks], "missing": self.missing}
@@ -218,20 +221,20 @@ def compare(
 class IdentityMismatch(BusinessError):
     """The record found is not the declaration's: never keyed, both sides shown to staff."""
 
-    def __init__(self, comparison: Comparison, what: str):
+    def __init__(self, comparison: Comparison, what: str, document: str = "申告書"):
         super().__init__(
-            f"{what}が申告内容と一致しないため入力していません（{comparison.side_by_side()}）。"
-            "申告書と基幹システムの登録内容を確認してください。",
+            f"{what}が{document}の内容と一致しないため入力していません（{comparison.side_by_side(document)}）。"
+            f"{document}と基幹システムの登録内容を確認してください。",
             code="identity_mismatch",
         )
         self.comparison = comparison
 
 
 class IdentityUnproven(BusinessError):
-    def __init__(self, comparison: Comparison, labels: list[str]):
+    def __init__(self, comparison: Comparison, labels: list[str], document: str = "申告書"):
         super().__init__(
-            f"申告書に本人・車両を確かめられる項目（{'、'.join(labels)}）がないため入力していません。"
-            "申告書を確認してください。",
+            f"{document}に本人・対象を確かめられる項目（{'、'.join(labels)}）がないため入力していません。"
+            f"{document}を確認してください。",
             code="identity_unproven",
         )
         self.comparison = comparison
@@ -240,13 +243,13 @@ class IdentityUnproven(BusinessError):
 class NeedsReview(Exception):
     """Fields the OCR was unsure of disagree with the record: a person reads the paper."""
 
-    def __init__(self, comparison: Comparison):
-        super().__init__(comparison.side_by_side())
+    def __init__(self, comparison: Comparison, document: str = "申告書"):
+        super().__init__(comparison.side_by_side(document))
         self.comparison = comparison
         self.fields = [c.name for c in comparison.disagreeing]
         self.reason = (
-            "読み取りが不確かな項目が基幹システムの登録内容と異なります。申告書の記載を確認してください"
-            f"（{comparison.side_by_side()}）"
+            f"読み取りが不確かな項目が基幹システムの登録内容と異なります。{document}の記載を確認してください"
+            f"（{comparison.side_by_side(document)}）"
         )
 
 

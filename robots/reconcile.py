@@ -187,7 +187,7 @@ def run_reconcile(
 ) -> tuple[Path, list[Line]]:
     """Pull the target system's extract for the dates and write the 突合 workbook."""
     from daiko.robots.adapters import adapter_class
-    from daiko.robots.drivers.browser import browser_session
+    from daiko.robots.drivers import open_session
     from daiko.robots.secrets import password_for
     from daiko.robots.tasks import task_for
 
@@ -197,19 +197,19 @@ def run_reconcile(
     target = cfg.targets[robot.target]
     task = task_for(robot)
     cls = adapter_class(target.adapter)
-    with browser_session(trace=False) as browser:
-        adapter = cls(
-            browser.page, target.base_url or "", target.login, password_for(target), cfg.data_dir / "evidence",
-            timeout_s=target.timeout_seconds,
-        )  # fmt: skip
-        data = adapter.export_extract(date_from, date_to)
+    with open_session(target, cwd=cfg.base_dir, trace=False) as session:  # web or desktop, by the target's kind
+        adapter = cls.for_session(session, target, password_for(target), cfg.data_dir / "evidence" / robot_id)
+        try:
+            data = adapter.export_extract(date_from, date_to)
+        finally:
+            adapter.close()
     ledger = Ledger(cfg.ledger_url)
     tz = zoneinfo.ZoneInfo(cfg.defaults.timezone)  # the city hall's day, not the host's
     since = dt.datetime.combine(date_from, dt.time(0, 0), tzinfo=tz)
     expected = expected_from_ledger(ledger, robot_id, task, since=since)
     lines = reconcile(expected, cls.parse_extract(data))
     out = out or cfg.data_dir / "reconcile" / f"突合_{robot_id}_{date_from:%Y%m%d}_{date_to:%Y%m%d}.xlsx"
-    title = f"{robot.name} 突合結果（{target.name} EUCデータ {wareki_range(date_from, date_to, weekday=False)}）"
+    title = f"{robot.name} 突合結果（{target.name} 抽出データ {wareki_range(date_from, date_to, weekday=False)}）"
     write_workbook(lines, out, title=title, labels=task.reconcile_labels, form=(task.forms or (None,))[0])
     ledger.event(
         "reconciled",

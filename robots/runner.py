@@ -7,6 +7,7 @@ released, and before keying anything the target system is asked whether it alrea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -355,12 +356,12 @@ class RobotRunner:
     def key_ready_items(self, summary: RunSummary) -> None:
         if not self._has_claimable() and not self._review_to_confirm():
             return
-        if self.stop.is_set():  # asked to stop while reading: no browser for nothing
+        if self.stop.is_set():  # asked to stop while reading: no session for nothing
             self.cut_short = True
             return
         from daiko.robots import locks
         from daiko.robots.adapters import adapter_class
-        from daiko.robots.drivers.browser import BrowserUnavailable, browser_session, chromium_executable
+        from daiko.robots.drivers import DriverUnavailable, open_session
 
         target = self.cfg.targets[self.robot.target]
         # One of the target's max_sessions slots, counted across every PC sharing the ledger. While
@@ -384,22 +385,27 @@ class RobotRunner:
         tried: set[int] = set()
         evidence_root = self.cfg.data_dir / "evidence" / self.robot.id
         try:
-            try:
-                password = password_for(target)
-                chromium_executable()
-                self.rule = self.task.identity_rule(self.robot)
-            except (MissingSecret, BrowserUnavailable, ValueError) as exc:
-                # Set-up problems, not item problems: the items stay ready for the next run.
-                summary.skipped_reason = str(exc)
-                self.ledger.event("run_skipped", str(exc), level="ERROR", robot_id=self.robot.id, run_id=self.run_id)
-                return
-            self.breaker = CircuitBreaker(self.robot.stop_after_failures)
-            with browser_session() as browser:
-                adapter = adapter_class(target.adapter)(
-                    browser.page, target.base_url or "", target.login, password, evidence_root,
-                    timeout_s=target.timeout_seconds,
-                )  # fmt: skip
-                adapter.untraced = browser.untraced
+            with contextlib.ExitStack() as stack:
+                try:
+                    password = password_for(target)
+                    self.rule = self.task.identity_rule(self.robot)
+                    cls = adapter_class(target.adapter)
+                    if cls.kind != target.kind:
+                        raise ValueError(
+                            f"robots.yaml の targets.{self.robot.target} は kind: {target.kind} ですが、アダプター "
+                            f"{target.adapter} は {cls.kind} 用です"
+                        )
+                    # The target's kind picks the driver: a browser (web) or the desktop client.
+                    session = stack.enter_context(open_session(target, cwd=self.cfg.base_dir))
+                except (MissingSecret, DriverUnavailable, ValueError, LookupError, ImportError) as exc:
+                    # Set-up problems, not item problems: the items stay ready for the next run.
+                    summary.skipped_reason = str(exc)
+                    self.ledger.event(
+                        "run_skipped", str(exc), level="ERROR", robot_id=self.robot.id, run_id=self.run_id
+                    )
+                    return
+                self.breaker = CircuitBreaker(self.robot.stop_after_failures)
+                adapter = cls.for_session(session, target, password, evidence_root)
                 try:
                     self.confirm_from_register(adapter, summary)
                     with _progress(self.progress, self._count_claimable()) as advance:
@@ -420,7 +426,7 @@ class RobotRunner:
                             if self.trial:  # a trial hands items back as ready: once per run is enough
                                 tried.add(item.id)
                             try:
-                                self.key_one(item, adapter, browser, evidence_root, summary)
+                                self.key_one(item, adapter, session, evidence_root, summary)
                             except LoginRejected as exc:
                                 summary.skipped_reason = (
                                     f"{target.name} にログインできません（{exc.reason}）。"
@@ -445,7 +451,7 @@ class RobotRunner:
         finally:
             locks.release(self.ledger, lock_name, self.worker)
 
-    def key_one(self, item: WorkItem, adapter: Any, browser: Any, evidence_root: Path, summary: RunSummary) -> None:
+    def key_one(self, item: WorkItem, adapter: Any, session: Any, evidence_root: Path, summary: RunSummary) -> None:
         started = time.monotonic()
         reference = self.task.reference_of(item.fields)
         try:
@@ -453,7 +459,7 @@ class RobotRunner:
         except BusinessError as exc:  # decided from the ledger alone: no screen to keep as evidence
             self._fail(item, adapter, exc.reason, exc.code, [], item.keying_seconds, summary)
             return
-        browser.start_item()
+        session.start_item()
         stem = f"item{item.id}_attempt{item.attempts}"
         adapter.verify = lambda record: self._verify(item, record)
         adapter.before_commit = lambda: workitems.mark_commit_pressed(self.ledger, item.id)
@@ -465,12 +471,12 @@ class RobotRunner:
             adapter.ensure_logged_in()
             existing = self._already_keyed(adapter, item, reference) if reference else None
             if existing:
-                browser.discard_evidence()
+                session.discard_evidence()
                 self.breaker.success()
                 self._done_already(item, adapter, reference or "", existing, summary, seconds())
                 return
             result = self.task.key(adapter, item.fields, dry_run=self.trial)
-            browser.discard_evidence()
+            session.discard_evidence()
             self.breaker.success()
             if self.trial:
                 summary.trial_ok += 1
@@ -486,7 +492,7 @@ class RobotRunner:
             if result.already_present:
                 summary.already_present += 1
             summary.done += 1
-            evidence = [str(result.receipt_pdf)] if result.receipt_pdf else []
+            evidence = [str(path) for path in result.evidence]
             workitems.finish(
                 self.ledger,
                 item.id,
@@ -507,12 +513,12 @@ class RobotRunner:
             )
         except LoginRejected:
             # The item is not at fault: back to ready without using up an attempt.
-            browser.keep_evidence(evidence_root, stem)
+            session.keep_evidence(evidence_root, stem)
             workitems.finish(self.ledger, item.id, ItemState.READY, attempts=max(item.attempts - 1, 0))
             raise
         except identity.NeedsReview as exc:
             # The OCR was unsure of a field and it disagrees with the register: a person reads the paper.
-            browser.discard_evidence()
+            session.discard_evidence()
             self.breaker.success()
             summary.review += 1
             workitems.finish(
@@ -530,13 +536,13 @@ class RobotRunner:
                 level="WARNING", robot_id=self.robot.id, run_id=self.run_id, item_id=item.id,
             )  # fmt: skip
         except BusinessError as exc:
-            kept = browser.keep_evidence(evidence_root, stem)
+            kept = session.keep_evidence(evidence_root, stem)
             self.breaker.success()  # the system answered; this item is the problem
             self._fail(item, adapter, exc.reason, exc.code, kept, seconds(), summary)
         except (ApplicationError, Exception) as exc:  # anything unexpected is treated as retryable
             reason = exc.reason if isinstance(exc, ApplicationError) else f"想定外のエラー: {type(exc).__name__}: {exc}"
             code = exc.code if isinstance(exc, ApplicationError) else "unexpected"
-            kept = browser.keep_evidence(evidence_root, stem)
+            kept = session.keep_evidence(evidence_root, stem)
             if self.breaker.failure(code, item.id, reason):
                 self._hand_back(self.breaker.streak, kept, item.id, summary)
                 raise _SystemicFailure() from None
@@ -576,15 +582,16 @@ class RobotRunner:
         """Called by the adapter with what the system shows for the record, before any change."""
         comparison = identity.compare(item.fields, record, self.rule, self.task.register_keys)
         workitems.record_identity(self.ledger, item.id, comparison.as_dict())
+        document = self.task.document_ja
         if comparison.verdict == identity.MISMATCH:
             raise identity.IdentityMismatch(
-                comparison, f"{self.cfg.targets[self.robot.target].name}で見つかった登録内容"
+                comparison, f"{self.cfg.targets[self.robot.target].name}で見つかった登録内容", document
             )
         if comparison.verdict == identity.UNSURE:
-            raise identity.NeedsReview(comparison)
+            raise identity.NeedsReview(comparison, document)
         if comparison.verdict == identity.UNPROVEN:
             labels = [str((item.fields.get(n) or {}).get("label") or n) for n in self.rule.must_match]
-            raise identity.IdentityUnproven(comparison, labels)
+            raise identity.IdentityUnproven(comparison, labels, document)
 
     def _refuse_duplicate(self, item: WorkItem, reference: str | None) -> None:
         """An earlier item with the same 受付番号 (corrected in review, say): never keyed twice."""

@@ -11,6 +11,8 @@ from daiko.cli.demo import run_demo
 
 
 def test_demo_runs_end_to_end(tmp_path: Path):
+    """Both robots: the web 廃車登録 and the desktop 口座振替登録 (its client started by the robot
+    from robots.yaml's command, on the test session's Xvfb)."""
     out = Console(record=True, width=200)
     assert run_demo(tmp_path / "demo", n_scans=3, console=out) == 0
     text = out.export_text()
@@ -32,7 +34,7 @@ def test_demo_runs_end_to_end(tmp_path: Path):
 
     # evidence, 突合 list and report exist and say what happened
     assert list((data / "evidence" / "haisha").rglob("*.pdf"))
-    book = openpyxl.load_workbook(next((data / "reconcile").glob("*.xlsx")))
+    book = openpyxl.load_workbook(next((data / "reconcile").glob("突合_haisha_*.xlsx")))
     verdicts = [row[0].value for row in book.active.iter_rows(min_row=5)]
     assert verdicts and set(verdicts) == {"一致"}
     assert next((data / "reports").glob("*.xlsx")).exists()
@@ -54,3 +56,13 @@ def test_demo_runs_end_to_end(tmp_path: Path):
     plain = choose(None, None, demo_dir=tmp_path / "no-demo")
     assert plain.config.name == "robots.yaml" and "先週" in plain.why
     assert "2026-W47 の週" in choose(None, "2026-W47", demo_dir=tmp_path / "demo").why
+    # the desktop robot: its client started by robots.yaml's command, keyed, 突合 all 一致
+    kouza = data / "inbox" / "kouza"
+    placed = {p.relative_to(kouza).parts[0] for p in kouza.rglob("*") if p.is_file() and not p.name.endswith(".txt")}
+    assert placed <= {"done", "review", "failed"} and placed
+    book = openpyxl.load_workbook(next((data / "reconcile").glob("突合_kouza_*.xlsx")))
+    verdicts = [row[0].value for row in book.active.iter_rows(min_row=5)]
+    assert verdicts and set(verdicts) == {"一致"}
+    screenshot = tmp_path / "demo" / "収納管理システム_登録完了.png"
+    assert screenshot.exists()  # the desktop mock as the robot saw it
+    assert "RPA活用業務数 2" in text  # the weekly report counts both robots

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,9 +105,16 @@ class TaskCatalog:
 
     needs_target: dict[str, bool]
     by_form: dict[str, str]
+    # A dotted ``task:`` (``hanno_robots.meibo``) names a module of a city's own; this imports it
+    # and says whether its task keys into a target system (None: no task there / not importable).
+    load_module: Callable[[str], bool | None] | None = None
 
     def resolve(self, task: str | None, form: str | None) -> str | None:
         if task:
+            if task not in self.needs_target and "." in task and self.load_module is not None:
+                needs = self.load_module(task)
+                if needs is not None:
+                    self.needs_target[task] = needs
             return task if task in self.needs_target else None
         return self.by_form.get(form or "")
 

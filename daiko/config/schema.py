@@ -305,7 +305,10 @@ class TargetSystem(Strict):
 
     name: str = Field(description="Display name, e.g. 軽自動車税システム.")
     kind: Literal["web", "desktop"] = "web"
-    adapter: str = Field(description="Adapter module in robots/adapters/ that knows its screens, e.g. keitax.")
+    adapter: str = Field(
+        description="Adapter module in robots/adapters/ that knows its screens, e.g. keitax, or a city's own "
+        "adapter module as a dotted path (hanno_robots.jukyu, beside robots.yaml)."
+    )
     base_url: str | None = None
     login: str = Field(description="The robot's user name in the target system.")
     password_env: str | None = Field(
@@ -324,6 +327,25 @@ class TargetSystem(Strict):
         default=1,
         description="How many robot sessions the system allows at once, counted across every robot PC "
         "that shares the ledger (its licence, or what the vendor allows).",
+    )
+    # --- kind: desktop -----------------------------------------------------------------------
+    window_title: str | None = Field(
+        default=None,
+        description="Desktop targets: the title of the client's main window, by which the robot finds "
+        "(attaches to) a running client. Default: the target's name.",
+    )
+    command: list[str] | None = Field(
+        default=None,
+        description="Desktop targets: how to start the client when its window is not open, as a list "
+        "(program first; relative paths are taken from robots.yaml's folder), e.g. "
+        "[daiko, mock, shuno, --db, data/mock-shuno.sqlite3]. A client the robot started is closed "
+        "at the end of its run; one that was already open is left open. Omit it to attach only.",
+    )
+    startup_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="Desktop targets: how long the started client may take to show its window.",
     )
 
     @field_validator("base_url")
@@ -345,6 +367,27 @@ class TargetSystem(Strict):
                 )
             )
         return value
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _command(cls, value):
+        if isinstance(value, str):  # one line, as a shell would split it (no shell runs it)
+            import shlex
+
+            value = shlex.split(value)
+        if value is not None and (not value or not all(isinstance(v, str) and v for v in value)):
+            raise ValueError(
+                tr(
+                    "command はプログラムを先頭にしたリストで書いてください（例: [daiko, mock, shuno]）",
+                    "write the command as a list, program first, e.g. [daiko, mock, shuno]",
+                )
+            )
+        return value
+
+    @property
+    def title(self) -> str:
+        """The desktop client's main window title (robots.yaml window_title, else the name)."""
+        return self.window_title or self.name
 
     @field_validator("password_env")
     @classmethod
@@ -372,6 +415,22 @@ class TargetSystem(Strict):
                 tr(
                     "Web のシステムには 'base_url' が必要です（例: 'http://keitax.city.local:8080'）",
                     "a web target needs 'base_url', e.g. 'http://keitax.city.local:8080'",
+                )
+            )
+        if self.kind == "desktop" and self.base_url:
+            raise ValueError(
+                tr(
+                    "デスクトップのシステムに 'base_url' はありません。ウィンドウ名（'window_title'）と、"
+                    "ロボットに起動させるなら 'command' を書いてください",
+                    "a desktop target has no 'base_url': name its window ('window_title') and, to let the robot "
+                    "start it, its 'command'",
+                )
+            )
+        if self.kind == "web" and (self.command or self.window_title):
+            raise ValueError(
+                tr(
+                    "'command' と 'window_title' はデスクトップのシステム（kind: desktop）用です",
+                    "'command' and 'window_title' are for desktop targets (kind: desktop)",
                 )
             )
         return self
@@ -469,7 +528,8 @@ class RobotConfig(Strict):
     )
     task: str | None = Field(
         default=None,
-        description="The kind of work (robots/tasks/<module>.py), e.g. haisha or survey; "
+        description="The kind of work (robots/tasks/<module>.py), e.g. haisha or survey, or a city's own "
+        "task module as a dotted path (hanno_robots.meibo, beside robots.yaml); "
         "default: the task that reads this robot's form.",
     )
     target: str | None = Field(

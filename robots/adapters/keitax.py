@@ -35,9 +35,10 @@ from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from daiko.i18n import tr
-from daiko.robots.adapters.base import REASONS, Deregistration, KeyedRecord, KeyingResult, WebAdapter
+from daiko.robots.adapters.base import KeyedRecord, KeyingResult, WebAdapter
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected, OutcomeUnknown
 from daiko.robots.identity import same_code
+from daiko.robots.tasks.haisha import REASONS, Deregistration
 
 T = TypeVar("T")
 
@@ -313,6 +314,9 @@ class KeitaxAdapter(WebAdapter):
             self._submit("logout", expect=(LOGIN,))
         self._logged_in = False
 
+    def key(self, request: Deregistration, *, dry_run: bool = False) -> KeyingResult:
+        return self.deregister(request, dry_run=dry_run)
+
     def deregister(self, item: Deregistration, *, dry_run: bool = False) -> KeyingResult:
         self._trace = []
         reason = reason_label(item.reason)  # fail fast, before touching the system
@@ -506,7 +510,7 @@ class KeitaxAdapter(WebAdapter):
                 exc.reason,
             )
             receipt = None
-        return KeyingResult(item.reference, shori_no, receipt_pdf=receipt, screens=list(self._trace))
+        return KeyingResult(item.reference, shori_no, evidence=[receipt] if receipt else [], screens=list(self._trace))
 
     def _ask_after_commit(self, item: Deregistration, unclear: ApplicationError) -> KeyingResult:
         """登録 was pressed and no clear answer came: ask the system (受付番号検索) at once."""
@@ -536,7 +540,11 @@ class KeitaxAdapter(WebAdapter):
         if self._table("reference.table", required=False):
             receipt = self._save_receipt_from(SEL["reference.reprint"], item.reference, shori_no)
         return KeyingResult(
-            item.reference, shori_no, receipt_pdf=receipt, already_present=True, screens=list(self._trace)
+            item.reference,
+            shori_no,
+            evidence=[receipt] if receipt else [],
+            already_present=True,
+            screens=list(self._trace),
         )
 
     def _choose_row(self, plate: str, chassis_no: str | None) -> int:

@@ -39,39 +39,13 @@ from pathlib import Path
 from loguru import logger
 
 from daiko.i18n import tr
-from daiko.robots.adapters.base import KeyingResult
+from daiko.robots.adapters.base import DesktopAdapter, KeyedRecord, KeyingResult
 from daiko.robots.drivers.desktop import DesktopDriver, Match, Template, Window
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
+from daiko.robots.tasks.kouza import TAXES, DirectDebitRequest
 
-# --- the request ------------------------------------------------------------------------------
-# PHASE 2: this request type moves to the 口座振替 task module (robots/tasks/kouza.py), which owns
-# it as the haisha task will own Deregistration; the adapter will then import it from there.
-
-TAXES = {
-    "shikenmin": "市県民税（普通徴収）",
-    "kotei": "固定資産税・都市計画税",
-    "keijidosha": "軽自動車税（種別割）",
-    "kokuho": "国民健康保険税",
-}
-DEPOSIT_TYPES = {"futsu": ("1", "普通"), "toza": ("2", "当座")}
-
-
-@dataclass(frozen=True)
-class DirectDebitRequest:
-    """One 口座振替依頼書 to register: who pays, from which account, for which 税目, from when."""
-
-    reference: str  # 受付番号: unique per form, keyed into the system (never-key-twice check)
-    name: str  # 納税義務者 氏名, 姓　名 (one 全角スペース)
-    address: str  # 住所 as written on the form
-    bank_code: str  # 金融機関コード, 4 digits
-    branch_code: str  # 支店コード, 3 digits
-    deposit_type: str  # a DEPOSIT_TYPES key: futsu / toza
-    account_no: str  # 口座番号, 7 digits
-    holder_kana: str  # 口座名義（カナ）
-    taxes: tuple[str, ...]  # TAXES keys
-    start_month: str  # 振替開始月, YYYY-MM
-    kana: str | None = None  # フリガナ of the taxpayer, checked against the register when given
-    atena_no: str | None = None  # 宛名番号 when the form carries one: searched by it, still identity-checked
+# The request is the 口座振替 task's (robots/tasks/kouza.py); what the system calls its choices is here.
+DEPOSIT_TYPES = {"futsu": ("1", "普通"), "toza": ("2", "当座")}  # 預金種目 key → (code keyed, label shown)
 
 
 # --- the client's windows, screens and fields ---------------------------------------------------
@@ -192,22 +166,16 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60] or "item"
 
 
-class ShunoAdapter:
-    """Drives one running 収納管理システム client through a :class:`DesktopDriver`.
-
-    PHASE 2: the generic adapter base (log in, already-there?, evidence, extract) will be its
-    superclass; the web-shaped ``WebAdapter`` is not (see the design note in the report).
-    """
+class ShunoAdapter(DesktopAdapter):
+    """Drives one running 収納管理システム client through a :class:`DesktopDriver`."""
 
     system_name = "収納管理システム"
 
     def __init__(self, driver: DesktopDriver, login: str, password: str, evidence_dir: Path, *,
-                 timeout_s: float = 5.0, export_dir: Path | None = None):  # fmt: skip
-        self.driver = driver
-        self.login_name = login
-        self.password = password
-        self.evidence_dir = Path(evidence_dir)
-        self.timeout_s = timeout_s
+                 timeout_s: float = 5.0, export_dir: Path | None = None, window_title: str | None = None):  # fmt: skip
+        super().__init__(
+            driver, login, password, evidence_dir, timeout_s=timeout_s, window_title=window_title or MAIN_TITLE
+        )
         self.export_dir = Path(export_dir) if export_dir else Path(tempfile.gettempdir())
         self.templates = _templates()
         self._main: Window | None = None
@@ -217,20 +185,71 @@ class ShunoAdapter:
     # --- the contract ----------------------------------------------------------------------------
 
     def ensure_logged_in(self) -> None:
-        """Log in when the client shows its login dialog; otherwise reuse the session."""
+        """Log in when the client shows its login dialog; otherwise reuse the session.
+
+        A client just started may show its main window a moment before its login dialog: wait
+        until either the dialog or one of the client's screens is there, never guess from a
+        half-drawn start. A rejected login is tried once more with the password pasted whole (a
+        keystroke lost on a loaded PC looks exactly like a wrong password); a second rejection
+        is the password's fault and stops the run.
+        """
         main = self._main_window()
-        login = self.driver.find_window(LOGIN_TITLE)
-        if login is None:
+        screens = [self.templates[s] for s in SCREEN_NAMES]
+
+        def settled() -> Window | str | None:
+            login = self.driver.find_window(LOGIN_TITLE)
+            if login is not None:
+                return login
+            return "screen" if self.driver.locate(main, screens) is not None else None
+
+        found = self.driver.wait_until(f"{self.system_name}のログイン画面または業務画面", settled)
+        if not isinstance(found, Window):
             self._close_stray_dialogs()
             return
-        self._login(main, login)
+        try:
+            self._login(main, found)
+        except LoginRejected:
+            again = self.driver.find_window(LOGIN_TITLE)
+            if again is None:
+                raise
+            logger.warning("shuno: login rejected; keying it once more with the password pasted")
+            self._login(main, again, paste=True)
 
     def find_keyed(self, reference: str) -> str | None:
         """The 処理番号 if an account was registered under this 受付番号, else None."""
+        record = self.find_record(reference)
+        return record.system_record_id if record else None
+
+    def find_record(self, reference: str) -> KeyedRecord | None:
+        """照会 by 受付番号: the 処理番号 and whose account it is (the 宛名番号), or None."""
         with self._client_alive():
             self.ensure_logged_in()
             found = self._inquire(reference)
-            return found[0] if found else None
+            return KeyedRecord(found[0], {"atena_no": found[1]}) if found else None
+
+    def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
+        """For an item found already registered (an earlier attempt went through): a screenshot of
+        the 照会 screen showing its 処理番号 — the evidence every done item has."""
+        with self._client_alive():
+            self.ensure_logged_in()
+            found = self._inquire(reference)
+            if not found or found[0] != system_record_id:
+                return None
+            return self._evidence(f"{_safe_name(reference)}_{system_record_id}_shokai")
+
+    def close(self) -> None:
+        """Log out (業務メニュー → F1 ログアウト → はい): the next user of the PC finds the login
+        dialog, and nothing of the last item stays on screen or on the clipboard."""
+        with contextlib.suppress(ApplicationError, BusinessError):
+            if self.driver.find_window(self.window_title) and self.driver.find_window(LOGIN_TITLE) is None:
+                self._goto(MENU)
+                self.driver.press("f1")
+                self._close(self._wait_dialog("ログアウト", ok=("SNK-W0101",)), "y")
+                self.driver.wait_window(LOGIN_TITLE)
+        self.driver.clear_clipboard()
+
+    def key(self, request: DirectDebitRequest, *, dry_run: bool = False) -> KeyingResult:
+        return self.register(request, dry_run=dry_run)
 
     def register(self, item: DirectDebitRequest, *, dry_run: bool = False) -> KeyingResult:
         """Find the taxpayer, prove it is them, key the account, read it back, 登録 (unless 試行)."""
@@ -252,7 +271,7 @@ class ShunoAdapter:
             shot = self._evidence(f"{_safe_name(item.reference)}_shiko")
             self._leave_register()
             logger.debug("shuno: 試行 {} stopped before 登録", item.reference)
-            return KeyingResult(item.reference, "", receipt_pdf=shot, dry_run=True, screens=list(self._trace))
+            return KeyingResult(item.reference, "", evidence=[shot], dry_run=True, screens=list(self._trace))
         return self._commit(item, row["宛名番号"])
 
     def export_extract(self, date_from: dt.date, date_to: dt.date) -> bytes:
@@ -326,16 +345,16 @@ class ShunoAdapter:
             raise BusinessError(f"振替税目が正しくありません（{'、'.join(unknown) or 'なし'}）。", code="rejected")
         wareki_month(item.start_month)
 
-    def _login(self, main: Window, login: Window) -> None:
+    def _login(self, main: Window, login: Window, *, paste: bool = False) -> None:
         d = self.driver
-        with d.secret_window(login):
+        with self.untraced(), d.secret_window(login):
             d.replace_text(login.x + AT["login.user"][0], login.y + AT["login.user"][1], self.login_name)
             x, y = login.x + AT["login.password"][0], login.y + AT["login.password"][1]
             d.select_field(x, y)
             d.press("backspace")
-            if all(" " <= ch <= "~" for ch in self.password):
+            if not paste and all(" " <= ch <= "~" for ch in self.password):
                 d.type_ascii(self.password)
-            else:  # typed through the clipboard, which is emptied again at once
+            else:  # through the clipboard, which is emptied again at once
                 d.paste(self.password)
                 d.clear_clipboard()
             d.press("enter")
@@ -362,29 +381,53 @@ class ShunoAdapter:
         self._wait(SEARCH, until="results")
         rows = self._result_rows()
         self._rows = rows
-        candidates = rows if not item.atena_no else [r for r in rows if r["宛名番号"] == item.atena_no]
-        same_person = [
-            r for r in candidates
-            if name_key(r["氏名"]) == name_key(item.name) and same_address(item.address, r["住所"])
-            and (not item.kana or name_key(r["カナ氏名"]) == name_key(item.kana))
-        ]  # fmt: skip
-        if len(same_person) == 1:
-            return same_person[0]
-        if len(same_person) > 1:
+        if item.atena_no:
+            candidates = [r for r in rows if r["宛名番号"] == item.atena_no]
+        else:  # the list may hold similar names: only the form's own name finds the person
+            candidates = [r for r in rows if name_key(r["氏名"]) == name_key(item.name)]
+        if not candidates:
             raise BusinessError(
-                f"氏名・住所が一致する宛名が{len(same_person)}件あり特定できません（宛名番号を確認してください）。",
-                code="ambiguous",
+                f"{'宛名番号 ' + item.atena_no if item.atena_no else '「' + item.name + '」'}の宛名がありません。",
+                code="not_found",
             )
-        if item.atena_no and candidates:
-            r = candidates[0]
+        if len(candidates) > 1:  # namesakes: the address (and フリガナ) tells them apart
+            candidates = [
+                r for r in candidates
+                if same_address(item.address, r["住所"]) and (not item.kana or name_key(r["カナ氏名"]) == name_key(item.kana))
+            ]  # fmt: skip
+            if len(candidates) > 1:
+                raise BusinessError(
+                    f"氏名・住所が一致する宛名が{len(candidates)}件あり特定できません（宛名番号を確認してください）。",
+                    code="ambiguous",
+                )
+            if not candidates:
+                raise BusinessError(
+                    f"「{item.name}」の宛名は複数ありますが、依頼書の住所（{item.address}）"
+                    f"{'・フリガナ' if item.kana else ''}と一致するものがありません。",
+                    code="identity_mismatch",
+                )
+        row = candidates[0]
+        if self.verify is not None:
+            # The runner compares what the system shows with the form (robots.yaml identity) and
+            # stops here, before 口座振替登録 is opened, when it is somebody else.
+            self.verify({"owner_name": row["氏名"], "owner_kana": row["カナ氏名"], "owner_address": row["住所"],
+                         "atena_no": row["宛名番号"]})  # fmt: skip
+        elif not self._same_person(item, row):
+            kana = "・フリガナ" if item.kana else ""
             raise BusinessError(
-                f"宛名番号 {item.atena_no} の宛名（{r['氏名']}、{r['住所']}）が依頼書の氏名・住所（{item.name}、{item.address}）と一致しません。",
+                f"宛名番号 {row['宛名番号']} の宛名（{row['氏名']}、{row['住所']}）が依頼書の氏名{kana}・住所"
+                f"（{item.name}、{item.address}）と一致しません。",
                 code="identity_mismatch",
             )
-        raise BusinessError(
-            f"「{item.name}」の宛名は{len(candidates)}件ありますが、依頼書の住所（{item.address}）"
-            f"{'・フリガナ' if item.kana else ''}と一致するものがありません。",
-            code="identity_mismatch",
+        return row
+
+    @staticmethod
+    def _same_person(item: DirectDebitRequest, row: dict[str, str]) -> bool:
+        """Without a runner's identity rule: 氏名, 住所 and (when given) フリガナ must all agree."""
+        return (
+            name_key(row["氏名"]) == name_key(item.name)
+            and same_address(item.address, row["住所"])
+            and (not item.kana or name_key(row["カナ氏名"]) == name_key(item.kana))
         )
 
     def _result_rows(self) -> list[dict[str, str]]:
@@ -432,7 +475,7 @@ class ShunoAdapter:
             )
             shot = self._evidence(f"{_safe_name(item.reference)}_{found[0]}_shokai")
             return KeyingResult(
-                item.reference, found[0], receipt_pdf=shot, already_present=True, screens=list(self._trace)
+                item.reference, found[0], evidence=[shot], already_present=True, screens=list(self._trace)
             )
         raise BusinessError(
             f"宛名番号 {atena_no} の納税義務者には既に口座が登録されています（口座の変更は別の手続きです）。",
@@ -505,14 +548,14 @@ class ShunoAdapter:
                 exc.code,
                 item.reference,
             )
-            if not self.driver.find_window(MAIN_TITLE):
+            if not self.driver.find_window(self.window_title):
                 raise ApplicationError(
                     f"登録中に{self.system_name}が終了しました（{exc.reason}）", code="result_unknown"
                 ) from None
             found = self._inquire(item.reference)
             if found and found[1] == atena_no:
                 shot = self._evidence(f"{_safe_name(item.reference)}_{found[0]}_shokai")
-                return KeyingResult(item.reference, found[0], receipt_pdf=shot, screens=list(self._trace))
+                return KeyingResult(item.reference, found[0], evidence=[shot], screens=list(self._trace))
             raise
         shori_no = self._read("done.shori_no")
         shown_reference = self._read("done.reference")
@@ -524,7 +567,7 @@ class ShunoAdapter:
         shot = self._evidence(f"{_safe_name(item.reference)}_{shori_no}_kanryo")
         d.clear_clipboard()
         logger.debug("shuno: {} registered as 処理番号 {}", item.reference, shori_no)
-        return KeyingResult(item.reference, shori_no, receipt_pdf=shot, screens=list(self._trace))
+        return KeyingResult(item.reference, shori_no, evidence=[shot], screens=list(self._trace))
 
     def _leave_register(self) -> None:
         """F1 戻る from the 登録 screen, discarding what was keyed (試行)."""
@@ -556,12 +599,12 @@ class ShunoAdapter:
         try:
             yield
         except ApplicationError as exc:
-            if exc.code in ("not_running", "result_unknown") or self.driver.find_window(MAIN_TITLE) is not None:
+            if exc.code in ("not_running", "result_unknown") or self.driver.find_window(self.window_title) is not None:
                 raise
             raise ApplicationError(f"{self.system_name}が終了しました（{exc.reason}）", code="not_running") from exc
 
     def _main_window(self) -> Window:
-        main = self.driver.find_window(MAIN_TITLE)
+        main = self.driver.find_window(self.window_title)
         if main is None:
             self._main = None
             raise ApplicationError(

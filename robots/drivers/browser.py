@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from daiko.robots.drivers.base import DriverUnavailable, Session
+
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--lang=ja-JP"]
 
 
-class BrowserUnavailable(RuntimeError):
+class BrowserUnavailable(DriverUnavailable):
     pass
 
 
@@ -41,7 +43,8 @@ def chromium_executable() -> str:
 
 
 @dataclass
-class BrowserSession:
+class BrowserSession(Session):
+    kind = "web"
     page: Any
     context: Any
     tracing: bool = True

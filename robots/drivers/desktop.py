@@ -41,6 +41,7 @@ import numpy as np
 from loguru import logger
 
 from daiko.i18n import tr
+from daiko.robots.drivers.base import DriverUnavailable
 from daiko.robots.errors import ApplicationError
 
 T = TypeVar("T")
@@ -53,7 +54,7 @@ COPY_TIMEOUT_S = (
 )
 
 
-class DesktopUnavailable(RuntimeError):
+class DesktopUnavailable(DriverUnavailable):
     """No X display, or a tool the driver needs (xclip) is missing: a set-up problem, not an item's."""
 
 

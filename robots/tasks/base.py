@@ -69,6 +69,7 @@ class Task(ABC):
     # share their 整理番号) says False.
     unique_references: ClassVar[bool] = True
     title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
+    document_ja: ClassVar[str] = "申告書"  # what staff call the paper, in reasons (申告書, 依頼書 …)
     # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
     # uses for it; the fields that locate the record (never "confirmed" by the record they found);
     # the default of robots.yaml ``identity.must_match``.

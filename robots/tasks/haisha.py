@@ -8,12 +8,35 @@ the same field dictionary, so keying and 突合 do not care where an item came f
 from __future__ import annotations
 
 import datetime as dt
-import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from daiko.robots.adapters.base import REASONS, Deregistration, KeyingResult
+from daiko.robots.adapters.base import KeyingResult
 from daiko.robots.tasks.base import ItemDraft, Task
+from daiko.robots.tasks.scan import PERSONAL_TYPES, scan_drafts
+from daiko.robots.tasks.scan import value as _value
+
+
+@dataclass(frozen=True)
+class Deregistration:
+    """One 廃車 to key: what the 廃車申告書 or the J-LIS 廃車情報 line says."""
+
+    reference: str  # 受付番号: unique per item, also keyed into the system (never-key-twice check)
+    plate: str  # 標識番号 / 車両番号, e.g. "飯能市 あ 1234" or "所沢 480 あ 12-34"
+    deregistered_on: dt.date  # 廃車年月日
+    reason: str  # 廃車事由: one of REASONS
+    declared_on: dt.date  # 申告日
+    chassis_no: str | None = None  # 車台番号, checked against the register when given
+
+
+REASONS = {
+    "scrap": "解体",
+    "transfer": "譲渡",
+    "theft": "盗難",
+    "moved": "転出",
+    "other": "その他",
+}
 
 # The form's field names (forms/definitions/keitax_haisha.yaml) the robot needs.
 REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS = (
@@ -39,99 +62,8 @@ REGISTER_KEYS = {
 # Compared before 登録 unless robots.yaml says otherwise (identity.must_match).
 IDENTITY_FIELDS = ("owner_name", "owner_kana", "car_name", CHASSIS, "owner_address")
 
-# Field types whose values are personal data: registered with the log filter when read.
-PERSONAL_TYPES = {"kanji_name", "kana_name", "address", "phone", "postal_code"}
-
 # What 突合 compares between an item and the system's extract, with the column names staff see.
 RECONCILE_LABELS = {PLATE: "標識番号", DEREG_ON: "廃車年月日", REASON: "廃車事由", DECLARED_ON: "申告日"}
-
-
-def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> list[ItemDraft]:
-    """Pages as read by the form reader → drafts; the aligned page is kept for the review screen.
-
-    Only fields the robot keys can hold an item back: an unsure telephone number costs staff a
-    look for nothing when the core system never receives it (it stays marked in the fields).
-    """
-    from PIL import Image
-
-    from daiko.forms.definition import load_definition
-    from daiko.forms.result import PageError
-
-    drafts = []
-    started = time.monotonic()
-    for number, read in enumerate(reads, start=1):
-        seconds, started = time.monotonic() - started, time.monotonic()
-        result = read.result
-        part = result.page or number
-        if isinstance(result, PageError):
-            drafts.append(ItemDraft(part=part, error=result.message_ja, error_code=result.kind, ocr_seconds=seconds))
-            continue
-        fields = {
-            f.name: {
-                "label": f.label_ja,
-                "type": f.type,
-                "value": f.value,
-                "raw": f.raw,
-                "confidence": f.confidence,
-                "decision": f.decision,
-                "reason": f.reason,
-                "box": list(f.box),
-                "personal": f.type in PERSONAL_TYPES,
-                **({"policy": f.policy} if f.policy else {}),
-            }
-            for f in result.fields
-        }
-        definition = load_definition(result.form)
-        for f in result.fields:
-            if _unsure_only(definition, f):
-                fields[f.name]["cause"] = "low_confidence"
-        image = None
-        if read.alignment is not None and read.image is not None:
-            image_dir.mkdir(parents=True, exist_ok=True)
-            image = image_dir / f"{path.stem}_p{part}_{time.time_ns()}.png"
-            Image.fromarray(read.alignment.warp(read.image)).save(image)
-        confidences = [f.confidence for f in result.fields if f.confidence is not None]
-        drafts.append(
-            ItemDraft(
-                part=part,
-                fields=fields,
-                # A field whose policy is ``always`` holds the page even when the robot does not key it.
-                review_fields=[
-                    f.name
-                    for f in result.fields
-                    if f.decision == "review" and (f.name in keyed or f.policy == "always")
-                ],
-                reference=_value(fields, REFERENCE),
-                form=result.form,
-                min_confidence=min(confidences) if confidences else None,
-                page_image=str(image) if image else None,
-                ocr_seconds=seconds,
-            )
-        )
-    return drafts
-
-
-def _unsure_only(definition: Any, f: Any) -> bool:
-    """In review only because the reading's confidence is low: a valid value was read whole.
-
-    Such a value may be confirmed by the register (an exact match); one that failed its check,
-    was empty, or may be missing characters (faint or unread ink) never is.
-    """
-    if f.decision != "review" or f.value in (None, "", []) or f.confidence is None or f.raw is None:
-        return False
-    if f.policy == "always":  # a person must confirm it: the register never stands in for them
-        return False
-    if not definition.field(f.name).field_type().check(f.raw).ok:
-        return False
-    fdef = definition.field(f.name)
-    weakest = f.weakest if f.weakest is not None else 1.0
-    return f.confidence < definition.threshold(fdef) or weakest < definition.char_threshold(fdef)
-
-
-def _value(fields: dict[str, dict[str, Any]], name: str) -> str | None:
-    entry = fields.get(name) or {}
-    value = entry.get("value")
-    return None if value in (None, "") else str(value)
 
 
 class HaishaTask(Task):
@@ -221,7 +153,7 @@ class HaishaTask(Task):
         )
 
     def key(self, adapter: Any, fields: dict[str, dict[str, Any]], *, dry_run: bool) -> KeyingResult:
-        return adapter.deregister(self.request(fields), dry_run=dry_run)
+        return adapter.key(self.request(fields), dry_run=dry_run)
 
     # -- 突合 ---------------------------------------------------------------------------------
     reconcile_labels = RECONCILE_LABELS

@@ -10,9 +10,9 @@ import pytest
 
 from daiko.mocks.keitax import audit_rows, find_vehicle, free_port, processed_rows, reissued_plates
 from daiko.mocks.keitax.store import today_jst
-from daiko.robots.adapters.base import Deregistration
 from daiko.robots.adapters.keitax import KeitaxAdapter, _SessionLost
 from daiko.robots.errors import ApplicationError, BusinessError
+from daiko.robots.tasks.haisha import Deregistration
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,7 +50,7 @@ def test_happy_path_keys_each_item_once_with_a_receipt(keitax_servers, make_adap
     print(f"keitax adapter: {per_item:.2f} s per item (search → 確認票 PDF)")
     for (vehicle, reference, _, _), result in zip(batch, results, strict=True):
         assert result.reference == reference and result.system_record_id and not result.dry_run
-        assert result.receipt_pdf.read_bytes().startswith(b"%PDF")
+        assert result.evidence[0].read_bytes().startswith(b"%PDF")
         assert result.screens[0].startswith("KTX-0310") and result.screens[-1].startswith("KTX-0370")
         (row,) = keyed(server, reference)
         assert row["target"] == f"vehicle:{vehicle.id}" and row["after"]["shori_no"] == result.system_record_id
@@ -73,7 +73,7 @@ def test_dry_run_goes_to_the_confirmation_and_changes_nothing(keitax_servers, ma
     (vehicle,) = vehicles(server)
     adapter = make_adapter(server)
     result = adapter.deregister(item_for(vehicle, "A-TRIAL-1"), dry_run=True)
-    assert result.dry_run and result.system_record_id == "" and result.receipt_pdf is None
+    assert result.dry_run and result.system_record_id == "" and result.evidence == []
     assert any(s.startswith("KTX-0350") for s in result.screens)  # reached 入力内容確認
     assert keyed(server, "A-TRIAL-1") == []
     assert find_vehicle(server.db_path, vehicle_id=vehicle.id).status == "課税中"
@@ -228,7 +228,7 @@ def test_expiry_right_after_commit_is_reported_as_already_present(keitax_servers
     adapter.find_keyed("A-EXP-3")  # 4-5: so 登録 is the 11th and the 確認票 the 12th
     result = adapter.deregister(item_for(vehicle, "A-EXP-3"))
     assert result.already_present and result.system_record_id
-    assert result.receipt_pdf.read_bytes().startswith(b"%PDF")
+    assert result.evidence[0].read_bytes().startswith(b"%PDF")
     assert len(keyed(server, "A-EXP-3")) == 1
 
 

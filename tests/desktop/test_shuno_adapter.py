@@ -75,7 +75,7 @@ def test_happy_path_registers_each_account_once_with_a_screenshot(shuno, make_ad
         assert re.fullmatch(r"SN\d{8}", result.system_record_id) and not result.dry_run
         assert not result.already_present
         assert result.screens[-1] == "口座振替登録完了"
-        assert shows(result.receipt_pdf, "done")  # the evidence is the 登録完了 screen
+        assert shows(result.evidence[0], "done")  # the evidence is the 登録完了 screen
         (row,) = client.registrations(item.reference)
         assert row["target"] == f"atena:{person.atena_no}" and row["login"] == client.user
         account = truth.account(client.db_path, person.atena_no)
@@ -113,7 +113,7 @@ def test_dry_run_stops_before_registration(shuno, make_adapter, people_of):
     result = adapter.register(item, dry_run=True)
     assert result.dry_run and result.system_record_id == ""
     assert "口座振替登録" in result.screens and "口座振替登録完了" not in result.screens
-    assert shows(result.receipt_pdf, "register")  # evidence of what would have been registered
+    assert shows(result.evidence[0], "register")  # evidence of what would have been registered
     assert client.registrations(item.reference) == []
     assert truth.account(client.db_path, person.atena_no) is None
     assert adapter.register(item).system_record_id  # …and the real run goes straight through

@@ -190,3 +190,34 @@ def test_cli_prints_problems_with_line_numbers_and_exits_1(tmp_path: Path):
     assert (
         "robots.yaml:8:5: targets.keitax.password: パスワードは robots.yaml に決して書かないでください" in proc.stderr
     )
+
+
+DESKTOP = """\
+version: 1
+targets:
+  shuno:
+    name: 収納管理システム
+    kind: desktop
+    adapter: shuno
+    command: daiko mock shuno --db "data/mock shuno.sqlite3"
+    login: rpa01
+    password_env: DAIKO_SHUNO_PASSWORD
+robots:
+  - id: kouza
+    name: 口座振替登録ロボット
+    section: 収納課
+    form: kouza_furikae
+    target: shuno
+    inbox: inbox/kouza
+    baseline_minutes: 5
+"""
+
+
+def test_a_desktop_target_needs_no_base_url_and_says_how_its_client_starts():
+    target = parse_config(DESKTOP).targets["shuno"]
+    assert target.command == ["daiko", "mock", "shuno", "--db", "data/mock shuno.sqlite3"]  # one line, split
+    assert target.title == "収納管理システム" and target.startup_timeout_seconds == 60  # the window: by its name
+    found = one(DESKTOP.replace("    kind: desktop\n", "    kind: desktop\n    base_url: http://shuno.local\n"))
+    assert "window_title" in found.message and "base_url" in found.message
+    found = one(GOOD.replace("    base_url:", "    window_title: 軽自動車税システム\n    base_url:"))
+    assert "desktop" in found.message
