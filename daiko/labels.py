@@ -141,6 +141,7 @@ AUDIT = {
     "user_disabled": "利用者無効化",
     "user_enabled": "利用者有効化",
     "user_password_reset": "パスワード再設定",
+    "password_reset": "パスワード再設定",
     "item_accepted": "確定（ロボットへ）",
     "item_rejected": "差戻し",
     "item_reopened": "処理済みの案件を再確認へ",
@@ -157,10 +158,18 @@ AUDIT = {
     "robot_run_requested": "ロボットの今すぐ実行",
     "schedule_paused": "スケジュールの一時停止",
     "schedule_resumed": "スケジュールの再開",
+    "audit_sample_checked": "抜き取り確認",
+    "correction_done": "訂正を記録",
+    "threshold_tightened": "確認基準を厳しく（自動）",
+    "threshold_loosened": "確認基準を緩める（管理者）",
+    "threshold_offer_declined": "確認基準の緩和を見送り",
 }
 
 EVENT = {
+    "accuracy_breach": "誤り率が目標を超過",
     "after_items_failed": "後処理の失敗",
+    "audit_sampled": "抜き取り確認の対象を選定",
+    "correction_done": "訂正を記録",
     "config_applied": "設定を反映",
     "config_rejected": "設定の誤りで反映せず",
     "file_duplicate": "受付済みのファイル",
@@ -215,6 +224,7 @@ EVENT = {
     "schedule_stopped": "スケジュール停止",
     "survey_tallied": "アンケートを集計",
     "survey_tally_locked": "集計ファイルが使用中",
+    "threshold_offer": "確認基準の緩和を提案",
 }
 
 # What a person decided on an item or a field (FieldReview, forms' per-field decision).
