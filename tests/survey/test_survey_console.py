@@ -70,7 +70,8 @@ def test_a_booklet_under_review_shows_its_crops_and_the_correction_reaches_the_t
         assert screen.status_code == 200
         assert f"/items/{item.id}/fields/q6/crop.png" in screen.text
         assert "「3つまで」の設問に4つ印があります" in screen.text
-        assert "1 = 広報はんのう" in screen.text  # the 2枚目's own options, from its form definition
+        # the 2枚目's own options, from its form definition, as check boxes with their labels
+        assert re.search(r'name="f_q6" value="1"[^>]*>\s*(1 )?広報はんのう', screen.text), screen.text
         crop = web.get(f"/items/{item.id}/fields/q6/crop.png")
         assert crop.status_code == 200 and crop.headers["content-type"] == "image/png"
         assert Image.open(BytesIO(crop.content)).width > 300
