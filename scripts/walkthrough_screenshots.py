@@ -149,7 +149,7 @@ def main() -> int:
     console_shots(config)
     report = max((args.demo / "data" / "reports").glob("*.xlsx"), key=lambda p: p.stat().st_mtime)
     print_pages(report, {0: "report-summary", 2: "report-trend"})
-    reconcile = max((args.demo / "data" / "reconcile").glob("*.xlsx"), key=lambda p: p.stat().st_mtime)
+    reconcile = max((args.demo / "data" / "reconcile").glob("突合_haisha_*.xlsx"), key=lambda p: p.stat().st_mtime)
     print_pages(reconcile, {0: "reconcile-list"})
     for png in sorted(OUT.glob("*.png")):
         print(f"{png.relative_to(ROOT)}  {png.stat().st_size // 1024} KB")
