@@ -391,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         "--off",
         default="",
         help="levers to switch off, to measure what each adds: "
-        "second (second opinion), reference (postal ↔ address), calibration (YAML thresholds instead)",
+        "second (second opinion), veto (its check of accepted values), reference (postal ↔ address), "
+        "names (フリガナ ↔ 氏名 readings), calibration (YAML thresholds instead)",
     )
     parser.add_argument(
         "--keep",

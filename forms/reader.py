@@ -359,10 +359,17 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
     """Postal code ↔ address against Japan Post's data: a contradiction sends both to review, a
     町名-level agreement lets a valid but doubtful postal code (and an address doubtful only in its
     place names) through."""
+    from daiko.forms.definition import NameReading
     from daiko.forms.reference import postal
 
     by_name = {r.name: r for r in results}
     for a in form.agreements:
+        if isinstance(a, NameReading):
+            if "names" not in levers_off():
+                _apply_reading(by_name[a.name], by_name[a.kana])
+            continue
+        if "reference" in levers_off():
+            continue
         pc, ad = by_name[a.postal_code], by_name[a.address]
         if not isinstance(pc.value, str) or not isinstance(ad.value, str) or "invalid" in (pc.doubt, ad.doubt):
             continue
@@ -380,6 +387,37 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
                 ad.decision, ad.doubt, ad.reason = "accept", None, None
             if ad.decision == "accept":
                 ad.confirmed_by = ADDRESS_CONFIRMED_JA
+
+
+# A フリガナ that reads its 氏名 (IPADIC) is accepted down to this line score, every kana to KANA_FLOOR:
+# a slip would have to land on another reading of the same kanji that is no twin of this one.
+CONFIRMED_KANA_FLOOR = 0.8
+CONFIRMED_KANA_CHAR_FLOOR = 0.5
+KANA_CONFIRMED_JA = "氏名の読みと一致（辞書）"
+
+
+def _apply_reading(name: FieldResult, kana: FieldResult) -> None:
+    """フリガナ ↔ 氏名 against the dictionary's readings (:mod:`daiko.forms.reference.names`): a フリガナ
+    one slip away from a reading of the 氏名 goes to review however sure the read (a lost 濁点 read at
+    0.97: イノウエ → イノウェ); one that is a reading, and not ambiguous, is accepted down to a floor."""
+    from daiko.forms.reference import names
+
+    if not isinstance(name.value, str) or not isinstance(kana.value, str) or "invalid" in (name.doubt, kana.doubt):
+        return
+    found = names.reading_check(name.value, kana.value)
+    if found.status == "disagree" and (kana.decision == "accept" or kana.doubt == "threshold"):
+        kana.decision, kana.doubt, kana.reason = "review", "disagree", found.reason_ja
+    elif found.status == "agree":
+        scores = [sc for ch, sc, keep in (kana.char_scores or []) if keep and not ch.isspace()]
+        if (
+            kana.doubt == "threshold"
+            and (kana.confidence or 0) >= CONFIRMED_KANA_FLOOR
+            and scores
+            and min(scores) >= CONFIRMED_KANA_CHAR_FLOOR
+        ):
+            kana.decision, kana.doubt, kana.reason = "accept", None, None
+        if kana.decision == "accept":
+            kana.confirmed_by = kana.confirmed_by or KANA_CONFIRMED_JA
 
 
 # ---- second opinion ------------------------------------------------------------------------------
@@ -403,7 +441,7 @@ _SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
 
 def levers_off() -> set[str]:
     """Levers switched off for measuring what each contributes (bench only):
-    ``DAIKO_READER_OFF=second,reference,calibration``."""
+    ``DAIKO_READER_OFF=second,veto,reference,names,calibration``."""
     return {x.strip() for x in os.environ.get("DAIKO_READER_OFF", "").split(",") if x.strip()}
 
 
@@ -525,8 +563,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     # calibration split were pale and read right at 0.999).
     _second_opinion(form, results, crops, index, set(unread), engine)
     del lines, crops
-    if "reference" not in levers_off():
-        _apply_agreements(form, results, engine.name)
+    _apply_agreements(form, results, engine.name)
     _empty_beside_lost_writing(form, results)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
