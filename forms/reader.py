@@ -130,7 +130,10 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
     # Beside writing of known height, pale ink counts only in blobs a third of that height: at the
     # pale threshold, JPEG blocks and scanner noise form blobs too (a printed AF68-1744933 read at
     # 1.00 went to review as "pale writing" on a quality-60 scan).
-    pale_box = ink_box(pale, pale_ink, (box[3] - box[1]) / 3 if box is not None else None)
+    # Blobs thinner than PALE_MIN_THICKNESS_PX are the pale fringe of the cell's border the template
+    # erasure left at the crop's edge (1-2 px high, along the top): 19 right reads on 160 tune pages,
+    # among them 5 of the 21 plates reviewed, went to review as "pale writing" for them.
+    pale_box = ink_box(pale, pale_ink, (box[3] - box[1]) / 3 if box is not None else None, PALE_MIN_THICKNESS_PX)
     if pale_beyond(box, pale_box):
         assert pale_box is not None
         line, faint = stretch(cut_to(pale, pale_box), ink), True
@@ -147,6 +150,7 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
 # column a character is placed at is ~0.3 × height wide, so a first letter lands at 0.35 or 0.65
 # (M of MH55S in a proportional 明朝 was flagged at 0.65 with a 0.6 limit), while a dropped
 # narrow character leaves ≥ 0.9 (its own width plus the read one's half).
+PALE_MIN_THICKNESS_PX = 3
 UNREAD_INK = 1.0
 UNREAD_INK_NARROW = 0.8
 

@@ -350,3 +350,44 @@ def test_a_doubtful_kana_that_reads_the_name_is_accepted():
     assert kana.decision == "review" and kana.doubt == "threshold"
     _apply_reading(name, kana)
     assert kana.decision == "accept" and kana.confirmed_by and "辞書" in kana.confirmed_by
+
+
+# ---- pale writing: only writing counts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seed", "template", "scan"),
+    [
+        # JPEG at quality 56-60 of a slightly shifted page: the erased cell border leaves a 1-2 px pale
+        # fringe along the crop's top edge, which had counted as pale writing beside the plate.
+        (10120, "a", dict(angle=0.54, shift_mm=(3.6, 3.2), scale=0.992, blur=1.1, paper=244, toner=1.07, noise=5.4,
+                          specks=31, jpeg_quality=56)),
+        (10076, "b", dict(angle=1.81, shift_mm=(-2.6, -1.3), scale=1.013, blur=1.16, paper=228, toner=1.27, noise=4.9,
+                          specks=50, jpeg_quality=60)),
+    ],
+)  # fmt: skip
+def test_a_cell_borders_pale_fringe_is_not_pale_writing(engine, tmp_path, seed, template, scan):
+    from daiko.forms.reader import read_file
+    from daiko.forms.synth import save_pages
+    from daiko.forms.synth.scan import ScanParams
+
+    page = make_page("keitax_haisha", seed, "printed", template=template, augment=True, scan_params=ScanParams(**scan))
+    path = save_pages([page.image], tmp_path / "scan.pdf", dpi=page.dpi, quality=60)
+    result = read_file(path, "keitax_haisha", engine)[0]
+    plate = result.field("plate")
+    assert plate.value == page.truth["plate"]
+    assert plate.doubt != "faint", plate.reason
+
+
+def test_scanner_noise_on_grey_paper_is_not_pale_writing(engine):
+    from daiko.forms.synth.scan import ScanParams
+
+    for seed in (0, 3):
+        page = make_page(
+            "keitax_haisha",
+            seed,
+            "handwriting",
+            scan_params=ScanParams(paper=233, noise=9, grey=True, jpeg_quality=70, blur=0.6),
+        )
+        result = read_form(page.image, "keitax_haisha", engine)
+        assert not [f.name for f in result.fields if f.doubt == "faint"]
