@@ -234,17 +234,25 @@ def _written_scores(line: TextLine) -> list[tuple[str, float]]:
 
 
 def _repaired(ftype, line: TextLine) -> TextLine:
-    """The read with a slot the type can re-read from the recogniser's runners-up (a plate's kana)."""
-    if not line.alternatives or len(line.alternatives) != len(line.text) or ftype.check(_written(line.text)).ok:
+    """The read with a slot the type can re-read from the recogniser's runners-up (a plate's kana),
+    and the characters of slots with a small alphabet scored within it (``FieldType.rescore``)."""
+    if not line.alternatives or len(line.alternatives) != len(line.text):
         return line
-    fixed = ftype.repair(line.text, line.alternatives)
-    if fixed is None:
+    if not ftype.check(_written(line.text)).ok:
+        fixed = ftype.repair(line.text, line.alternatives)
+        if fixed is not None:
+            text, i, p = fixed
+            confs = list(line.char_confidences)
+            if len(confs) == len(line.text):
+                confs[i] = p
+            line = TextLine(text, line.confidence, line.box, tuple(confs), line.char_x, line.alternatives)
+    rescored = ftype.rescore(line.text, line.alternatives) if "rescore" not in levers_off() else {}
+    if not rescored or len(line.char_confidences) != len(line.text):
         return line
-    text, i, p = fixed
     confs = list(line.char_confidences)
-    if len(confs) == len(line.text):
-        confs[i] = p
-    return TextLine(text, line.confidence, line.box, tuple(confs), line.char_x, line.alternatives)
+    for i, p in rescored.items():
+        confs[i] = max(confs[i], p)
+    return TextLine(line.text, line.confidence, line.box, tuple(confs), line.char_x, line.alternatives)
 
 
 def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engine: str | None = None) -> FieldResult:

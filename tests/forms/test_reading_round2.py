@@ -391,3 +391,39 @@ def test_scanner_noise_on_grey_paper_is_not_pale_writing(engine):
         )
         result = read_form(page.image, "keitax_haisha", engine)
         assert not [f.name for f in result.fields if f.doubt == "faint"]
+
+
+# ---- 標識番号: the kana slot scored among plate hiragana --------------------------------------------
+
+
+def _plate_read(text: str, slot: int, alts: tuple[tuple[str, float], ...]) -> TextLine:
+    alternatives = [((ch, 1.0),) for ch in text]
+    alternatives[slot] = alts
+    confs = tuple(1.0 if i != slot else alts[0][1] for i in range(len(text)))
+    return TextLine(text, sum(confs) / len(confs), char_confidences=confs, alternatives=tuple(alternatives))
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "alts"),
+    [
+        # tune split, all read right and reviewed: what competes in the slot can stand on no plate
+        ("多摩 480 え 54-16", 7, (("え", 0.60382), ("元", 0.39585), ("ぇ", 0.00026), ("之", 1e-05))),
+        ("練馬 480 リ 39-10", 7, (("リ", 0.60393), ("り", 0.3932), ("サ", 0.00021), (" ", 0.00021))),
+        ("飯能市 < 1312", 4, (("<", 0.65071), ("〈", 0.21616), ("く", 0.08872), (" ", 0.00554), ("1", 0.03))),
+    ],
+)
+def test_a_plate_kana_is_scored_among_the_plate_hiragana(text, slot, alts):
+    form = load_definition("keitax_haisha")
+    decided = _decide_text(form, form.field("plate"), _plate_read(text, slot, alts), "rapidocr")
+    assert decided.decision == "accept", decided.reason
+    assert decided.weakest >= 0.95
+
+
+def test_a_plate_kana_torn_between_two_hiragana_still_goes_to_review():
+    form = load_definition("keitax_haisha")
+    read = _plate_read("所沢 480 ね 12-34", 7, (("ね", 0.6), ("れ", 0.38), ("わ", 0.01), ("元", 0.01)))
+    decided = _decide_text(form, form.field("plate"), read, "rapidocr")
+    assert decided.decision == "review" and decided.weakest < 0.7
+    # probability the runners-up leave unnamed counts against the read kana
+    unsure = _plate_read("所沢 480 ひ 12-34", 7, (("ひ", 0.42), ("a", 0.2), ("♂", 0.05), ("u", 0.03)))
+    assert _decide_text(form, form.field("plate"), unsure, "rapidocr").decision == "review"
