@@ -441,19 +441,17 @@ def _apply_reading(name: FieldResult, kana: FieldResult) -> None:
 # middling scores (calibration split: 3 such agreements in ~90 pages before this rule).
 SECOND_OPINION_FROM = 0.6
 SECOND_SURE = 0.95
-# An accepted value with a character under VETO_BELOW is read again too; a second read that gives
-# another value with a mean score ≥ VETO_SURE sends it to review (held-back split, 124 pages: 4 of
-# 8 wrong acceptances were such single-character slips at 0.85-0.97).
-VETO_BELOW = 0.98
-VETO_SURE = 0.9
-SECOND_DISAGREES_JA = "2つ目の読み取り（別の認識モデル）と一致しないため確認してください"
+# An earlier version also re-read accepted values with a character under 0.98 and sent them to review
+# where the second read another value (a "veto"): on the held-back split it sent 19 values to review
+# to catch 1 wrong one, on 160 tune pages 6 right ones and no wrong one — it cost more than it caught,
+# and the フリガナ slips it was for are caught by the 氏名's readings instead (reference.names).
 SECOND_CONFIRMED_JA = "2つ目の読み取り（別の認識モデル）と一致"
 _SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
 
 
 def levers_off() -> set[str]:
     """Levers switched off for measuring what each contributes (bench only):
-    ``DAIKO_READER_OFF=second,veto,reference,names,calibration``."""
+    ``DAIKO_READER_OFF=second,reference,names,rescore,calibration``."""
     return {x.strip() for x in os.environ.get("DAIKO_READER_OFF", "").split(",") if x.strip()}
 
 
@@ -470,28 +468,21 @@ def _second_opinion(
     form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
     skip: set[str], engine: OcrEngine,
 ) -> None:  # fmt: skip
-    """Re-read with a second recogniser (a) valid fields that missed a threshold with a middling score,
-    or were written pale — accepted where the second is sure of the same value — and (b) accepted
-    fields with a character under ``VETO_BELOW`` — sent to review where the second, itself fairly
-    sure, reads another value (a lost 濁点 read at 0.93-0.97: ツバサ → ツハサ; S → 5 in MH55S)."""
+    """Re-read with a second recogniser valid fields that missed a threshold with a middling score, or
+    were written pale; accepted where the second is sure of the same value."""
     rescue = [
         r for r in results
         if r.doubt in ("threshold", "faint") and r.name not in skip and (r.confidence or 0) >= SECOND_OPINION_FROM
         and not form.field(r.name).field_type().sensitive and r.name in index
     ]  # fmt: skip
-    check = [
-        r for r in results
-        if r.decision == "accept" and r.weakest is not None and r.weakest < VETO_BELOW and r.name in index
-        and not form.field(r.name).field_type().sensitive and "veto" not in levers_off()
-    ]  # fmt: skip
-    if not rescue and not check:
+    if not rescue:
         return
     second = _second_engine(engine)
     if second is None:
         return
-    wanted = [i for r in rescue + check for i in index[r.name]]
+    wanted = [i for r in rescue for i in index[r.name]]
     lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
-    for r in rescue + check:
+    for r in rescue:
         line = _join([lines[i] for i in index[r.name]])
         if line is None:
             continue
@@ -499,10 +490,7 @@ def _second_opinion(
         line = _repaired(f.field_type(), line)
         other = f.field_type().check(_written(line.text))
         scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
-        if r.decision == "accept":
-            if other.value != r.value and scores and sum(scores) / len(scores) >= VETO_SURE:
-                r.decision, r.doubt, r.reason = "review", "disagree", SECOND_DISAGREES_JA
-        elif other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
+        if other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
             r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
 
 
