@@ -3,8 +3,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.daiko-setup
 PADDLE := $(VENV)/.daiko-paddle
+TEST_STAMP := $(VENV)/.daiko-test-setup
+# make test-under-load: CPU hogs beside pytest, the runs, and which tests (default: all)
+LOAD_CPUS ?= 4
+RUNS      ?= 1
+TESTS     ?= tests
 
-.PHONY: setup setup-paddle demo test lint bench bench-ocr bench-keying bench-scale report-pdf clean
+.PHONY: setup setup-paddle test-setup demo test test-under-load lint bench bench-ocr bench-keying bench-scale bench-soak bench-identity report-pdf clean
 
 $(STAMP): scripts/bootstrap.sh requirements.lock pyproject.toml setup.py
 	bash scripts/bootstrap.sh
@@ -20,6 +25,13 @@ $(PADDLE): $(STAMP) requirements-paddle.lock scripts/setup-paddle.sh
 
 setup-paddle: $(PADDLE)
 
+# What only the tests need on top (LibreOffice Calc for the report's PDF check, stress-ng).
+$(TEST_STAMP): $(STAMP) scripts/bootstrap.sh
+	bash scripts/bootstrap.sh --test
+	touch $@
+
+test-setup: $(TEST_STAMP)
+
 demo: setup
 	$(VENV)/bin/daiko demo
 
@@ -27,8 +39,18 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup setup-paddle lint
-	$(PY) -m pytest
+test: setup setup-paddle test-setup lint
+	$(PY) -m pytest --durations=25
+
+# The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
+# assumptions show up here first. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
+test-under-load: setup setup-paddle test-setup
+	@stress-ng --cpu $(LOAD_CPUS) --timeout 6h --quiet & hog=$$!; \
+	trap 'kill $$hog 2>/dev/null; wait $$hog 2>/dev/null' EXIT INT TERM; \
+	status=0; for run in $$(seq $(RUNS)); do \
+	  echo "daiko: run $$run of $(RUNS), beside stress-ng --cpu $(LOAD_CPUS)"; \
+	  $(PY) -m pytest -p no:cacheprovider $(TESTS) || status=1; \
+	done; exit $$status
 
 bench: bench-ocr bench-keying bench-scale
 
@@ -41,6 +63,12 @@ bench-keying: setup
 # records/hour with 1, 2 and 3 robot PCs (daiko schedule processes) on PostgreSQL and SQLite
 bench-scale: setup
 	$(PY) bench/scale.py
+
+bench-soak: setup
+	$(PY) bench/soak.py --items 100
+
+bench-identity: setup
+	$(PY) bench/identity.py
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

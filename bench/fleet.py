@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -196,7 +197,7 @@ def jlis_files(
         drop_atomically(
             path,
             lambda p, chunk=chunk, start=start: generate_jlis_csv(
-                p, [(v.plate, v.chassis_no) for v in chunk], seed=start, processed_on=today,
+                p, chunk, seed=start, processed_on=today,  # the register's owner, as J-LIS reports it
                 first_serial=start + 1, reference_prefix=prefix,
             ),
         )  # fmt: skip
@@ -217,7 +218,7 @@ def scan_files(inbox: Path, vehicles: list, *, today: dt.date, first_serial: int
     """One printed 廃車申告書 scan (PDF) per vehicle, with the values a clerk would read off it."""
     from daiko.forms.definition import load_definition
     from daiko.forms.synth import make_page, save_pages
-    from daiko.forms.synth.fakes import Fake
+    from daiko.forms.synth.fakes import Fake, declaration_for
 
     choices = {f.name for f in load_definition("keitax_haisha").fields if f.type == "choice"}
 
@@ -229,14 +230,11 @@ def scan_files(inbox: Path, vehicles: list, *, today: dt.date, first_serial: int
         deregistered = max(vehicle.registered_on, today - dt.timedelta(days=6))
         declared = min(today, deregistered + dt.timedelta(days=2))
         reference = f"R{today.year - 2018:02d}-{first_serial + n:05d}"
-        values = {
-            "plate": Fake(vehicle.plate, vehicle.plate),
-            "chassis_no": Fake(vehicle.chassis_no, vehicle.chassis_no),
-            "reference": Fake(reference, reference),
-            "deregistered_on": Fake(wareki(deregistered), deregistered.isoformat()),
-            "declared_on": Fake(wareki(declared), declared.isoformat()),
-            "reason": Fake("scrap", "scrap"),
-        }
+        # The owner as the register has them (the robot proves the vehicle before keying).
+        values = declaration_for(random.Random(300 + n), vehicle, reference=reference, deregistered=deregistered,
+                                 declared=declared)  # fmt: skip
+        values["deregistered_on"] = Fake(wareki(deregistered), deregistered.isoformat())
+        values["declared_on"] = Fake(wareki(declared), declared.isoformat())
         page = make_page("keitax_haisha", seed=300 + n, kind="printed", today=today, values=values)
         path = drop_atomically(
             inbox / f"scan_{first_serial + n:05d}.pdf", lambda p, page=page: save_pages([page.image], p, dpi=page.dpi)

@@ -117,6 +117,43 @@ def run(
 
 
 @app.command()
+def retry(
+    items: Annotated[list[int] | None, typer.Argument(help="Item numbers (No.) to retry.")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    robot: Annotated[str | None, typer.Option("--robot", help="Robot id, with --failed.")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Every failed item of --robot.")] = False,
+) -> None:
+    """Hand failed items back to their robot (入力待ち again, attempts from zero), audited.
+
+    Their files leave failed/ for processing/; the robot keys them on its next run (asking the
+    core system first, as always)."""
+    import getpass
+
+    from daiko.ledger import Ledger
+    from daiko.robots import workitems
+
+    cfg = load(config)
+    ledger = Ledger(cfg.ledger_url)
+    if failed:
+        if not robot:
+            err.print("--failed には --robot ROBOT を指定してください")
+            raise typer.Exit(2)
+        cfg.robot(robot)  # an unknown robot id is a mistake, not "nothing to do"
+        ids = [*(items or []), *workitems.failed_items(ledger, robot)]
+    else:
+        ids = list(items or [])
+    if not ids:
+        console.print("再試行する案件はありません")
+        return
+    try:
+        done = workitems.retry(ledger, ids, f"cli:{getpass.getuser()}")
+    except workitems.NotRetryable as exc:
+        err.print(f"[red]{exc}[/]（何も変更していません）")
+        raise typer.Exit(1) from None
+    console.print(f"{len(done)} 件を入力待ちに戻しました: " + "、".join(f"No.{i}" for i in done))
+
+
+@app.command()
 def schedule(
     config: ConfigOpt = DEFAULT_CONFIG,
     list_: Annotated[bool, typer.Option("--list", help="Show each robot's next 5 run times and exit.")] = False,
@@ -142,12 +179,14 @@ def reconcile(
 ) -> None:
     """突合: compare what the robot keyed with the core system's EUC extract (Excel list)."""
     import datetime as dt
+    import zoneinfo
 
     from daiko.robots.reconcile import run_reconcile
 
     cfg = load(config)
     try:
-        first = dt.date.fromisoformat(from_) if from_ else dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+        today = dt.datetime.now(zoneinfo.ZoneInfo(cfg.defaults.timezone)).date()  # the configured zone's today
+        first = dt.date.fromisoformat(from_) if from_ else today
         last = dt.date.fromisoformat(to) if to else first
     except ValueError as exc:
         err.print(f"日付は YYYY-MM-DD で指定してください: {exc}")
@@ -157,6 +196,31 @@ def reconcile(
     for line in lines:
         counts[line.verdict] = counts.get(line.verdict, 0) + 1
     console.print(f"{path}: " + ("、".join(f"{k} {v} 件" for k, v in counts.items()) or "対象なし"), soft_wrap=True)
+
+
+@app.command()
+def purge(
+    robot: Annotated[str | None, typer.Argument(help="Robot id (default: every robot).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be deleted.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Counts as JSON.")] = False,
+) -> None:
+    """保存期間（robots.yaml の retention_days）を過ぎた原本スキャンとページ画像を削除します（監査記録あり）。"""
+    from daiko.ledger import Ledger
+    from daiko.robots.retention import purge_all
+
+    cfg = load(config)
+    try:
+        results = purge_all(Ledger(cfg.ledger_url), cfg, robot_id=robot, dry_run=dry_run)
+    except KeyError as exc:
+        err.print(str(exc).strip("'\""))
+        raise typer.Exit(2) from None
+    if as_json:
+        rows = [r.__dict__ | {"cutoff": r.cutoff.isoformat() if r.cutoff else None} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            console.print(result.describe(cfg.defaults.timezone), soft_wrap=True)
 
 
 @app.command()
@@ -188,6 +252,22 @@ def mock_keitax(
     for f in fault or []:
         argv += ["--fault", f]
     raise typer.Exit(keitax_main(argv) or 0)
+
+
+@mock_app.command("shuno")
+def mock_shuno(
+    db: Annotated[Path, typer.Option(help="The client's own database file.")] = Path("data/mock-shuno.sqlite3"),
+    seed: Annotated[int, typer.Option()] = 42,
+    records: Annotated[int, typer.Option(help="Taxpayers in a new register.")] = 2000,
+    fault: Annotated[list[str] | None, typer.Option(help="Fault injection, e.g. slow=0.2:2 or popup=0.1")] = None,
+) -> None:
+    """Start the mock 収納管理システム (a desktop client; needs DISPLAY, e.g. under Xvfb)."""
+    from daiko.mocks.shuno.cli import main as shuno_main
+
+    argv = ["--db", str(db), "--seed", str(seed), "--records", str(records)]
+    for f in fault or []:
+        argv += ["--fault", f]
+    raise typer.Exit(shuno_main(argv) or 0)
 
 
 @app.command()

@@ -45,28 +45,36 @@ def _demo_config(workdir: Path, base_url: str) -> Path:
     return path
 
 
-def _scans(inbox: Path, vehicles: list, today: dt.date, console: Console) -> int:
-    """廃車申告書 for real register entries: printed and handwriting-style, scanned as PDF."""
+def _scans(inbox: Path, vehicles: list, strangers: list, today: dt.date, console: Console) -> int:
+    """廃車申告書 for real register entries: printed and handwriting-style, scanned as PDF.
+
+    Most are filled in by the vehicle's owner, as the register knows them (names in everyday
+    characters, addresses as people write them). One in six names another owner than the
+    register holds for that plate — the robot must notice and leave it to a person.
+    """
     from daiko.forms.synth import make_page, save_pages
-    from daiko.forms.synth.fakes import Fake, written_date
+    from daiko.forms.synth.fakes import declaration_for
 
     rng = random.Random(7)
+    wrong = 0
     for i, vehicle in enumerate(vehicles):
         kind = "handwriting" if i % 3 == 2 else "printed"
         deregistered = max(vehicle.registered_on, today - dt.timedelta(days=rng.randint(2, 20)))
         declared = min(today, deregistered + dt.timedelta(days=rng.randint(0, 5)))
         reference = f"R{today.year - 2018:02d}-{9000 + i:05d}"
-        values = {
-            "plate": Fake(vehicle.plate, vehicle.plate),
-            "chassis_no": Fake(vehicle.chassis_no, vehicle.chassis_no),
-            "reference": Fake(reference, reference),
-            "deregistered_on": Fake(written_date(rng, deregistered), deregistered.isoformat()),
-            "declared_on": Fake(written_date(rng, declared), declared.isoformat()),
-        }
+        values = declaration_for(rng, vehicle, reference=reference, deregistered=deregistered, declared=declared)
+        if i % 6 == 4 and strangers:  # someone else's name on this vehicle's plate
+            other = strangers[i % len(strangers)]
+            values.update(
+                {k: v for k, v in declaration_for(rng, other, reference=reference, deregistered=deregistered,
+                                                  declared=declared).items() if k.startswith("owner_")}
+            )  # fmt: skip
+            wrong += 1
         page = make_page("keitax_haisha", seed=100 + i, kind=kind, today=today, values=values)
         save_pages([page.image], inbox / f"scan_{today:%Y%m%d}_{i + 1:03d}.pdf", dpi=page.dpi)
     console.print(
-        f"  {len(vehicles)} 件の廃車申告書をスキャン（印字 {len(vehicles) - len(vehicles) // 3}、手書き風 {len(vehicles) // 3}）"
+        f"  {len(vehicles)} 件の廃車申告書をスキャン（印字 {len(vehicles) - len(vehicles) // 3}、手書き風 {len(vehicles) // 3}"
+        f"、うち {wrong} 件は登録と異なる所有者 — ロボットは入力せず確認へ回します）"
     )
     return len(vehicles)
 
@@ -96,18 +104,18 @@ def run_demo(workdir: Path, *, n_scans: int = 6, console: Console | None = None)
         console.print(f"   {keitax.url}（職員用ログイン: {keitax.user} / パスワードは環境変数 {PASSWORD_ENV}）")
 
         console.print(f"2. 受付フォルダ {inbox} に書類を置きます")
-        vehicles = keitax.sample_vehicles(n_scans + 4, unique_plate=True, seed=today.toordinal())
-        _scans(inbox, vehicles[:n_scans], today, console)
+        vehicles = keitax.sample_vehicles(n_scans + 6, unique_plate=True, seed=today.toordinal())
+        _scans(inbox, vehicles[:n_scans], vehicles[n_scans + 4 :], today, console)
         from daiko.forms.synth.jlis import generate_jlis_csv
 
         generate_jlis_csv(
             inbox / f"jlis_haisha_{today:%Y%m%d}.csv",
-            [(v.plate, v.chassis_no) for v in vehicles[n_scans:]],
+            vehicles[n_scans : n_scans + 4],
             seed=1,
             processed_on=today,
             bad_rows=1,
         )
-        console.print(f"  J-LIS 廃車情報 CSV 1 件（{len(vehicles) - n_scans} 行 + 不正な行 1）")
+        console.print("  J-LIS 廃車情報 CSV 1 件（4 行 + 不正な行 1）")
         shutil.copy(next(inbox.glob("scan_*.pdf")), inbox / "scan_duplicate.pdf")
         console.print("  同じスキャンをもう一度（重複は二重に処理されないことを確認）")
 

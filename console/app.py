@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from daiko.config import DaikoConfig
-from daiko.console import routes_admin, routes_auth, routes_review
+from daiko.console import routes_admin, routes_auth, routes_review, routes_robots
 from daiko.console.auth import resolve_session
 from daiko.console.review import ReviewError
 from daiko.console.secret import load_or_create_secret
@@ -29,8 +29,11 @@ CSP = (
 )
 
 
-def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bool = False) -> FastAPI:
-    """The console as an ASGI app. ``https_only`` marks the cookie Secure (behind a TLS proxy)."""
+def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bool | None = None) -> FastAPI:
+    """The console as an ASGI app. ``https_only`` marks the cookie Secure (served over HTTPS or behind
+    a TLS proxy); by default robots.yaml's ``console.secure_cookie`` (or DAIKO_CONSOLE_SECURE_COOKIE) says."""
+    if https_only is None:
+        https_only = cfg.console.secure_cookie_in_force()
     # Importing the models registers the console tables on the ledger's metadata.
     import daiko.console.models  # noqa: F401
 
@@ -66,6 +69,7 @@ def create_app(cfg: DaikoConfig, ledger: Ledger | None = None, *, https_only: bo
     app.include_router(routes_auth.router)
     app.include_router(routes_review.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_robots.router)
     _error_handlers(app)
     return app
 

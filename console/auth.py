@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -54,10 +55,16 @@ def principal_of(user: ConsoleUser) -> Principal:
     return Principal(user.id, user.name, user.display_name, user.role, user.section)
 
 
-def authenticate(ledger: Ledger, name: str, password: str, *, client: str = "") -> LoginResult:
-    """Check a name and password, counting failures; the 5th in a row locks the account 15 minutes."""
+def authenticate(
+    ledger: Ledger, name: str, password: str, *, client: str = "", now: dt.datetime | None = None
+) -> LoginResult:
+    """Check a name and password, counting failures; the 5th in a row locks the account 15 minutes.
+
+    ``now`` is the moment of the attempt (default: the clock): the lock-out is a span of ledger
+    time, so a test can step through its 15 minutes without waiting them.
+    """
     wrong = LoginResult(None, "ログイン名またはパスワードが違います")
-    now = utcnow()
+    now = now or utcnow()
     with ledger.session() as s:
         user = s.scalars(select(ConsoleUser).where(ConsoleUser.name == name)).one_or_none()
         if user is None or not user.active:
@@ -110,7 +117,7 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))  # 15 right after locking, not 16
     return f"ログインに続けて失敗したため、このアカウントはロックされています。約{minutes}分後にもう一度お試しください"
 
 

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from daiko import labels
 from daiko.config import DaikoConfig
 from daiko.console.images import safe_path
 from daiko.console.review import STATE_JA, backlog_by_section, robot_name
 from daiko.ledger import Event, ItemState, Ledger, Run, WorkItem
 from daiko.log import logger, mask
 from daiko.schedules.hosts import HostView, overview
+from daiko.wareki import wareki_datetime
 
 STATE_ORDER = [
     ItemState.NEW,
@@ -30,28 +32,17 @@ STATE_ORDER = [
     ItemState.DONE,
     ItemState.FAILED,
     ItemState.REJECTED,
+    ItemState.UNKNOWN,
 ]
-TRIGGER_JA = {"schedule": "定時", "manual": "手動", "demo": "デモ", "watch": "到着時"}
-MODE_JA = {"live": "本番", "trial": "試行"}
-RUN_STATUS_JA = {"running": "実行中", "finished": "完了", "failed": "失敗", "interrupted": "中断"}
-TRIGGER_JA.update({"startup": "起動時", "review": "確認後", "takeover": "引継ぎ", "queue": "他PCの読取分"})
-# What 管理職 see instead of a failure's free-text reason, which may quote a name or a plate.
-ERROR_JA = {
-    "not_found": "対象データなし",
-    "already_deregistered": "登録済み・抹消済み",
-    "rejected": "差戻し",
-    "business": "業務上のエラー",
-    "application": "システムエラー",
-    "http_500": "システムエラー（HTTP 500）",
-    "timeout": "応答なし（タイムアウト）",
-    "session_expired": "セッション切れ",
-    "element_missing": "画面の項目が見つからない",
-    "locked": "ロック中",
-}
+# The words for runs and failures come from the one table (daiko.labels), as on every other screen.
+TRIGGER_JA, MODE_JA, RUN_STATUS_JA, ERROR_JA = labels.TRIGGER, labels.RUN_MODE, labels.RUN_STATUS, labels.ERROR
+# Events shown as alerts: the run stopped, or something waits for a person's check in the system.
+ALERT_KINDS = ("run_stopped_systemic", "run_stopped_login", "run_interrupted", "item_unknown")
 
 
 def error_label(code: str | None) -> str:
-    return ERROR_JA.get(code or "", f"エラー（{code}）" if code else "エラー")
+    """What 管理職 see instead of a failure's free-text reason, which may quote a name or a plate."""
+    return labels.label("error", code, empty="エラー")
 
 
 @dataclass(frozen=True)
@@ -94,6 +85,8 @@ class Dashboard:
     backlog: list[tuple[str, int, dt.datetime | None]]
     savings: Savings
     hosts: list[HostView] = field(default_factory=list)  # robot PCs running daiko schedule
+    alerts: list[Event] = field(default_factory=list)
+    unknown: int = 0  # items 結果不明: someone must check the core system
 
 
 def tz_of(cfg: DaikoConfig) -> zoneinfo.ZoneInfo:
@@ -124,6 +117,7 @@ def evidence_links(cfg: DaikoConfig, item: WorkItem) -> list[EvidenceLink]:
 def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, days: int = 7) -> Dashboard:
     tz = tz_of(cfg)
     local_now = (now or dt.datetime.now(dt.UTC)).astimezone(tz)
+    _mark_dead_runs(ledger)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     since = midnight - dt.timedelta(days=days)
     with ledger.session() as s:
@@ -144,6 +138,11 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         missed = list(
             s.scalars(
                 select(Event).where(Event.kind == "missed_run", Event.at >= since).order_by(Event.at.desc()).limit(50)
+            )
+        )
+        alerts = list(
+            s.scalars(
+                select(Event).where(Event.kind.in_(ALERT_KINDS), Event.at >= since).order_by(Event.at.desc()).limit(30)
             )
         )
     robot_ids = [r.id for r in cfg.robots] + sorted(set(counts) - {r.id for r in cfg.robots})
@@ -170,7 +169,21 @@ def build(ledger: Ledger, cfg: DaikoConfig, *, now: dt.datetime | None = None, d
         backlog=backlog_by_section(ledger, cfg),
         savings=week_savings(ledger, cfg, local_now),
         hosts=overview(ledger, now),
+        alerts=alerts,
+        unknown=sum(c.get(ItemState.UNKNOWN, 0) for c in counts.values()),
     )
+
+
+def _mark_dead_runs(ledger: Ledger) -> None:
+    """Runs killed mid-way stay "running" in the ledger: mark them 中断 before showing them."""
+    try:
+        from daiko.robots.heartbeat import mark_dead_runs
+    except ImportError:
+        return
+    try:
+        mark_dead_runs(ledger)
+    except Exception as exc:  # the dashboard must open even if this check fails
+        logger.opt(exception=exc).warning("could not check for dead runs")
 
 
 def week_savings(ledger: Ledger, cfg: DaikoConfig, local_now: dt.datetime) -> Savings:
@@ -230,3 +243,25 @@ def _placeholder(ledger: Ledger, cfg: DaikoConfig, local_now: dt.datetime) -> Sa
 
 def state_label(state: str) -> str:
     return STATE_JA.get(state, state)
+
+
+def missed_text(event: Event, zone: str) -> str:
+    """A missed schedule in Japanese, from the event's data (its message is written for developers)."""
+    data = event.data or {}
+    try:
+        scheduled = dt.datetime.fromisoformat(str(data["scheduled"]))
+    except (KeyError, ValueError):
+        return mask(event.message)
+    when = wareki_datetime(scheduled, zone)
+    reason = data.get("reason")
+    if reason == "grace":
+        why = "予定より大きく遅れたため（PCの停止・スリープなど）、実行しませんでした"
+    elif reason == "coalesced":
+        why = "PCの停止・スリープなどで間に合わず、次の1回にまとめて実行しました"
+    else:
+        why = "実行されませんでした"
+    count = data.get("count")
+    if count and data.get("scheduled_last"):
+        last = wareki_datetime(dt.datetime.fromisoformat(str(data["scheduled_last"])), zone)
+        return f"{when}〜{last} の定時実行 {count} 回: {why}"
+    return f"{when} の定時実行: {why}"

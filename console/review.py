@@ -8,8 +8,9 @@ functions the tests can call directly and the routes only wrap.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -18,21 +19,15 @@ from daiko.config import DaikoConfig
 from daiko.console import validation
 from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.roles import Principal
-from daiko.ledger import FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
-from daiko.log import logger
+from daiko.labels import CHOICE, ITEM_STATE, choice_label, label
+from daiko.ledger import Audit, FieldReview, IntakeFile, ItemState, Ledger, WorkItem, utcnow
+from daiko.log import logger, mask
+from daiko.wareki import wareki_text
 
 MAX_ITEM_SECONDS = 15 * 60  # a screen left open over lunch must not tell the report review costs an hour
 REASON_MAX = 500
 
-STATE_JA = {
-    ItemState.NEW: "読取待ち",
-    ItemState.REVIEW: "確認待ち",
-    ItemState.READY: "入力待ち",
-    ItemState.CLAIMED: "入力中",
-    ItemState.DONE: "完了",
-    ItemState.FAILED: "失敗",
-    ItemState.REJECTED: "差戻し",
-}
+STATE_JA = ITEM_STATE  # one table for every screen: daiko.labels
 # Offered in the reject dialog; staff may type their own.
 REJECT_REASONS = [
     "記入漏れがあります",
@@ -40,7 +35,7 @@ REJECT_REASONS = [
     "この業務の書類ではありません",
     "申請内容に不備があります",
 ]
-CONFIRMED, BAD_CHECK_DIGIT, UNREADABLE = "確認済", "チェックデジット不正", "読取不可"
+CONFIRMED, BAD_CHECK_DIGIT, UNREADABLE, BLANK = "確認済", "チェックデジット不正", "読取不可", "空欄"
 
 
 class ReviewError(Exception):
@@ -138,7 +133,7 @@ def queue(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str |
     for item, file_name in rows:
         names = [n for n in item.review_fields if n in item.fields] or list(item.review_fields)
         labels = [_label(n, item.fields.get(n, {})) for n in names]
-        reasons = [str(item.fields.get(n, {}).get("reason") or "") for n in names]
+        reasons = [reason_words(item.fields.get(n, {}).get("reason")) or "" for n in names]
         reason = item.reason or "・".join(dict.fromkeys(r for r in reasons if r)) or "読取の確信度が低い項目があります"
         out.append(
             QueueRow(
@@ -205,6 +200,10 @@ class FieldView:
     needs_review: bool
     sensitive: bool
     hint: str | None = None
+    # Mark fields: edited as radio buttons ("one", "check") or check boxes ("many") with the form's labels.
+    select: str | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -225,18 +224,62 @@ class ItemView:
     page_size: tuple[int, int] | None
     review: list[FieldView] = field(default_factory=list)
     others: list[FieldView] = field(default_factory=list)
+    identity: list[IdentityRow] = field(default_factory=list)  # the declaration beside the register
+    identity_verdict: str | None = None
+    error_code: str | None = None
+    system_record_id: str | None = None
+    evidence: list[tuple[int, str, str]] = field(default_factory=list)  # (index, file name, kind)
+    reopen_refusal: str | None = None  # why it cannot go back to 確認待ち (None: it can)
+    error_label: str | None = None
+    finished_at: dt.datetime | None = None
 
     @property
     def open(self) -> bool:
         return self.state == ItemState.REVIEW
 
     @property
+    def unknown(self) -> bool:
+        return self.state == ItemState.UNKNOWN
+
+    @property
+    def retryable(self) -> bool:
+        return self.state == ItemState.FAILED and bool(self.fields)
+
+    @property
     def fields(self) -> list[FieldView]:
         return self.review + self.others
 
 
+@dataclass(frozen=True)
+class IdentityRow:
+    """One compared field: 申告書 beside 登録 (what the core system showed for the record)."""
+
+    label: str
+    declared: str
+    register: str
+    agree: bool
+    note: str  # 一致 / 不一致 / 登録で確認 (an unsure reading the register confirmed)
+
+
+def identity_rows(item: WorkItem) -> list[IdentityRow]:
+    rows = []
+    for check in (item.identity or {}).get("fields") or []:
+        agree = bool(check.get("agree"))
+        note = "不一致" if not agree else ("登録で確認" if check.get("unsure") else "一致")
+        rows.append(
+            IdentityRow(str(check.get("label") or check.get("name")), str(check.get("declared") or ""),
+                        str(check.get("register") or ""), agree, note)
+        )  # fmt: skip
+    return rows
+
+
 def sensitive_display(spec: dict[str, Any]) -> str:
-    """「確認済」/「チェックデジット不正」: all a screen may say about a 個人番号."""
+    """「確認済」/「空欄」/「チェックデジット不正」: all a screen may say about a 個人番号.
+
+    A blank 個人番号 (all 12 cells empty, an optional field) was accepted as blank, not checked:
+    it says 空欄, as ``daiko ocr`` does."""
+    if spec.get("value") in (None, "") and spec.get("raw") in (None, "") and spec.get("decision") == "accept":
+        return BLANK
     if spec.get("decision") == "accept":
         return CONFIRMED
     return UNREADABLE if "読め" in str(spec.get("reason") or "") else BAD_CHECK_DIGIT
@@ -248,6 +291,49 @@ def _value_text(spec: dict[str, Any]) -> str:
     if value is None:
         value = spec.get("raw")
     return validation.as_text(value)
+
+
+DATE_TYPES = ("wareki_date", "wareki_month")
+# Reasons written before the reader said which characters (issue 15): two scores that print alike.
+_OLD_SCORE_REASON = re.compile(r"（\d\.\d+ < \d\.\d+）")
+
+
+def reason_words(reason: Any) -> str | None:
+    """A field's reason as a clerk reads it: no "（0.90 < 0.90）" left from older readings."""
+    if not reason:
+        return None
+    text = str(reason)
+    if _OLD_SCORE_REASON.search(text):
+        text = _OLD_SCORE_REASON.sub("", text) + "。原本と見比べてください"
+    return text
+
+
+def input_text(spec: dict[str, Any]) -> str:
+    """What the input starts with: a date as the paper writes it (令和6年4月1日), else the stored text."""
+    text = _value_text(spec)
+    if spec.get("type") in DATE_TYPES and spec.get("value") is not None:
+        return wareki_text(text)
+    return text
+
+
+def display_text(form: str | None, name: str, spec: dict[str, Any]) -> str:
+    """The value as staff read it: option labels for marks, 和暦 with the 西暦 year beside it for dates."""
+    text = _value_text(spec)
+    if not text:
+        return ""
+    marks = validation.choice_options(form, name, spec)
+    if marks is not None:
+        labels = dict(marks[1])
+        return "・".join(labels.get(k, choice_label(form, name, k)) for k in text.split(",") if k) or "（印なし）"
+    kind = spec.get("type")
+    # A J-LIS CSV row's fields carry no type: its ISO dates and 事由 keys are shown the same way.
+    if kind in (*DATE_TYPES, None) and spec.get("value") is not None:
+        shown = wareki_text(text)
+        if shown != text:
+            return f"{shown}（{text[:4]}年）"
+    if kind in ("choice", None) and all(k in CHOICE for k in text.split(",")):
+        return choice_label(form, name, text)
+    return text
 
 
 def _label(name: str, spec: dict[str, Any]) -> str:
@@ -289,26 +375,37 @@ def item_view(cfg: DaikoConfig, item: WorkItem, file_name: str) -> ItemView:
         reason=item.reason,
         created_at=item.created_at,
         page_size=size,
+        identity=identity_rows(item),
+        identity_verdict=(item.identity or {}).get("verdict"),
+        error_code=item.error_code,
+        system_record_id=item.system_record_id,
+        evidence=[(i, Path(str(p)).name, _evidence_kind(str(p))) for i, p in enumerate(item.evidence or [])],
+        reopen_refusal=_reopen_refusal(item),
+        error_label=label("error", item.error_code) if item.error_code else None,
+        finished_at=item.finished_at or item.updated_at,
     )
     for name, spec in item.fields.items():
         if not isinstance(spec, dict):
             continue
         sensitive = validation.is_sensitive(item.form, name, spec)
-        text = _value_text(spec)
+        marks = None if sensitive else validation.choice_options(item.form, name, spec)
         fv = FieldView(
             name=name,
             label=_label(name, spec),
             type=str(spec.get("type") or "text"),
-            display=sensitive_display(spec) if sensitive else text,
-            input_value="" if sensitive else text,
+            display=sensitive_display(spec) if sensitive else display_text(item.form, name, spec),
+            input_value="" if sensitive else input_text(spec),
             confidence=spec.get("confidence"),
-            reason=spec.get("reason"),
+            reason=reason_words(spec.get("reason")),
             decision=str(spec.get("decision") or ""),
             box=clamp_box(spec.get("box"), size) if size else None,
             needs_review=name in review_names and item.state == ItemState.REVIEW,
             sensitive=sensitive,
-            hint=validation.input_hint(item.form, name, spec),
+            hint=None if marks else validation.input_hint(item.form, name, spec),
         )
+        if marks:
+            fv.select, fv.options = marks
+            fv.selected = [k for k in _value_text(spec).split(",") if k]
         (view.review if fv.needs_review else view.others).append(fv)
     order = {n: i for i, n in enumerate(review_names)}
     view.review.sort(key=lambda f: order[f.name])
@@ -423,7 +520,7 @@ def accept(
         if spec is None:
             continue  # a field the form does not have: ignore rather than invent one
         sensitive = validation.is_sensitive(item.form, name, spec)
-        if name not in review_names and (sensitive or text == _value_text(spec)):
+        if name not in review_names and (sensitive or text in (_value_text(spec), input_text(spec))):
             continue  # an already-accepted field left as it was
         check = validation.check_value(item.form, name, spec, text)
         if not check.ok:
@@ -547,11 +644,247 @@ def _sync_file(ledger: Ledger, cfg: DaikoConfig, file_id: int) -> None:
         logger.warning("robots.intake is not installed; file {} stays where it is", file_id)
         return
     try:
-        params = inspect.signature(sync_file).parameters
-        if "cfg" in params:
-            sync_file(ledger, cfg, file_id)
-        else:
-            sync_file(ledger, file_id)
+        sync_file(ledger, file_id)
     except Exception as exc:  # the decision stands; the folder catches up on the next sync
         logger.opt(exception=exc).warning("could not move file {} after review", file_id)
         ledger.event("file_sync_failed", f"file {file_id} could not be moved after review: {exc}", level="WARNING")
+
+
+# ---- items that wait for a person outside review: 結果不明 and failures --------------------------------
+
+
+def _evidence_kind(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".png": "screenshot", ".jpg": "screenshot", ".zip": "trace", ".pdf": "receipt"}.get(suffix, "file")
+
+
+def needing_attention(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None, *, days: int = 30
+) -> tuple[list[QueueRow], list[QueueRow]]:
+    """(結果不明, 失敗) items of this person's 課 — what they resolve or retry, newest failures first."""
+    if not principal.can_review:
+        return [], []
+    since = utcnow() - dt.timedelta(days=days)
+    scope = (
+        _section_clause(cfg, principal.section or "\0")
+        if principal.role != "admin"
+        else (_section_clause(cfg, section) if section else WorkItem.id.is_not(None))
+    )
+    out: list[list[QueueRow]] = []
+    for state, order in ((ItemState.UNKNOWN, WorkItem.updated_at), (ItemState.FAILED, WorkItem.updated_at.desc())):
+        clause = and_(WorkItem.state == state, scope)
+        if state == ItemState.FAILED:
+            clause = and_(clause, WorkItem.updated_at >= since)
+        with ledger.session() as s:
+            rows = s.execute(
+                select(WorkItem, IntakeFile.original_name)
+                .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+                .where(clause)
+                .order_by(order)
+                .limit(200)
+            ).all()
+        out.append(
+            [
+                QueueRow(
+                    id=item.id,
+                    reference=item.reference,
+                    file_name=file_name,
+                    part=item.part,
+                    form_title=form_title(item.form),
+                    robot_name=robot_name(cfg, item.robot_id),
+                    section=item_section(cfg, item),
+                    n_fields=0,
+                    labels=[],
+                    reason=mask(item.reason or ""),
+                    created_at=item.updated_at,
+                )
+                for item, file_name in rows
+            ]
+        )
+    return out[0], out[1]
+
+
+def _decidable(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int) -> WorkItem:
+    found = load_item(ledger, item_id)
+    if found is None:
+        raise ReviewError("その案件はありません", status=404)
+    item, _ = found
+    if not principal.can_review:
+        raise ReviewError("この操作は職員と管理者だけができます", status=403)
+    authorise(cfg, principal, item)
+    return item
+
+
+def retry(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int) -> None:
+    """A failed item back to its robot (管理者, or 職員 of its 課); audited by the robots layer."""
+    from daiko.robots import workitems
+
+    _decidable(ledger, cfg, principal, item_id)
+    try:
+        workitems.retry(ledger, [item_id], principal.name)
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), status=409) from None
+
+
+def resolve_unknown(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int, *, keyed: bool, system_record_id: str
+) -> str:
+    """A person checked the core system for a 結果不明 item; see robots.workitems.resolve_unknown."""
+    from daiko.robots import workitems
+
+    _decidable(ledger, cfg, principal, item_id)
+    try:
+        return workitems.resolve_unknown(
+            ledger, item_id, principal.name, keyed=keyed, system_record_id=system_record_id
+        )
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), {"system_record_id": str(exc)} if keyed else {}, status=400) from None
+
+
+# ---- finished items: the list, its search, and re-opening one -------------------------------------------
+
+FINISHED_STATES = (
+    ItemState.READY, ItemState.CLAIMED, ItemState.DONE, ItemState.FAILED, ItemState.REJECTED, ItemState.UNKNOWN,
+)  # fmt: skip
+
+
+def _reopen_refusal(item: WorkItem) -> str | None:
+    from daiko.robots import workitems
+
+    return workitems.reopen_refusal(item)
+
+
+@dataclass(frozen=True)
+class FinishedRow:
+    id: int
+    reference: str | None
+    file_name: str
+    part: int
+    form_title: str
+    robot_name: str
+    section: str | None
+    state: str
+    state_ja: str
+    reason: str
+    received_at: dt.datetime
+    finished_at: dt.datetime
+    reviewers: list[str]
+    reopen_refusal: str | None
+
+
+@dataclass
+class FinishedSearch:
+    """What staff search finished items by: 受付番号 / file name / No., 受付日 from–to, state, only mine."""
+
+    q: str = ""
+    state: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    mine: bool = False
+    section: str | None = None
+
+
+def _day_start(cfg: DaikoConfig, day: dt.date) -> dt.datetime:
+    import zoneinfo
+
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zoneinfo.ZoneInfo(cfg.defaults.timezone))
+
+
+def finished(
+    ledger: Ledger, cfg: DaikoConfig, principal: Principal, search: FinishedSearch, *, limit: int = 200
+) -> list[FinishedRow]:
+    """Items of this person's 課 that have left review (newest first), as searched.
+
+    The 受付日 is the city hall's day (the configured zone), like the paper's 受付印.
+    """
+    if not principal.can_review:
+        return []
+    scope = (
+        _section_clause(cfg, principal.section or "\0")
+        if principal.role != "admin"
+        else (_section_clause(cfg, search.section) if search.section else WorkItem.id.is_not(None))
+    )
+    states = [search.state] if search.state in FINISHED_STATES else list(FINISHED_STATES)
+    clause = and_(scope, WorkItem.state.in_(states))
+    q = search.q.strip()
+    if q:
+        like = f"%{q}%"
+        number = q.removeprefix("No.").removeprefix("no.").strip()
+        matches = [WorkItem.reference.like(like), IntakeFile.original_name.like(like)]
+        if number.isdigit():
+            matches.append(WorkItem.id == int(number))
+        clause = and_(clause, or_(*matches))
+    if search.date_from:
+        clause = and_(clause, WorkItem.created_at >= _day_start(cfg, search.date_from))
+    if search.date_to:
+        clause = and_(clause, WorkItem.created_at < _day_start(cfg, search.date_to + dt.timedelta(days=1)))
+    with ledger.session() as s:
+        if search.mine:
+            mine = select(Audit.target).where(
+                Audit.actor == principal.name,
+                Audit.action.in_(["item_accepted", "item_rejected", "item_reopened", "item_retried",
+                                  "item_unknown_resolved"]),
+            )  # fmt: skip
+            ids = {int(t.split(":")[1]) for t in s.scalars(mine) if t and t.startswith("work_item:")}
+            clause = and_(clause, WorkItem.id.in_(ids or [-1]))
+        rows = s.execute(
+            select(WorkItem, IntakeFile.original_name)
+            .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+            .where(clause)
+            .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
+            .limit(limit)
+        ).all()
+        ids = [item.id for item, _ in rows]
+        reviewers: dict[int, list[str]] = {}
+        for item_id, who in s.execute(
+            select(FieldReview.item_id, FieldReview.reviewer).where(FieldReview.item_id.in_(ids or [-1])).distinct()
+        ):
+            reviewers.setdefault(item_id, []).append(who)
+    return [
+        FinishedRow(
+            id=item.id,
+            reference=item.reference,
+            file_name=file_name,
+            part=item.part,
+            form_title=form_title(item.form),
+            robot_name=robot_name(cfg, item.robot_id),
+            section=item_section(cfg, item),
+            state=item.state,
+            state_ja=ITEM_STATE.get(item.state, item.state),
+            reason=mask(item.reason or "") if item.state != ItemState.DONE else "",
+            received_at=item.created_at,
+            finished_at=item.finished_at or item.updated_at,
+            reviewers=sorted(reviewers.get(item.id, [])),
+            reopen_refusal=_reopen_refusal(item),
+        )
+        for item, file_name in rows
+    ]
+
+
+def reviewed_fields(ledger: Ledger, item: WorkItem) -> list[str]:
+    """The fields a person checked last time (to check again on re-opening), 個人番号 left out: it was
+    never stored, so there is nothing to show for it again."""
+    with ledger.session() as s:
+        names = list(
+            dict.fromkeys(
+                s.scalars(select(FieldReview.field).where(FieldReview.item_id == item.id).order_by(FieldReview.id))
+            )
+        )
+    names = names or [
+        n for n, spec in item.fields.items() if isinstance(spec, dict) and spec.get("decision") == "review"
+    ]
+    return [
+        n for n in names
+        if isinstance(item.fields.get(n), dict) and not validation.is_sensitive(item.form, n, item.fields[n])
+    ]  # fmt: skip
+
+
+def reopen(ledger: Ledger, cfg: DaikoConfig, principal: Principal, item_id: int, note: str = "") -> None:
+    """A finished item back to 確認待ち (職員 of its 課, 管理者); audited by the robots layer."""
+    from daiko.robots import workitems
+
+    item = _decidable(ledger, cfg, principal, item_id)
+    try:
+        workitems.reopen(ledger, item_id, principal.name, review_fields=reviewed_fields(ledger, item), note=note)
+    except workitems.NotRetryable as exc:
+        raise ReviewError(str(exc), status=409) from None

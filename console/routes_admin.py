@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import or_, select
+from starlette.background import BackgroundTask
 
+from daiko import labels
 from daiko.console import dashboard, images, review, users
 from daiko.console.roles import ROLES, Principal
 from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
-from daiko.ledger import Audit
+from daiko.ledger import Audit, WorkItem
+from daiko.schedules import controls
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
@@ -48,6 +53,8 @@ def dashboard_page(request: Request, user: Principal = Depends(current_user)) ->
             "status_ja": dashboard.RUN_STATUS_JA,
             "error_label": dashboard.error_label,
             "robot_name": lambda rid: review.robot_name(cfg_of(request), rid) if rid else "—",
+            "missed_text": lambda e: dashboard.missed_text(e, cfg_of(request).defaults.timezone),
+            "pauses": controls.pauses(ledger_of(request)),
         },
     )
 
@@ -72,6 +79,9 @@ def evidence(request: Request, item_id: int, index: int, user: Principal = Depen
     if path is None:
         return Response(status_code=404)
     kind = dashboard.evidence_kind(path.name)
+    if kind == "trace" and not user.can_admin:
+        # A trace holds the robot's session cookie (no password: login is never traced): 管理者 only.
+        raise Forbidden("操作記録（trace）はロボットのセッション情報を含むため、管理者だけが取得できます")
     inline = kind in ("screenshot", "receipt")
     ledger_of(request).audit(user.name, "evidence_viewed", f"work_item:{item_id}", detail=path.name)
     return FileResponse(
@@ -94,6 +104,40 @@ def reports_page(request: Request, user: Principal = Depends(current_user)) -> R
         (p.name, dt.datetime.fromtimestamp(p.stat().st_mtime, dt.UTC), p.stat().st_size) for p in _report_files(request)
     ]
     return render(request, "reports.html", {"files": files})
+
+
+WEEKS = {"this-week": "今週", "last-week": "先週"}
+
+
+@router.get("/reports/this-week")
+@router.get("/reports/last-week")
+def week_report(request: Request, user: Principal = Depends(current_user)) -> Response:
+    """今週の報告書 (this week so far) or 先週 (the last full week): the weekly workbook, made now.
+
+    Written to a temporary file and sent, not into the reports folder: a half week must not stand
+    beside (or be taken for) the Monday report of the same week number.
+    """
+    _dashboard_viewer(user)
+    from daiko.reports.build import build_report
+    from daiko.reports.output import FILE_PREFIX
+    from daiko.reports.period import Period
+    from daiko.reports.workbook import write_workbook
+
+    cfg = cfg_of(request)
+    which = request.url.path.rsplit("/", 1)[-1]
+    today = dt.datetime.now(dashboard.tz_of(cfg)).date()
+    period = Period.week_to_date(today) if which == "this-week" else Period.last_complete_week(today)
+    report = build_report(cfg, ledger_of(request), period)
+    folder = Path(tempfile.mkdtemp(prefix="daiko-report-"))
+    suffix = f"_{today:%m%d}まで" if which == "this-week" else ""
+    path = write_workbook(report, folder / f"{FILE_PREFIX}_{period.slug}{suffix}.xlsx")
+    return FileResponse(
+        path,
+        filename=path.name,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=NO_STORE,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/reports/{name}")
@@ -179,22 +223,7 @@ async def set_active(request: Request, user_id: int, user: Principal = Depends(c
 
 # ---- audit trail ---------------------------------------------------------------------------------
 
-ACTION_JA = {
-    "login": "ログイン",
-    "logout": "ログアウト",
-    "login_failed": "ログイン失敗",
-    "login_refused_locked": "ロック中のログイン",
-    "account_locked": "アカウントロック",
-    "user_added": "利用者追加",
-    "user_unlocked": "ロック解除",
-    "user_disabled": "利用者無効化",
-    "user_enabled": "利用者有効化",
-    "item_accepted": "確定（ロボットへ）",
-    "item_rejected": "差戻し",
-    "access_denied": "権限なしのアクセス",
-    "csrf_refused": "不正な送信を拒否",
-    "evidence_viewed": "証跡の表示",
-}
+ACTION_JA = labels.AUDIT  # one table for every screen: daiko.labels
 
 
 @router.get("/audit")
@@ -207,4 +236,15 @@ def audit_page(request: Request, q: str | None = None, user: Principal = Depends
             like = f"%{q}%"
             stmt = stmt.where(or_(Audit.target.like(like), Audit.actor.like(like), Audit.action.like(like)))
         rows = list(s.scalars(stmt))
-    return render(request, "audit.html", {"rows": rows, "q": q, "action_ja": ACTION_JA})
+        # Field names in the before/after records, as each item's form calls them (氏名, not owner_name).
+        ids = {
+            int(a.target.split(":", 1)[1])
+            for a in rows
+            if a.target.startswith("work_item:") and a.target.split(":", 1)[1].isdigit()
+            and {"fields", "review_fields"} & {*(a.before or {}), *(a.after or {})}
+        }  # fmt: skip
+        names = {
+            item_id: {n: str(spec.get("label") or n) for n, spec in (fields or {}).items() if isinstance(spec, dict)}
+            for item_id, fields in s.execute(select(WorkItem.id, WorkItem.fields).where(WorkItem.id.in_(ids or {-1})))
+        }
+    return render(request, "audit.html", {"rows": rows, "q": q, "action_ja": ACTION_JA, "field_names": names})

@@ -6,19 +6,21 @@ screen even without JavaScript; the browser's per-field focus times refine that 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, TimestampSigner
 
 from daiko.console import images, review
 from daiko.console.roles import Principal
 from daiko.console.validation import check_value, is_sensitive
-from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
+from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render, safe_next
+from daiko.labels import label
 from daiko.ledger import WorkItem
 
 router = APIRouter()
@@ -55,15 +57,70 @@ def queue_page(request: Request, section: str | None = None, user: Principal = D
     cfg, ledger = cfg_of(request), ledger_of(request)
     section = section if user.can_admin else None
     rows = review.queue(ledger, cfg, user, section)
+    unknown, failed = review.needing_attention(ledger, cfg, user, section)
     return render(
         request,
         "queue.html",
         {
             "rows": rows,
+            "unknown": unknown,
+            "failed": failed,
             "section": section,
             "sections": review.sections(cfg, ledger) if user.can_admin else [],
         },
     )
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/done")
+def finished_page(
+    request: Request,
+    q: str = "",
+    state: str = "",
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    mine: str | None = None,
+    section: str | None = None,
+    user: Principal = Depends(current_user),
+) -> Response:
+    """処理済み: the items this person's 課 has finished, searchable, each one re-openable while unkeyed."""
+    _reviewer(user)
+    cfg, ledger = cfg_of(request), ledger_of(request)
+    search = review.FinishedSearch(
+        q=q[:64], state=state, date_from=_date(date_from), date_to=_date(date_to), mine=bool(mine),
+        section=section if user.can_admin else None,
+    )  # fmt: skip
+    rows = review.finished(ledger, cfg, user, search)
+    return render(
+        request,
+        "done.html",
+        {
+            "rows": rows,
+            "search": search,
+            "states": [(s, label("item_state", s)) for s in review.FINISHED_STATES],
+            "sections": review.sections(cfg, ledger) if user.can_admin else [],
+        },
+    )
+
+
+@router.post("/items/{item_id}/reopen", dependencies=[Depends(csrf_protect)])
+async def reopen_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """A finished item back to 確認待ち — only while it is certainly not in the core system (audited)."""
+    _item_for(request, _reviewer(user), item_id)
+    note = str((await request.form()).get("note") or "")
+    try:
+        review.reopen(ledger_of(request), cfg_of(request), user, item_id, note)
+    except review.ReviewError as exc:
+        flash(request, exc.message, "warning")
+        return RedirectResponse(f"/items/{item_id}", status_code=303)
+    flash(request, f"No.{item_id} を確認待ちに戻しました。内容を確かめて確定してください", "success")
+    return RedirectResponse(f"/items/{item_id}", status_code=303)
 
 
 def _render_item(
@@ -159,6 +216,17 @@ async def live_check(request: Request, item_id: int, user: Principal = Depends(c
     )
 
 
+def typed_values(pairs: Any) -> dict[str, str]:
+    """``f_<field>`` form values → {field: text}. A mark field edited as check boxes sends one value
+    per ticked box (and an empty one, so that no box ticked still says so): joined with commas,
+    the way the reader writes marks."""
+    parts: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if key.startswith("f_"):
+            parts.setdefault(key[2:], []).append(str(value))
+    return {k: v[0] if len(v) == 1 else ",".join(x for x in v if x) for k, v in parts.items()}
+
+
 def _elapsed(request: Request, token: str, item_id: int, user: Principal) -> float | None:
     try:
         value, stamp = _signer(request).unsign(token, max_age=OPENED_MAX_AGE, return_timestamp=True)
@@ -187,7 +255,7 @@ def _after_decision(request: Request, user: Principal, message: str) -> Response
 async def accept_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
     item, file_name = _item_for(request, _reviewer(user), item_id)
     form = await request.form()
-    typed = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f_")}
+    typed = typed_values(form.multi_items())
     elapsed = _elapsed(request, str(form.get("opened") or ""), item_id, user)
     try:
         decision = review.accept(
@@ -231,3 +299,46 @@ async def reject_item(request: Request, item_id: int, user: Principal = Depends(
     except review.ReviewError as exc:
         return _refused(request, user, item, file_name, exc)
     return _after_decision(request, user, f"No.{item_id} を差し戻しました（ファイルは failed フォルダへ）")
+
+
+@router.post("/items/{item_id}/retry", dependencies=[Depends(csrf_protect)])
+async def retry_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """A failed item back to its robot: 管理者, or 職員 of the item's 課 (audited)."""
+    _item_for(request, _reviewer(user), item_id)
+    back = safe_next(str((await request.form()).get("next") or ""), f"/items/{item_id}")
+    try:
+        review.retry(ledger_of(request), cfg_of(request), user, item_id)
+    except review.ReviewError as exc:
+        flash(request, exc.message, "warning")
+        return RedirectResponse(f"/items/{item_id}", status_code=303)
+    flash(
+        request,
+        f"No.{item_id} を再試行します（ロボットの次の実行で入力します。ファイルは processing フォルダへ）",
+        "success",
+    )
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post("/items/{item_id}/resolve", dependencies=[Depends(csrf_protect)])
+async def resolve_item(request: Request, item_id: int, user: Principal = Depends(current_user)) -> Response:
+    """結果不明: the person looked in the core system — 登録されていた (with its 処理番号) or not."""
+    item, file_name = _item_for(request, _reviewer(user), item_id)
+    form = await request.form()
+    keyed = str(form.get("outcome") or "") == "keyed"
+    record = str(form.get("system_record_id") or "")
+    try:
+        state = review.resolve_unknown(
+            ledger_of(request), cfg_of(request), user, item_id, keyed=keyed, system_record_id=record
+        )
+    except review.ReviewError as exc:
+        if exc.status == 400:
+            return _render_item(request, user, item, file_name, errors=exc.fields, message=exc.message, status=400)
+        flash(request, exc.message, "warning")
+        return RedirectResponse("/queue", status_code=303)
+    done = (
+        "登録済みとして完了にしました"
+        if state == "done"
+        else "未登録として入力待ちに戻しました（ロボットが入力します）"
+    )
+    flash(request, f"No.{item_id} を{done}", "success")
+    return RedirectResponse("/queue", status_code=303)

@@ -16,10 +16,17 @@ from daiko.log import logger
 
 def serve_console(cfg: DaikoConfig, host: str = "127.0.0.1", port: int = 8800) -> int:
     """Run until interrupted; returns the process exit code."""
-    app = create_app(cfg)
+    secure = cfg.console.secure_cookie_in_force()
+    app = create_app(cfg, https_only=secure)
     logger.info("review console on http://{}:{}/ (data dir {})", host, port, cfg.data_dir)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        logger.warning("the console listens on {}: put it behind TLS (a reverse proxy) on a shared network", host)
+    if secure:
+        logger.info("確認コンソールのログイン Cookie は Secure（HTTPS でのみ送信）です: HTTPS の URL で開いてください")
+    if host not in ("127.0.0.1", "localhost", "::1") and not secure:
+        logger.warning(
+            "the console listens on {}: put it behind TLS (a reverse proxy) on a shared network "
+            "and set console.secure_cookie: true in robots.yaml",
+            host,
+        )
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
     server = uvicorn.Server(config)
     server.run()

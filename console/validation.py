@@ -107,3 +107,29 @@ def stored_value(form: str | None, name: str, spec: dict[str, Any], checked: str
             return keys or None
         return keys[0] if len(keys) == 1 else (keys or None)
     return checked
+
+
+def choice_options(form: str | None, name: str, spec: dict[str, Any]) -> tuple[str, list[tuple[str, str]]] | None:
+    """How a mark field is edited on screen: ("one" | "many" | "check", [(key, Japanese label)]), or None
+    for a field typed as text. The labels are the form YAML's own option labels (daiko.labels falls
+    back to its table for a form that is gone)."""
+    from daiko.labels import choice_label
+
+    form = _form_of(form, spec)
+    ftype = field_type_for(form, name, spec)
+    if ftype.name == "checkbox":
+        return "check", [("1", "印あり"), ("0", "印なし")]
+    if ftype.name != "choice":
+        return None
+    definition = _definition_field(form, name)
+    if definition is not None and definition.options:
+        circled = definition.style == "circle"
+        options = [(o.key, f"{o.number or o.key} {o.label}" if circled else o.label) for o in definition.options]
+    else:
+        options = [(str(k), choice_label(None, None, str(k))) for k in ftype.rules.get("options", [])]
+    if not options:
+        return None
+    select = "many" if ftype.rules.get("select") == "many" else "one"
+    if select == "one" and definition is not None and not definition.required:
+        options.append(("", "印なし"))  # a radio button cannot be un-ticked: an optional one gets "none"
+    return select, options

@@ -20,7 +20,9 @@ from fastapi.templating import Jinja2Templates
 from daiko.config import DaikoConfig
 from daiko.console.auth import csrf_ok, new_csrf_token, resolve_session
 from daiko.console.roles import ROLES, Principal
+from daiko.labels import choice_label, label
 from daiko.ledger import Ledger
+from daiko.wareki import wareki_date, wareki_datetime
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -131,6 +133,20 @@ def fmt_age(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
     return f"{seconds // 86400}日"
 
 
+def fmt_wareki(
+    cfg: DaikoConfig, value: dt.date | dt.datetime | None, *, time: bool = True, seconds: bool = False
+) -> str:
+    """「令和8年11月30日（月） 15:20」 in the configured zone; a plain date as 「令和8年11月30日（月）」."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        if not time:
+            local = _local(cfg, value)
+            return wareki_date(local.date()) if local else "—"
+        return wareki_datetime(value, cfg.defaults.timezone, seconds=seconds)
+    return wareki_date(value)
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     cfg = cfg_of(request)
     ctx: dict[str, Any] = {
@@ -140,6 +156,10 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         "roles": ROLES,
         "time": lambda v, p="%m/%d %H:%M": fmt_time(cfg, v, p),
         "age": fmt_age,
+        # 和暦 as the paper writes it, times in the configured zone (issue 15).
+        "wareki": lambda v, time=True, seconds=False: fmt_wareki(cfg, v, time=time, seconds=seconds),
+        "label": label,
+        "choice_label": choice_label,
         "path": request.url.path,
     }
     ctx.update(context or {})

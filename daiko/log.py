@@ -9,15 +9,22 @@ data are masked by a *patcher*, which runs once per log call before any sink see
 record, so no sink — present or added later — can receive them. Exceptions are rendered
 into the message there too (and ``diagnose`` is off), because loguru would otherwise format
 tracebacks, with local variables, after the patcher has run.
+
+Times are written in the configured zone (robots.yaml ``defaults.timezone``, Asia/Tokyo unless
+said otherwise), never the host clock's: a robot PC or server on UTC must not make staff read
+"01:30" for a failure at 10:30. The patcher moves each record's time into that zone, and the day
+a log file belongs to is that zone's day.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import sys
 import threading
 import traceback
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +39,7 @@ _SEP = "[-‐－ \u3000]?"
 MYNUMBER_RE = re.compile(rf"(?<![0-9０-９])(?:{_DIGIT}{_SEP}){{11}}{_DIGIT}(?![0-9０-９])")
 
 _lock = threading.Lock()
+_zone = zoneinfo.ZoneInfo("Asia/Tokyo")  # where log times are read; setup_logging sets robots.yaml's
 _extra_patterns: list[re.Pattern[str]] = []
 _registered: set[str] = set()
 _MAX_REGISTERED = 10_000  # bounded: a long-running service must not grow without limit
@@ -81,7 +89,14 @@ def _mask_any(value: Any) -> Any:
     return mask(str(value))
 
 
+def set_log_timezone(name: str) -> None:
+    global _zone
+    _zone = zoneinfo.ZoneInfo(name)
+
+
 def _patch(record: dict[str, Any]) -> None:
+    moment = record["time"]  # loguru's own datetime (it formats HH:mm…): moved, not replaced
+    record["time"] = moment.astimezone(dt.timezone(moment.astimezone(_zone).utcoffset() or dt.timedelta(0)))
     exc = record["exception"]
     if exc is not None and exc.type is not None:
         rendered = "".join(traceback.format_exception(exc.type, exc.value, exc.traceback))
@@ -92,7 +107,7 @@ def _patch(record: dict[str, Any]) -> None:
 
 
 CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {message}"
-FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} {level: <7} [{process}] {name}:{line} {message} {extra}"
+FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSSZ} {level: <7} [{process}] {name}:{line} {message} {extra}"
 
 
 def _console_sink(message: Any) -> None:
@@ -159,10 +174,12 @@ def setup_logging(
     log_dir: Path | None = None,
     console: bool = True,
     personal_patterns: list[str] | None = None,
+    timezone: str = "Asia/Tokyo",
 ) -> None:
     """(Re)configure every sink. Safe to call again, e.g. when robots.yaml changes."""
     global _configured_for
     log_dir = log_dir or LOG_DIR
+    set_log_timezone(timezone)
     key = (level, retention_days, str(log_dir), console, tuple(personal_patterns or ()))
     if key == _configured_for:
         return
@@ -195,4 +212,12 @@ logger.remove()
 logger.configure(patcher=_patch)
 logger.add(_console_sink, level="INFO", format=CONSOLE_FORMAT, backtrace=False, diagnose=False)
 
-__all__ = ["MASK", "add_personal_patterns", "logger", "mask", "register_personal", "setup_logging"]
+__all__ = [
+    "MASK",
+    "add_personal_patterns",
+    "logger",
+    "mask",
+    "register_personal",
+    "set_log_timezone",
+    "setup_logging",
+]

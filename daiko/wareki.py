@@ -54,3 +54,41 @@ def wareki_range(first: dt.date, last: dt.date, *, weekday: bool = True) -> str:
 def fiscal_year_label(start: dt.date) -> str:
     """'令和8年度' for the 年度 that starts on ``start``."""
     return f"{wareki_year(start)}度"
+
+
+def with_seireki(day: dt.date, *, weekday: bool = False) -> str:
+    """'令和8年11月30日（2026年）': the paper's date, with the Western year beside it for the systems that use it."""
+    return f"{wareki_date(day, weekday=weekday)}（{day.year}年）"
+
+
+def wareki_datetime(moment: dt.datetime, zone: str | dt.tzinfo, *, seconds: bool = False) -> str:
+    """'令和8年11月30日（月）15:20' in the configured zone (never the host clock's): naive means UTC."""
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(tz)
+    return f"{wareki_date(local.date())} {local:%H:%M:%S}" if seconds else f"{wareki_date(local.date())} {local:%H:%M}"
+
+
+def wareki_text(value: object) -> str:
+    """A stored date as people read it: ISO '2026-11-30' → '令和8年11月30日', '2026-11' → '令和8年11月'.
+
+    Anything else (a reading that did not parse, a date before 平成) comes back as text, unchanged:
+    this formats, it never guesses.
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return wareki_date(value, weekday=False)
+    text = "" if value is None else str(value)
+    try:
+        if len(text) == 10:
+            return wareki_date(dt.date.fromisoformat(text), weekday=False)
+        if len(text) == 7 and text[4] == "-":
+            day = dt.date(int(text[:4]), int(text[5:]), 1)
+            return f"{wareki_year(day)}{day.month}月"
+    except ValueError:
+        pass
+    return text

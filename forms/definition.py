@@ -207,6 +207,20 @@ class FieldDef(Strict):
         return Box(x=x0, y=y0, w=x1 - x0, h=y1 - y0)
 
 
+class CheckDef(Strict):
+    """A check across fields (:mod:`daiko.forms.checks`): its kind and which field plays each role."""
+
+    kind: str
+    fields: dict[str, str] = Field(description="role → field name, e.g. {bank_code: bank_code}")
+
+    @model_validator(mode="after")
+    def _known(self) -> CheckDef:
+        from daiko.forms.checks import get_check
+
+        get_check(self.kind)(self.fields)  # unknown kind or roles: ValueError with the known ones
+        return self
+
+
 class Identity(Strict):
     """How a page is recognised as this form: the printed title, read in its zone."""
 
@@ -293,13 +307,17 @@ class FormDefinition(Strict):
     )
     marks: MarkThresholds = Field(default_factory=MarkThresholds)
     stamp_zone: BoxIn | None = Field(default=None, description="Where the counter presses the 受付印 (never read).")
+    seal_zone: BoxIn | None = Field(
+        default=None, description="Where the applicant presses a personal seal (届出印, never read)."
+    )
     layout: list[LayoutItem] = Field(default_factory=list)
     fields: list[FieldDef]
     agreements: list[PostalAgreement | NameReading] = Field(
         default_factory=list, description="Fields checked against each other with reference data."
     )
+    checks: list[CheckDef] = Field(default_factory=list, description="Checks across fields, run after reading.")
 
-    _stamp = field_validator("stamp_zone", mode="before")(_box)
+    _stamp = field_validator("stamp_zone", "seal_zone", mode="before")(_box)
 
     @model_validator(mode="before")
     @classmethod
@@ -334,6 +352,10 @@ class FormDefinition(Strict):
                 raise ValueError(
                     f"agreement {a.postal_code} ↔ {a.address}: needs a postal_code field and an address field"
                 )
+        for check in self.checks:
+            unknown = sorted(set(check.fields.values()) - set(names))
+            if unknown:
+                raise ValueError(f"check '{check.kind}' names fields the form does not have: {unknown}")
         for f in self.fields:
             for b in [f.zone, *(f.mark_box(o) for o in f.options)]:
                 if b and (b.x < 0 or b.y < 0 or b.x + b.w > self.page.width_mm or b.y + b.h > self.page.height_mm):

@@ -26,7 +26,7 @@ import os
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -210,6 +210,21 @@ def _join(parts: list[TextLine]) -> TextLine | None:
     return TextLine(text, min(p.ink_confidence for p in parts), char_confidences=confs)
 
 
+def _without_specks(line: TextLine) -> TextLine:
+    """A field written one character per box: a dot read between two boxes is a speck of the
+    printed divider, never writing (5512.906 → 5512906). Its score and position go with it."""
+    keep = [i for i, ch in enumerate(line.text) if ch not in SPECKS]
+    if len(keep) == len(line.text):
+        return line
+    text = "".join(line.text[i] for i in keep)
+    confs = tuple(line.char_confidences[i] for i in keep) if len(line.char_confidences) == len(line.text) else ()
+    written = [i for i, ch in enumerate(line.text) if not ch.isspace()]
+    char_x: tuple[float, ...] = ()
+    if len(line.char_x) == len(written):
+        char_x = tuple(x for i, x in zip(written, line.char_x, strict=True) if line.text[i] not in SPECKS)
+    return replace(line, text=text, char_confidences=confs, char_x=char_x)
+
+
 def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
     return f.extent().px(TEMPLATE_DPI)
 
@@ -295,14 +310,24 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         return result("review", check.reason, "invalid")
     need = thresholds(form, f, engine)
     if conf < need.line:
-        return result(
-            "review", f"読み取りの確信度が低いため確認してください（{conf:.2f} < {need.line:.2f}）", "threshold"
-        )
-    short = [(sc, need.for_char(ch)) for ch, sc in counted if sc < need.for_char(ch)]
-    if short:
-        sc, t = min(short)
-        return result("review", f"読み取りに自信のない文字があります（{sc:.2f} < {t:.2f}）", "threshold")
+        return result("review", "全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold")
+    weak = [
+        (position, ch) for position, (ch, sc, keep) in enumerate(scored, start=1) if keep and sc < need.for_char(ch)
+    ]
+    if weak:
+        return result("review", weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
     return result("accept", None)
+
+
+def weak_characters_reason(weak: list[tuple[int, str]], *, sensitive: bool = False) -> str:
+    """Which characters to compare with the paper, in words a clerk acts on — never two scores that
+    print alike: 「3文字目「郎」が読みにくい文字です」. A 個人番号 is named by digit position only."""
+    unit = "桁目" if sensitive else "文字目"
+    named = [f"{position}{unit}" if sensitive else f"{position}{unit}「{ch}」" for position, ch in weak[:3]]
+    more = f"ほか{len(weak) - 3}文字" if len(weak) > 3 else ""
+    return (
+        f"読み取りに自信のない文字があります: {'、'.join(named)}{'、' + more if more else ''}。原本と見比べてください"
+    )
 
 
 def _decide_marks(form: FormDefinition, f: FieldDef, scores: dict[str, float]) -> FieldResult:
@@ -510,6 +535,25 @@ def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult])
             r.reason = "記入が読み取れません（必須項目も空欄のため、記入が写っていない可能性があります）"
 
 
+def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:
+    """The form's checks across fields: a finding sends its fields to review (values untouched).
+
+    Values under review already still count (a bank name read at low confidence is still the
+    best evidence that the code beside it is wrong); empty and unreadable ones are None.
+    """
+    from daiko.forms.checks import get_check
+
+    by_name = {r.name: r for r in results}
+    for check_def in form.checks:
+        check = get_check(check_def.kind)(check_def.fields)
+        values = {role: by_name[name].value for role, name in check_def.fields.items()}
+        for finding in check.run({k: v if isinstance(v, str) else None for k, v in values.items()}):
+            for name in finding.fields:
+                field_result = by_name[name]
+                if field_result.decision == "accept":
+                    field_result.decision, field_result.reason = "review", finding.reason
+
+
 # ---- reading -------------------------------------------------------------------------------------
 
 
@@ -532,6 +576,10 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                 index[f.name] = list(range(len(crops), len(crops) + len(pieces)))
                 crops.extend(pieces)
     lines = engine.recognize(crops)  # ONE call: title + every written text field
+    for f in form.fields:
+        if f.cells:
+            for i in index.get(f.name, []):
+                lines[i] = _without_specks(lines[i])
     unread = {name: side for name, idx in index.items() if (side := _unread_ink(crops, lines, idx, ink))}
     title_read = lines[0].text
     similarity = title_similarity(form.identity.title, title_read)
@@ -565,6 +613,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     del lines, crops
     _apply_agreements(form, results, engine.name)
     _empty_beside_lost_writing(form, results)
+    _run_checks(form, results)
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),

@@ -7,7 +7,7 @@ staff's checking time, measured where the review screen measured it.
 
 Which items count in a period
 -----------------------------
-An item counts when it has reached a final state — 完了 (done), 失敗 (failed) or 却下
+An item counts when it has reached a final state — 完了 (done), 失敗 (failed) or 差戻し
 (rejected in review) — and its ``finished_at``, converted to local time (defaults.timezone,
 Asia/Tokyo), falls on a date from the period's first day to its last day, both included.
 Items still in progress (new / review / ready / claimed) count in the period they finish,
@@ -59,6 +59,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from daiko import labels
 from daiko.config import RobotConfig
 from daiko.ledger.models import ItemState
 
@@ -74,7 +75,7 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"robot": "ロボット完了", "manual": "手作業（失敗）", "rejected": "却下"}[self.value]
+        return labels.OUTCOME[self.value]  # one word per code, the console's too (daiko.labels)
 
 
 class ReviewSource(StrEnum):

@@ -36,7 +36,7 @@ GROUP_COLUMNS: tuple[Column, ...] = (
     Column("ロボット\n完了", "count", _p(lambda t: t.robot_done), 9),
     Column("うち\n確認あり", "count", _p(lambda t: t.reviewed), 9),
     Column("失敗\n（手作業）", "count", _p(lambda t: t.manual), 9),
-    Column("却下", "count", _p(lambda t: t.rejected), 7),
+    Column("差戻し", "count", _p(lambda t: t.rejected), 7),
     Column("自動化率", "rate", _p(lambda t: t.automation_rate), 9),
     Column("手作業換算\n（時間）", "hours", _p(lambda t: t.baseline_hours), 11),
     Column("職員時間\n（時間）", "hours", _p(lambda t: t.staff_hours), 11),

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from daiko import labels
 from daiko.reports.model import Report
 from daiko.reports.savings import MARK_MEANING, MARK_PARTIAL
 from daiko.reports.tables import GROUP_COLUMNS, total_row
@@ -54,7 +55,11 @@ THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-STATE_LABELS = {"done": "完了", "failed": "失敗", "rejected": "却下"}
+STATE_LABELS = {
+    "done": "完了",
+    "failed": "失敗",
+    "rejected": labels.ITEM_STATE["rejected"],
+}  # 差戻し, as in the console
 NONE_TEXT = "－"
 
 SHEET_SUMMARY, SHEET_GROUPS, SHEET_TREND, SHEET_ITEMS = "概要", "業務別", "推移", "明細"
@@ -113,12 +118,12 @@ def _summary(ws: Worksheet, report: Report) -> None:
             HOURS,
         ),
         ("　うち確認時間", t.review_hours, "時間", "確認画面での実測。測れなかった件は推定（集計の決まり参照）", HOURS),
-        ("処理件数", t.items, "件", "期間内に完了・失敗・却下となった件数", COUNT),
+        ("処理件数", t.items, "件", "期間内に完了・失敗・差戻しとなった件数", COUNT),
         ("　ロボット完了", t.robot_done, "件", "ロボットが基幹システムへの入力を終えた件数", COUNT),
         ("　うち確認なしで完了", t.automated, "件", "職員の確認が一つも要らなかった件数", COUNT),
         ("　確認あり", t.reviewed, "件", "職員が確認画面で確認した（または確認が必要だった）件数", COUNT),
         ("　失敗（手作業で処理）", t.manual, "件", "ロボットが処理できず職員が手作業で処理する件数", COUNT),
-        ("　却下", t.rejected, "件", "確認で職員が却下した件数", COUNT),
+        ("　差戻し", t.rejected, "件", "確認で職員が差し戻した件数", COUNT),
         ("自動化率", _or_none(t.automation_rate), "", "確認なしで完了 ÷ 処理件数", RATE),
         ("確認率", _or_none(t.review_rate), "", "確認あり ÷ 処理件数", RATE),
         (
@@ -177,9 +182,9 @@ def _summary(ws: Worksheet, report: Report) -> None:
 
 
 RULES = (
-    "対象：期間内（日本時間の日付）に完了・失敗・却下となった明細。処理中・確認待ちの明細は、終わった週に確認時間とあわせて数えます。",
+    "対象：期間内（日本時間の日付）に完了・失敗・差戻しとなった明細。処理中・確認待ちの明細は、終わった週に確認時間とあわせて数えます。",
     "純削減 ＝ 手作業換算 − 職員時間。ロボットが完了した件は「手作業時間 − 確認時間」、"
-    "失敗して手作業で処理した件は「−確認時間」（削減なし、確認に使った時間は損失）、却下した件は「−確認時間」です。",
+    "失敗して手作業で処理した件は「−確認時間」（削減なし、確認に使った時間は損失）、差し戻した件は「−確認時間」です。",
     "確認時間は確認画面で測った秒数（明細ごとの合計と項目ごとの合計の大きい方）。測れなかった件は"
     "「1項目あたりの確認時間 × 確認項目数」で推定します。",
     "ロボットの処理時間（OCR・入力）は職員の時間ではないため、参考として示し、差し引きません。試行（trial）で処理した明細は含みません。",

@@ -36,3 +36,11 @@ class LoginRejected(ApplicationError):
 
     def __init__(self, reason: str, *, code: str = "login_failed"):
         super().__init__(reason, code=code)
+
+
+class OutcomeUnknown(ApplicationError):
+    """The final button (登録) was pressed, no clear answer came, and the system could not be asked
+    afterwards. Retrying starts by asking; when no attempt is left the item becomes 結果不明."""
+
+    def __init__(self, reason: str, *, code: str = "outcome_unknown"):
+        super().__init__(reason, code=code)

@@ -9,6 +9,7 @@ that differ), 未登録 (the robot recorded it as done but the system has no suc
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from daiko.labels import choice_label
 from daiko.ledger import ItemState, Ledger, WorkItem
+from daiko.wareki import wareki_range, wareki_text
 
 MATCHED, MISMATCHED, MISSING, SYSTEM_ONLY = "一致", "不一致", "未登録", "システムのみ"
 FILLS = {
@@ -77,7 +80,24 @@ def expected_from_ledger(ledger: Ledger, robot_id: str, task, since: dt.datetime
     return expected
 
 
-def write_workbook(lines: list[Line], path: Path, *, title: str, labels: dict[str, str]) -> Path:
+def shown(value: str | None, *, form: str | None = None, field: str | None = None) -> str:
+    """A compared value as staff read it on the 突合 list: 和暦 for dates (the paper's and the
+    system's notation), the form's Japanese label for a choice key ("scrap" → 解体). The comparison
+    itself is done on the stored values; this only writes them for people."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    dated = wareki_text(text)
+    if dated != text:
+        return dated
+    if text.isascii() and text.replace("_", "").replace(",", "").isalpha():
+        return choice_label(form, field, text)
+    return text
+
+
+def write_workbook(
+    lines: list[Line], path: Path, *, title: str, labels: dict[str, str], form: str | None = None
+) -> Path:
     """One row per item; ``labels`` maps the compared fields to their Japanese column names."""
     columns = list(labels)
     wb = Workbook()
@@ -99,7 +119,10 @@ def write_workbook(lines: list[Line], path: Path, *, title: str, labels: dict[st
     for line in lines:
         row = [line.verdict, line.reference, "、".join(labels[d] for d in line.differences), line.item_id]
         for col in columns:
-            row += [line.expected.get(col, ""), line.actual.get(col, "")]
+            row += [
+                shown(line.expected.get(col), form=form, field=col),
+                shown(line.actual.get(col), form=form, field=col),
+            ]
         ws.append(row)
         ws.cell(ws.max_row, 1).fill = FILLS[line.verdict]
         for col in line.differences:
@@ -142,13 +165,13 @@ def run_reconcile(
         )  # fmt: skip
         data = adapter.export_extract(date_from, date_to)
     ledger = Ledger(cfg.ledger_url)
-    tz = dt.timezone(dt.timedelta(hours=9))
+    tz = zoneinfo.ZoneInfo(cfg.defaults.timezone)  # the city hall's day, not the host's
     since = dt.datetime.combine(date_from, dt.time(0, 0), tzinfo=tz)
     expected = expected_from_ledger(ledger, robot_id, task, since=since)
     lines = reconcile(expected, cls.parse_extract(data))
     out = out or cfg.data_dir / "reconcile" / f"突合_{robot_id}_{date_from:%Y%m%d}_{date_to:%Y%m%d}.xlsx"
-    title = f"{robot.name} 突合結果（{target.name} EUCデータ {date_from:%Y/%m/%d}〜{date_to:%Y/%m/%d}）"
-    write_workbook(lines, out, title=title, labels=task.reconcile_labels)
+    title = f"{robot.name} 突合結果（{target.name} EUCデータ {wareki_range(date_from, date_to, weekday=False)}）"
+    write_workbook(lines, out, title=title, labels=task.reconcile_labels, form=(task.forms or (None,))[0])
     ledger.event(
         "reconciled",
         f"突合 {robot_id}: " + "、".join(f"{v} {sum(ln.verdict == v for ln in lines)}" for v in FILLS),

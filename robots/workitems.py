@@ -17,8 +17,10 @@ import socket
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session
 
-from daiko.ledger import FieldReview, ItemState, Ledger, Run, WorkItem, utcnow
+from daiko.labels import ITEM_STATE
+from daiko.ledger import FieldReview, FileState, IntakeFile, ItemState, Ledger, Run, WorkItem, utcnow
 
 LEASE = dt.timedelta(minutes=10)
 HOST_ENV = "DAIKO_HOST"
@@ -260,3 +262,265 @@ def ready_since_last_run_here(ledger: Ledger, robot_id: str, host: str = HOST) -
                 WorkItem.created_at > last.started_at, or_(WorkItem.run_id.is_(None), WorkItem.run_id != last.id)
             )
         return int(s.scalar(query) or 0)
+
+
+# -- proving and settling (issue 10) -----------------------------------------------------------
+
+# Japanese for each state, for reasons and messages staff read: the one table in daiko.labels.
+STATE_WORDS = ITEM_STATE
+UNKNOWN_REASON = "システムで登録有無を確認してください"
+
+
+def part_label(kind: str | None, part: int) -> str:
+    return f"{part}行目" if kind == "csv" else f"{part}ページ目"
+
+
+def mark_commit_pressed(ledger: Ledger, item_id: int) -> None:
+    """Written *before* the final button is pressed: a crash after it leaves the mark behind."""
+    with ledger.session() as s:
+        s.execute(update(WorkItem).where(WorkItem.id == item_id).values(commit_pressed_at=utcnow()))
+
+
+def commit_pressed(ledger: Ledger, item_id: int) -> bool:
+    with ledger.session() as s:
+        return s.scalar(select(WorkItem.commit_pressed_at).where(WorkItem.id == item_id)) is not None
+
+
+def record_identity(ledger: Ledger, item_id: int, identity: dict) -> None:
+    with ledger.session() as s:
+        s.execute(update(WorkItem).where(WorkItem.id == item_id).values(identity=identity))
+
+
+def earlier_with_reference(
+    session: Session, robot_id: str, reference: str, *, before_id: int | None = None
+) -> tuple[WorkItem, IntakeFile] | None:
+    """The first item of this robot that carries ``reference`` and still counts: not rejected by a
+    person, not itself refused as a duplicate. ``before_id``: only items created before that one."""
+    query = (
+        select(WorkItem, IntakeFile)
+        .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
+        .where(
+            WorkItem.robot_id == robot_id,
+            WorkItem.reference == reference,
+            WorkItem.state != ItemState.REJECTED,
+            or_(WorkItem.error_code.is_(None), WorkItem.error_code != DUPLICATE),
+        )
+        .order_by(WorkItem.id)
+        .limit(1)
+    )
+    if before_id is not None:
+        query = query.where(WorkItem.id < before_id)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+DUPLICATE = "duplicate_reference"
+
+
+def duplicate_reason(reference: str, earlier: WorkItem, earlier_file: IntakeFile, *, same_file: bool) -> str:
+    where = "同じファイルの" if same_file else f"ファイル「{earlier_file.original_name}」の"
+    return (
+        f"受付番号「{reference}」が{where}{part_label(earlier_file.kind, earlier.part)}"
+        f"（No.{earlier.id}、{STATE_WORDS.get(earlier.state, earlier.state)}）と重複しています。"
+        "同じ受付番号を二度入力しないため、入力していません。"
+    )
+
+
+class NotRetryable(Exception):
+    """Why an item cannot be retried or resolved (Japanese, for the person who asked)."""
+
+
+def _sync(ledger: Ledger, file_id: int) -> None:
+    from daiko.robots.intake import sync_file
+
+    with ledger.session() as s:
+        row = s.get(IntakeFile, file_id)
+        if row is not None and row.state in (FileState.FAILED, FileState.DONE):
+            row.finished_at = None
+    sync_file(ledger, file_id)
+
+
+def retry(ledger: Ledger, item_ids: Iterable[int], actor: str) -> list[int]:
+    """Failed items → ready again (attempts from zero), audited; their files leave failed/.
+
+    Raises :class:`NotRetryable` naming the first item that cannot be retried, before any change.
+    """
+    ids = list(dict.fromkeys(item_ids))
+    with ledger.session() as s:
+        items = {i.id: i for i in s.scalars(select(WorkItem).where(WorkItem.id.in_(ids)))}
+        for item_id in ids:
+            item = items.get(item_id)
+            if item is None:
+                raise NotRetryable(f"No.{item_id} の案件はありません")
+            if item.state != ItemState.FAILED:
+                raise NotRetryable(
+                    f"No.{item_id} は「{STATE_WORDS.get(item.state, item.state)}」のため再試行できません（失敗した案件だけが対象です）"
+                )
+            if not item.fields:
+                raise NotRetryable(
+                    f"No.{item_id} は読み取れなかったため入力する内容がありません。書類を確認してください"
+                )
+        for item_id in ids:
+            item = items[item_id]
+            before = {
+                "state": item.state,
+                "reason": item.reason,
+                "error_code": item.error_code,
+                "attempts": item.attempts,
+            }
+            result = s.execute(
+                update(WorkItem)
+                .where(WorkItem.id == item_id, WorkItem.state == ItemState.FAILED)
+                .values(
+                    state=ItemState.READY,
+                    attempts=0,
+                    reason=None,
+                    error_code=None,
+                    lease_until=None,
+                    claimed_by=None,
+                    finished_at=None,
+                    updated_at=utcnow(),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise NotRetryable(f"No.{item_id} は他の方が先に処理しました")
+            ledger.audit(actor, "item_retried", f"work_item:{item_id}", before=before,
+                         after={"state": ItemState.READY}, detail="失敗した案件を再試行", session=s)  # fmt: skip
+            ledger.event(
+                "item_retried", f"item {item_id} handed back for another try by {actor}",
+                robot_id=item.robot_id, item_id=item_id, session=s,
+            )  # fmt: skip
+    for file_id in {items[i].file_id for i in ids}:
+        _sync(ledger, file_id)
+    return ids
+
+
+def failed_items(ledger: Ledger, robot_id: str) -> list[int]:
+    with ledger.session() as s:
+        return list(
+            s.scalars(
+                select(WorkItem.id).where(
+                    WorkItem.robot_id == robot_id, WorkItem.state == ItemState.FAILED, WorkItem.fields != {}
+                )
+            )
+        )
+
+
+def resolve_unknown(ledger: Ledger, item_id: int, actor: str, *, keyed: bool, system_record_id: str = "") -> str:
+    """A person checked the system for a 結果不明 item: it was keyed (→ done, with the system's
+    record number) or it was not (→ ready, keyed by the robot's next run). Audited."""
+    record = " ".join((system_record_id or "").split())
+    if keyed and not record:
+        raise NotRetryable("登録されていた場合は、システムの処理番号を入力してください")
+    if len(record) > 64:
+        raise NotRetryable("処理番号が長すぎます")
+    now = utcnow()
+    with ledger.session() as s:
+        item = s.get(WorkItem, item_id)
+        if item is None:
+            raise NotRetryable(f"No.{item_id} の案件はありません")
+        if item.state != ItemState.UNKNOWN:
+            raise NotRetryable(
+                f"No.{item_id} は「{STATE_WORDS.get(item.state, item.state)}」です（他の方が処理しました）"
+            )
+        values = (
+            {"state": ItemState.DONE, "system_record_id": record, "reason": "職員がシステムで登録を確認しました",
+             "error_code": None, "finished_at": now, "handled_manually": False}
+            if keyed
+            else {"state": ItemState.READY, "attempts": 0, "reason": None, "error_code": None, "lease_until": None,
+                  "commit_pressed_at": None}
+        )  # fmt: skip
+        result = s.execute(
+            update(WorkItem)
+            .where(WorkItem.id == item_id, WorkItem.state == ItemState.UNKNOWN)
+            .values(**values, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise NotRetryable(f"No.{item_id} は他の方が先に処理しました")
+        verdict = f"登録されていた（処理番号 {record}）" if keyed else "登録されていなかった（再入力へ）"
+        ledger.audit(
+            actor, "item_unknown_resolved", f"work_item:{item_id}",
+            before={"state": ItemState.UNKNOWN, "reason": item.reason},
+            after={"state": values["state"], "system_record_id": record or None}, detail=verdict, session=s,
+        )  # fmt: skip
+        ledger.event("item_unknown_resolved", f"item {item_id}: {actor} checked the system: {verdict}",
+                     robot_id=item.robot_id, item_id=item_id, session=s)  # fmt: skip
+        file_id = item.file_id
+    _sync(ledger, file_id)
+    return values["state"]
+
+
+def reopen_refusal(item: WorkItem) -> str | None:
+    """Why this item cannot go back to review (Japanese), or None when it can.
+
+    Only what is certainly not in the core system may be re-opened: once the robot has pressed
+    登録 (or a person recorded a 処理番号) a correction is made in the system itself, not by keying
+    the item a second time.
+    """
+    state = item.state
+    if state in (ItemState.NEW, ItemState.REVIEW):
+        return f"この案件は「{STATE_WORDS[state]}」です（再確認の必要はありません）"
+    if state == ItemState.DONE:
+        record = f"（処理番号 {item.system_record_id}）" if item.system_record_id else ""
+        return f"基幹システムへ入力済み{record}のため、再確認できません。訂正は基幹システムで行ってください"
+    if state == ItemState.CLAIMED:
+        return "ロボットが入力中のため、再確認できません。入力が終わってから状態を確かめてください"
+    if state == ItemState.UNKNOWN:
+        return "結果不明のため、再確認できません。先に基幹システムで登録有無を確かめ、その結果を入力してください"
+    if item.commit_pressed_at is not None or item.system_record_id:
+        return "ロボットが登録ボタンを押した後の案件のため、再確認できません（基幹システムに登録されている可能性があります）"
+    if item.error_code == DUPLICATE:
+        return "同じ受付番号の案件が先にあるため入力しなかった案件です。二重入力を防ぐため、再確認できません"
+    if not item.fields:
+        return "読み取れた項目がないため、再確認できません。書類を確認してください"
+    return None
+
+
+REOPENABLE = (ItemState.READY, ItemState.REJECTED, ItemState.FAILED)
+
+
+def reopen(ledger: Ledger, item_id: int, actor: str, *, review_fields: Iterable[str] = (), note: str = "") -> None:
+    """A finished item (入力待ち, 差戻し, 失敗 — never one the system may hold) back to 確認待ち, audited.
+
+    ``review_fields``: the fields to check again (the console passes those checked last time).
+    The UPDATE is conditional, so a robot claiming the item at this instant wins and this refuses.
+    """
+    note = " ".join((note or "").split())[:200]
+    with ledger.session() as s:
+        item = s.get(WorkItem, item_id)
+        if item is None:
+            raise NotRetryable(f"No.{item_id} の案件はありません")
+        refusal = reopen_refusal(item)
+        if refusal:
+            raise NotRetryable(refusal)
+        names = [n for n in dict.fromkeys(review_fields) if n in item.fields]
+        before = {"state": item.state, "reason": item.reason, "error_code": item.error_code}
+        result = s.execute(
+            update(WorkItem)
+            .where(
+                WorkItem.id == item_id,
+                WorkItem.state.in_(REOPENABLE),
+                WorkItem.commit_pressed_at.is_(None),
+                WorkItem.system_record_id.is_(None),
+            )
+            .values(
+                state=ItemState.REVIEW, review_fields=names, reason=None, error_code=None, attempts=0,
+                lease_until=None, claimed_by=None, finished_at=None, updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if result.rowcount != 1:
+            raise NotRetryable(f"No.{item_id} は他の方かロボットが先に処理しました。画面を開き直してください")
+        ledger.audit(
+            actor, "item_reopened", f"work_item:{item_id}", before=before,
+            after={"state": ItemState.REVIEW, "review_fields": names},
+            detail="処理済みの案件を確認待ちに戻した" + (f"（{note}）" if note else ""), session=s,
+        )  # fmt: skip
+        ledger.event(
+            "item_reopened", f"item {item_id} back to review by {actor}",
+            robot_id=item.robot_id, item_id=item_id, session=s,
+        )  # fmt: skip
+        file_id = item.file_id
+    _sync(ledger, file_id)

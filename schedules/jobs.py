@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 ROBOT_JOB = "daiko.schedules.jobs:robot_job"
 REPORT_JOB = "daiko.schedules.jobs:report_job"
 REPORT_JOB_ID = "report:weekly"
+PURGE_JOB = "daiko.schedules.jobs:purge_job"
+PURGE_JOB_ID = "purge:retention"
 
 _services: dict[str, ScheduleService] = {}
 _lock = threading.Lock()
@@ -86,3 +88,17 @@ def run_weekly_report(config_path: str) -> object:
     from daiko.reports.command import weekly_report_job
 
     return weekly_report_job(config_path)
+
+
+def purge_job(config_path: str) -> None:
+    """The daily retention purge (robots[].retention_days) fired."""
+    service = service_for(config_path)
+    if service is not None:
+        service.scheduled_purge()
+        return
+    from daiko.ledger import Ledger
+    from daiko.robots.config import load_runtime_config
+    from daiko.robots.retention import purge_all
+
+    cfg = load_runtime_config(Path(config_path))
+    purge_all(Ledger(cfg.ledger_url), cfg)

@@ -53,6 +53,7 @@ class ConfigReloader:
         self.load = load
         self.apply = apply
         self.settle_seconds = settle_seconds
+        self.checks = 0  # how many times the file has been looked at (the service's status, and tests)
         self._lock = threading.Lock()
 
     def __call__(self) -> None:
@@ -61,6 +62,7 @@ class ConfigReloader:
     def check(self) -> str | None:
         """Apply or refuse a changed file; return "applied", "rejected" or None (unchanged)."""
         with self._lock:
+            self.checks += 1
             data = self._read()
             if data is None:
                 return None
@@ -89,6 +91,10 @@ class ConfigReloader:
             return "rejected"
         except ConfigRejected as exc:
             self._reject(digest, old, [str(exc)])
+            return "rejected"
+        except Exception as exc:  # judged once like any refusal: never a traceback on every poll
+            logger.opt(exception=exc).debug("robots.yaml could not be applied")
+            self._reject(digest, old, [f"{self.path.name}: 適用できませんでした（{type(exc).__name__}: {exc}）"])
             return "rejected"
         self.applied_hash, self.rejected_hash = digest, None
         self.ledger.audit("system", "config_changed", "robots.yaml", detail=f"sha256 {old} → {digest}")

@@ -30,8 +30,9 @@ from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.ledger import Ledger
 from daiko.log import logger
-from daiko.robots import intake, locks, workitems
+from daiko.robots import locks, workitems
 from daiko.robots.runner import run_robot
+from daiko.schedules import controls
 
 LOCK_MARGIN = dt.timedelta(minutes=10)  # the robot lease outlives the timeout by this much
 SCREEN = "screen"  # the gate desktop robots share
@@ -50,7 +51,7 @@ class RunFn(Protocol):
         *,
         trigger: str,
         stop: threading.Event,
-        settle_seconds: float,
+        settle_seconds: float | None,
         keying: bool,
     ) -> Any: ...
 
@@ -62,7 +63,7 @@ def run_robot_once(
     *,
     trigger: str,
     stop: threading.Event,
-    settle_seconds: float,
+    settle_seconds: float | None,
     keying: bool,
 ) -> Any:
     """The real robot: ``run_robot``, or a read-only run when keying must wait."""
@@ -90,18 +91,21 @@ class RunCoordinator:
         ledger: Ledger,
         *,
         run_fn: RunFn = run_robot_once,
-        settle_seconds: float = intake.SETTLE_SECONDS,
+        settle_seconds: float | None = None,
         clock: Callable[[], dt.datetime] | None = None,
     ):
         self._config = get_config
         self.ledger = ledger
         self.run_fn = run_fn
-        self.settle_seconds = settle_seconds
+        self.settle_seconds = settle_seconds  # None: each robot's intake.settle_seconds
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self.holder = workitems.worker_id()
         self._mutex = threading.Lock()
         self._running: dict[str, RunHandle] = {}
         self._pending: dict[str, str] = {}  # robot id → trigger of the run asked for while busy
+        # robot id → trigger of the first run asked for while an admin had the robot paused: it
+        # is started when the ledger says resumed (the pause itself lives in the ledger only).
+        self._held: dict[str, str] = {}
         self._target_gates: dict[str, threading.Lock] = {}
         self._stopping = threading.Event()
         self.history: list[RunHandle] = []  # finished runs of this process, newest last (bounded)
@@ -109,7 +113,17 @@ class RunCoordinator:
 
     # -- asking for runs ------------------------------------------------------------------------
     def request(self, robot_id: str, trigger: str) -> bool:
-        """Start a run in its own thread, or remember to run once more after the current one."""
+        """Start a run in its own thread, or remember to run once more after the current one.
+
+        While an admin has the robot paused (console, ``robot_controls``) only a run asked for
+        in the console starts; any other request is held until the robot is resumed.
+        """
+        if trigger != controls.CONSOLE_TRIGGER and self._paused(robot_id):
+            with self._mutex:
+                if robot_id not in self._held:
+                    logger.info("{}: paused in the console; the {} run waits until it is resumed", robot_id, trigger)
+                self._held.setdefault(robot_id, trigger)
+            return False
         with self._mutex:
             if self._stopping.is_set():
                 return False
@@ -122,7 +136,18 @@ class RunCoordinator:
         return True
 
     def run_scheduled(self, robot_id: str, scheduled: dt.datetime | None = None) -> RunHandle | None:
-        """A schedule tick, run in the scheduler's worker thread (so ``max_instances`` sees it)."""
+        """A schedule tick, run in the scheduler's worker thread (so ``max_instances`` sees it).
+
+        A tick while the robot is paused is skipped and recorded (not made up on resume)."""
+        if self._paused(robot_id):
+            self.ledger.event(
+                "run_skipped",
+                f"{robot_id}: paused in the console; the scheduled run was skipped",
+                robot_id=robot_id,
+                trigger="schedule",
+                paused=True,
+            )
+            return None
         with self._mutex:
             if self._stopping.is_set():
                 return None
@@ -150,6 +175,32 @@ class RunCoordinator:
             robot_id=robot_id,
             scheduled=scheduled.isoformat() if scheduled else None,
         )
+
+    def _paused(self, robot_id: str) -> bool:
+        try:
+            return controls.is_paused(self.ledger, robot_id)
+        except Exception:  # a ledger hiccup must not stop robots: the next request asks again
+            logger.exception("could not read whether {} is paused", robot_id)
+            return False
+
+    def held(self) -> dict[str, str]:
+        """Robots with a run held by a pause: robot id → the trigger that asked first."""
+        with self._mutex:
+            return dict(self._held)
+
+    def release_held(self) -> list[str]:
+        """Start the runs held while their robot was paused, for robots resumed since (each beat)."""
+        with self._mutex:
+            held = dict(self._held)
+        started = []
+        for robot_id, trigger in held.items():
+            if not self._paused(robot_id):
+                with self._mutex:
+                    self._held.pop(robot_id, None)
+                logger.info("{}: resumed in the console; starting the held {} run", robot_id, trigger)
+                self.request(robot_id, trigger)
+                started.append(robot_id)
+        return started
 
     def is_running(self, robot_id: str) -> bool:
         with self._mutex:
@@ -256,6 +307,7 @@ class RunCoordinator:
     def _time_out(self, handle: RunHandle, robot: RobotConfig) -> None:
         if handle.done.is_set():
             return
+        handle.stop.set()  # first: whoever reads the event finds the run already told to stop
         self.ledger.event(
             "run_timeout",
             f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
@@ -263,7 +315,6 @@ class RunCoordinator:
             level="WARNING",
             robot_id=robot.id,
         )
-        handle.stop.set()
 
     def interrupt_running(self) -> list[str]:
         """Ask the runs under way to stop after the item in hand (the service goes on)."""
@@ -283,9 +334,18 @@ class RunCoordinator:
         with self._mutex:
             self._stopping.set()
             self._pending.clear()
+            self._held.clear()
             handles = list(self._running.values())
         for handle in handles:
             handle.stop.set()
+        if handles:
+            self.ledger.event(
+                "runs_stopping",
+                "service stopping: "
+                + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)
+                + " told to stop after the item in hand",
+                robots=[h.robot_id for h in handles],
+            )
         deadline = time.monotonic() + grace_seconds
         for handle in handles:
             handle.done.wait(max(0.0, deadline - time.monotonic()))

@@ -38,11 +38,11 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
-from daiko.config import ConfigError, DaikoConfig, config_hash
+from daiko.config import ConfigError, DaikoConfig, Schedule, config_hash
 from daiko.ledger import Audit, Event, ItemState, Ledger
 from daiko.log import logger
 from daiko.robots import intake, locks, workitems
-from daiko.schedules import hosts, jobs
+from daiko.schedules import controls, hosts, jobs
 from daiko.schedules.jobstore import HostJobStore
 from daiko.schedules.listing import NextRuns, list_next_runs, next_runs
 from daiko.schedules.misfires import EVENT_MASK, MisfireRecorder
@@ -54,6 +54,9 @@ from daiko.schedules.watch import DEBOUNCE_SECONDS, POLL_SECONDS, FolderWatcher,
 SHUTDOWN_GRACE = 300.0  # seconds a stop waits for runs to finish their item in hand
 SERVICE_LEASE = dt.timedelta(minutes=3)
 CONFIG_WATCH = "config:robots.yaml"
+# The retention purge: daily at 03:00 (the configured zone), any day; a night with the PC off is
+# made up at the next start (a day's grace).
+PURGE_SCHEDULE = Schedule(cron="0 3 * * *", office_hours_only=False, misfire_grace_minutes=24 * 60)
 
 __all__ = [
     "NextRuns",
@@ -109,7 +112,7 @@ class ScheduleService:
         report_fn: Callable[[str], Any] = jobs.run_weekly_report,
         poll_seconds: float = POLL_SECONDS,
         debounce_seconds: float = DEBOUNCE_SECONDS,
-        settle_seconds: float = intake.SETTLE_SECONDS,
+        settle_seconds: float | None = None,
         config_settle_seconds: float = 0.5,
         shutdown_grace: float = SHUTDOWN_GRACE,
         clock: Callable[[], dt.datetime] | None = None,
@@ -125,7 +128,7 @@ class ScheduleService:
         self.config_hash = config_hash(self.config_path.read_bytes())
         self.ledger = Ledger(self.cfg.ledger_url)
         self.report_fn = report_fn
-        self.settle_seconds = settle_seconds
+        self.settle_seconds = settle_seconds  # None: each robot's intake.settle_seconds (robots.yaml)
         self.shutdown_grace = shutdown_grace
         # robots.yaml's defaults.heartbeat_seconds unless a caller (a test) gives its own.
         self.heartbeat_seconds = heartbeat_seconds or self.cfg.defaults.heartbeat_seconds
@@ -160,6 +163,7 @@ class ScheduleService:
         self._apply_lock = threading.RLock()
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
+        self.beats = 0  # heartbeats done (a sign of life, and what tests wait on instead of sleeping)
         self.started = False
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -264,9 +268,14 @@ class ScheduleService:
                     self.coordinator.interrupt_running()
                 self._take_over_silent_hosts()
                 self.scheduler.wakeup()
+                self._start_requested_runs()
+                self.coordinator.release_held()
                 self._start_released_items()
+                self._start_rereads()
             except Exception:
                 logger.exception("service heartbeat failed")
+            finally:
+                self.beats += 1
 
     def _served_robots(self) -> list[str]:
         return [robot.id for robot in self.cfg.robots if robot.enabled]
@@ -279,6 +288,12 @@ class ScheduleService:
             if robot_id in served:
                 logger.info("{}: {} item(s) of a silent host released; running now", robot_id, n)
                 self.coordinator.request(robot_id, "takeover")
+
+    def _start_requested_runs(self) -> None:
+        """「今すぐ実行」 asked in the console (a ledger row): take it if this PC serves the robot."""
+        for robot_id in controls.take_requests(self.ledger, self._served_robots(), self.holder):
+            logger.info("{}: run asked for in the console; running now", robot_id)
+            self.coordinator.request(robot_id, controls.CONSOLE_TRIGGER)
 
     def _start_released_items(self) -> None:
         """Key what staff just checked in the console, or another PC just read, without waiting for
@@ -319,6 +334,15 @@ class ScheduleService:
             )
         return keyed is None or keyed < refused
 
+    def _start_rereads(self) -> None:
+        """Files that could not be read while still being written: read them again when due."""
+        for robot in self.cfg.robots:
+            if robot.enabled and not self.coordinator.is_running(robot.id):
+                due = intake.due_for_reading(self.ledger, robot.id)
+                if due:
+                    logger.info("{}: {} file(s) to read again (they were still being written)", robot.id, due)
+                    self.coordinator.request(robot.id, "reread")
+
     # -- what the jobs call ---------------------------------------------------------------------
     def scheduled_run(self, robot_id: str) -> None:
         self.coordinator.run_scheduled(robot_id)
@@ -338,10 +362,18 @@ class ScheduleService:
         else:
             logger.info("weekly report done: {}", result)
 
+    def scheduled_purge(self) -> None:
+        """Delete scans and page images past their robot's retention_days (audited per robot)."""
+        from daiko.robots.retention import purge_all
+
+        for result in purge_all(self.ledger, self.cfg):
+            if result.retention_days is not None:
+                logger.info("{}", result.describe(self.cfg.defaults.timezone))
+
     # -- robots.yaml ----------------------------------------------------------------------------
     def apply(self, cfg: DaikoConfig) -> None:
         """Apply a validated robots.yaml: reschedule changed jobs, re-watch changed inboxes."""
-        if cfg.ledger_url != self.cfg.ledger_url:
+        if cfg.ledger_url_display != self.cfg.ledger_url_display:
             raise ConfigRejected(
                 "the ledger database changed (defaults.data_dir or defaults.ledger_url); "
                 "restart daiko schedule to switch databases"
@@ -362,6 +394,13 @@ class ScheduleService:
                     "schedule": robot.schedule,
                     "label": f"{robot.id} {robot.name}",
                 }
+        if any(robot.retention_days is not None for robot in cfg.robots):
+            desired[jobs.PURGE_JOB_ID] = {
+                "func": jobs.PURGE_JOB,
+                "args": (path,),
+                "schedule": PURGE_SCHEDULE,
+                "label": "保存期間を過ぎたスキャン・ページ画像の削除",
+            }
         if cfg.reports.schedule is not None:
             desired[jobs.REPORT_JOB_ID] = {
                 "func": jobs.REPORT_JOB,
@@ -422,7 +461,13 @@ class ScheduleService:
                 logger.info("inbox of {} no longer watched: {}", robot_id, watch.root)
         for robot_id, robot in wanted.items():
             watch = current.get(robot_id)
-            if watch is not None and watch.root == cfg.inbox(robot):
+            settle = robot.intake.settle_seconds if self.settle_seconds is None else self.settle_seconds
+            incomplete_wait = robot.intake.incomplete_wait_minutes * 60
+            if watch is not None and (watch.root, watch.settle_seconds, watch.incomplete_wait_seconds) == (
+                cfg.inbox(robot),
+                settle,
+                incomplete_wait,
+            ):
                 continue
             root = cfg.inbox(robot)
             try:
@@ -435,7 +480,13 @@ class ScheduleService:
                     robot_id=robot_id,
                 )
             self.watcher.watch_inbox(
-                InboxWatch(robot_id, root, self.coordinator.request, settle_seconds=self.settle_seconds)
+                InboxWatch(
+                    robot_id,
+                    root,
+                    self.coordinator.request,
+                    settle_seconds=settle,
+                    incomplete_wait_seconds=incomplete_wait,
+                )
             )
             logger.info("watching the inbox of {}: {}", robot_id, root)
 

@@ -8,9 +8,11 @@ Two ways of noticing, one way of deciding:
   (inotify watch limit). Polling always runs; it is the guarantee, watchdog only the shortcut.
 
 Both end in :meth:`InboxWatch.check`, which asks the intake layer the questions that matter:
-is anything waiting (``intake.waiting_files``), and has it settled (``intake.is_settled``: size
-and mtime unchanged for the settle time, and it opens). Only then is a run requested, and
-bursts of events (a scanner writes a PDF in many small writes) are debounced into one check.
+is anything waiting (``intake.dropped_files``, links and sub-folders included), and is it written
+(``intake.assess``: size and mtime unchanged for the robot's ``intake.settle_seconds``, it opens,
+and a PDF/JPEG/PNG has its end) — or to be refused as it is (a link, an empty file). Only then is
+a run requested, and bursts of events (a scanner writes a PDF in many small writes) are debounced
+into one check.
 Duplicates and the moves to processing/ → done/ review/ failed/ are the runner's business;
 the watcher never moves a file, so a crash here cannot lose one.
 """
@@ -56,12 +58,14 @@ class InboxWatch:
         request_run: Callable[[str, str], object],
         *,
         settle_seconds: float,
+        incomplete_wait_seconds: float = intake.INCOMPLETE_WAIT_SECONDS,
         retry_seconds: float = RETRY_SECONDS,
     ):
         self.robot_id = robot_id
         self.inbox = intake.Inbox(root)
         self.request_run = request_run
         self.settle_seconds = settle_seconds
+        self.incomplete_wait_seconds = incomplete_wait_seconds
         self.retry_seconds = retry_seconds
         self._requested: frozenset[tuple[str, int, int]] = frozenset()
         self._requested_at = 0.0
@@ -74,7 +78,7 @@ class InboxWatch:
     def check(self) -> float | None:
         """Request a run if settled files wait; return when to look again (monotonic) if some are still arriving."""
         try:
-            waiting = intake.waiting_files(self.inbox)
+            waiting = intake.dropped_files(self.inbox)
         except OSError as exc:  # share unreachable for a moment: the next poll tries again
             if not self._unreadable:  # say it once, not on every poll of a long outage
                 logger.warning("inbox {} of {} cannot be read: {}", self.root, self.robot_id, exc)
@@ -84,8 +88,9 @@ class InboxWatch:
             logger.info("inbox {} of {} can be read again", self.root, self.robot_id)
             self._unreadable = False
         settled, unsettled = [], []
-        for path, _section in waiting:
-            (settled if intake.is_settled(path, self.settle_seconds) else unsettled).append(path)
+        for dropped in waiting:
+            verdict = intake.assess(dropped.path, self.settle_seconds, self.incomplete_wait_seconds)
+            (unsettled if verdict.action == "wait" else settled).append(dropped.path)
         if settled:
             signature = frozenset(_signature(p) for p in settled)
             now = time.monotonic()
@@ -118,7 +123,7 @@ class InboxWatch:
 
 def _signature(path: Path) -> tuple[str, int, int]:
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return (str(path), -1, -1)
     return (str(path), st.st_size, st.st_mtime_ns)

@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 # postgresql: the server binaries the tests start a throw-away cluster with (the shared ledger of
 # several robot PCs is tested on the real thing); its own cluster service is not used by daiko.
 APT_PACKAGES=(chromium fonts-noto-cjk xvfb xauth xdotool xclip fonts-klee fonts-seto postgresql)
+# `bootstrap.sh --test` (what `make test` runs): also what only the tests need — LibreOffice Calc
+# renders the weekly report's workbook to PDF (about 220 MB, 1–3 minutes once), stress-ng loads
+# the CPU for `make test-under-load`.
+if [ "${1:-}" = "--test" ]; then
+  APT_PACKAGES+=(libreoffice-calc stress-ng)
+fi
 python3 -c 'import tkinter' 2>/dev/null || APT_PACKAGES+=(python3-tk)
 python3 -c 'import venv, ensurepip' 2>/dev/null || APT_PACKAGES+=(python3-venv)
 

@@ -10,7 +10,22 @@
   const viewer = document.querySelector(".viewer");
   const rejectPanel = document.getElementById("reject-panel");
   const rejectReason = document.getElementById("reject-reason");
-  const reviewInputs = () => Array.from(document.querySelectorAll(".rv-input"));
+  // One element per field to check: the text input, or a mark field's ticked (else first) option.
+  const reviewInputs = () =>
+    Array.from(form.querySelectorAll(".rv-card"))
+      .map((card) => card.querySelector(".rv-input, .rv-option:checked") || card.querySelector(".rv-option"))
+      .filter(Boolean);
+  const isOption = (input) => input.type === "radio" || input.type === "checkbox";
+  // A mark field's value as the reader writes it: the ticked keys, comma-joined.
+  const valueOf = (input) =>
+    isOption(input)
+      ? Array.from(document.querySelectorAll(`input[data-field="${CSS.escape(input.dataset.field)}"]:checked`))
+          .map((o) => o.value)
+          .join(",")
+      : input.value;
+  const selectText = (input) => {
+    if (!isOption(input) && !input.readOnly) input.select();
+  };
 
   // ---- seconds per field: time runs for the field last focused, paused while the tab is hidden
   const spent = {};
@@ -63,7 +78,7 @@
     const res = await fetch(`/api/items/${itemId}/check`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ field: input.dataset.field, value: input.value }),
+      body: JSON.stringify({ field: input.dataset.field, value: valueOf(input) }),
       credentials: "same-origin",
     });
     if (res.status === 401) return { ok: false, reason: "ログインが切れました。画面を開き直してください" };
@@ -92,7 +107,7 @@
     try {
       const r = await check(input);
       if (r.ok) {
-        const shown = r.value && r.value !== input.value ? `「${r.value}」として登録します` : "OK";
+        const shown = r.value && r.value !== valueOf(input) && !isOption(input) ? `「${r.value}」として登録します` : "OK";
         setState(input, true, shown);
         const pending = reviewInputs().find((i) => !i.closest(".rv-card").classList.contains("is-ok"));
         if (pending) {
@@ -102,7 +117,7 @@
         }
       } else {
         setState(input, false, r.reason || "値が正しくありません");
-        input.select();
+        selectText(input);
       }
     } catch (err) {
       setState(input, false, "確認できませんでした。もう一度 Enter を押してください");
@@ -114,17 +129,19 @@
   function wire(input) {
     input.addEventListener("focus", () => {
       activate(input.dataset.field);
-      if (!input.readOnly) input.select();
+      selectText(input);
     });
-    input.addEventListener("input", () => {
+    const changed = () => {
       const card = input.closest(".rv-card");
       if (card && card.classList.contains("is-ok")) setState(input, null, "");
-    });
+    };
+    // A text input fires "change" when it loses focus after an edit: only a ticked box counts as one.
+    input.addEventListener(isOption(input) ? "change" : "input", changed);
     input.addEventListener("keydown", (e) => {
       // Enter that confirms an IME conversion (かな→漢字) is not "accept".
       if (e.key !== "Enter" || e.isComposing || e.keyCode === 229) return;
       e.preventDefault();
-      if (input.classList.contains("rv-input")) {
+      if (input.classList.contains("rv-input") || input.classList.contains("rv-option")) {
         acceptField(input);
       } else {
         const pending = reviewInputs().find((i) => !i.closest(".rv-card").classList.contains("is-ok"));
@@ -132,12 +149,22 @@
       }
     });
   }
-  reviewInputs().forEach(wire);
+  form.querySelectorAll(".rv-input, .rv-option").forEach(wire);
   document.querySelectorAll(".other-input").forEach(wire);
 
   // 修正: make an already-accepted field editable (it is then checked on submit like the others).
   document.querySelectorAll(".js-edit").forEach((btn) => {
     btn.addEventListener("click", () => {
+      const options = document.querySelectorAll(`.other-option[data-field="${CSS.escape(btn.dataset.field)}"]`);
+      if (options.length) {
+        options.forEach((o) => {
+          o.disabled = false;
+          o.tabIndex = 0;
+        });
+        const first = Array.from(options).find((o) => o.type !== "hidden");
+        if (first) first.focus();
+        return;
+      }
       const input = document.querySelector(`.other-input[data-field="${CSS.escape(btn.dataset.field)}"]`);
       if (!input) return;
       input.readOnly = false;
@@ -161,7 +188,7 @@
     }
   });
 
-  const first = document.activeElement && document.activeElement.classList.contains("rv-input")
+  const first = document.activeElement && (document.activeElement.classList.contains("rv-input") || document.activeElement.classList.contains("rv-option"))
     ? document.activeElement
     : reviewInputs()[0];
   if (first) {

@@ -15,11 +15,42 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from daiko.config.schema import DaikoConfig
+from daiko.config.schema import DaikoConfig, looks_secret
 
 SECRET_KEYS = {"password", "passwd", "pass", "pwd", "secret", "token", "パスワード", "api_key"}
+# Keys whose value is never repeated in a message: what lands there by mistake is a secret.
+SECRET_VALUED = {"password_env", "password_file", "ledger_password_env", "ledger_password_file", "ledger_url"}
+HIDDEN = "（入力された値は表示しません）"
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, with a value that cannot be built reported where it stands.
+
+    ruamel resolves ``2026-02-30`` (unquoted) as a date and ``!!int abc`` as an int, then lets
+    Python's ValueError escape with no position; the admin would get a traceback. Here every such
+    failure becomes a ConstructorError carrying the node's line and column.
+    """
+
+    def construct_non_recursive_object(self, node, tag=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except MarkedYAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
+            raise ConstructorError(None, None, _construct_message(node, exc), node.start_mark) from None
+
+
+def _construct_message(node, exc: Exception) -> str:  # type: ignore[no-untyped-def]
+    value = str(getattr(node, "value", ""))
+    if str(node.tag).endswith(":timestamp"):
+        return (
+            f"'{value}' は実在しない日付・時刻です（{exc}）。"
+            "YYYY-MM-DD で実在する日付を書いてください（例: 2026-11-30）"
+        )
+    return f"'{value}' を値として読み取れません（{exc}）"
 
 
 @dataclass(frozen=True)
@@ -92,6 +123,7 @@ def parse_config(
     tasks: TaskCatalog | None = None,
 ) -> DaikoConfig:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -100,8 +132,25 @@ def parse_config(
         raise ConfigError(
             filename, [ConfigProblem("", f"not valid YAML: {exc.problem or exc.context}", line, col)]
         ) from None
-    if tree is None:
-        tree = CommentedMap()
+    except Exception as exc:  # anything else ruamel lets escape: a message, never a traceback
+        raise ConfigError(
+            filename, [ConfigProblem("", f"YAML として読めません（{type(exc).__name__}: {exc}）")]
+        ) from None
+    if tree is None or (isinstance(tree, CommentedMap) and not tree):
+        # An empty file is a save that went wrong (or a copy cut short), not "no robots":
+        # applying it would stop every robot.
+        raise ConfigError(
+            filename,
+            [
+                ConfigProblem(
+                    "",
+                    "robots.yaml が空です（コメントだけ、または 0 バイト）。保存に失敗したか途中で切れた可能性があります。"
+                    "版管理やバックアップから元に戻してください（動いているサービスは前の設定のまま動き続けます）",
+                    1,
+                    1,
+                )
+            ],
+        )
     if not isinstance(tree, CommentedMap):
         raise ConfigError(
             filename,
@@ -109,6 +158,15 @@ def parse_config(
         )
 
     problems: list[ConfigProblem] = []
+    if "robots" not in tree:
+        problems.append(
+            ConfigProblem(
+                "robots",
+                "robots: がありません。ロボットを 1 つ以上書いてください（止めたいロボットは削除せず enabled: false に）",
+                1,
+                1,
+            )
+        )
     config: DaikoConfig | None = None
     try:
         config = DaikoConfig.model_validate(_plain(tree))
@@ -179,6 +237,14 @@ def _fields_of(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]
     return list(getattr(current, "model_fields", {}))
 
 
+def _shown(loc: tuple[Any, ...], value: Any) -> str:
+    """A value as it may appear in a message: hidden for secret-valued keys and secret-looking text."""
+    key = str(loc[-1]) if loc else ""
+    if key in SECRET_VALUED or key.lower() in SECRET_KEYS or looks_secret(value):
+        return HIDDEN
+    return f"'{value}'"
+
+
 def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
     problems: list[tuple[tuple[Any, ...], str, ConfigProblem]] = []
     suggested: set[tuple[Any, ...]] = set()  # a typo'd key explains the 'missing' error of the right one
@@ -206,15 +272,15 @@ def _explain(exc: ValidationError, tree: CommentedMap) -> list[ConfigProblem]:
             ctx = err.get("ctx", {})
             words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
             limit = next((f"{words[k]} {v}" for k, v in ctx.items() if k in words), "in range")
-            message = f"{err.get('input')} is out of range; it must be {limit}"
+            message = f"{_shown(loc, err.get('input'))} is out of range; it must be {limit}"
         elif kind == "missing":
             message = f"'{key}' is required here"
         elif kind in {"value_error", "assertion_error"}:
             message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
         elif kind == "literal_error":
-            message = f"'{err.get('input')}' is not allowed; {message[0].lower()}{message[1:]}"
+            message = f"{_shown(loc, err.get('input'))} is not allowed; {message[0].lower()}{message[1:]}"
         elif kind.endswith("_parsing") or kind.endswith("_type"):
-            message = f"'{err.get('input')}' is not valid here: {message[0].lower()}{message[1:]}"
+            message = f"{_shown(loc, err.get('input'))} is not valid here: {message[0].lower()}{message[1:]}"
         line, col = _position(tree, loc)
         problems.append((loc, kind, ConfigProblem(_dotted(loc), message, line, col)))
     return [p for loc, kind, p in problems if not (kind == "missing" and loc in suggested)]

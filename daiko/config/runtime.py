@@ -24,5 +24,10 @@ def load_runtime_config(
             level=cfg.defaults.logging.level,
             retention_days=cfg.defaults.logging.retention_days,
             personal_patterns=cfg.defaults.personal_data_patterns,
+            timezone=cfg.defaults.timezone,
         )
+    else:
+        from daiko.log import set_log_timezone
+
+        set_log_timezone(cfg.defaults.timezone)
     return cfg

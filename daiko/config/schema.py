@@ -12,12 +12,51 @@ import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LEDGER_URL_ENV = "DAIKO_LEDGER_URL"  # the whole ledger URL, password included, kept out of robots.yaml
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def escapes(path: Path) -> bool:
+    """A relative path that climbs out of the folder it is relative to (``../../etc``)."""
+    return not path.is_absolute() and os.path.normpath(path).split(os.sep)[0] == ".."
+
+
+def inside_data_dir(value: Path, what: str) -> Path:
+    """Relative paths live under data_dir; a relative path may not climb out of it."""
+    if escapes(value):
+        raise ValueError(
+            f"{what} '{value}' は data_dir の外を指しています（'..'）。data_dir の中の相対パス"
+            "（例: inbox/haisha）か、意図して外に置くなら絶対パス（例: /srv/scan/haisha）で書いてください"
+        )
+    return value
+
+
+def url_has_credentials(url: str) -> bool:
+    """user:password@ (or user@) in a web address: a secret written into robots.yaml."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.password is not None or (parts.username is not None and "@" in (parts.netloc or ""))
+
+
+def looks_secret(value: object) -> bool:
+    """Text that may well be a password or token: a URL with user:password@, or one long 'word'
+    mixing three kinds of character (lower, upper, digits, symbols)."""
+    if not isinstance(value, str):
+        return False
+    if "://" in value and url_has_credentials(value):
+        return True
+    if len(value) < 8 or any(c.isspace() for c in value) or not value.isascii():
+        return False
+    kinds = [any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value)]
+    kinds.append(any(not c.isalnum() for c in value))
+    return sum(kinds) >= 3 and "/" not in value
 
 
 class Strict(BaseModel):
@@ -41,6 +80,27 @@ def validate_cron(expr: str) -> str:
     except ValueError as exc:
         raise ValueError(f"'{expr}' is not a valid cron expression ({exc}), e.g. '0 9 * * 1-5'") from None
     return expr
+
+
+def env_var_name(value: str) -> str:
+    """The NAME of an environment variable. The value given is never repeated in the message:
+    what an admin puts here by mistake is usually the password itself."""
+    if not re.match(r"^[A-Z_][A-Z0-9_]*$", value):
+        raise ValueError(
+            "環境変数の名前ではありません（入力された値は表示しません）。変数の NAME を書いてください"
+            "（例: DAIKO_KEITAX_PASSWORD）。パスワードそのものは決して書かないでください"
+        )
+    return value
+
+
+def secret_file_path(value: Path) -> Path:
+    """Where a secret file is: an absolute path (not echoed: it may be the secret pasted by mistake)."""
+    if not value.is_absolute():
+        raise ValueError(
+            "パスワードファイルは絶対パスで書いてください（入力された値は表示しません）。"
+            "例: /etc/daiko/keitax.secret。パスワードそのものは決して書かないでください"
+        )
+    return value
 
 
 class Schedule(Strict):
@@ -120,7 +180,14 @@ class Defaults(Strict):
     data_dir: Path = Field(default=Path("data"), description="Relative to robots.yaml's folder.")
     ledger_url: str | None = Field(
         default=None,
-        description="SQLAlchemy URL; default is SQLite in data_dir. PostgreSQL for several robot PCs.",
+        description="SQLAlchemy URL; default is SQLite in data_dir. PostgreSQL for several robot PCs. "
+        "Never with a password in it: see ledger_password_env / ledger_password_file.",
+    )
+    ledger_password_env: str | None = Field(
+        default=None, description="Name of the environment variable holding the ledger database's password."
+    )
+    ledger_password_file: Path | None = Field(
+        default=None, description="A file (readable only by daiko's account) holding the ledger's password."
     )
     heartbeat_seconds: Annotated[float, Field(ge=1, le=600)] = Field(
         default=30,
@@ -142,6 +209,49 @@ class Defaults(Strict):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"'{value}' is not a time zone name, e.g. 'Asia/Tokyo'") from None
         return value
+
+    @field_validator("ledger_url")
+    @classmethod
+    def _ledger_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            # Not echoed: a malformed URL is often a password with an '@' or ':' in it.
+            raise ValueError(
+                "SQLAlchemy の URL として読めません（例: postgresql+psycopg://daiko@db.city.local/daiko）"
+            ) from None
+        if url.password is not None:
+            raise ValueError(
+                "ledger_url にパスワードを書かないでください（robots.yaml は版管理とバックアップに残ります）。"
+                "URL からパスワードを消し、ledger_password_env: DAIKO_LEDGER_PASSWORD（環境変数の名前）か "
+                "ledger_password_file: /etc/daiko/ledger.secret（ファイルの場所）で指定してください"
+            )
+        return value
+
+    @field_validator("ledger_password_env")
+    @classmethod
+    def _ledger_env(cls, value: str | None) -> str | None:
+        return None if value is None else env_var_name(value)
+
+    @field_validator("ledger_password_file")
+    @classmethod
+    def _ledger_file(cls, value: Path | None) -> Path | None:
+        return None if value is None else secret_file_path(value)
+
+    @model_validator(mode="after")
+    def _ledger_secret(self) -> Defaults:
+        if self.ledger_password_env and self.ledger_password_file:
+            raise ValueError("ledger_password_env と ledger_password_file はどちらか一方だけにしてください")
+        if (self.ledger_password_env or self.ledger_password_file) and not self.ledger_url:
+            raise ValueError(
+                "ledger_password_env / ledger_password_file は ledger_url（PostgreSQL など）を使うときだけ指定します"
+            )
+        return self
 
     @field_validator("personal_data_patterns")
     @classmethod
@@ -183,19 +293,27 @@ class TargetSystem(Strict):
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"'{value}' is not a web address; write e.g. 'http://keitax.city.local:8080'")
+        if value is None:
+            return None
+        if url_has_credentials(value):  # never echoed: the part before '@' is a user and password
+            raise ValueError(
+                "base_url に ID やパスワードを含めないでください（'…@' の部分）。ID は login に、パスワードは "
+                "password_env（環境変数の名前）か password_file（ファイルの場所）で指定してください"
+            )
+        if not re.match(r"^https?://[^\s/]+", value):
+            shown = "（入力された値は表示しません）" if looks_secret(value) else f"'{value}'"
+            raise ValueError(f"{shown} is not a web address; write e.g. 'http://keitax.city.local:8080'")
         return value
 
     @field_validator("password_env")
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[A-Z_][A-Z0-9_]*$", value):
-            raise ValueError(
-                f"'{value}' does not look like an environment variable name; "
-                "give the variable's NAME (e.g. DAIKO_KEITAX_PASSWORD), never the password itself"
-            )
-        return value
+        return None if value is None else env_var_name(value)
+
+    @field_validator("password_file")
+    @classmethod
+    def _secret_file(cls, value: Path | None) -> Path | None:
+        return None if value is None else secret_file_path(value)
 
     @model_validator(mode="after")
     def _secret_source(self) -> TargetSystem:
@@ -207,6 +325,56 @@ class TargetSystem(Strict):
         if self.kind == "web" and not self.base_url:
             raise ValueError("a web target needs 'base_url', e.g. 'http://keitax.city.local:8080'")
         return self
+
+
+class IdentityCheck(Strict):
+    """What must agree between a declaration and the record the system shows, before the robot acts.
+
+    Field names are the form's (forms/definitions/*.yaml); the robot's task knows which of them
+    the target system shows. Unset keys take the task's defaults.
+    """
+
+    must_match: list[str] | None = Field(
+        default=None,
+        description="Form fields compared with the system's record whenever the declaration carries them "
+        "(default: the robot's task's list, e.g. owner_name, owner_kana, car_name, chassis_no, owner_address).",
+    )
+    min_present: Annotated[int, Field(ge=0, le=20)] = Field(
+        default=1, description="How many of must_match the declaration must carry (and agree on) to be keyed."
+    )
+    partial_min_chars: Annotated[int, Field(ge=1, le=30)] = Field(
+        default=4, description="A value given only in part (the last digits of a 車台番号) counts from this length."
+    )
+    confirm_from_register: bool = Field(
+        default=True,
+        description="An OCR field sent to review only for low confidence that agrees exactly with the system's "
+        "record is accepted as confirmed by the register (fields that locate the record never are).",
+    )
+
+    @field_validator("must_match")
+    @classmethod
+    def _names(cls, value: list[str] | None) -> list[str] | None:
+        for name in value or []:
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(
+                    f"'{name}' is not a form field name; use the names in the form's YAML, e.g. owner_name"
+                )
+        return value
+
+
+class IntakeSettings(Strict):
+    """When a file in the inbox counts as written, for inboxes fed slowly (a 複合機 over the network)."""
+
+    settle_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        default=5.0,
+        description="A file is taken once its size and time stand still this long and it opens. "
+        "Raise it when a 複合機 writes over a slow network and pauses mid-file.",
+    )
+    incomplete_wait_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = Field(
+        default=10.0,
+        description="A file that still looks unfinished (empty, a PDF without its end, a scan that "
+        "cannot be read yet) is waited for this long after its last change before it is failed.",
+    )
 
 
 class RobotConfig(Strict):
@@ -245,7 +413,23 @@ class RobotConfig(Strict):
     )
     enabled: bool = True
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    retry_backoff_seconds: list[Annotated[float, Field(ge=0, le=3600)]] | None = Field(
+        default=None,
+        description="Seconds to wait before the 2nd, 3rd … attempt of an item (default 2, 10, 30; the last repeats).",
+    )
+    identity: IdentityCheck = Field(default_factory=IdentityCheck)
+    stop_after_failures: Annotated[int, Field(ge=2, le=100)] = Field(
+        default=3,
+        description="This many items in a row failing the same way (screen layout changed, system down) "
+        "stop the run; the items are handed back untouched and one alert is shown.",
+    )
     run_timeout_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 120
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    retention_days: Annotated[int, Field(ge=1, le=36500)] | None = Field(
+        default=None,
+        description="Days after an item is finished that its page images and its scan in done/ are "
+        "kept; then `daiko purge` (run daily by `daiko schedule`) deletes them. None: kept.",
+    )
 
     @field_validator("id")
     @classmethod
@@ -259,6 +443,12 @@ class RobotConfig(Strict):
     @field_validator("inbox")
     @classmethod
     def _inbox(cls, value: Path) -> Path:
+        inside_data_dir(value, "inbox")
+        if not value.is_absolute() and os.path.normpath(value) == ".":
+            raise ValueError(
+                "inbox を data_dir そのものにはできません（台帳や他のロボットのファイルまで取り込んでしまいます）。"
+                "例: inbox/haisha"
+            )
         if value.is_absolute() and not value.is_dir():
             raise ValueError(
                 f"folder '{value}' does not exist; create it (or the share) first, "
@@ -274,6 +464,11 @@ class ReportConfig(Strict):
         default=1000, description="削減時間数 target for the 年度 (e.g. 1000 for 令和7年度)."
     )
     fiscal_year_start: str = Field(default="04-01", description="MM-DD the 年度 starts; 04-01 in Japan.")
+
+    @field_validator("output_dir")
+    @classmethod
+    def _output_dir(cls, value: Path) -> Path:
+        return inside_data_dir(value, "output_dir")
 
     @model_validator(mode="after")
     def _report_hours(self) -> ReportConfig:
@@ -293,12 +488,36 @@ class ReportConfig(Strict):
         return value
 
 
+class ConsoleConfig(Strict):
+    """The review console (``daiko console``)."""
+
+    secure_cookie: bool = Field(
+        default=False,
+        description="Mark the sign-in cookie Secure (sent over HTTPS only): set true when the console "
+        "is served over HTTPS or behind a TLS proxy. The environment variable "
+        "DAIKO_CONSOLE_SECURE_COOKIE=1 (or 0) overrides it.",
+    )
+
+    def secure_cookie_in_force(self) -> bool:
+        env = os.environ.get("DAIKO_CONSOLE_SECURE_COOKIE", "").strip().lower()
+        if env in {"1", "true", "yes", "on"}:
+            return True
+        if env in {"0", "false", "no", "off"}:
+            return False
+        return self.secure_cookie
+
+
+class LedgerSecretMissing(RuntimeError):
+    """ledger_password_env / ledger_password_file names a secret that is not there."""
+
+
 class DaikoConfig(Strict):
     version: Literal[1] = 1
     defaults: Defaults = Field(default_factory=Defaults)
     targets: dict[str, TargetSystem] = Field(default_factory=dict)
     robots: list[RobotConfig] = Field(default_factory=list)
     reports: ReportConfig = Field(default_factory=ReportConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
 
     # Set by the loader, not by the admin: where relative paths start.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -310,14 +529,22 @@ class DaikoConfig(Strict):
 
     @property
     def ledger_url(self) -> str:
-        """The ledger database: ``DAIKO_LEDGER_URL`` when set (how a PostgreSQL password reaches a
-        robot PC without being written in robots.yaml), else ``defaults.ledger_url``, else SQLite
-        in data_dir."""
-        return (
-            os.environ.get(LEDGER_URL_ENV)
-            or self.defaults.ledger_url
-            or f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
-        )
+        """The URL to connect with: ``DAIKO_LEDGER_URL`` when set (a robot PC's own setting, e.g.
+        from its service unit), else ``defaults.ledger_url`` with its password filled in from
+        ``ledger_password_env`` / ``ledger_password_file``, else SQLite in data_dir. Never print
+        it: :attr:`ledger_url_display` is the one for people."""
+        from_env = os.environ.get(LEDGER_URL_ENV)
+        if from_env:
+            return from_env
+        url = self.defaults.ledger_url
+        if url is None:
+            return f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        password = self._ledger_password()
+        if password is None:
+            return url
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).set(password=password).render_as_string(hide_password=False)
 
     @property
     def ledger_source(self) -> str:
@@ -328,10 +555,40 @@ class DaikoConfig(Strict):
 
     @property
     def ledger_url_display(self) -> str:
-        """:attr:`ledger_url` safe to print: a password in it is shown as ***."""
-        from daiko.ledger.db import display_url
+        """The ledger's URL as shown to people and in logs: never with its password."""
+        from sqlalchemy.engine import make_url
 
-        return display_url(self.ledger_url)
+        from_env = os.environ.get(LEDGER_URL_ENV)
+        if from_env:
+            from daiko.ledger.db import display_url
+
+            return display_url(from_env)
+        url = self.defaults.ledger_url
+        if url is None:
+            return f"sqlite:///{self.data_dir / 'ledger.sqlite3'}"
+        parsed = make_url(url)
+        if self.defaults.ledger_password_env or self.defaults.ledger_password_file:
+            parsed = parsed.set(password="x")  # shown as *** : a password is in use, never what it is
+        return parsed.render_as_string(hide_password=True)
+
+    def _ledger_password(self) -> str | None:
+        d = self.defaults
+        if d.ledger_password_env:
+            value = os.environ.get(d.ledger_password_env)
+            if not value:
+                raise LedgerSecretMissing(
+                    f"台帳データベースのパスワードの環境変数 {d.ledger_password_env} が設定されていません"
+                    "（robots.yaml の defaults.ledger_password_env）"
+                )
+            return value
+        if d.ledger_password_file:
+            try:
+                return d.ledger_password_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise LedgerSecretMissing(
+                    f"台帳データベースのパスワードファイル {d.ledger_password_file} を読めません: {exc.strerror}"
+                ) from None
+        return None
 
     def inbox(self, robot: RobotConfig) -> Path:
         return robot.inbox if robot.inbox.is_absolute() else self.data_dir / robot.inbox

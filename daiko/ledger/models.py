@@ -73,6 +73,9 @@ class ItemState:
     DONE = "done"
     FAILED = "failed"  # business exception, or application errors past max attempts
     REJECTED = "rejected"  # a person rejected it in review
+    # 結果不明: the robot pressed 登録 and could not learn whether the system saved it, nor ask
+    # it afterwards. Nothing re-keys it automatically; a person checks the system and resolves it.
+    UNKNOWN = "unknown"
     FINAL = (DONE, FAILED, REJECTED)
 
 
@@ -92,6 +95,9 @@ class Run(Base):
     review: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str | None] = mapped_column(Text)
+    # Updated while the run is alive; a run still "running" whose heartbeat went stale (or whose
+    # process on this host is gone) was killed, and is marked interrupted (中断).
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class IntakeFile(Base):
@@ -112,6 +118,11 @@ class IntakeFile(Base):
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Where the file still is while a move recorded here is under way (see robots/intake.py).
+    moving_from: Mapped[str | None] = mapped_column(Text)
+    # A file unreadable while still young (being written) is read again after this moment.
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # retention deleted the scan
 
     items: Mapped[list[WorkItem]] = relationship(back_populates="file")
 
@@ -150,6 +161,12 @@ class WorkItem(Base):
     keying_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     review_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # measured in the console
     handled_manually: Mapped[bool] = mapped_column(default=False)  # staff keyed it by hand after failure
+    # What the system showed for the vehicle beside what the declaration says, field by field
+    # ({"fields": [{name, label, declared, register, agree, ...}], "verdict": ...}), for staff.
+    identity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Set just before the robot presses the system's final button (登録): from then on the item
+    # may be in the system, so it is never declared failed without asking the system first.
+    commit_pressed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -250,3 +267,34 @@ class ScheduleJob(Base):
     id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RobotControl(Base):
+    """What an admin set for a robot from the console, for every PC: its automatic starts paused.
+
+    The schedule service (a separate process, perhaps on several PCs) reads this row before it
+    starts a run, so a pause holds on every PC and survives restarts; nothing lives only in one
+    process's memory.
+    """
+
+    __tablename__ = "robot_controls"
+
+    robot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RunRequest(Base):
+    """「今すぐ実行」 asked in the console: the first service heartbeat that serves the robot takes it
+    (a conditional UPDATE, so exactly one PC) and starts the run with trigger ``console``."""
+
+    __tablename__ = "run_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    robot_id: Mapped[str] = mapped_column(String(32), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_by: Mapped[str | None] = mapped_column(String(96))  # host:pid of the service that started it
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from daiko.forms.fieldtypes.account_kana import AccountKana
 from daiko.forms.fieldtypes.address import Address
+from daiko.forms.fieldtypes.bank import AccountNumber, BankCode, BranchCode
 from daiko.forms.fieldtypes.base import Check, FieldType
 from daiko.forms.fieldtypes.chassis_no import ChassisNo
 from daiko.forms.fieldtypes.code import Code
@@ -21,6 +23,7 @@ from daiko.forms.fieldtypes.plate import Plate
 from daiko.forms.fieldtypes.postal_code import PostalCode
 from daiko.forms.fieldtypes.text import Text
 from daiko.forms.fieldtypes.wareki_date import WarekiDate
+from daiko.forms.fieldtypes.wareki_month import WarekiMonth
 
 TYPES: dict[str, type[FieldType]] = {
     t.name: t
@@ -39,6 +42,11 @@ TYPES: dict[str, type[FieldType]] = {
         MyNumber,
         Code,
         Text,
+        WarekiMonth,
+        BankCode,
+        BranchCode,
+        AccountNumber,
+        AccountKana,
     )
 }
 

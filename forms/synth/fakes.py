@@ -228,4 +228,131 @@ def shimin_anketo(rng: random.Random, today: dt.date, *, sheet_no: int | None = 
     return values
 
 
-GENERATORS = {"keitax_haisha": keitax_haisha, "shimin_anketo": shimin_anketo}
+# (金融機関コード, how people write the name, [(支店コード, 支店名 as written)]): institutions a
+# 飯能市 taxpayer banks with, codes as in the 全銀 master (checked by tests/forms against zengin-code).
+LOCAL_BANKS = [
+    ("0017", ["埼玉りそな銀行"], [("494", "飯能支店"), ("497", "入間支店"), ("483", "狭山支店")]),
+    ("0133", ["武蔵野銀行"], [("016", "飯能支店"), ("070", "入間支店"), ("005", "狭山支店")]),
+    ("1253", ["飯能信用金庫", "飯能信金"], [("001", "飯能中央支店"), ("011", "東飯能支店"), ("003", "入間支店")]),
+    ("4735", ["いるま野農業協同組合", "JAいるま野"], [("080", "飯能支店"), ("086", "名栗原市場支店")]),
+    ("0001", ["みずほ銀行"], [("303", "飯能支店")]),
+    ("0005", ["三菱UFJ銀行"], [("295", "所沢支店")]),
+]
+TAX_KEYS = ["shikenmin", "kotei", "keijidosha", "kokuho"]
+
+
+def written_month(rng: random.Random, year: int, month: int) -> str:
+    """振替開始月 as people write it: mostly 令和8年6月, sometimes R8.6 or 8年6月."""
+    era_year = year - 2018
+    r = rng.random()
+    if r < 0.7:
+        return f"令和{era_year}年{month}月"
+    if r < 0.9:
+        return f"R{era_year}.{month}"
+    return f"{era_year}年{month}月"
+
+
+def kouza_furikae(rng: random.Random, today: dt.date, *, reference_serial: int | None = None) -> dict[str, Fake]:
+    """One 口座振替依頼書 as a taxpayer (and the counter) fills it in."""
+    name, kana = person(rng)
+    addr, _postal = address(rng)
+    code, bank_names, branches = rng.choice(LOCAL_BANKS)
+    branch_code, branch_name = rng.choice(branches)
+    holder = kana
+    if rng.random() < 0.1:  # paid from a family member's account: same surname, another given name
+        holder = f"{kana.split(chr(0x3000))[0]}\u3000{rng.choice(GIVEN_NAMES)[1]}"
+    taxes = sorted(rng.sample(TAX_KEYS, rng.choices([1, 2, 3], weights=[50, 35, 15])[0]), key=TAX_KEYS.index)
+    ahead = rng.randint(1, 3)
+    start_year, start_month = today.year + (today.month - 1 + ahead) // 12, (today.month - 1 + ahead) % 12 + 1
+    declared = today - dt.timedelta(days=rng.randint(0, 20))
+    serial = reference_serial if reference_serial is not None else rng.randint(1, 99999)
+    atena = f"00{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.5 else None
+    return {
+        "reference": Fake(f"R{today.year - 2018:02d}-{serial:05d}", f"R{today.year - 2018:02d}-{serial:05d}"),
+        "declared_on": Fake(written_date(rng, declared), declared.isoformat()),
+        "atena_no": Fake(atena, atena),
+        "phone": Fake(phone(rng) if rng.random() < 0.8 else None, None),
+        "address": Fake(addr, None),
+        "kana": Fake(kana if rng.random() < 0.95 else None, None),
+        "name": Fake(name, name),
+        "bank_code": Fake(code, code),
+        "branch_code": Fake(branch_code, branch_code),
+        "deposit_type": Fake("futsu" if rng.random() < 0.93 else "toza", None),
+        "bank_name": Fake(rng.choice(bank_names), None),
+        "branch_name": Fake(branch_name, None),
+        "account_no": Fake(f"{rng.randint(1, 9_999_999):07d}", None),
+        "holder_kana": Fake(holder, None),
+        "taxes": Fake(",".join(taxes), ",".join(taxes)),
+        "start_month": Fake(written_month(rng, start_year, start_month), f"{start_year:04d}-{start_month:02d}"),
+    }
+
+
+GENERATORS = {"keitax_haisha": keitax_haisha, "shimin_anketo": shimin_anketo, "kouza_furikae": kouza_furikae}
+
+
+# 旧字体 in a register, as people write the name on a form today.
+EVERYDAY_FORMS = str.maketrans({"髙": "高", "齋": "斎", "邉": "辺", "邊": "辺", "﨑": "崎", "澤": "沢"})
+SMALL_TO_LARGE = str.maketrans("ァィゥェォッャュョ", "アイウエオツヤユヨ")
+
+
+def written_address(rng: random.Random, address: str) -> str:
+    """A register address as a declarant writes it: whole, without the prefecture, or with hyphens."""
+    style = rng.random()
+    if style < 0.4:
+        return address
+    text = address.removeprefix("埼玉県")
+    if style < 0.7:
+        return text
+    text = text.split("　")[0]  # the building left off
+    for mark in ("丁目", "番地の", "番地", "番"):
+        text = text.replace(mark, "-")
+    return text.replace("号", "")
+
+
+def declaration_for(
+    rng: random.Random,
+    vehicle: object,
+    *,
+    reference: str,
+    deregistered: dt.date,
+    declared: dt.date,
+    reason: str = "scrap",
+) -> dict[str, Fake]:
+    """The 廃車申告書 a register entry's owner fills in (``vehicle``: plate, chassis_no, maker,
+    owner_name, owner_kana, owner_address — e.g. the mock's ``Vehicle``). Names in everyday
+    characters (髙橋 → 高橋), sometimes large kana for small (キョウコ → キヨウコ), the address as
+    people write it: what a robot must still recognise as the register's entry."""
+    get = lambda key: getattr(vehicle, key)  # noqa: E731
+    kana = get("owner_kana")
+    if rng.random() < 0.3:
+        kana = kana.translate(SMALL_TO_LARGE)
+    values = {
+        "plate": Fake(get("plate"), get("plate")),
+        "chassis_no": Fake(get("chassis_no"), get("chassis_no")),
+        "reference": Fake(reference, reference),
+        "deregistered_on": Fake(written_date(rng, deregistered), deregistered.isoformat()),
+        "declared_on": Fake(written_date(rng, declared), declared.isoformat()),
+        "reason": Fake(reason, reason),
+        "owner_name": Fake(get("owner_name").translate(EVERYDAY_FORMS), None),
+        "owner_kana": Fake(kana, None),
+        "owner_address": Fake(written_address(rng, get("owner_address")), None),
+    }
+    # 車名 as the form's list has it; a maker the list lacks is left blank (never a made-up one).
+    values["car_name"] = Fake(get("maker"), get("maker")) if get("maker") in CAR_NAMES else Fake(None, None)
+    return values
+
+
+CAR_NAMES = {
+    "ホンダ",
+    "ヤマハ",
+    "スズキ",
+    "カワサキ",
+    "ダイハツ",
+    "三菱",
+    "日産",
+    "マツダ",
+    "スバル",
+    "トヨタ",
+    "クボタ",
+    "ヤンマー",
+}

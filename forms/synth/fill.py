@@ -231,6 +231,32 @@ def _red_stamp(page: _Page, box_mm: tuple[float, float, float, float], date_text
     composite(page.img, mask, cx - c, cy - c, STAMP_RED, rng.uniform(0.7, 0.95))
 
 
+def _personal_seal(page: _Page, box_mm: tuple[float, float, float, float], surname: str, rng: random.Random) -> None:
+    """A personal seal (認印, here the 届出印): a red ring with the surname written top to bottom,
+    pressed a little off-centre and unevenly, as people press them."""
+    from PIL import Image, ImageDraw
+
+    x, y, w, h = box_mm
+    r = page.p(rng.uniform(5.5, 7.0))
+    cx = page.p(x + w / 2 + rng.uniform(-3, 3))
+    cy = page.p(y + h / 2 + rng.uniform(-3, 3))
+    size = 2 * r + 8
+    img = Image.new("L", (size, size), 0)
+    d = ImageDraw.Draw(img)
+    c = size // 2
+    d.ellipse([c - r, c - r, c + r, c + r], outline=255, width=max(2, page.p(0.5)))
+    chars = surname[:3] or "印"
+    step = 1.5 * r / len(chars)
+    f = font("serif-bold", int(min(step * 0.95, r * 0.95)))
+    for i, ch in enumerate(chars):
+        d.text((c, c - 0.75 * r + step * (i + 0.5)), ch, font=f, fill=255, anchor="mm")
+    img = img.rotate(rng.uniform(-10, 10), resample=Image.BICUBIC)
+    mask = np.asarray(img).astype(np.float32)
+    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0.85, 0.2, mask.shape)
+    mask = (mask * np.clip(noise, 0.3, 1.0)).astype(np.uint8)
+    composite(page.img, mask, cx - c, cy - c, STAMP_RED, rng.uniform(0.7, 0.95))
+
+
 def fill_page(
     form: FormDefinition, values: dict[str, Fake], style: Style, rng: random.Random, *, dpi: float = 300
 ) -> np.ndarray:
@@ -249,6 +275,11 @@ def fill_page(
             _write_cells(page, f, fake.written, style, rng)
         else:
             _write_in_zone(page, f, fake.written, style, rng)
+    if form.seal_zone is not None and rng.random() < 0.95:
+        names = [values[f.name].written for f in form.fields if f.type == "kanji_name" and f.name in values]
+        surname = (names[0] or "").split("\u3000")[0] if names else ""
+        z = form.seal_zone
+        _personal_seal(page, (z.x, z.y, z.w, z.h), surname, rng)
     if form.stamp_zone is not None and rng.random() < 0.9:
         declared = values.get("declared_on")
         z = form.stamp_zone

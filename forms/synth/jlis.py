@@ -19,9 +19,14 @@ from daiko.forms.synth import fakes
 __all__ = ["generate_jlis_csv", "read_jlis_csv"]
 
 
+def _owner_of(vehicle: object) -> tuple[str | None, str | None, str | None]:
+    """(氏名, 住所, 車名) of a register entry (anything with owner_name/owner_address/maker)."""
+    return tuple(getattr(vehicle, key, None) for key in ("owner_name", "owner_address", "maker"))  # type: ignore[return-value]
+
+
 def generate_jlis_csv(
     path: str | Path,
-    vehicles: list[str | tuple[str, str | None]],
+    vehicles: list[object],
     *,
     seed: int = 0,
     processed_on: dt.date | None = None,
@@ -29,7 +34,10 @@ def generate_jlis_csv(
     reference_prefix: str = "J",
     bad_rows: int = 0,
 ) -> Path:
-    """Write a 廃車情報 CSV with one line per vehicle (plate, or (plate, chassis_no)).
+    """Write a 廃車情報 CSV with one line per vehicle: a plate, (plate, chassis_no), or a register
+    entry (anything with ``plate``, ``chassis_no``, ``owner_name``, ``owner_address``, ``maker`` —
+    e.g. the mock's ``Vehicle``), whose owner and maker then fill the line as J-LIS would report them.
+    For a bare plate the owner and maker are made up (they will not match any register).
 
     ``processed_on`` is the 処理年月日 of every line (default: today); 廃車年月日 falls 0-20 days
     before it. References are ``{prefix}{yy}-{serial:06d}`` (yy = 令和 year), unique per file
@@ -41,10 +49,16 @@ def generate_jlis_csv(
     reiwa = processed_on.year - 2018
     rows: list[list[str]] = []
     for i, vehicle in enumerate(vehicles):
-        plate, chassis = (vehicle, None) if isinstance(vehicle, str) else vehicle
+        if isinstance(vehicle, str):
+            plate, chassis, owner = vehicle, None, (None, None, None)
+        elif isinstance(vehicle, tuple):
+            (plate, chassis), owner = vehicle, (None, None, None)
+        else:
+            plate, chassis, owner = vehicle.plate, vehicle.chassis_no, _owner_of(vehicle)  # type: ignore[attr-defined]
         name, _ = fakes.person(rng)
         address, _ = fakes.address(rng)
-        _, maker, _ = fakes.chassis(rng)  # the maker is cosmetic here
+        _, maker, _ = fakes.chassis(rng)
+        name, address, maker = owner[0] or name, owner[1] or address, owner[2] or maker
         reason = rng.choices(list(REASON_CODES), weights=[55, 25, 4, 12, 4])[0]
         code, words = REASON_CODES[reason]
         deregistered = processed_on - dt.timedelta(days=rng.randint(0, 20))

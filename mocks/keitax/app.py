@@ -9,10 +9,14 @@ database, keyed by the session, so a browser cannot tamper with it between 確�
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import secrets
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,6 +70,46 @@ class _Rejected(Exception):
         self.bad_fields = bad_fields or set()
 
 
+class _AfterCommit:
+    """The after-commit faults: what the next requests meet, and the test hook that kills a robot."""
+
+    def __init__(self, faults: FaultConfig):
+        self.faults = faults
+        self._lock = threading.Lock()
+        self._left = 0
+        self._kind: str | None = None
+        self._commits = 0
+
+    def take(self) -> str | None:
+        with self._lock:
+            if self._left <= 0:
+                return None
+            self._left -= 1
+            return self._kind
+
+    def committed(self) -> str | None:
+        """Called once a 登録 is saved; returns 'pid N' when it killed a process (for the audit)."""
+        with self._lock:
+            self._commits += 1
+            if self.faults.down_after_commit:
+                self._kind, self._left = "down", self.faults.down_after_commit - 1
+            elif self.faults.slow_after_commit:
+                self._kind, self._left = "slow", self.faults.slow_after_commit_n - 1
+            due = self.faults.kill_after_commit and self._commits % self.faults.kill_after_commit_every == 0
+        return self._kill() if due else None
+
+    def _kill(self) -> str | None:
+        pidfile = Path(self.faults.kill_after_commit)
+        try:
+            pid = int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        pidfile.unlink(missing_ok=True)
+        return f"pid {pid}"
+
+
 @dataclass
 class Ctx:
     """One authenticated request: its database connection, session and user."""
@@ -105,6 +149,7 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
     faults = settings.faults
     dice = FaultDice(faults, settings.seed)
     ui = UI[faults.layout]
+    after_commit = _AfterCommit(faults)
 
     app = FastAPI(title="軽自動車税システム（模擬）", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
@@ -151,7 +196,10 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
             if path.startswith("/static/"):
                 response.headers["Cache-Control"] = "max-age=86400"  # as the real one: no re-fetch per screen
             return response
-        delay = dice.slow_delay()
+        effect = after_commit.take()
+        if effect == "down":
+            return system_error(request)
+        delay = dice.slow_delay() + (faults.slow_after_commit if effect == "slow" else 0.0)
         if delay:
             await asyncio.sleep(delay)
         if dice.http500():
@@ -416,6 +464,13 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
             if rejected.messages[0].id in ("E0401", "E0402"):
                 return detail(request, ctx, vehicle, rejected.messages)
             return haisha_input(request, ctx, vehicle, form, rules.Checked(rejected.messages, rejected.bad_fields))
+        kill = after_commit.committed()
+        if kill:
+            store.add_audit(ctx.conn, login="system", action="fault_kill", target=kill, reference=form.reference)
+        if faults.down_after_commit:
+            return system_error(request)  # saved; the system then stays down for a while
+        if faults.slow_after_commit:
+            time.sleep(faults.slow_after_commit)  # saved; the answer comes too late
         if commit500:
             return system_error(request)  # saved, but the answer is lost: the robot must not key it again
         row = store.processed_by_no(ctx.conn, shori_no)

@@ -118,6 +118,8 @@ TOWNS = [
     ("名栗", "357-0111", "oaza"), ("下川崎", "357-0024", "oaza"), ("青木", "357-0023", "oaza"),
 ]  # fmt: skip
 BUILDINGS = ["ハイツ飯能", "メゾン美杉", "コーポ双柳", "サンハイム仲町", "グリーンヒル阿須"]
+# 旧字体 some owners are registered with (declarations usually carry the everyday form).
+OLD_FORMS = str.maketrans({"高": "髙", "斎": "齋", "辺": "邉", "崎": "﨑"})
 REASONS = ["解体", "譲渡", "盗難", "転出", "その他"]
 REASON_WEIGHTS = [55, 25, 3, 12, 5]
 STAFF = ["shokuin01", "shokuin02"]
@@ -254,4 +256,7 @@ def generate(seed: int, count: int, today: dt.date) -> FakeRegister:
         if rng.random() < 0.08:
             mark_deregistered(row, today - dt.timedelta(days=14))
     processed.sort(key=lambda p: p["processed_at"])
+    for row in vehicles:
+        if row["id"] % 4 == 0:  # an older register keeps the 旧字体 the owner once registered with
+            row["owner_name"] = row["owner_name"].translate(OLD_FORMS)
     return FakeRegister(vehicles, processed)

@@ -10,6 +10,16 @@ Syntax (``--fault NAME=VALUE``, repeatable, or comma-separated in ``KEITAX_FAULT
     expire_every=N       a session's Nth authenticated request finds it expired (mid-flow expiry)
     lock=P               opening 廃車登録 finds the vehicle locked by another terminal with probability P
     layout=v2            the 標準準拠 screen revision: input ids changed, 登録 renamed 確定
+    down_after_commit=N  a 登録 is saved, then the system goes down: its answer and the next N-1
+                         requests (any screen, 受付番号検索 too) answer 500 — "cannot even ask"
+    slow_after_commit=SECONDS[:N]
+                         a 登録 is saved, then its answer and the next N-1 requests (default 1)
+                         take SECONDS longer — past a robot's timeout
+    kill_after_commit=PIDFILE[:EVERY]
+                         test hook: after every EVERYth 登録 (default 1) is saved, SIGKILL the
+                         process group whose leader's pid is in PIDFILE, then delete PIDFILE (one
+                         kill per pid written) — the crash between "the system committed" and
+                         "the robot recorded it", forced instead of hoped for
 
 Every random draw comes from a generator seeded with ``--seed`` and the fault's name, so the same
 sequence of requests meets the same faults on every run, and switching one fault on does not
@@ -54,6 +64,11 @@ class FaultConfig:
     expire_every: int = 0
     lock: float = 0.0
     layout: str = "v1"
+    down_after_commit: int = 0
+    slow_after_commit: float = 0.0
+    slow_after_commit_n: int = 1
+    kill_after_commit: str = ""
+    kill_after_commit_every: int = 1
 
     @classmethod
     def parse(cls, specs: Iterable[str] | str | None) -> FaultConfig:
@@ -103,6 +118,16 @@ class FaultConfig:
             return replace(self, expire_every=every)
         if name == "lock":
             return replace(self, lock=_probability(name, value))
+        if name in ("down_after_commit", "slow_after_commit", "kill_after_commit"):
+            head, _, tail = value.rpartition(":") if ":" in value else (value, "", "")
+            try:
+                if name == "down_after_commit":
+                    return replace(self, down_after_commit=max(1, int(value)))
+                if name == "slow_after_commit":
+                    return replace(self, slow_after_commit=float(head), slow_after_commit_n=max(1, int(tail or 1)))
+                return replace(self, kill_after_commit=head, kill_after_commit_every=max(1, int(tail or 1)))
+            except ValueError as exc:
+                raise FaultSyntaxError(f"{name}: '{value}' is not understood") from exc
         if name == "layout":
             if value not in LAYOUTS:
                 raise FaultSyntaxError(f"layout: expected one of {', '.join(LAYOUTS)}, not '{value}'")
@@ -124,6 +149,12 @@ class FaultConfig:
             specs.append(f"lock={self.lock}")
         if self.layout != "v1":
             specs.append(f"layout={self.layout}")
+        if self.down_after_commit:
+            specs.append(f"down_after_commit={self.down_after_commit}")
+        if self.slow_after_commit:
+            specs.append(f"slow_after_commit={self.slow_after_commit}:{self.slow_after_commit_n}")
+        if self.kill_after_commit:
+            specs.append(f"kill_after_commit={self.kill_after_commit}:{self.kill_after_commit_every}")
         return specs
 
     @property

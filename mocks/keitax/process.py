@@ -62,7 +62,7 @@ class RunningKeitax:
     idle_timeout: float = 900.0
     lock_timeout: float | None = None
     sessions_per_user: int = 1
-    startup_timeout: float = 30.0
+    startup_timeout: float = 120.0  # a readiness wait, not a speed limit: ten servers start at once on two busy cores
     auto_port: bool = False  # the port was picked here, so a first start may pick another if it was taken
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     _started_once: bool = field(default=False, repr=False)

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from daiko.mocks.keitax.faults import ENV_VAR, FaultConfig, FaultSyntaxError
 
-PASSWORD_ENV = "KEITAX_PASSWORD"
+# One name for the password on both sides: the mock sets its accounts from it, and the shipped
+# robots.yaml's robot reads the same variable (password_env: DAIKO_KEITAX_PASSWORD).
+PASSWORD_ENV = "DAIKO_KEITAX_PASSWORD"
+OLD_PASSWORD_ENV = "KEITAX_PASSWORD"  # the name used before; no longer read (said so at start)
 IDLE_ENV = "KEITAX_IDLE_TIMEOUT"
 
 
@@ -29,8 +32,9 @@ def serve(
     """Run the 軽自動車税システム until interrupted (blocks).
 
     ``faults`` defaults to ``KEITAX_FAULTS`` (none when unset). ``password`` (else
-    ``KEITAX_PASSWORD``) becomes the demo accounts' password; without either, a generated one is
-    kept in the mock's database (table ``demo_credentials``) and printed.
+    ``DAIKO_KEITAX_PASSWORD``, the variable the robot reads too) becomes the demo accounts'
+    password; without either, a generated one is kept in the mock's database (table
+    ``demo_credentials``). Every start says which password is in force.
     """
     import uvicorn
 
@@ -45,14 +49,41 @@ def serve(
         lock_timeout=lock_timeout,
         sessions_per_user=sessions_per_user,
     )
-    app = create_app(settings, password=password if password is not None else os.environ.get(PASSWORD_ENV))
+    from_env = os.environ.get(PASSWORD_ENV) or None
+    app = create_app(settings, password=password if password is not None else from_env)
     faults_text = ", ".join(settings.faults.to_specs()) or "なし"
     print(
         f"軽自動車税システム（模擬） http://{host}:{port}/  DB={settings.db_path}  障害注入={faults_text}", flush=True
     )
-    if app.state.demo_password and password is None and PASSWORD_ENV not in os.environ:
-        print(f"デモ利用者: rpa01 / {app.state.demo_password}（rpa02, shokuin01, shokuin02 も同じ）", flush=True)
+    print(password_notice(app.state.demo_password, given=password is not None, from_env=from_env), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def password_notice(in_force: str, *, given: bool, from_env: str | None) -> str:
+    """What the operator needs to log in (and to give the robot), on every start — a restart on
+    existing data included. Never the value of the environment variable: it is the operator's."""
+    users = "rpa01（rpa02, shokuin01, shokuin02 も同じ）"
+    old = ""
+    if os.environ.get(OLD_PASSWORD_ENV) and not from_env:
+        old = f"\n注意: 環境変数 {OLD_PASSWORD_ENV} は使われなくなりました。{PASSWORD_ENV} に設定してください。"
+    if given:
+        return f"デモ利用者: {users} のパスワードは起動時に指定された値です。" + old
+    if from_env:
+        return (
+            f"デモ利用者: {users} のパスワードは環境変数 {PASSWORD_ENV} の値です"
+            "（ロボットも robots.yaml の password_env で同じ変数を読みます）。"
+        )
+    if in_force:
+        return (
+            f"デモ利用者: {users} / パスワード {in_force}\n"
+            f"ロボットには同じ値を環境変数 {PASSWORD_ENV} で渡してください"
+            f"（例: export {PASSWORD_ENV}='{in_force}'）。" + old
+        )
+    return (
+        f"デモ利用者: {users} のパスワードは、このデータベースを以前 {PASSWORD_ENV} を設定して起動したときの値です"
+        f"（データベースには保存していません）。その値を {PASSWORD_ENV} に設定して起動し直すか、"
+        "新しい --db で起動してください。" + old
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="http500=P, commit500=P[:after|before], slow=P:SECONDS, expire_every=N, lock=P, layout=v2 "
+        help="http500=P, commit500=P[:after|before], slow=P:SECONDS, expire_every=N, lock=P, layout=v2, "
+        "down_after_commit=N, slow_after_commit=SECONDS[:N], kill_after_commit=PIDFILE[:EVERY] "
         f"(repeatable; also read from {ENV_VAR}, comma-separated)",
     )
     parser.add_argument(

@@ -183,7 +183,7 @@ def _hash(password: str, salt: bytes) -> bytes:
 def ensure_users(conn: sqlite3.Connection, password: str | None) -> str:
     """Create or update the demo accounts; return the demo password in force.
 
-    With ``password`` (from ``KEITAX_PASSWORD``) every demo account gets it. Without one, a
+    With ``password`` (from ``DAIKO_KEITAX_PASSWORD``) every demo account gets it. Without one, a
     database that already has accounts keeps them; a new one gets a generated password, written
     to ``demo_credentials`` so the operator can read it (this is a demo system, not a vault).
     """

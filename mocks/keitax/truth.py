@@ -158,7 +158,7 @@ def reissued_plates(db_path: Path | str) -> list[str]:
 
 
 def demo_password(db_path: Path | str) -> str | None:
-    """The generated demo password, when the mock made one up (no ``KEITAX_PASSWORD`` given)."""
+    """The generated demo password, when the mock made one up (no ``DAIKO_KEITAX_PASSWORD`` given)."""
     conn = _connect(db_path)
     try:
         row = conn.execute("SELECT password FROM demo_credentials WHERE login = 'rpa01'").fetchone()

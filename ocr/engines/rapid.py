@@ -75,11 +75,14 @@ def _downloads_blocked() -> Iterator[None]:
         DownloadFile.run = original  # type: ignore[method-assign]
 
 
-def _default_threads() -> int:
+def _default_threads(cpu_count: int | None = None) -> int:
+    """ONNX Runtime threads: DAIKO_OCR_THREADS, else the cores but never more than 2 (a robot PC
+    shares its CPU with Chromium and the console). ``cpu_count`` defaults to this machine's."""
     env = os.environ.get("DAIKO_OCR_THREADS")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(2, os.cpu_count() or 1))
+    cores = os.cpu_count() if cpu_count is None else cpu_count
+    return max(1, min(2, cores or 1))
 
 
 def _char_x(word_info: Any, crop_w: int, pad: int) -> tuple[float, ...]:

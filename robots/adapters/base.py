@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,16 @@ class KeyingResult:
     screens: list[str] = field(default_factory=list)  # screen names passed, for the trace
 
 
+@dataclass(frozen=True)
+class KeyedRecord:
+    """What the system holds under a reference: its record number and what the record is about
+    (``subject``, in the adapter's record keys, e.g. plate and chassis_no), so "already keyed"
+    can be checked to be *this* item and not another one that carried the same reference."""
+
+    system_record_id: str
+    subject: dict[str, str] = field(default_factory=dict)
+
+
 class WebAdapter(ABC):
     """Drives one web-based core system through a Playwright ``Page``.
 
@@ -55,6 +67,13 @@ class WebAdapter(ABC):
         self.login_name = login
         self.password = password
         self.evidence_dir = evidence_dir
+        # Hooks the runner sets (all optional, so an adapter works without a runner):
+        # ``verify(record)`` is called with what the system shows for the record before any change
+        # and raises to stop; ``before_commit()`` just before the final button (登録) is pressed;
+        # ``untraced()`` wraps steps that type a secret, so no trace or screenshot records them.
+        self.verify: Callable[[dict[str, str]], None] | None = None
+        self.before_commit: Callable[[], None] | None = None
+        self.untraced: Callable[[], AbstractContextManager] = nullcontext
 
     @abstractmethod
     def ensure_logged_in(self) -> None:
@@ -63,6 +82,21 @@ class WebAdapter(ABC):
     @abstractmethod
     def find_keyed(self, reference: str) -> str | None:
         """The system's record id if an item with this 受付番号 was already keyed, else None."""
+
+    def find_record(self, reference: str) -> KeyedRecord | None:
+        """Like :meth:`find_keyed`, with what the record is about when the system shows it."""
+        record_id = self.find_keyed(reference)
+        return KeyedRecord(record_id) if record_id else None
+
+    def register_record(self, locator: dict[str, str]) -> dict[str, str]:
+        """Find a record read-only (no lock, no change) and return what the system shows for it,
+        in the record keys of :mod:`daiko.robots.identity`. Raises BusinessError when there is
+        no single such record."""
+        raise NotImplementedError(f"{type(self).__name__} cannot look records up")
+
+    def close(self) -> None:
+        """End the session in the system (log out), so nothing recorded of it stays usable."""
+        return None
 
     def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
         """Re-print the 確認票 of an item found already keyed (resumed after a crash), if the

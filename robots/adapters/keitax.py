@@ -34,8 +34,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from daiko.robots.adapters.base import REASONS, Deregistration, KeyingResult, WebAdapter
-from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
+from daiko.robots.adapters.base import REASONS, Deregistration, KeyedRecord, KeyingResult, WebAdapter
+from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected, OutcomeUnknown
+from daiko.robots.identity import same_code
 
 T = TypeVar("T")
 
@@ -47,6 +48,7 @@ INPUT, CONFIRM, DONE, RECEIPT = "KTX-0340", "KTX-0350", "KTX-0360", "KTX-0370"
 REFERENCE_SEARCH, EXTRACT, SYSTEM_ERROR = "KTX-0410", "KTX-0510", "KTX-9000"
 
 PATH_LOGIN = "/login"
+PATH_MENU = "/menu"
 PATH_SEARCH = "/sharyo/kensaku"
 PATH_REFERENCE_SEARCH = "/uketsuke/kensaku"
 PATH_EXTRACT = "/chushutsu"
@@ -59,12 +61,19 @@ SEL = {
     "login.user": "#userId",
     "login.password": "#password",
     "login.submit": "#btnLogin",
+    "logout": "#btnLogout",
     "search.plate": "#searchPlate",
     "search.submit": "#btnSearch",
     "results.table": "#tblResult",
     **{f"results.row{i}": f"#tblResult tbody tr:nth-child({i + 1}) input[type=radio]" for i in range(50)},
     "results.detail": "#btnDetail",
     "detail.status": "#dtStatus",
+    "detail.plate": "#dtPlate",
+    "detail.maker": "#dtMaker",
+    "detail.model": "#dtModelName",
+    "detail.owner": "#dtOwner",
+    "detail.owner_kana": "#dtOwnerKana",
+    "detail.address": "#dtAddress",
     "detail.chassis": "#dtChassis",
     "detail.dereg_date": "#dtHaishaDate",
     "detail.deregister": "#btnHaisha",
@@ -102,9 +111,11 @@ SEL = {
 
 # What the labels on screen call each element, for messages staff and operators read.
 WHAT = {
-    "login.user": "利用者ID", "login.password": "パスワード", "login.submit": "ログインボタン",
+    "login.user": "利用者ID", "login.password": "パスワード", "login.submit": "ログインボタン", "logout": "ログアウトボタン",
     "search.plate": "標識番号", "search.submit": "検索ボタン", "results.table": "検索結果一覧",
     "results.detail": "詳細ボタン", **{f"results.row{i}": f"検索結果{i + 1}行目の選択" for i in range(50)}, "detail.status": "課税状態", "detail.chassis": "車台番号",
+    "detail.plate": "標識番号（詳細）", "detail.maker": "車名（メーカー）", "detail.model": "車名（型）", "detail.owner": "所有者氏名",
+    "detail.owner_kana": "所有者氏名（カナ）", "detail.address": "所有者住所",
     "detail.deregister": "廃車登録ボタン", "input.haisha_era": "廃車年月日（元号）", "input.haisha_year": "廃車年月日（年）",
     "input.haisha_month": "廃車年月日（月）", "input.haisha_day": "廃車年月日（日）", "input.reason": "廃車事由",
     "input.shinkoku_era": "申告日（元号）", "input.shinkoku_year": "申告日（年）", "input.shinkoku_month": "申告日（月）",
@@ -277,7 +288,29 @@ class KeitaxAdapter(WebAdapter):
             self._login()
 
     def find_keyed(self, reference: str) -> str | None:
-        return self._with_relogin(lambda: self._find_keyed(reference))
+        record = self.find_record(reference)
+        return record.system_record_id if record else None
+
+    def find_record(self, reference: str) -> KeyedRecord | None:
+        return self._with_relogin(lambda: self._find_record(reference))
+
+    def register_record(self, locator: dict[str, str]) -> dict[str, str]:
+        """車両検索 → 詳細, read only: no 廃車登録 screen is opened, so no 更新ロック is taken."""
+
+        def look() -> dict[str, str]:
+            self._open_detail(locator.get("plate", ""), locator.get("chassis_no"))
+            return self._read_register()
+
+        return self._with_relogin(look)
+
+    def close(self) -> None:
+        """Log out: the session cookie a trace may hold stops working."""
+        if not self._logged_in:
+            return
+        with contextlib.suppress(Exception):
+            self._goto(PATH_MENU, expect=(MENU,))  # the 業務メニュー has the ログアウト button
+            self._submit("logout", expect=(LOGIN,))
+        self._logged_in = False
 
     def deregister(self, item: Deregistration, *, dry_run: bool = False) -> KeyingResult:
         self._trace = []
@@ -285,14 +318,18 @@ class KeitaxAdapter(WebAdapter):
 
         def resume() -> KeyingResult | None:
             # The session died mid-flow: the 登録 may have gone through just before. Look first.
-            shori_no = self._find_keyed(item.reference)
-            return self._already_present(item, shori_no) if shori_no and not dry_run else None
+            record = self._find_record(item.reference)
+            if record is None or dry_run:
+                return None
+            self._same_vehicle(item, record)
+            return self._already_present(item, record.system_record_id)
 
         return self._with_relogin(lambda: self._deregister(item, reason, dry_run), resume=resume)
 
     def receipt_for(self, reference: str, system_record_id: str) -> Path | None:
         def reprint() -> Path | None:
-            if self._find_keyed(reference) != system_record_id:
+            record = self._find_record(reference)
+            if record is None or record.system_record_id != system_record_id:
                 return None
             return self._save_receipt_from(SEL["reference.reprint"], reference, system_record_id)
 
@@ -336,9 +373,12 @@ class KeitaxAdapter(WebAdapter):
     # --- the flows ------------------------------------------------------------------------------
 
     def _login(self) -> None:
-        self._goto(PATH_LOGIN, expect=(LOGIN,))
-        self._fill_form([("login.user", self.login_name, "text"), ("login.password", self.password, "text")])
-        self._submit("login.submit", expect=(MENU,))
+        # Untraced: a trace records every evaluate()'s arguments (the password), the login POST and
+        # DOM snapshots; the runner pauses tracing and screenshots for these three steps.
+        with self.untraced():
+            self._goto(PATH_LOGIN, expect=(LOGIN,))
+            self._fill_form([("login.user", self.login_name, "text"), ("login.password", self.password, "text")])
+            self._submit("login.submit", expect=(MENU,))
         self._logged_in = True
         logger.debug("keitax: logged in as {}", self.login_name)
 
@@ -365,7 +405,7 @@ class KeitaxAdapter(WebAdapter):
             self._logged_in = False
             raise ApplicationError(f"再ログイン後もセッションが切れました：{lost.reason}", code=lost.code) from None
 
-    def _find_keyed(self, reference: str) -> str | None:
+    def _find_record(self, reference: str) -> KeyedRecord | None:
         self._goto(PATH_REFERENCE_SEARCH, expect=(REFERENCE_SEARCH,))
         self._fill_form([("reference.input", reference, "text")])
         self._submit("reference.submit", expect=(REFERENCE_SEARCH,), allow=("I0411",))
@@ -373,20 +413,46 @@ class KeitaxAdapter(WebAdapter):
         if table is None:
             return None
         for row in table:
-            if row.get("受付番号") == reference:
-                return row.get("処理番号") or None
+            if row.get("受付番号") == reference and row.get("処理番号"):
+                subject = {"plate": row.get("標識番号", ""), "chassis_no": row.get("車台番号", "")}
+                return KeyedRecord(row["処理番号"], {k: v for k, v in subject.items() if v})
         return None
 
-    def _deregister(self, item: Deregistration, reason: str, dry_run: bool) -> KeyingResult:
-        # 車両検索 → 検索結果一覧
+    def _same_vehicle(self, item: Deregistration, record: KeyedRecord) -> None:
+        """A 受付番号 found in the system must be *this* vehicle's: another vehicle's is a person's case."""
+        plate, chassis = record.subject.get("plate"), record.subject.get("chassis_no")
+        if (plate and normalise(plate) != normalise(item.plate)) or (
+            chassis and item.chassis_no and not same_code(item.chassis_no, chassis)
+        ):
+            raise BusinessError(
+                f"受付番号「{item.reference}」は基幹システムで別の車両（標識番号 {plate}、処理番号 "
+                f"{record.system_record_id}）に登録済みです。申告の車両（標識番号 {item.plate}）は入力していません。",
+                code="reference_conflict",
+            )
+
+    def _open_detail(self, plate: str, chassis_no: str | None) -> None:
+        """車両検索 → 検索結果一覧 → 車両詳細 of the one vehicle the plate (and 車台番号) name."""
         self._goto(PATH_SEARCH, expect=(SEARCH,))
-        self._fill_form([("search.plate", item.plate, "text")])
+        self._fill_form([("search.plate", plate, "text")])
         self._submit("search.submit", expect=(RESULTS,))
-        index = self._choose_row(item)
-        # 車両詳細
+        index = self._choose_row(plate, chassis_no)
         self._fill_form([(f"results.row{index}", "", "check")])
         self._submit("results.detail", expect=(DETAIL,))
+
+    def _read_register(self) -> dict[str, str]:
+        """What 車両詳細 shows for the vehicle, in daiko.robots.identity's record keys."""
+        keys = ("plate", "maker", "model", "chassis_no", "owner_name", "owner_kana", "owner_address", "status")
+        selectors = ("detail.plate", "detail.maker", "detail.model", "detail.chassis", "detail.owner",
+                     "detail.owner_kana", "detail.address", "detail.status")  # fmt: skip
+        self._require(*selectors)
+        return dict(zip(keys, self._texts(*selectors), strict=True))
+
+    def _deregister(self, item: Deregistration, reason: str, dry_run: bool) -> KeyingResult:
+        # 車両検索 → 検索結果一覧 → 車両詳細
+        self._open_detail(item.plate, item.chassis_no)
         self._check_detail(item)
+        if self.verify is not None:
+            self.verify(self._read_register())  # the right vehicle? raises before anything is locked
         # 廃車登録入力
         self._submit("detail.deregister", expect=(INPUT,))
         self._fill_input(item, reason)
@@ -401,17 +467,47 @@ class KeitaxAdapter(WebAdapter):
             self._submit("confirm.cancel", expect=(DETAIL,))
             logger.debug("keitax: 試行 {} stopped before 登録", item.reference)
             return KeyingResult(item.reference, "", dry_run=True, screens=list(self._trace))
-        # 登録 → 登録完了
-        self._submit("confirm.register", expect=(DONE,))
-        shori_no, shown_reference = self._texts("done.shori_no", "done.reference")
-        if not shori_no or shown_reference != item.reference:
-            raise ApplicationError(
-                f"登録完了画面の内容が想定と異なります（処理番号「{shori_no}」受付番号「{shown_reference}」）",
-                code="readback_mismatch",
-            )
+        # 登録 → 登録完了. From the press on, the 廃車 may be saved whatever comes back.
+        if self.before_commit is not None:
+            self.before_commit()
+        try:
+            self._submit("confirm.register", expect=(DONE,))
+            shori_no, shown_reference = self._texts("done.shori_no", "done.reference")
+            if not shori_no or shown_reference != item.reference:
+                raise ApplicationError(
+                    f"登録完了画面の内容が想定と異なります（処理番号「{shori_no}」受付番号「{shown_reference}」）",
+                    code="readback_mismatch",
+                )
+        except _SessionLost:
+            raise  # _with_relogin logs in again and asks (resume) before anything else
+        except ApplicationError as unclear:
+            return self._ask_after_commit(item, unclear)
         logger.debug("keitax: {} keyed as 処理番号 {}", item.reference, shori_no)
-        receipt = self._save_receipt("done.receipt", item.reference, shori_no)
+        try:
+            receipt = self._save_receipt("done.receipt", item.reference, shori_no)
+        except _SessionLost:
+            raise  # logging in again, _with_relogin finds it keyed (resume) and re-prints the 確認票
+        except ApplicationError as exc:
+            # Saved for certain (処理番号 on screen): a 確認票 that did not load is not a failed 廃車.
+            logger.warning(
+                "keitax: {} keyed as {}, but the 確認票 could not be saved: {}", item.reference, shori_no, exc.reason
+            )
+            receipt = None
         return KeyingResult(item.reference, shori_no, receipt_pdf=receipt, screens=list(self._trace))
+
+    def _ask_after_commit(self, item: Deregistration, unclear: ApplicationError) -> KeyingResult:
+        """登録 was pressed and no clear answer came: ask the system (受付番号検索) at once."""
+        try:
+            record = self._with_relogin(lambda: self._find_record(item.reference))
+        except ApplicationError as ask:
+            raise OutcomeUnknown(
+                f"登録ボタンを押した後の応答がなく（{unclear.reason}）、登録されたかどうかを確認できませんでした"
+                f"（{ask.reason}）"
+            ) from None
+        if record is None:
+            raise unclear  # the system says it is not there: an ordinary failed attempt
+        self._same_vehicle(item, record)
+        return self._already_present(item, record.system_record_id)
 
     def _already_present(self, item: Deregistration, shori_no: str) -> KeyingResult:
         """Found keyed already (e.g. 登録 went through just before the session died): keep evidence only."""
@@ -423,19 +519,19 @@ class KeitaxAdapter(WebAdapter):
             item.reference, shori_no, receipt_pdf=receipt, already_present=True, screens=list(self._trace)
         )
 
-    def _choose_row(self, item: Deregistration) -> int:
+    def _choose_row(self, plate: str, chassis_no: str | None) -> int:
         """The result row to open: the one with the given 車台番号, else the one still 課税中."""
         rows = self._table("results.table")
-        want_plate = normalise(item.plate)
+        want_plate = normalise(plate)
         candidates = [(i, r) for i, r in enumerate(rows) if normalise(r.get("標識番号")) == want_plate]
         if not candidates:
-            raise BusinessError(f"標識番号「{item.plate}」の車両が見つかりません。", code="not_found")
-        if item.chassis_no:
-            matching = [(i, r) for i, r in candidates if normalise(r.get("車台番号")) == normalise(item.chassis_no)]
+            raise BusinessError(f"標識番号「{plate}」の車両が見つかりません。", code="not_found")
+        if chassis_no:
+            matching = [(i, r) for i, r in candidates if same_code(chassis_no, r.get("車台番号"))]
             if not matching:
                 found = "、".join(r.get("車台番号", "") for _, r in candidates)
                 raise BusinessError(
-                    f"標識番号「{item.plate}」の車両の車台番号（{found}）が申告の車台番号「{item.chassis_no}」と一致しません。",
+                    f"標識番号「{plate}」の車両の車台番号（{found}）が申告の車台番号「{chassis_no}」と一致しません。",
                     code="chassis_mismatch",
                 )
             candidates = matching
@@ -443,9 +539,9 @@ class KeitaxAdapter(WebAdapter):
         if len(active) == 1:
             return active[0][0]
         if not active:
-            raise BusinessError(f"標識番号「{item.plate}」の車両は既に廃車済です。", code="already_deregistered")
+            raise BusinessError(f"標識番号「{plate}」の車両は既に廃車済です。", code="already_deregistered")
         raise BusinessError(
-            f"標識番号「{item.plate}」に課税中の車両が{len(active)}件あり特定できません。車台番号を確認してください。",
+            f"標識番号「{plate}」に課税中の車両が{len(active)}件あり特定できません。車台番号を確認してください。",
             code="ambiguous",
         )
 
@@ -454,7 +550,7 @@ class KeitaxAdapter(WebAdapter):
         status, chassis, dereg_date = self._texts("detail.status", "detail.chassis", "detail.dereg_date")
         if status != "課税中":
             raise BusinessError(f"この車両は既に廃車済です。（廃車年月日：{dereg_date}）", code="already_deregistered")
-        if item.chassis_no and normalise(chassis) != normalise(item.chassis_no):
+        if item.chassis_no and not same_code(item.chassis_no, chassis):
             raise BusinessError(
                 f"車台番号が一致しません（登録：{chassis}　申告：{item.chassis_no}）。", code="chassis_mismatch"
             )

@@ -38,7 +38,11 @@ class ItemDraft:
     form: str | None = None
     min_confidence: float | None = None
     page_image: str | None = None
-    error: str | None = None  # Japanese reason: this part could not be read at all
+    error: str | None = None  # Japanese reason: this part could not be read at all (or is refused)
+    # Why, as a stable code for the ledger (default: unreadable); for a page the reader's
+    # PageError.kind (damaged, unreadable, blank_page, …): the runner reads a file again later
+    # when a young file's every part is damaged.
+    error_code: str | None = None
     ocr_seconds: float = 0.0
 
 
@@ -60,7 +64,45 @@ class Task(ABC):
     adapter: ClassVar[str | None] = None  # robots/adapters/<adapter>.py, for keying tasks
     forms: ClassVar[tuple[str, ...]] = ()
     needs_target: ClassVar[bool] = True
+    # An item's reference is the target system's idempotency key (受付番号): two items carrying one
+    # are refused before keying. A task that judges its own duplicates (a survey booklet's pages
+    # share their 整理番号) says False.
+    unique_references: ClassVar[bool] = True
     title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
+    # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
+    # uses for it; the fields that locate the record (never "confirmed" by the record they found);
+    # the default of robots.yaml ``identity.must_match``.
+    register_keys: ClassVar[dict[str, str]] = {}
+    locating_fields: ClassVar[frozenset[str]] = frozenset()
+    identity_fields: ClassVar[tuple[str, ...]] = ()
+
+    def identity_rule(self, robot: Any) -> Any:
+        """robots.yaml ``identity`` with this task's defaults; ValueError names unknown fields."""
+        from daiko.robots.identity import Rule
+
+        check = robot.identity
+        names = tuple(check.must_match if check.must_match is not None else self.identity_fields)
+        unknown = [n for n in names if n not in self.register_keys]
+        if unknown:
+            known = "、".join(self.register_keys) or "なし"
+            raise ValueError(
+                f"robots.yaml の identity.must_match にある {'、'.join(unknown)} は、この業務で基幹システムの"
+                f"登録内容と比べられる項目ではありません（比べられる項目: {known}）"
+            )
+        return Rule(
+            must_match=names,
+            min_present=check.min_present,
+            partial_min_chars=check.partial_min_chars,
+            confirm_from_register=check.confirm_from_register,
+        )
+
+    def locator(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What the adapter needs to find the item's record read-only (only accepted values)."""
+        return {}
+
+    def subject(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """What a record keyed under this item's reference must be about (e.g. the vehicle)."""
+        return {}
 
     registry: ClassVar[dict[str, type[Task]]] = {}
 

@@ -27,6 +27,18 @@ REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS = (
 # The fields keyed into the system: only these send an item to a person when unsure.
 KEYED_FIELDS = frozenset({REFERENCE, PLATE, DEREG_ON, REASON, DECLARED_ON, CHASSIS})
 
+# Form field → what the 軽自動車税システム's vehicle record calls it (robots/adapters/keitax.py).
+REGISTER_KEYS = {
+    "owner_name": "owner_name",
+    "owner_kana": "owner_kana",
+    "owner_address": "owner_address",
+    "car_name": "maker",
+    CHASSIS: "chassis_no",
+    PLATE: "plate",
+}
+# Compared before 登録 unless robots.yaml says otherwise (identity.must_match).
+IDENTITY_FIELDS = ("owner_name", "owner_kana", "car_name", CHASSIS, "owner_address")
+
 # Field types whose values are personal data: registered with the log filter when read.
 PERSONAL_TYPES = {"kanji_name", "kana_name", "address", "phone", "postal_code"}
 
@@ -42,6 +54,7 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
     """
     from PIL import Image
 
+    from daiko.forms.definition import load_definition
     from daiko.forms.result import PageError
 
     drafts = []
@@ -51,7 +64,7 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
         result = read.result
         part = result.page or number
         if isinstance(result, PageError):
-            drafts.append(ItemDraft(part=part, error=result.message_ja, ocr_seconds=seconds))
+            drafts.append(ItemDraft(part=part, error=result.message_ja, error_code=result.kind, ocr_seconds=seconds))
             continue
         fields = {
             f.name: {
@@ -67,6 +80,10 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
             }
             for f in result.fields
         }
+        definition = load_definition(result.form)
+        for f in result.fields:
+            if _unsure_only(definition, f):
+                fields[f.name]["cause"] = "low_confidence"
         image = None
         if read.alignment is not None and read.image is not None:
             image_dir.mkdir(parents=True, exist_ok=True)
@@ -88,6 +105,21 @@ def scan_drafts(reads, path: Path, image_dir: Path, keyed: frozenset[str]) -> li
     return drafts
 
 
+def _unsure_only(definition: Any, f: Any) -> bool:
+    """In review only because the reading's confidence is low: a valid value was read whole.
+
+    Such a value may be confirmed by the register (an exact match); one that failed its check,
+    was empty, or may be missing characters (faint or unread ink) never is.
+    """
+    if f.decision != "review" or f.value in (None, "", []) or f.confidence is None or f.raw is None:
+        return False
+    if not definition.field(f.name).field_type().check(f.raw).ok:
+        return False
+    fdef = definition.field(f.name)
+    weakest = f.weakest if f.weakest is not None else 1.0
+    return f.confidence < definition.threshold(fdef) or weakest < definition.char_threshold(fdef)
+
+
 def _value(fields: dict[str, dict[str, Any]], name: str) -> str | None:
     entry = fields.get(name) or {}
     value = entry.get("value")
@@ -99,6 +131,9 @@ class HaishaTask(Task):
     title_ja = "軽自動車 廃車登録（軽自動車税システムへ入力）"
     adapter = "keitax"
     forms = ("keitax_haisha",)
+    register_keys = REGISTER_KEYS
+    locating_fields = frozenset({PLATE, REFERENCE})
+    identity_fields = IDENTITY_FIELDS
 
     @classmethod
     def handles_form(cls, form: str | None) -> bool:
@@ -134,10 +169,32 @@ class HaishaTask(Task):
                 name: {"label": label, "value": value, "confidence": 1.0, "decision": "accept", "source": "jlis"}
                 for name, (label, value) in values.items()
             }
+            # What J-LIS says about the owner and maker: not keyed, but compared with the register.
+            for name, label, ftype, value in (
+                ("owner_name", "所有者氏名", "kanji_name", record.owner_name),
+                ("owner_address", "所有者住所", "address", record.owner_address),
+                ("car_name", "車名", "text", record.maker),
+            ):
+                if value and value.strip():
+                    fields[name] = {
+                        "label": label, "type": ftype, "value": value.strip(), "confidence": 1.0,
+                        "decision": "accept", "source": "jlis", "personal": ftype in PERSONAL_TYPES,
+                    }  # fmt: skip
+            fields[PLATE]["type"], fields[CHASSIS]["type"] = "plate", "chassis_no"
             drafts.append(ItemDraft(part=part, fields=fields, reference=record.reference, form="jlis_haisha_csv"))
         return drafts
 
     # -- keying -------------------------------------------------------------------------------
+    def locator(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        found = {PLATE: _value(fields, PLATE) or ""}
+        chassis = fields.get(CHASSIS) or {}
+        if chassis.get("decision", "accept") == "accept" and _value(fields, CHASSIS):
+            found[CHASSIS] = _value(fields, CHASSIS) or ""
+        return found
+
+    def subject(self, fields: dict[str, dict[str, Any]]) -> dict[str, str]:
+        return {k: v for k, v in ((PLATE, _value(fields, PLATE)), (CHASSIS, _value(fields, CHASSIS))) if v}
+
     def reference_of(self, fields: dict[str, dict[str, Any]]) -> str | None:
         return _value(fields, REFERENCE)
 

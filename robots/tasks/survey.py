@@ -32,6 +32,7 @@ class SurveyTask(Task):
     name = "survey"
     title_ja = "アンケート集計（郵送・電子申請の回答を集計）"
     needs_target = False
+    unique_references = False  # robots/survey/store judges duplicates page by page (same 整理番号 and page)
 
     def __init__(self, survey: SurveyDefinition):
         self.survey = survey

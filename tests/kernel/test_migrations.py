@@ -22,6 +22,9 @@ from daiko.config.schema import LEDGER_URL_ENV
 from daiko.ledger import Ledger, ScheduleJob
 from daiko.ledger.db import alembic_config, head_revision
 from daiko.ledger.models import Base
+from daiko.robots.tasks import load_tasks
+
+load_tasks()  # a task may bring tables of its own (the survey's responses): all are the ledger's
 
 pytestmark = pytest.mark.both_ledgers
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 import numpy as np
@@ -153,8 +154,13 @@ def test_downloader_is_blocked_while_models_load():
     assert DownloadFile.__dict__["run"] is original
 
 
-def test_threads_are_capped():
-    assert 1 <= rapid_mod._default_threads() <= 2
+def test_threads_are_capped(monkeypatch):
+    monkeypatch.delenv("DAIKO_OCR_THREADS", raising=False)
+    assert rapid_mod._default_threads(cpu_count=64) == 2  # a big server still leaves cores to the rest
+    assert rapid_mod._default_threads(cpu_count=1) == 1
+    assert rapid_mod._default_threads(cpu_count=None) == min(2, os.cpu_count() or 1)
+    monkeypatch.setenv("DAIKO_OCR_THREADS", "6")
+    assert rapid_mod._default_threads(cpu_count=64) == 6  # an admin's explicit choice wins
 
 
 def test_a_flat_sliver_is_padded_not_stretched(engine):

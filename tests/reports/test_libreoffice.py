@@ -1,8 +1,9 @@
-"""The workbook opens in LibreOffice and prints with its charts (skipped where soffice is absent).
+"""The workbook opens in LibreOffice and prints with its charts.
 
-LibreOffice is not in the project's apt list (it is large); `make report-pdf` installs it on
-demand. When it is here, converting to PDF proves the file is sound outside openpyxl and that
-the charts are drawn (their titles are text in the PDF only if LibreOffice rendered them).
+`make test` installs LibreOffice Calc (``scripts/bootstrap.sh --test``), so this runs in CI; where
+it is missing the test fails and says how to install it — a render check that skips proves
+nothing. Converting to PDF proves the file is sound outside openpyxl and that the charts are
+drawn (their titles are text in the PDF only if LibreOffice rendered them).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from daiko.reports import Period, build_report, write_workbook
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed; `make report-pdf` installs it")
 def test_workbook_converts_to_pdf_with_charts(cfg: DaikoConfig, ledger: Ledger, week_items, tmp_path: Path):
+    if SOFFICE is None:
+        pytest.fail("LibreOffice (soffice) is not installed: run `make test-setup` (scripts/bootstrap.sh --test)")
     book = write_workbook(build_report(cfg, ledger, Period.week("2026-W47")), tmp_path / "report.xlsx")
     subprocess.run(
         [

@@ -60,7 +60,10 @@ def test_summary_sheet_figures(written):
     assert v["職員時間（確認＋手作業）"] == pytest.approx(18 * H)
     assert v["　うち確認時間"] == pytest.approx(12 * H)
     assert (v["処理件数"], v["　ロボット完了"], v["　うち確認なしで完了"], v["　確認あり"]) == (9, 7, 3, 6)
-    assert (v["　失敗（手作業で処理）"], v["　却下"]) == (1, 1)
+    assert (v["　失敗（手作業で処理）"], v["　差戻し"]) == (1, 1)
+    # One word for the reject action, the console's (issue 15): 却下 nowhere in the workbook.
+    cells = [str(c.value) for sheet in wb.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert not [c for c in cells if "却下" in c] and any("差戻し" in c for c in cells)
     assert v["自動化率"] == pytest.approx(3 / 9)
     assert v["確認率"] == pytest.approx(6 / 9)
     assert v["ロボット処理時間（参考）"] == pytest.approx(9 * 23 / 3600)
@@ -103,7 +106,7 @@ def test_by_task_sheet_shows_the_negative_robot_in_red(written):
     assert haisha_tax["年度累計\n件数"] == 6
     assert haisha_tax["年度累計\n純削減（時間）"] == pytest.approx(27 * H)
 
-    assert (survey["件数"], survey["ロボット\n完了"], survey["却下"]) == (3, 2, 1)
+    assert (survey["件数"], survey["ロボット\n完了"], survey["差戻し"]) == (3, 2, 1)
     assert survey["手作業換算\n（時間）"] == pytest.approx(4 * H)
     assert survey["職員時間\n（時間）"] == pytest.approx(8 * H)
     assert survey["純削減\n（時間）"] == pytest.approx(-4 * H)

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from sqlalchemy import select
 from daiko.forms.fieldtypes import get_type
 from daiko.forms.jlis import ENCODING
 from daiko.forms.synth.jlis import generate_jlis_csv
-from daiko.ledger import IntakeFile, ItemState, Ledger, WorkItem
+from daiko.ledger import Event, IntakeFile, ItemState, Ledger, WorkItem
 from daiko.mocks.keitax import find_vehicle
 from daiko.mocks.keitax.process import start_keitax_fleet
 from daiko.mocks.keitax.store import today_jst
@@ -122,15 +123,15 @@ def drop_jlis(
     changes: dict[int, dict[str, str]] | None = None,
     bad_rows: int = 0,
 ) -> tuple[Path, list[str]]:
-    """Write a J-LIS 廃車情報 CSV for ``vehicles`` (Vehicle, or (plate, chassis)) into the inbox.
+    """Write a J-LIS 廃車情報 CSV for ``vehicles`` (Vehicle: its owner and maker as J-LIS reports
+    them; or (plate, chassis) with a made-up owner) into the inbox.
 
     ``changes`` overrides columns of data row i (from 0), e.g. a 処理年月日 the system will refuse.
     Returns the file and the 受付番号 of its rows, in order.
     """
     path = inbox_of(cfg) / name
-    pairs = [(v.plate, v.chassis_no) if hasattr(v, "plate") else v for v in vehicles]
     generate_jlis_csv(
-        path, pairs, seed=first_serial, processed_on=today_jst(), first_serial=first_serial,
+        path, vehicles, seed=first_serial, processed_on=today_jst(), first_serial=first_serial,
         reference_prefix=prefix, bad_rows=bad_rows,
     )  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode(ENCODING))))
@@ -238,7 +239,7 @@ def test_happy_path_keys_every_item_once_with_a_receipt_and_reconciles(servers, 
         (receipt,) = item.evidence  # the 確認票, linked from the item
         assert receipt.endswith(".pdf") and item.system_record_id in receipt
         assert Path(receipt).read_bytes().startswith(b"%PDF")
-        assert 0 < item.keying_seconds < 30
+        assert item.keying_seconds > 0  # measured; how fast is bench/keying.py's figure
     assert placement(cfg) == {first.name: "done", second.name: "done"}
 
     # 突合: the system's EUC extract against the ledger — every item 一致.
@@ -359,7 +360,7 @@ def test_trial_mode_changes_nothing_in_the_system(servers, robot_config, tmp_pat
 
 def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
     from daiko.forms.synth import make_page, save_pages
-    from daiko.forms.synth.fakes import Fake
+    from daiko.forms.synth.fakes import Fake, declaration_for
 
     server = servers["base"]
     cfg = robot_config(server)
@@ -373,12 +374,9 @@ def test_a_scanned_form_is_read_and_keyed_end_to_end(servers, robot_config):
         return f"令和{day.year - 2018}年{day.month}月{day.day}日"
 
     values = {
-        "plate": Fake(vehicle.plate, vehicle.plate),
-        "chassis_no": Fake(vehicle.chassis_no, vehicle.chassis_no),
-        "reference": Fake(reference, reference),
+        **declaration_for(random.Random(1), vehicle, reference=reference, deregistered=deregistered, declared=declared),
         "deregistered_on": Fake(wareki(deregistered), deregistered.isoformat()),
         "declared_on": Fake(wareki(declared), declared.isoformat()),
-        "reason": Fake("scrap", "scrap"),
     }
     page = make_page("keitax_haisha", seed=100, kind="printed", today=today, values=values)
     scan = age(save_pages([page.image], inbox_of(cfg) / "scan_0001.pdf", dpi=page.dpi))
@@ -426,10 +424,11 @@ def test_http500_pages_are_retried_and_every_item_ends_final(servers, robot_conf
 def test_500_after_commit_never_keys_twice(servers, robot_config):
     server = servers["commit_after"]
     summary, items = _fault_batch(servers, robot_config, "commit_after")
-    # Each 登録 went through, then came back as a 500; the retry asked the system first and found it.
+    # Each 登録 went through, then came back as a 500; the robot asked the system at once (受付番号検索)
+    # and found it — in the same attempt, nothing keyed twice.
     assert summary.done == summary.already_present == len(items)
     for reference, item in items.items():
-        assert item.state == ItemState.DONE and item.attempts == 2
+        assert item.state == ItemState.DONE and item.attempts == 1
         (row,) = keyed(server, reference)
         assert row["after"]["shori_no"] == item.system_record_id
         assert all(Path(p).exists() for p in item.evidence)  # the failed attempt's screenshot and trace
@@ -473,17 +472,34 @@ def test_locked_records_are_retried_then_given_up_with_a_reason(servers, robot_c
         assert "3 回試みましたが入力できませんでした" in item.reason and "他の端末で更新中" in item.reason
 
 
-def test_a_changed_layout_fails_with_element_missing_and_keeps_evidence(servers, robot_config):
-    summary, items = _fault_batch(servers, robot_config, "v2", n=3)
-    assert summary.failed == 3 and summary.done == 0
-    for item in items.values():
-        assert item.state == ItemState.FAILED and item.attempts == 3 and item.error_code == "element_missing"
-        assert "3 回試みましたが入力できませんでした" in item.reason and "見つかりません" in item.reason
-        shots = [p for p in item.evidence if p.endswith(".png")]
-        traces = [p for p in item.evidence if p.endswith(".trace.zip")]
-        assert len(shots) == len(traces) == 3  # one screenshot and one trace chunk per attempt
-        assert all(Path(p).stat().st_size > 0 for p in shots + traces)
-        assert all(Path(p).read_bytes()[:2] == b"PK" for p in traces)
+def test_a_changed_layout_stops_the_run_and_hands_the_items_back_untouched(servers, robot_config):
+    """Issue 10.6: a failure that is the same for every item (the 標準準拠 layout: input ids renamed)
+    stops the run after ``stop_after_failures`` items in a row, instead of 3 attempts for every item;
+    the items wait as they were (no attempt used), with one alert and the evidence of what broke."""
+    server = servers["v2"]
+    cfg = robot_config(server)
+    vehicles = take(server, 5)
+    _, references = drop_jlis(cfg, "jlis_v2.csv", vehicles, "V2", first_serial=1)
+
+    summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
+
+    assert not summary.ok and "実行を止めました" in summary.skipped_reason
+    assert "画面レイアウトが変更された可能性" in summary.skipped_reason
+    assert summary.failed == 0 and summary.done == 0
+    items = by_reference(cfg)
+    assert all(i.state == ItemState.READY and i.attempts == 0 and i.reason is None for i in items.values())
+    assert not any(keyed(server, r) for r in references)
+    attempts_made = [p for i in items.values() for p in i.evidence if p.endswith(".png")]
+    assert len(attempts_made) == cfg.robot("haisha").stop_after_failures == 3  # 3 attempts, not 3 per item
+    traces = [p for i in items.values() for p in i.evidence if p.endswith(".trace.zip")]
+    assert traces and all(Path(p).read_bytes()[:2] == b"PK" for p in traces)
+    with Ledger(cfg.ledger_url).session() as s:
+        alerts = s.scalars(select(Event).where(Event.kind == "run_stopped_systemic")).all()
+        assert len(alerts) == 1 and alerts[0].level == "ERROR" and "同じ種類の障害" in alerts[0].message
+    assert placement(cfg) == {"jlis_v2.csv": "processing"}
+
+    again = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)  # half-open: tries, stops again
+    assert not again.ok and all(i.attempts == 0 for i in by_reference(cfg).values())
 
 
 def test_a_wrong_password_stops_the_run_without_using_up_items_or_retrying(servers, robot_config, monkeypatch):

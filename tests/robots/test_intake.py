@@ -31,22 +31,22 @@ def everywhere(cfg) -> list[str]:
 
 
 def test_file_is_taken_into_processing_and_registered(cfg, ledger):
-    drop(cfg, "scan1.pdf", b"%PDF-1.4 fake")
+    drop(cfg, "scan1.pdf", b"%PDF-1.4 fake\n%%EOF\n")
     rows = intake.take_in(ledger, cfg, cfg.robots[0])
     assert [r.original_name for r in rows] == ["scan1.pdf"]
     assert everywhere(cfg) == ["processing/scan1.pdf"]
 
 
 def test_unsettled_file_waits(cfg, ledger):
-    drop(cfg, "fresh.pdf", b"%PDF-1.4 half", age=0)
+    drop(cfg, "fresh.pdf", b"%PDF-1.4 half\n%%EOF\n", age=0)
     assert intake.take_in(ledger, cfg, cfg.robots[0]) == []
     assert everywhere(cfg) == ["fresh.pdf"]
 
 
 def test_same_content_twice_is_processed_once(cfg, ledger):
-    drop(cfg, "a.pdf", b"%PDF-1.4 same")
+    drop(cfg, "a.pdf", b"%PDF-1.4 same\n%%EOF\n")
     intake.take_in(ledger, cfg, cfg.robots[0])
-    drop(cfg, "a-copy.pdf", b"%PDF-1.4 same")
+    drop(cfg, "a-copy.pdf", b"%PDF-1.4 same\n%%EOF\n")
     assert intake.take_in(ledger, cfg, cfg.robots[0]) == []
     assert everywhere(cfg) == ["failed/a-copy.pdf", "failed/a-copy.pdf.reason.txt", "processing/a.pdf"]
     reason = (cfg.inbox(cfg.robots[0]) / "failed/a-copy.pdf.reason.txt").read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def test_unsupported_file_goes_to_failed_with_a_japanese_reason(cfg, ledger):
 
 
 def test_section_subfolders_are_kept(cfg, ledger):
-    drop(cfg, "s.pdf", b"%PDF-1.4 s", section="市民課")
+    drop(cfg, "s.pdf", b"%PDF-1.4 s\n%%EOF\n", section="市民課")
     [row] = intake.take_in(ledger, cfg, cfg.robots[0])
     assert row.section == "市民課"
     assert everywhere(cfg) == ["processing/市民課/s.pdf"]
@@ -70,14 +70,14 @@ def test_section_subfolders_are_kept(cfg, ledger):
 def test_crash_between_move_and_register_is_recovered(cfg, ledger):
     inbox = intake.inbox_for(cfg, cfg.robots[0])
     orphan = inbox.state_dir(FileState.PROCESSING) / "orphan.pdf"
-    orphan.write_bytes(b"%PDF-1.4 orphan")
+    orphan.write_bytes(b"%PDF-1.4 orphan\n%%EOF\n")
     [row] = intake.recover(ledger, cfg, cfg.robots[0])
     assert row.original_name == "orphan.pdf"
     assert intake.recover(ledger, cfg, cfg.robots[0]) == []  # only once
 
 
 def test_file_follows_its_items(cfg, ledger):
-    drop(cfg, "two-pages.pdf", b"%PDF-1.4 two")
+    drop(cfg, "two-pages.pdf", b"%PDF-1.4 two\n%%EOF\n")
     [row] = intake.take_in(ledger, cfg, cfg.robots[0])
     with ledger.session() as s:
         s.add_all(
@@ -159,19 +159,47 @@ def test_recovery_leaves_alone_a_file_another_pc_is_registering(cfg, ledger):
     assert row.original_name == "being-registered.pdf"
 
 
-def test_a_name_being_moved_into_a_shared_folder_is_reserved(cfg):
-    """Two PCs moving two files called scan.pdf into done/ at once: the second must get another
-    name, not overwrite the first (the name is reserved before the move, O_EXCL)."""
-    folder = intake.inbox_for(cfg, cfg.robots[0]).state_dir(FileState.DONE)
-    first = intake._unique_target(folder, "scan.pdf")
-    second = intake._unique_target(folder, "scan.pdf")
-    assert (first.name, second.name) == ("scan.pdf", "scan_2.pdf")
+def test_a_name_taken_in_a_shared_folder_meanwhile_is_never_overwritten(cfg, ledger):
+    """Two PCs moving two files called scan.pdf into done/ at once: the one that arrives second
+    gets another name (its row follows), and the first file is left as it was."""
+    drop(cfg, "scan.pdf", b"%PDF-1.4 ours\n%%EOF")
+    [row] = intake.take_in(ledger, cfg, cfg.robots[0])
+    done = intake.inbox_for(cfg, cfg.robots[0]).state_dir(FileState.DONE)
+    with ledger.session() as s:
+        s.add(WorkItem(robot_id="haisha", file_id=row.id, part=1, state=ItemState.DONE))
+        r = s.get(IntakeFile, row.id)
+        intake._plan_move(r, FileState.DONE, set())
+        assert Path(r.current_path) == done / "scan.pdf"
+    (done / "scan.pdf").write_bytes(b"%PDF-1.4 the other PC's\n%%EOF")  # arrived in between
+    assert intake.complete_move(ledger, row.id)
+    assert (done / "scan.pdf").read_bytes() == b"%PDF-1.4 the other PC's\n%%EOF"
+    assert (done / "scan_2.pdf").read_bytes() == b"%PDF-1.4 ours\n%%EOF"
+    with ledger.session() as s:
+        r = s.get(IntakeFile, row.id)
+        assert (Path(r.current_path), r.moving_from) == (done / "scan_2.pdf", None)
+
+
+def test_a_move_cut_between_its_two_steps_is_finished(cfg, ledger):
+    """The file is linked under its new name and the process dies before the old name is gone:
+    the next look finishes the move instead of calling it a clash."""
+    drop(cfg, "scan.pdf", b"%PDF-1.4 ours\n%%EOF")
+    [row] = intake.take_in(ledger, cfg, cfg.robots[0])
+    with ledger.session() as s:
+        s.add(WorkItem(robot_id="haisha", file_id=row.id, part=1, state=ItemState.DONE))
+        r = s.get(IntakeFile, row.id)
+        intake._plan_move(r, FileState.DONE, set())
+        src, dst = Path(r.moving_from), Path(r.current_path)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.link(src, dst)
+    assert intake.complete_move(ledger, row.id)
+    assert not src.exists() and dst.read_bytes() == b"%PDF-1.4 ours\n%%EOF"
+    assert sorted(p.name for p in dst.parent.iterdir()) == ["scan.pdf"]
 
 
 def test_a_file_another_pc_is_reading_is_not_read_twice(cfg, ledger):
     from daiko.robots import locks
 
-    drop(cfg, "one.pdf", b"%PDF-1.4 one")
+    drop(cfg, "one.pdf", b"%PDF-1.4 one\n%%EOF")
     [row] = intake.take_in(ledger, cfg, cfg.robots[0])
     assert locks.acquire(ledger, f"read:{row.id}", "robot-pc-02:77:t1", intake.READ_LEASE)
     with intake.reading(ledger, row.id) as mine:

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from daiko.config.schema import LEDGER_URL_ENV
-from daiko.ledger import Event, IntakeFile, Ledger
+from daiko.ledger import Event, IntakeFile, Ledger, Run
 from daiko.robots.tasks.base import ItemDraft, Task
 from daiko.schedules.runs import run_robot_once
 from daiko.schedules.service import ScheduleService
@@ -29,7 +29,9 @@ from daiko.schedules.service import ScheduleService
 FAST = {"poll_seconds": 0.2, "debounce_seconds": 0.05, "settle_seconds": 0.3, "config_settle_seconds": 0.1}
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.05) -> Any:
+def wait_until(predicate: Callable[[], Any], timeout: float = 60.0, interval: float = 0.05) -> Any:
+    """Poll until ``predicate`` is true; the timeout is only how long a failure takes to show, so it is
+    generous (a loaded 2-core CI machine gives this process a fraction of a core)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -185,9 +187,19 @@ class Harness:
         with self.ledger().session() as s:
             return list(s.scalars(select(Event).where(Event.kind == kind).order_by(Event.id)))
 
+    def runs(self) -> list[Run]:
+        with self.ledger().session() as s:
+            return list(s.scalars(select(Run).order_by(Run.id)))
+
     def intake_rows(self) -> list[IntakeFile]:
         with self.ledger().session() as s:
             return list(s.scalars(select(IntakeFile).order_by(IntakeFile.id)))
+
+    def placed(self) -> dict[str, str]:
+        """original name → state, for files whose move is complete (the ledger records a move
+        before the file makes it, so a row in its new state with ``moving_from`` cleared means
+        the file is there)."""
+        return {r.original_name: r.state for r in self.intake_rows() if r.moving_from is None}
 
 
 def drop(path: Path, text: str, *, age: float = 0.0) -> Path:

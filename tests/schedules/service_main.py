@@ -1,7 +1,9 @@
-"""`daiko schedule` in a child process, with a slow but cheap task in place of OCR + Chromium.
+"""`daiko schedule` in a child process, with a cheap task in place of OCR + Chromium whose "read"
+of a file lasts until the test lets it end.
 
-Used by test_shutdown.py to send a real SIGTERM while a run is in the middle of a file.
-Usage: service_main.py ROBOTS_YAML MARKER_DIR READ_SECONDS
+Used by test_shutdown.py to send a real SIGTERM while a run is in the middle of a file: the read
+writes ``reading-<file>`` in MARKER_DIR and then waits for ``release`` there (no timing involved).
+Usage: service_main.py ROBOTS_YAML MARKER_DIR
 """
 
 from __future__ import annotations
@@ -20,15 +22,17 @@ class SlowTask(Task):
     adapter = "none"
     forms = ()
 
-    def __init__(self, markers: Path, seconds: float):
-        self.markers, self.seconds = markers, seconds
+    def __init__(self, markers: Path):
+        self.markers = markers
 
     def read_scan(self, path: Path, form: str | None, image_dir: Path) -> list[ItemDraft]:
         return [ItemDraft(part=1, error="テスト用: スキャンは読みません")]
 
     def read_csv(self, path: Path) -> list[ItemDraft]:
         (self.markers / f"reading-{path.name}").write_text("", encoding="utf-8")
-        time.sleep(self.seconds)  # the "OCR" of one file: SIGTERM lands in here
+        deadline = time.monotonic() + 120  # the "OCR" of one file: SIGTERM lands in here
+        while not (self.markers / "release").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         return [ItemDraft(part=1, fields={"no": {"value": path.stem, "label": "番号"}}, review_fields=["no"])]
 
     def key(self, adapter: Any, fields: dict, *, dry_run: bool) -> Any:
@@ -39,8 +43,8 @@ class SlowTask(Task):
 
 
 def main() -> int:
-    config, markers, seconds = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
-    task = SlowTask(markers, seconds)
+    config, markers = Path(sys.argv[1]), Path(sys.argv[2])
+    task = SlowTask(markers)
     runner.task_for = lambda robot: task
     from daiko.schedules.service import serve
 

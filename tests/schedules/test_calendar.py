@@ -24,7 +24,7 @@ def at(*args: int) -> dt.datetime:
 
 
 def cfg_with(calendar: str = "") -> object:
-    text = "version: 1\n"
+    text = "version: 1\nrobots: []  # the calendar alone\n"
     if calendar:
         text += "defaults:\n  calendar:\n" + "".join(f"    {line}\n" for line in calendar.strip().splitlines())
     return parse_config(text)

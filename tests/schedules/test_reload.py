@@ -101,3 +101,35 @@ def test_start_records_the_hash_and_edits_made_while_stopped(harness):
     assert [a.detail for a in started] == [f"sha256 {config_hash(first)}", f"sha256 {config_hash(second)}"]
     changed = audits(harness, "config_changed")
     assert changed[0].detail.startswith(f"sha256 {config_hash(first)} → {config_hash(second)}")
+
+
+@pytest.mark.parametrize("closed_day", ["2026-02-30", "2026-13-01"])
+def test_an_impossible_date_is_refused_once_with_its_line_not_a_traceback(harness, closed_day):
+    good = harness.config_text(harness.robot_yaml(schedule=EVERY_5))
+    harness.write(good)
+    service = harness.start(run_fn=harness.Recorder())
+    before = service.scheduler.get_job("robot:kozin")
+    bad = good.replace("  data_dir: data\n", f"  data_dir: data\n  calendar:\n    extra_closed_days: [{closed_day}]\n")
+    harness.write(bad)
+    (rejected,) = harness.wait_until(lambda: harness.events("config_rejected"))
+    assert rejected.level == "ERROR" and rejected.data["rejected"] == config_hash(bad)
+    (problem,) = rejected.data["problems"]
+    assert problem.startswith("robots.yaml:5:25:") and closed_day in problem and "実在しない日付" in problem
+    checks = service.reloader.checks
+    harness.wait_until(lambda: service.reloader.checks >= checks + 5)  # five more polls of the same file
+    assert len(harness.events("config_rejected")) == 1  # judged once, not again on every poll
+    after = service.scheduler.get_job("robot:kozin")
+    assert (after.name, after.next_run_time) == (before.name, before.next_run_time)
+
+
+def test_an_emptied_robots_yaml_is_refused_and_every_robot_keeps_running(harness):
+    good = harness.config_text(harness.robot_yaml(schedule=EVERY_5))
+    harness.write(good)
+    service = harness.start(run_fn=harness.Recorder())
+    harness.write("")  # an editor that crashed mid-save, a copy cut short
+    (rejected,) = harness.wait_until(lambda: harness.events("config_rejected"))
+    assert "空です" in rejected.data["problems"][0]
+    assert service.scheduler.get_job("robot:kozin") is not None and "kozin" in service.watcher.inboxes()
+    assert audits(harness, "config_changed") == []
+    harness.drop(harness.inbox() / "after-empty.csv", "E-1\n")
+    harness.wait_until(lambda: harness.files_in(harness.inbox(), "review") == ["after-empty.csv"])

@@ -90,7 +90,12 @@ def test_a_run_still_going_is_not_started_twice(harness):
     harness.wait_until(lambda: recorder.calls)
     fire_now(service, "robot:kozin")  # its next tick comes while it runs: APScheduler max_instances
     harness.wait_until(lambda: harness.events("run_overlap"))
-    harness.drop(harness.inbox() / "x.csv", "X-1\n")  # a drop while it runs: remembered, run after
+    dropped = harness.drop(harness.inbox() / "x.csv", "X-1\n")  # a drop while it runs: remembered, run after
+    # … and seen by the watcher while this run still holds (it asks on its first poll after the file
+    # settled; two polls after that it surely has). Released later, it would start a run of its own.
+    harness.wait_until(lambda: time.time() - dropped.stat().st_mtime > service.settle_seconds)
+    polls = service.reloader.checks
+    harness.wait_until(lambda: service.reloader.checks >= polls + 2)
     service.scheduled_run("kozin")  # and a tick arriving through the coordinator directly
     harness.wait_until(lambda: len(harness.events("run_overlap")) >= 2)
     assert len(recorder.calls) == 1 and service.coordinator.is_running("kozin")
@@ -125,8 +130,9 @@ def test_a_run_past_its_timeout_is_asked_to_stop(harness):
     service.coordinator.minute_seconds = 0.2  # one "minute" of timeout = 0.2 s
     harness.drop(harness.inbox() / "z.csv", "Z-1\n")
     harness.wait_until(lambda: recorder.calls)
-    harness.wait_until(lambda: harness.events("run_timeout"), timeout=5)
-    assert recorder.calls[0]["stop"].is_set()
+    harness.wait_until(lambda: recorder.calls[0]["stop"].is_set(), timeout=60)  # the flag itself
+    (event,) = harness.wait_until(lambda: harness.events("run_timeout"))
+    assert "run_timeout_minutes=1" in event.message
     harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
 
 
@@ -210,5 +216,6 @@ def test_an_item_checked_in_the_console_is_keyed_without_waiting_for_a_trigger(h
 
     harness.wait_until(lambda: "review" in recorder.triggers())
     harness.wait_until(lambda: not service.coordinator.is_running("kozin"))
-    time.sleep(0.6)  # six heartbeats: the item is still ready (no password), yet no second run starts
-    assert recorder.triggers() == ["watch", "review"]
+    beats = service.beats
+    harness.wait_until(lambda: service.beats >= beats + 6)  # six heartbeats: the item is still ready (no
+    assert recorder.triggers() == ["watch", "review"]  # password), yet no second run starts

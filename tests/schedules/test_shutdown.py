@@ -20,9 +20,9 @@ NAMES = ["a.csv", "b.csv", "c.csv"]
 PLACES = ("", "processing", "review", "done", "failed")  # "" = still waiting in the inbox
 
 
-def start(harness, markers: Path, read_seconds: float, log: Path) -> subprocess.Popen:
+def start(harness, markers: Path, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(MAIN), str(harness.config), str(markers), str(read_seconds)],
+        [sys.executable, str(MAIN), str(harness.config), str(markers)],
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         cwd=harness.root,
@@ -43,8 +43,12 @@ def where(inbox: Path) -> dict[str, list[str]]:
 
 def stop(proc: subprocess.Popen, log: Path) -> None:
     proc.send_signal(signal.SIGTERM)
+    wait_exit(proc, log)
+
+
+def wait_exit(proc: subprocess.Popen, log: Path) -> None:
     try:
-        rc = proc.wait(timeout=20)
+        rc = proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
         raise AssertionError("service did not stop on SIGTERM:\n" + log.read_text(errors="replace")) from None
@@ -60,13 +64,17 @@ def test_sigterm_mid_run_loses_nothing_and_the_next_start_finishes(harness, tmp_
     markers.mkdir()
     log = tmp_path / "service.log"
 
-    proc = start(harness, markers, read_seconds=0.6, log=log)
+    proc = start(harness, markers, log=log)
     try:
-        harness.wait_until(lambda: any(markers.iterdir()), timeout=20)  # a file is being "read"
+        harness.wait_until(lambda: any(markers.iterdir()), timeout=60)  # a file is being "read"
+        proc.send_signal(signal.SIGTERM)
+        # The service has told the run to stop (the flag is set before this event is written) …
+        harness.wait_until(lambda: harness.events("runs_stopping"), timeout=60)
     except AssertionError:
         proc.kill()
         raise AssertionError(log.read_text(errors="replace")) from None
-    stop(proc, log)
+    (markers / "release").write_text("", encoding="utf-8")  # … and only then does the read end
+    wait_exit(proc, log)
 
     places = where(inbox)
     assert all(len(found) == 1 for found in places.values()), places
@@ -79,9 +87,10 @@ def test_sigterm_mid_run_loses_nothing_and_the_next_start_finishes(harness, tmp_
             assert Path(rows[name].current_path) == inbox / place / name
         assert [r.status for r in s.scalars(select(Run))] == ["interrupted"]
 
-    proc = start(harness, markers, read_seconds=0.05, log=log)
+    proc = start(harness, markers, log=log)  # "release" is there: reads end at once
     try:
-        harness.wait_until(lambda: harness.files_in(inbox, "review") == NAMES, timeout=20)
+        harness.wait_until(lambda: harness.files_in(inbox, "review") == NAMES, timeout=60)
+        harness.wait_until(lambda: [r.status for r in harness.runs()][-1:] == ["finished"], timeout=60)
     finally:
         stop(proc, log)
     assert all(found == ["review"] for found in where(inbox).values())
