@@ -7,8 +7,8 @@ wrong), the fields the postal code ↔ address agreement accepted, the fields it
 (and how many of those had been read wrong: errors caught), and calibration against the form
 YAML's hand-set thresholds, re-decided from the same per-character scores: fields reviewed and
 wrong values accepted either way. Levers that change the scores themselves (width variants
-counted as one character, the 〒 not scored) cannot be re-decided from a dump; their tests
-measure them.
+counted as one character, the 〒 not scored, a plate's slots scored among their alphabet) cannot
+be re-decided from a dump: ``bench/ocr.py --off`` and their tests measure them.
 """
 
 from __future__ import annotations
@@ -71,16 +71,23 @@ def main(argv: list[str] | None = None) -> int:
         figures(engine, recs, pages.get(engine, []))
         c: Counter = Counter()
         for d in recs:
-            by = d.get("confirmed_by") or ""
+            by, reason = d.get("confirmed_by") or "", d.get("reason") or ""
             if "2つ目" in by:
                 c["second_accepted"] += 1
                 c["second_wrong"] += not d["exact"]
             elif "日本郵便" in by and d["decision"] == "accept":
                 c["reference_confirmed"] += 1
                 c["reference_confirmed_wrong"] += not d["exact"]
+            elif "辞書" in by and d["decision"] == "accept":
+                c["names_confirmed"] += 1
+                c["names_confirmed_wrong"] += not d["exact"]
             if d["doubt"] == "disagree":
-                c["reference_review"] += 1
-                c["reference_caught"] += not d["exact"]
+                kind = "names" if "フリガナが氏名" in reason else ("veto" if "2つ目" in reason else "reference")
+                c[f"{kind}_review"] += 1
+                c[f"{kind}_caught"] += not d["exact"]
+            if d["doubt"] == "faint":
+                c["faint_review"] += 1
+                c["faint_caught"] += not d["exact"]
         # Calibration vs the YAML's thresholds, on the fields the thresholds decide.
         forms = {}
         for d in recs:
@@ -101,9 +108,17 @@ def main(argv: list[str] | None = None) -> int:
         n = len(recs)
         print(f"== {engine}: {n} fields")
         print(f"  second opinion accepted {c['second_accepted']} ({c['second_wrong']} wrong)")
-        print(f"  postal ↔ address: confirmed {c['reference_confirmed']} ({c['reference_confirmed_wrong']} wrong); "
-              f"contradictions (postal ↔ address, or the second recogniser's veto) sent {c['reference_review']} "
-              f"to review (of which read wrong: {c['reference_caught']})")  # fmt: skip
+        print(
+            f"  postal ↔ address: confirmed {c['reference_confirmed']} ({c['reference_confirmed_wrong']} wrong); "
+            f"contradictions sent {c['reference_review']} to review (of which read wrong: {c['reference_caught']})"
+        )
+        print(
+            f"  フリガナ ↔ 氏名 readings: confirmed {c['names_confirmed']} ({c['names_confirmed_wrong']} wrong); "
+            f"contradictions sent {c['names_review']} to review (of which read wrong: {c['names_caught']})"
+        )
+        if c["veto_review"]:  # the second recogniser's veto, in dumps of code before its removal
+            print(f"  second recogniser's veto sent {c['veto_review']} to review (read wrong: {c['veto_caught']})")
+        print(f"  pale writing sent {c['faint_review']} to review (of which read wrong: {c['faint_caught']})")  # fmt: skip
         for label in ("yaml", "calibrated"):
             print(f"  thresholds {label:10}: {c[f'{label}_review']} of {c[f'{label}_fields']} threshold-decided "
                   f"fields to review, {c[f'{label}_wrong']} wrong accepted (before second opinion)")  # fmt: skip

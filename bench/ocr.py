@@ -215,7 +215,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
                 dump.write(json.dumps({
                     "engine": name, "split": split, "seed": item["seed"], "form": item["form"],
                     "kind": item["kind"], "template": item["template"], "field": fr.name, "type": fr.type,
-                    "decision": fr.decision, "doubt": fr.doubt, "confirmed_by": fr.confirmed_by,
+                    "decision": fr.decision, "doubt": fr.doubt, "reason": fr.reason, "confirmed_by": fr.confirmed_by,
                     "confidence": fr.confidence, "weakest": fr.weakest, "chars": fr.char_scores,
                     "pred": pred, "truth": truth, "exact": exact}, ensure_ascii=False) + "\n")  # fmt: skip
             page.add(exact, fr.decision)
@@ -391,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         "--off",
         default="",
         help="levers to switch off, to measure what each adds: "
-        "second (second opinion), reference (postal ↔ address), calibration (YAML thresholds instead)",
+        "second (second opinion), reference (postal ↔ address), rescore (plate slots among their alphabet), "
+        "names (フリガナ ↔ 氏名 readings), calibration (YAML thresholds instead)",
     )
     parser.add_argument(
         "--keep",

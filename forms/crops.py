@@ -20,6 +20,9 @@ MIN_MARK_MM = 1.0  # an ink blob smaller than this (both ways) is a speck, not w
 _PX_PER_MM = TEMPLATE_DPI / 25.4
 
 
+PALE_NOISE_SIGMAS = 3.5
+
+
 @dataclass(frozen=True)
 class PageInk:
     """Grey levels of this page's paper and ink, and two thresholds between them.
@@ -33,6 +36,7 @@ class PageInk:
     ink: float
     threshold: float
     mark_threshold: float
+    noise: float = 0.0  # std of the paper's grey level (scanner noise, JPEG blocks)
 
     @classmethod
     def measure(cls, aligned: np.ndarray) -> PageInk:
@@ -43,20 +47,22 @@ class PageInk:
         noise = float(near_paper.std()) if near_paper.size else 5.0
         threshold = paper - max(25.0, 4.0 * noise, 0.15 * (paper - ink))
         mark_threshold = paper - max(35.0, 0.38 * (paper - ink))
-        return cls(paper, ink, threshold, mark_threshold)
+        return cls(paper, ink, threshold, mark_threshold, noise)
 
     def mask(self, grey: np.ndarray) -> np.ndarray:
         return (grey < self.threshold).astype(np.uint8)
 
     def faint(self) -> PageInk:
-        """Thresholds for pale writing (light pencil, a worn pen): a third as far from the paper.
+        """Thresholds for pale writing (light pencil, a worn pen): a third as far from the paper,
+        but never within 3.5 × the paper's noise of it — on a noisy grey scan the noise itself
+        joined into "pale writing" round every field (tune split: a page whose plate, phone and
+        受付番号, all read right, went to review as pale).
 
         Used only on a zone the normal threshold found empty, so that "nothing written" is not
         accepted for a field that holds writing too pale to see at the page's contrast.
         """
-        return PageInk(
-            self.paper, self.ink, self.paper - max(10.0, (self.paper - self.threshold) / 3), self.mark_threshold
-        )
+        gap = max(10.0, (self.paper - self.threshold) / 3, PALE_NOISE_SIGMAS * self.noise)
+        return PageInk(self.paper, self.ink, self.paper - gap, self.mark_threshold, self.noise)
 
     def mark_mask(self, grey: np.ndarray) -> np.ndarray:
         return (grey < self.mark_threshold).astype(np.uint8)
@@ -102,13 +108,17 @@ def erase_long_lines(crop: np.ndarray, ink: PageInk) -> np.ndarray:
     return crop
 
 
-def ink_box(crop: np.ndarray, ink: PageInk, min_side_px: float | None = None) -> tuple[int, int, int, int] | None:
+def ink_box(
+    crop: np.ndarray, ink: PageInk, min_side_px: float | None = None, min_thickness_px: float = 0.0
+) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the writing in ``crop``, ignoring specks; None if empty.
 
     Writing is any blob at least ``MIN_MARK_MM`` across; small pieces (a 濁点, a light stroke
     broken up by the threshold) count only when they lie next to writing, so dust far away
     does not stretch the box and a page of dust is still empty. ``min_side_px`` raises the size a
-    blob needs to count as writing (pale ink beside writing of known height: see the reader).
+    blob needs to count as writing (pale ink beside writing of known height: see the reader);
+    ``min_thickness_px`` is the least its *shorter* side may be: the 1-2 px remnant of a cell's
+    border left at the crop's edge is no stroke of writing.
     """
     mask = ink.mask(crop)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -116,6 +126,8 @@ def ink_box(crop: np.ndarray, ink: PageInk, min_side_px: float | None = None) ->
     big, small = [], []
     for k in range(1, n):
         x, y, w, h, area = stats[k]
+        if min(w, h) < min_thickness_px:
+            continue
         if max(w, h) >= min_side and area >= 10:
             big.append((x, y, x + w, y + h))
         elif area >= 4:

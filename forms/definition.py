@@ -288,6 +288,13 @@ class PostalAgreement(Strict):
     address: str
 
 
+class NameReading(Strict):
+    """A 氏名 field and the フリガナ field that reads it (checked against a dictionary's readings)."""
+
+    name: str
+    kana: str
+
+
 class FormDefinition(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title_ja: str
@@ -310,7 +317,7 @@ class FormDefinition(Strict):
     )
     layout: list[LayoutItem] = Field(default_factory=list)
     fields: list[FieldDef]
-    agreements: list[PostalAgreement] = Field(
+    agreements: list[PostalAgreement | NameReading] = Field(
         default_factory=list, description="Fields checked against each other with reference data."
     )
     checks: list[CheckDef] = Field(default_factory=list, description="Checks across fields, run after reading.")
@@ -343,7 +350,10 @@ class FormDefinition(Strict):
                     raise ValueError(f"{section} '{key}' must be between 0 and 1, got {value}")
         types = {f.name: f.type for f in self.fields}
         for a in self.agreements:
-            if types.get(a.postal_code) != "postal_code" or types.get(a.address) != "address":
+            if isinstance(a, NameReading):
+                if types.get(a.name) != "kanji_name" or types.get(a.kana) != "kana_name":
+                    raise ValueError(f"agreement {a.name} ↔ {a.kana}: needs a kanji_name field and a kana_name field")
+            elif types.get(a.postal_code) != "postal_code" or types.get(a.address) != "address":
                 raise ValueError(
                     f"agreement {a.postal_code} ↔ {a.address}: needs a postal_code field and an address field"
                 )

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-ALTERNATIVES = 4  # classes kept per emitted character
+ALTERNATIVES = 8  # classes kept per emitted character (more: less probability left unnamed)
 
 
 def _is_compat_ideograph(ch: str) -> bool:

@@ -111,6 +111,9 @@ class Address(FieldType):
         # Lower-case letters are not written in addresses (棟 and 号室 use A, B …): q08 is a 908 misread.
         if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~]", body):
             return False, "住所に使わない文字があります"
+        # A dot between digits is not written in a 番地: it is a speck or a misread (958 read 95.8).
+        if re.search(r"\d[.,・･·]\d", body):
+            return False, "番地の数字の間に「.」があります（読み違いの可能性）"
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"
         return True, None

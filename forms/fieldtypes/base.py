@@ -79,6 +79,12 @@ class FieldType(ABC):
         scores the replaced character by that probability, so a doubtful repair goes to review."""
         return None
 
+    def rescore(self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> dict[int, float]:
+        """Scores for characters in slots where this type allows only a few characters: {index: the
+        probability of the character read *given* the slot's alphabet}, from the recogniser's
+        runners-up. Default: none (every character keeps the recogniser's own score)."""
+        return {}
+
     def check(self, raw: str) -> Check:
         """normalise then validate: what the reader calls for each field."""
         value = self.normalise(raw)

@@ -39,6 +39,33 @@ _KANA_SLOT = {"二": "こ", "<": "く", "〈": "く", "廿": "せ"}
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 
 
+_DOT_CHARS = "・.·•･‧∙"
+
+
+def _slot_kana(ch: str) -> str | None:
+    """The plate hiragana ``ch`` stands for in the kana slot (リ → り, っ → つ, < → く), or None."""
+    kana = _KANA_SLOT.get(ch) or _kana_to_hiragana(ch).translate(_SMALL_KANA)
+    return kana if len(kana) == 1 and kana in PLATE_HIRAGANA else None
+
+
+def _slot_dot(ch: str) -> str | None:
+    """'・' for a padding dot, the digit for a digit (the two things a serial's place can hold)."""
+    c = nfkc(ch)
+    return "・" if ch in _DOT_CHARS else (c if len(c) == 1 and c.isdigit() else None)
+
+
+def _slot_probability(alts: tuple[tuple[str, float], ...], target: str, slot) -> float:
+    mass: dict[str, float] = {}
+    named = 0.0
+    for a, p in alts:
+        named += p
+        key = slot(a)
+        if key is not None:
+            mass[key] = mass.get(key, 0.0) + p
+    unnamed = max(0.0, 1.0 - named)
+    return round(mass.get(target, 0.0) / max(1e-9, sum(mass.values()) + unnamed), 5)
+
+
 def _kana_to_hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
@@ -77,6 +104,35 @@ class Plate(FieldType):
                 kana, p = max(allowed, key=lambda ap: ap[1])
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None
+
+    def rescore(self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> dict[int, float]:
+        """The kana slot and the serial's padding dots scored within what may stand there.
+
+        In the kana slot only a plate hiragana can stand, so the recogniser's belief in 元, μ, ♂ or
+        the katakana twin リ (え at 0.60 beside 元 at 0.40; り split 0.60 リ / 0.39 り) is belief in
+        no plate at all: the slot's score is the probability of the read kana among the plate
+        hiragana the runners-up name (リ counting as り, < and 〈 as く). The probability the
+        runners-up leave unnamed is counted against it, as if all of it were other hiragana, so
+        the score never overstates. A padding dot is scored among dots and digits the same way.
+        Only where the recogniser's own first choice is the character kept (a slot repaired from a
+        runner-up keeps that runner-up's raw probability)."""
+        if len(alternatives) != len(raw):
+            return {}
+        out: dict[int, float] = {}
+        written = [(i, ch) for i, ch in enumerate(raw) if not ch.isspace()]
+        for n, (i, ch) in enumerate(written):
+            prev = written[n - 1][1] if n else ""
+            nxt = written[n + 1][1] if n + 1 < len(written) else ""
+            alts = alternatives[i]
+            if not alts:
+                continue
+            if (prev.isdigit() or prev in "市区町村") and (nxt.isdigit() or nxt in _DOT_CHARS):
+                kana = _slot_kana(ch)
+                if kana is not None and _slot_kana(alts[0][0]) == kana:
+                    out[i] = _slot_probability(alts, kana, _slot_kana)
+            elif ch in _DOT_CHARS and _slot_dot(alts[0][0]) == "・":
+                out[i] = _slot_probability(alts, "・", _slot_dot)
+        return out
 
     def normalise(self, raw: str) -> str | None:
         text = squash_spaces(nfkc(raw).translate(_DOTS))

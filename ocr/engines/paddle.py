@@ -176,42 +176,55 @@ class PaddleOcrEngine(OcrEngine):
         }
         self._lock = threading.Lock()
         self._rec: Any = None
+        self._ocr: Any = None
         self._decoder: _PaddleFoldingDecoder | None = None
+        self._version = version
         # Must be set before paddlex is imported, or it probes model hosters on start-up.
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")
-        try:
-            from paddleocr import PaddleOCR
+        # The recognition model loads now (a broken install fails at start-up, not on the first page);
+        # the detection pipeline — which holds a second copy of the recognition model — only when a
+        # caller asks for detection: reading forms never does (zones are known), and the two copies
+        # had made this engine's process peak at 1.5 GB.
+        self._recognizer()
 
-            self._ocr = PaddleOCR(
-                text_detection_model_name=det_model_name,
-                text_detection_model_dir=str(det_dir),
-                text_recognition_model_name=rec_model_name,
-                text_recognition_model_dir=str(rec_dir),
-                text_recognition_batch_size=self.rec_batch_size,
-                use_doc_orientation_classify=False,
-                use_doc_unwarping=False,
-                use_textline_orientation=False,
-                text_det_limit_side_len=64,
-                text_det_limit_type="min",
-                text_rec_score_thresh=self.min_line_score,
-                **self._common,
-            )
-        except OcrError:
-            raise
-        except Exception as exc:
-            raise OcrError(
-                f"PaddleOCR failed to load the models from {det_dir} and {rec_dir}: {exc}. "
-                f"(paddlepaddle {version}; {_HOW_TO_INSTALL})"
-            ) from exc
+    def _pipeline(self) -> Any:
+        """PaddleOCR's det+rec pipeline, built on the first ``read_page`` (or ``detect``, which uses it)."""
+        if self._ocr is None:
+            try:
+                from paddleocr import PaddleOCR
+
+                self._ocr = PaddleOCR(
+                    text_detection_model_name=self.det_model_name,
+                    text_detection_model_dir=str(self.det_dir),
+                    text_recognition_model_name=self.rec_model_name,
+                    text_recognition_model_dir=str(self.rec_dir),
+                    text_recognition_batch_size=self.rec_batch_size,
+                    use_doc_orientation_classify=False,
+                    use_doc_unwarping=False,
+                    use_textline_orientation=False,
+                    text_det_limit_side_len=64,
+                    text_det_limit_type="min",
+                    text_rec_score_thresh=self.min_line_score,
+                    **self._common,
+                )
+            except Exception as exc:
+                raise OcrError(
+                    f"PaddleOCR failed to load the models from {self.det_dir} and {self.rec_dir}: {exc}. "
+                    f"(paddlepaddle {self._version}; {_HOW_TO_INSTALL})"
+                ) from exc
+        return self._ocr
 
     def _recognizer(self) -> Any:
         if self._rec is None:
-            from paddleocr import TextRecognition
-
             try:
+                from paddleocr import TextRecognition
+
                 self._rec = TextRecognition(model_name=self.rec_model_name, model_dir=str(self.rec_dir), **self._common)
             except Exception as exc:
-                raise OcrError(f"PaddleOCR failed to load the recognition model from {self.rec_dir}: {exc}") from exc
+                raise OcrError(
+                    f"PaddleOCR failed to load the recognition model from {self.rec_dir}: {exc}. "
+                    f"(paddlepaddle {self._version}; {_HOW_TO_INSTALL})"
+                ) from exc
             self._decoder = self._fold_decoder(self._rec)
         return self._rec
 
@@ -263,7 +276,7 @@ class PaddleOcrEngine(OcrEngine):
         bgr = to_bgr(page)
         h, w = bgr.shape[:2]
         with self._lock:
-            out = self._ocr.predict(
+            out = self._pipeline().predict(
                 bgr, use_doc_orientation_classify=False, use_doc_unwarping=False, use_textline_orientation=False
             )
         lines: list[TextLine] = []

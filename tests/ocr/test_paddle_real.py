@@ -80,3 +80,16 @@ def test_paddle_has_its_own_calibrated_thresholds(paddle):
     form = load_definition("keitax_haisha")
     need = thresholds(form, form.field("owner_phone"), "paddleocr")
     assert need.source == "calibration:paddleocr"
+
+
+def test_paddle_finds_lines_on_a_page_with_the_detector_loaded_on_demand(paddle):
+    # Reading forms only recognises known zones; the detection pipeline (with its own copy of the
+    # recognition model) is built on the first whole-page read, and then finds the lines.
+    page = np.full((300, 700, 3), 255, np.uint8)
+    for y, text in ((40, "飯能市双柳123-4"), (180, "ヤマダ タロウ")):
+        line = _line(text)
+        page[y : y + line.shape[0], 40 : 40 + line.shape[1]] = line
+    lines = paddle.read_page(page)
+    texts = [ln.text.replace(" ", "") for ln in lines]
+    assert any("双柳" in t for t in texts) and any("ヤマダ" in t for t in texts), texts
+    assert all(ln.box is not None for ln in lines)

@@ -1,0 +1,122 @@
+"""Readings of Japanese names — to check a フリガナ against the 氏名 written beside it.
+
+The readings come from IPADIC, the dictionary inside ``janome``'s wheel (already a dependency for
+the survey comments; nothing new is installed or downloaded): every entry for a surface form —
+人名 (姓, 名), place names (many surnames are), ordinary nouns — with its reading in katakana.
+``井上`` → {イノウエ, イノカミ, イガミ, ウノウエ}; ``翼`` → {ツバサ, ヨク, タスク}; a modern given
+name such as 悠斗 has no entry: the dictionary then has no opinion.
+
+:func:`reading_check` compares a read フリガナ with the readings of the read 氏名, part by part
+(姓, 名):
+
+- **agree** — every part's kana is a reading of its kanji and no reading the recogniser could
+  have slipped into (:func:`twins`) is one too: the two reads, from two different zones, vouch for
+  each other;
+- **disagree** — some part is not a reading of its kanji, but a twin of it is: the very slips
+  thresholds let through (a lost 濁点 イノウエ/イノウェ, ツバサ/ツハサ; small/large kana
+  シュンスケ/シユンスケ; ツ/リ, ソ/ン; a dropped character);
+- **unknown** — anything else (a name or reading the dictionary lacks: many real ones).
+
+Only the フリガナ is judged this way, never the 氏名: kanji that read alike (斎藤/斉藤, 渡辺/渡部)
+would confirm a wrong kanji.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+_lock = threading.Lock()
+
+# Kana the recogniser confuses in a hand or a poor scan: shape twins, besides 濁点/半濁点 and size.
+_SHAPE_TWINS = {
+    "ツ": "リシッ", "リ": "ツ", "シ": "ツ", "ソ": "ン", "ン": "ソ", "ク": "ワ", "ワ": "ク",
+    "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ",
+}  # fmt: skip
+_SMALL = "ァィゥェォッャュョヮ"
+_LARGE = "アイウエオツヤユヨワ"
+_SIZE = {**dict(zip(_SMALL, _LARGE, strict=True)), **dict(zip(_LARGE, _SMALL, strict=True))}
+
+
+@functools.cache
+def _dictionary():
+    from janome.tokenizer import Tokenizer
+
+    t = Tokenizer()  # memory-mapped IPADIC, ~0.2 s
+    return t.sys_dic, t.matcher
+
+
+@functools.lru_cache(maxsize=4096)
+def readings(surface: str) -> frozenset[str]:
+    """Every reading (katakana) IPADIC gives ``surface`` as a whole word; empty when it has none."""
+    if not surface:
+        return frozenset()
+    sys_dic, matcher = _dictionary()
+    out = set()
+    with _lock:  # the matcher keeps state between calls
+        entries = sys_dic.lookup(surface.encode("utf-8"), matcher)
+        for e in entries:
+            if e[1] != surface:
+                continue
+            extra = sys_dic.lookup_extra(e[0])
+            reading = extra[4] if len(extra) > 4 else ""
+            if reading and reading != "*":
+                out.add(reading)
+    return frozenset(out)
+
+
+def _voicing(ch: str) -> set[str]:
+    """ch with its 濁点/半濁点 taken away or added (カ ↔ ガ, ハ ↔ バ ↔ パ, ウ ↔ ヴ)."""
+    out = set()
+    base = unicodedata.normalize("NFD", ch)[0]
+    for mark in ("", "\u3099", "\u309a"):
+        c = unicodedata.normalize("NFC", base + mark)
+        if len(c) == 1 and c != ch:
+            out.add(c)
+    return out
+
+
+def twins(kana: str) -> set[str]:
+    """What ``kana`` may be if the recogniser made one slip: one character voiced or unvoiced,
+    small or large, read as its shape twin, or one character dropped (returned with it back)."""
+    out: set[str] = set()
+    for i, ch in enumerate(kana):
+        for other in _voicing(ch) | set(_SIZE.get(ch, "")) | set(_SHAPE_TWINS.get(ch, "")):
+            out.add(kana[:i] + other + kana[i + 1 :])
+    out.discard(kana)
+    return out
+
+
+def _dropped_one(read: str, reading: str) -> bool:
+    return len(reading) == len(read) + 1 and any(reading[:i] + reading[i + 1 :] == read for i in range(len(reading)))
+
+
+@dataclass(frozen=True)
+class ReadingCheck:
+    status: str  # agree | disagree | unknown
+    reason_ja: str | None = None
+
+
+DISAGREE_JA = "フリガナが氏名の読み（辞書）と合いません（濁点・小さい文字などの読み違いの可能性）"
+
+
+def reading_check(kanji: str, kana: str) -> ReadingCheck:
+    """Does the フリガナ ``kana`` read the 氏名 ``kanji``? (see the module docstring)."""
+    k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
+    if len(k_parts) != len(r_parts) or not all(k_parts) or not all(r_parts):
+        return ReadingCheck("unknown")
+    agreed = 0
+    for k, r in zip(k_parts, r_parts, strict=True):
+        known = readings(k)
+        if not known:
+            continue
+        near = twins(r)
+        if r in known:
+            if not near & known:  # 山崎: ヤマサキ and ヤマザキ both — a slip would agree too
+                agreed += 1
+            continue
+        if near & known or any(_dropped_one(r, x) for x in known):
+            return ReadingCheck("disagree", DISAGREE_JA)
+    return ReadingCheck("agree") if agreed == len(k_parts) else ReadingCheck("unknown")
