@@ -44,6 +44,8 @@ from daiko.robots.drivers.desktop import DesktopDriver, Match, Template, Window
 from daiko.robots.errors import ApplicationError, BusinessError, LoginRejected
 from daiko.robots.tasks.kouza import TAXES, DirectDebitRequest
 
+LOGIN_TIMEOUT_S = 30.0  # the longest a login (password check, a freshly started client) is waited for
+
 # The request is the 口座振替 task's (robots/tasks/kouza.py); what the system calls its choices is here.
 DEPOSIT_TYPES = {"futsu": ("1", "普通"), "toza": ("2", "当座")}  # 預金種目 key → (code keyed, label shown)
 
@@ -358,15 +360,19 @@ class ShunoAdapter(DesktopAdapter):
                 d.paste(self.password)
                 d.clear_clipboard()
             d.press("enter")
+            # A login checks the password (slow by design) and often follows the client's own start:
+            # it gets the start-up's patience, not one screen's (a wait, never a speed limit).
+            patience = max(d.timeout_s, LOGIN_TIMEOUT_S)
             outcome = d.wait_until(
                 "ログインの結果",
                 lambda: ("ok" if not d.window_shown(login.id) else None) or self._dialog(main),
+                timeout=patience,
             )
             if isinstance(outcome, Dialog):
                 self._close(outcome, "enter")
                 self._raise_for(outcome, "ログイン")
-            d.wait_window_gone(login)
-        self._wait(MENU)
+            d.wait_window_gone(login, timeout=patience)
+        self._wait(MENU, timeout=max(d.timeout_s, LOGIN_TIMEOUT_S))
         logger.debug("shuno: logged in as {}", self.login_name)
 
     def _find_taxpayer(self, item: DirectDebitRequest) -> dict[str, str]:
@@ -680,7 +686,9 @@ class ShunoAdapter(DesktopAdapter):
         """The screen shown now (dialogs handled on the way)."""
         return self._wait(*SCREEN_NAMES)
 
-    def _wait(self, *screens: str, until: str | None = None, dialogs_ok: tuple[str, ...] = ()) -> str | Dialog:
+    def _wait(
+        self, *screens: str, until: str | None = None, dialogs_ok: tuple[str, ...] = (), timeout: float | None = None
+    ) -> str | Dialog:
         """Wait until one of ``screens`` is shown (and ``until`` — a part of it — too), or a
         dialog listed in ``dialogs_ok`` opens (returned). お知らせ is closed on the way; any other
         dialog is closed and raised as what its message ID means."""
@@ -702,7 +710,7 @@ class ShunoAdapter(DesktopAdapter):
             return seen.name
 
         while True:
-            outcome = d.wait_until(f"「{names}」画面", check)
+            outcome = d.wait_until(f"「{names}」画面", check, timeout=timeout)
             if not isinstance(outcome, Dialog):
                 self._trace.append(SCREEN_NAMES[outcome])
                 return outcome

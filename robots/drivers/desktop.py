@@ -149,7 +149,7 @@ class DesktopDriver:
         self.timeout_s = timeout_s
         self.select_all_keys = select_all
         self._secret_windows: set[int] = set()
-        self._gui = _pyautogui()
+        self._gui = _pyautogui(self.display_name)
         self.fields_keyed_again = 0  # read-backs that found a field wrong or empty (for the bench and logs)
 
     def close(self) -> None:
@@ -480,10 +480,15 @@ class DesktopDriver:
         )
 
 
-def _pyautogui():
+def _pyautogui(display_name: str):
     """PyAutoGUI set up for a robot: no pause after every call (waits are on the application's
     state instead: 0.1 s a call was most of the time per record), no fail-safe corner (the client
-    window sits at the top-left corner), and screenshots through Pillow's X11 capture."""
+    window sits at the top-left corner), and screenshots through Pillow's X11 capture.
+
+    PyAutoGUI opens its X connection once, at import, on whatever ``DISPLAY`` said then. A
+    process that later works on another screen (the demo starting its own Xvfb, a second
+    robot on another display) would type into the first one: its connection is pointed at this
+    driver's display whenever they differ."""
     import pyscreeze
 
     pyscreeze.GNOMESCREENSHOT_EXISTS = True  # bare Xvfb has neither scrot nor gnome-screenshot
@@ -492,4 +497,10 @@ def _pyautogui():
     pyautogui.PAUSE = 0.0
     pyautogui.FAILSAFE = False
     pyautogui.MINIMUM_DURATION = 0.0
+    x11 = getattr(pyautogui, "_pyautogui_x11", None)
+    current = getattr(x11, "_display", None)
+    if current is not None and current.get_display_name() != display_name:
+        from Xlib.display import Display
+
+        x11._display = Display(display_name)
     return pyautogui

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from daiko.log import MYNUMBER_RE
 from daiko.mocks.keitax.process import start_keitax
 from daiko.mocks.keitax.store import today_jst
 from daiko.mocks.keitax.testing import take_vehicles
+
+HEX_DIGEST = re.compile(r"[0-9a-f]{32,}")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -133,6 +136,8 @@ def test_a_scan_dropped_into_a_running_service_is_keyed_and_no_mynumber_is_store
                 for value in record:
                     checked += 1
                     assert number not in str(value), table
+                    if HEX_DIGEST.fullmatch(str(value)):
+                        continue  # a file's SHA-256 or a sampling seed: 12 digits in a row happen by chance
                     assert not MYNUMBER_RE.search(str(value)), (table, value)
     assert checked > 100
     assert number not in log.read_text(errors="replace")
