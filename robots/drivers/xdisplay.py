@@ -19,10 +19,12 @@ SIZE = (1280, 800)  # room for the 1024×720 client and its dialogs
 
 @contextmanager
 def ensure_display(size: tuple[int, int] = SIZE, *, private: bool = False) -> Iterator[str]:
-    """``DISPLAY`` if set (and not ``private``); else start Xvfb, set ``DISPLAY`` for this process
-    (and its children) while inside, and stop it on exit."""
+    """``DISPLAY`` if set, answering (and not ``private``); else start Xvfb, set ``DISPLAY`` for this
+    process (and its children) while inside, and stop it on exit. A ``DISPLAY`` left pointing at a
+    screen that has gone (a closed remote session) gets a screen of its own, not a robot that
+    cannot connect."""
     current = os.environ.get("DISPLAY")
-    if current and not private:
+    if current and not private and _answers(current):
         yield current
         return
     if shutil.which("Xvfb") is None:
@@ -31,6 +33,16 @@ def ensure_display(size: tuple[int, int] = SIZE, *, private: bool = False) -> It
 
     with Display(backend="xvfb", size=size, color_depth=24, use_xauth=shutil.which("xauth") is not None) as display:
         yield display.new_display_var
+
+
+def _answers(name: str) -> bool:
+    try:
+        from Xlib.display import Display
+
+        Display(name).close()
+        return True
+    except Exception:  # refused, no such screen, not authorised
+        return False
 
 
 def window_open(title: str) -> bool:

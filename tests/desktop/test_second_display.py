@@ -21,11 +21,12 @@ def pointer(display_name: str) -> tuple[int, int]:
         x.close()
 
 
-def test_the_mouse_moves_on_the_drivers_own_screen_after_pyautogui_met_another(monkeypatch):
+def test_the_mouse_moves_on_the_drivers_own_screen_after_pyautogui_met_another():
     first = os.environ["DISPLAY"]
     DesktopDriver(first).close()  # PyAutoGUI imported and bound to the first screen
+    # ensure_display sets DISPLAY while inside and puts the first one back on leaving (a
+    # monkeypatch here would "restore" the second, dead screen for every later test).
     with ensure_display(private=True) as second:
-        monkeypatch.setenv("DISPLAY", second)
         driver = DesktopDriver(second)
         try:
             before = pointer(first)
@@ -35,3 +36,14 @@ def test_the_mouse_moves_on_the_drivers_own_screen_after_pyautogui_met_another(m
             assert pointer(first) == before
         finally:
             driver.close()
+    assert os.environ["DISPLAY"] == first  # later tests find the session's screen, not a dead one
+
+
+def test_a_display_that_has_gone_gets_a_screen_of_its_own(monkeypatch):
+    """DISPLAY left pointing at a screen that is gone (a closed session; a CI run once): the demo's
+    desktop robot failed with 「画面に接続できません」 instead of starting an Xvfb of its own."""
+    monkeypatch.setenv("DISPLAY", ":987")  # nothing listens there
+    with ensure_display() as screen:
+        assert screen != ":987" and os.environ["DISPLAY"] == screen
+        DesktopDriver(screen).close()  # a robot can work there
+    assert os.environ["DISPLAY"] == ":987"
