@@ -78,7 +78,7 @@ bench-identity: setup
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache
 
-# Optional: LibreOffice Calc (~300 MB) is not in bootstrap's apt list. Installs it when missing,
+# LibreOffice Calc (~300 MB) comes with `make test`'s set-up (bootstrap.sh --test), not `make setup`: installs it when missing,
 # checks the workbook converts with its charts, then writes the report as PDF beside the .xlsx.
 # Right after `make demo`: the demo's week from demo-data/ (demo-data/demo.json says which).
 # Otherwise ./robots.yaml and last week; WEEK=2026-W47 for another week, CONFIG=path/to/robots.yaml
