@@ -47,13 +47,13 @@ test: setup setup-paddle test-setup lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
-# assumptions show up here first. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
+# assumptions show up here first. Same workers as `make test`. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
 test-under-load: setup setup-paddle test-setup
 	@stress-ng --cpu $(LOAD_CPUS) --timeout 6h --quiet & hog=$$!; \
 	trap 'kill $$hog 2>/dev/null; wait $$hog 2>/dev/null' EXIT INT TERM; \
 	status=0; for run in $$(seq $(RUNS)); do \
 	  echo "daiko: run $$run of $(RUNS), beside stress-ng --cpu $(LOAD_CPUS)"; \
-	  $(PY) -m pytest -p no:cacheprovider $(TESTS) || status=1; \
+	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile $(TESTS) || status=1; \
 	done; exit $$status
 
 bench: bench-ocr bench-keying bench-scale
