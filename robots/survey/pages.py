@@ -20,6 +20,7 @@ import numpy as np
 from daiko.forms.survey import SurveyDefinition
 from daiko.robots.survey.rules import check_response
 from daiko.robots.tasks.base import ItemDraft
+from daiko.robots.tasks.scan import field_record
 
 
 @dataclass
@@ -50,14 +51,7 @@ def field_specs(result: Any, survey: SurveyDefinition, text_fields: set[str]) ->
     form = result.form
     return {
         f.name: {
-            "label": f.label_ja,
-            "type": f.type,
-            "value": f.value,
-            "raw": f.raw,
-            "confidence": f.confidence,
-            "decision": f.decision,
-            "reason": f.reason,
-            "box": list(f.box),
+            **field_record(f),
             "scores": f.scores,
             "form": form,
             "page": survey.page_of_form(form),
