@@ -32,13 +32,13 @@ from typing import Any
 
 import jaconv
 
+from daiko.forms.fieldtypes.kana_name import large_kana
 from daiko.forms.reference.variants import same_text
 from daiko.log import register_personal
 from daiko.robots.errors import BusinessError
 
 MATCH, MISMATCH, UNSURE, UNPROVEN = "match", "mismatch", "unsure", "unproven"
 
-SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 SPACES = re.compile(r"[\s\u3000・･]+")
 PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
 KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
@@ -52,7 +52,7 @@ def fold_kanji_name(text: str) -> str:
 
 def fold_kana_name(text: str) -> str:
     text = jaconv.hira2kata(unicodedata.normalize("NFKC", text or ""))
-    return SPACES.sub("", text).translate(SMALL_KANA)
+    return large_kana(SPACES.sub("", text))
 
 
 def fold_code(text: str) -> str:
