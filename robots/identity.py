@@ -32,25 +32,13 @@ from typing import Any
 
 import jaconv
 
+from daiko.forms.fieldtypes.kana_name import large_kana
+from daiko.forms.reference.variants import same_text
 from daiko.log import register_personal
 from daiko.robots.errors import BusinessError
 
 MATCH, MISMATCH, UNSURE, UNPROVEN = "match", "mismatch", "unsure", "unproven"
 
-# 旧字体・異体字 as registers and people write names → the form a declaration usually carries.
-# NFKC already folds the CJK compatibility block (e.g. U+FA10 塚); these are unified ideographs
-# of their own, so they need a table. Kept to characters found in personal and place names.
-VARIANTS = str.maketrans(
-    {
-        "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "邊": "辺", "邉": "辺", "齋": "斎", "齊": "斉",
-        "澤": "沢", "濱": "浜", "濵": "浜", "國": "国", "廣": "広", "德": "徳", "櫻": "桜", "眞": "真",
-        "惠": "恵", "藏": "蔵", "榮": "栄", "實": "実", "壽": "寿", "豐": "豊", "瀨": "瀬", "驒": "騨",
-        "來": "来", "冨": "富", "槇": "槙", "舘": "館", "峯": "峰", "嶋": "島", "嶌": "島", "埜": "野",
-        "龜": "亀", "戶": "戸", "黑": "黒", "兒": "児", "與": "与", "縣": "県", "會": "会",
-        "學": "学", "圓": "円", "鐵": "鉄", "增": "増", "曾": "曽", "萬": "万", "彌": "弥", "禮": "礼",
-    }
-)  # fmt: skip
-SMALL_KANA = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 SPACES = re.compile(r"[\s\u3000・･]+")
 PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
 KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
@@ -58,13 +46,13 @@ ADDRESS_SEPARATORS = re.compile(r"(丁目|番地|番|号|(?<=\d)の(?=\d)|[-‐�
 
 
 def fold_kanji_name(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    return SPACES.sub("", text).translate(VARIANTS)
+    """Widths and spaces ignored; 旧字体・異体字 are compared by :func:`agree` (髙橋 = 高橋)."""
+    return SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def fold_kana_name(text: str) -> str:
     text = jaconv.hira2kata(unicodedata.normalize("NFKC", text or ""))
-    return SPACES.sub("", text).translate(SMALL_KANA)
+    return large_kana(SPACES.sub("", text))
 
 
 def fold_code(text: str) -> str:
@@ -108,6 +96,9 @@ def agree(ftype: str, declared: str, register: str, *, partial_min_chars: int = 
         return False
     if a == b:
         return True
+    if ftype == "kanji_name":
+        # 旧字体・異体字 as registers and people write names: the variant families forms/reference uses.
+        return same_text(a, b)
     if ftype == "chassis_no":
         # Only the last digits given (some returns carry no more): they must end the register's.
         return len(a) >= partial_min_chars and b.endswith(a)

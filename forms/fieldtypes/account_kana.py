@@ -16,9 +16,8 @@ import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import FieldType, Reason
-from daiko.forms.fieldtypes.kana_name import _LOOKALIKE, normalise_spaces, to_katakana
+from daiko.forms.fieldtypes.kana_name import _LOOKALIKE, large_kana, normalise_spaces, to_katakana
 
-_SMALL_TO_LARGE = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
 _ALLOWED = re.compile(r"^[ァ-ヶー・．（）／A-Z0-9]+(?:\u3000[ァ-ヶー・．（）／A-Z0-9]+)*$")
 
 
@@ -36,7 +35,7 @@ class AccountKana(FieldType):
     def normalise(self, raw: str) -> str | None:
         text = unicodedata.normalize("NFKC", raw).upper()
         text = text.replace("(", "（").replace(")", "）").replace(".", "．").replace("/", "／")
-        text = to_katakana(text.translate(_LOOKALIKE)).translate(_SMALL_TO_LARGE)
+        text = large_kana(to_katakana(text.translate(_LOOKALIKE)))
         return normalise_spaces(text) or None
 
     def validate(self, value: str) -> tuple[bool, Reason]:

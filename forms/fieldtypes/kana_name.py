@@ -36,13 +36,19 @@ def to_katakana(text: str) -> str:
     return jaconv.hira2kata(text)
 
 
-_SMALL_TO_LARGE = {"ァ": "ア", "ィ": "イ", "ゥ": "ウ", "ェ": "エ", "ォ": "オ", "ッ": "ツ", "ャ": "ヤ", "ュ": "ユ",
-                   "ョ": "ヨ", "ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ"}  # fmt: skip
+_SMALL_TO_LARGE = dict(zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ", strict=True))
+_ALL_LARGE = str.maketrans(_SMALL_TO_LARGE)
 # Kana a small ャュョ may follow (イ段), and those a small ァィゥェォ may follow in names and loanwords.
 _BEFORE_YOON = set("キシチニヒミリギジヂビピ")
 _BEFORE_SMALL_VOWEL = set("ウヴクグシジチヂツテデトドフイキギニヒビピミリ")
 # After ッ comes a consonant: never a vowel, ン, ー, a small kana or the end of a name.
 _NOT_AFTER_SOKUON = set("アイウエオンーッャュョァィゥェォ")
+
+
+def large_kana(text: str) -> str:
+    """Every small katakana made large (マッダ → マツダ, キョウコ → キヨウコ): for names compared or
+    matched where size is not told apart (a bank's account names, a register's readings)."""
+    return text.translate(_ALL_LARGE)
 
 
 def repair_small_kana(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import FieldType, Reason, nfkc, squash_spaces
 from daiko.forms.fieldtypes.wareki_date import _BY_KEY, _ERA, _FIX, _NUM
+from daiko.wareki import wareki_text
 
 _PATTERNS = [
     re.compile(rf"^{_ERA}{_NUM}年(?P<m>\d{{1,2}})月?$"),
@@ -82,9 +83,9 @@ class WarekiMonth(FieldType):
         if not re.fullmatch(r"\d{4}-\d{2}", value):
             return False, "年月の形式ではありません"
         if "min" in self.rules and value < str(self.rules["min"]):
-            return False, f"{self.rules['min']}より前の年月です"
+            return False, f"{wareki_text(str(self.rules['min']))}より前の年月です"
         if "max" in self.rules and value > str(self.rules["max"]):
-            return False, f"{self.rules['max']}より後の年月です"
+            return False, f"{wareki_text(str(self.rules['max']))}より後の年月です"
         today = self._today()
         if self.rules.get("not_past") and value < f"{today:%Y-%m}":
             return False, "過ぎた年月です（振替開始月を確認してください）"

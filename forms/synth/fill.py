@@ -204,16 +204,11 @@ def _circle_mark(page: _Page, f: FieldDef, key: str, style: Style, rng: random.R
 
 def _red_stamp(page: _Page, box_mm: tuple[float, float, float, float], date_text: str, rng: random.Random) -> None:
     """The red 受付印 (日付印): a ring, the city's name, the date between two bars, the section."""
-    x, y, w, h = box_mm
-    r = page.p(rng.uniform(9.0, 10.5))
-    cx = page.p(x + w / 2 + rng.uniform(-3, 3))
-    cy = page.p(y + h / 2 + rng.uniform(-3, 3))
-    size = 2 * r + 8
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
-    img = Image.new("L", (size, size), 0)
+    img, r, cx, cy = _stamp_face(page, box_mm, (9.0, 10.5), rng)
     d = ImageDraw.Draw(img)
-    c = size // 2
+    c = img.size[0] // 2
     lw = max(2, page.p(0.45))
     d.ellipse([c - r, c - r, c + r, c + r], outline=255, width=lw)
     d.line([c - r * 0.92, c - r * 0.32, c + r * 0.92, c - r * 0.32], fill=255, width=lw)
@@ -223,37 +218,51 @@ def _red_stamp(page: _Page, box_mm: tuple[float, float, float, float], date_text
     d.text((c, c - r * 0.6), "飯能市", font=f_small, fill=255, anchor="mm")
     d.text((c, c), date_text, font=f_date, fill=255, anchor="mm")
     d.text((c, c + r * 0.6), "税務課", font=f_small, fill=255, anchor="mm")
-    img = img.rotate(rng.uniform(-15, 15), resample=Image.BICUBIC)
-    mask = np.asarray(img).astype(np.float32)
-    # Stamp ink is patchy: uneven pressure across the face.
-    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0.85, 0.2, mask.shape)
-    mask = (mask * np.clip(noise, 0.3, 1.0)).astype(np.uint8)
-    composite(page.img, mask, cx - c, cy - c, STAMP_RED, rng.uniform(0.7, 0.95))
+    _press(page, img, cx, cy, 15, rng)
 
 
 def _personal_seal(page: _Page, box_mm: tuple[float, float, float, float], surname: str, rng: random.Random) -> None:
     """A personal seal (認印, here the 届出印): a red ring with the surname written top to bottom,
     pressed a little off-centre and unevenly, as people press them."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
-    x, y, w, h = box_mm
-    r = page.p(rng.uniform(5.5, 7.0))
-    cx = page.p(x + w / 2 + rng.uniform(-3, 3))
-    cy = page.p(y + h / 2 + rng.uniform(-3, 3))
-    size = 2 * r + 8
-    img = Image.new("L", (size, size), 0)
+    img, r, cx, cy = _stamp_face(page, box_mm, (5.5, 7.0), rng)
     d = ImageDraw.Draw(img)
-    c = size // 2
+    c = img.size[0] // 2
     d.ellipse([c - r, c - r, c + r, c + r], outline=255, width=max(2, page.p(0.5)))
     chars = surname[:3] or "印"
     step = 1.5 * r / len(chars)
     f = font("serif-bold", int(min(step * 0.95, r * 0.95)))
     for i, ch in enumerate(chars):
         d.text((c, c - 0.75 * r + step * (i + 0.5)), ch, font=f, fill=255, anchor="mm")
-    img = img.rotate(rng.uniform(-10, 10), resample=Image.BICUBIC)
-    mask = np.asarray(img).astype(np.float32)
+    _press(page, img, cx, cy, 10, rng)
+
+
+def _stamp_face(
+    page: _Page, box_mm: tuple[float, float, float, float], radius_mm: tuple[float, float], rng: random.Random
+):
+    """A blank square face for a round stamp of a random radius (px), and where on the page its
+    centre lands: somewhere near the middle of ``box_mm``, as a hand puts it."""
+    from PIL import Image
+
+    x, y, w, h = box_mm
+    r = page.p(rng.uniform(*radius_mm))
+    cx = page.p(x + w / 2 + rng.uniform(-3, 3))
+    cy = page.p(y + h / 2 + rng.uniform(-3, 3))
+    size = 2 * r + 8
+    return Image.new("L", (size, size), 0), r, cx, cy
+
+
+def _press(page: _Page, face, cx: int, cy: int, max_tilt: float, rng: random.Random) -> None:
+    """The stamp's ``face`` pressed in red at (cx, cy): turned a little, the ink patchy (uneven
+    pressure across the face), never quite full strength."""
+    from PIL import Image
+
+    face = face.rotate(rng.uniform(-max_tilt, max_tilt), resample=Image.BICUBIC)
+    mask = np.asarray(face).astype(np.float32)
     noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0.85, 0.2, mask.shape)
     mask = (mask * np.clip(noise, 0.3, 1.0)).astype(np.uint8)
+    c = face.size[0] // 2
     composite(page.img, mask, cx - c, cy - c, STAMP_RED, rng.uniform(0.7, 0.95))
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from daiko.forms.survey import SurveyDefinition
 from daiko.robots.survey.rules import check_response
 from daiko.robots.tasks.base import ItemDraft
+from daiko.robots.tasks.scan import field_record
 
 
 @dataclass
@@ -50,14 +51,7 @@ def field_specs(result: Any, survey: SurveyDefinition, text_fields: set[str]) ->
     form = result.form
     return {
         f.name: {
-            "label": f.label_ja,
-            "type": f.type,
-            "value": f.value,
-            "raw": f.raw,
-            "confidence": f.confidence,
-            "decision": f.decision,
-            "reason": f.reason,
-            "box": list(f.box),
+            **field_record(f),
             "scores": f.scores,
             "form": form,
             "page": survey.page_of_form(form),
@@ -116,15 +110,10 @@ def _draft(survey: SurveyDefinition, booklet: _Booklet, path: Path, image_dir: P
     pages = sorted(booklet.pages, key=lambda p: p.survey_page)
     sheet_field = survey.sheet_no_field
     fields: dict[str, dict[str, Any]] = {}
-    offset = 0
-    for p in pages:
+    for p, top in zip(pages, _tops(pages), strict=True):
         for name, spec in p.fields.items():
-            if name == sheet_field:
-                continue
-            box = spec["box"]
-            fields[name] = {**spec, "box": [box[0], box[1] + offset, box[2], box[3] + offset]}
-        if p.image is not None:
-            offset += p.image.shape[0]
+            if name != sheet_field:
+                fields[name] = _shifted(spec, top)
     fields[sheet_field] = _sheet_spec(booklet, pages, sheet_field)
     checked = check_response(survey, fields)
     image_path = _save_image(pages, path, image_dir, booklet.pages[0].number)
@@ -145,15 +134,7 @@ def _draft(survey: SurveyDefinition, booklet: _Booklet, path: Path, image_dir: P
 def _sheet_spec(booklet: _Booklet, pages: list[_Page], sheet_field: str) -> dict[str, Any]:
     """The booklet's 整理番号: the one read with confidence; under review when pages disagree or
     none was read surely (the crop shown is the first page's, the reason names both readings)."""
-    offset, specs = 0, []
-    for p in pages:
-        spec = dict(p.fields.get(sheet_field) or {})
-        if spec.get("box"):
-            b = spec["box"]
-            spec["box"] = [b[0], b[1] + offset, b[2], b[3] + offset]
-        specs.append((p, spec))
-        if p.image is not None:
-            offset += p.image.shape[0]
+    specs = [(p, _shifted(p.fields.get(sheet_field) or {}, top)) for p, top in zip(pages, _tops(pages), strict=True)]
     chosen = booklet.sheet(sheet_field)
     first = specs[0][1]
     if chosen is None:
@@ -163,6 +144,22 @@ def _sheet_spec(booklet: _Booklet, pages: list[_Page], sheet_field: str) -> dict
         shown = "、".join(f"{p.survey_page}枚目: {s.get('value') or s.get('raw') or '読めず'}" for p, s in specs)
         return {**first, "decision": "review", "reason": f"ページの整理番号を確認してください（{shown}）"}
     return next(s for _, s in specs if s.get("value") == chosen.get("value"))
+
+
+def _tops(pages: list[_Page]) -> list[int]:
+    """Where each page starts in the stacked image :func:`_save_image` makes (px from the top)."""
+    tops, y = [], 0
+    for p in pages:
+        tops.append(y)
+        if p.image is not None:
+            y += p.image.shape[0]
+    return tops
+
+
+def _shifted(spec: dict[str, Any], dy: int) -> dict[str, Any]:
+    """A field's record with its box moved down ``dy`` px: where it is in the stacked image."""
+    box = spec.get("box")
+    return {**spec, "box": [box[0], box[1] + dy, box[2], box[3] + dy]} if box else dict(spec)
 
 
 def _save_image(pages: list[_Page], path: Path, image_dir: Path, first: int) -> str | None:

@@ -17,6 +17,21 @@ from daiko.robots.tasks.base import ItemDraft
 PERSONAL_TYPES = {"kanji_name", "kana_name", "address", "phone", "postal_code"}
 
 
+def field_record(f: Any) -> dict[str, Any]:
+    """A read field as the ledger keeps it (what the review screen shows and a person may correct);
+    each task adds what it needs besides (``personal``, ``policy``, a survey's ``scores`` …)."""
+    return {
+        "label": f.label_ja,
+        "type": f.type,
+        "value": f.value,
+        "raw": f.raw,
+        "confidence": f.confidence,
+        "decision": f.decision,
+        "reason": f.reason,
+        "box": list(f.box),
+    }
+
+
 def scan_drafts(
     reads, path: Path, image_dir: Path, keyed: frozenset[str], *, reference: str = "reference"
 ) -> list[ItemDraft]:
@@ -41,14 +56,7 @@ def scan_drafts(
             continue
         fields = {
             f.name: {
-                "label": f.label_ja,
-                "type": f.type,
-                "value": f.value,
-                "raw": f.raw,
-                "confidence": f.confidence,
-                "decision": f.decision,
-                "reason": f.reason,
-                "box": list(f.box),
+                **field_record(f),
                 "personal": f.type in PERSONAL_TYPES,
                 **({"policy": f.policy} if f.policy else {}),
             }

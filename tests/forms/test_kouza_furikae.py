@@ -76,6 +76,13 @@ def test_field_types_of_the_account(type_name, raw, value, reason):
         assert reason in check.reason
 
 
+def test_a_month_outside_the_forms_range_is_named_in_wareki_for_staff():
+    """The reason staff read names the limit as the paper does (令和元年5月), not as ISO (2019-05)."""
+    month = get_type("wareki_month", {"default_era": "令和", "min": "2019-05", "max": "2030-03"})
+    assert month.check("平成31年4月").reason == "令和元年5月より前の年月です"
+    assert month.check("令和12年4月").reason == "令和12年3月より後の年月です"
+
+
 def test_reference_data_is_offline_and_matches_names_as_people_write_them():
     assert zengin.bank("0017").name == "埼玉りそな" and zengin.branch("0017", "494").name == "飯能"
     assert zengin.bank("0999") is None and zengin.branch("0017", "999") is None
