@@ -763,12 +763,7 @@ class ShunoApp:
         self.ready_file = None
 
     def logout(self) -> None:
-        if (
-            self.dialog(
-                "確認", "SNK-W0101 ログアウトします。よろしいですか？", [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no"
-            )
-            != "yes"
-        ):
+        if self.dialog("確認", msg.CONFIRM_LOGOUT, [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no") != "yes":
             return
         self.store.audit(self.login, "logout")
         self.login = None

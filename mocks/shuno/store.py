@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daiko.mocks.shuno import fakedata
+from daiko.mocks.shuno import messages as msg
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 PBKDF2_ROUNDS = 20_000
@@ -244,9 +245,9 @@ class Store:
         """
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM accounts WHERE atena_no = ?", (values["atena_no"],)).fetchone():
-                raise ValueError("SNK-E0302 既に口座が登録されています。")
+                raise ValueError(msg.ALREADY_REGISTERED)
             if conn.execute("SELECT 1 FROM accounts WHERE reference = ?", (values["reference"],)).fetchone():
-                raise ValueError("SNK-E0308 この受付番号は既に登録に使用されています。")
+                raise ValueError(msg.REFERENCE_USED)
             (last,) = conn.execute("SELECT COALESCE(MAX(shori_no), 'SN00000000') FROM accounts").fetchone()
             shori_no = f"SN{int(last[2:]) + 1:08d}"
             row = {
