@@ -191,29 +191,14 @@ def prepare_keitax(
 
 
 @contextmanager
-def start_keitax(
-    workdir: Path,
-    *,
-    faults: str | None = None,
-    records: int = 300,
-    port: int | None = None,
-    seed: int = 42,
-    idle_timeout: float = 900.0,
-    lock_timeout: float | None = None,
-    password: str | None = None,
-    user: str = "rpa01",
-    sessions_per_user: int = 1,
-) -> Iterator[RunningKeitax]:
+def start_keitax(workdir: Path, **options) -> Iterator[RunningKeitax]:
     """Start the mock on a free port with its database in ``workdir``; stop it on exit.
 
-    ``faults`` uses the ``--fault`` syntax, comma-separated: ``"http500=0.2,slow=0.3:2.0"``.
-    The password is generated unless given; every demo account (rpa01, rpa02, shokuin01,
-    shokuin02) gets it.
+    ``options`` are :func:`prepare_keitax`'s. ``faults`` uses the ``--fault`` syntax,
+    comma-separated: ``"http500=0.2,slow=0.3:2.0"``. The password is generated unless given;
+    every demo account (rpa01, rpa02, shokuin01, shokuin02) gets it.
     """
-    server = prepare_keitax(
-        workdir, faults=faults, records=records, port=port, seed=seed, idle_timeout=idle_timeout,
-        lock_timeout=lock_timeout, password=password, user=user, sessions_per_user=sessions_per_user,
-    )  # fmt: skip
+    server = prepare_keitax(workdir, **options)
     server.start()
     try:
         yield server
