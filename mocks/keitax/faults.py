@@ -28,33 +28,28 @@ shift the draws of another.
 
 from __future__ import annotations
 
-import os
-import random
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
+
+from daiko.mocks.common.faults import (
+    FaultSpecs,
+    FaultSyntaxError,
+    SeededDice,
+    probability,
+    probability_and_seconds,
+    probability_and_when,
+)
 
 ENV_VAR = "KEITAX_FAULTS"
 LAYOUTS = ("v1", "v2")
 
-
-class FaultSyntaxError(ValueError):
-    """A ``--fault`` value the mock does not understand."""
-
-
-def _probability(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise FaultSyntaxError(f"{name}: '{text}' is not a probability") from exc
-    if not 0.0 <= value <= 1.0:
-        raise FaultSyntaxError(f"{name}: probability {value} is outside 0..1")
-    return value
+__all__ = ["ENV_VAR", "LAYOUTS", "FaultConfig", "FaultDice", "FaultSyntaxError"]
 
 
 @dataclass(frozen=True)
-class FaultConfig:
+class FaultConfig(FaultSpecs):
     """Which faults are on. All off by default: the mock then behaves like a healthy system."""
+
+    env_var = ENV_VAR
 
     http500: float = 0.0
     commit500: float = 0.0
@@ -70,44 +65,15 @@ class FaultConfig:
     kill_after_commit: str = ""
     kill_after_commit_every: int = 1
 
-    @classmethod
-    def parse(cls, specs: Iterable[str] | str | None) -> FaultConfig:
-        """Build from ``["http500=0.2", "slow=0.3:2.0"]`` or ``"http500=0.2,slow=0.3:2.0"``."""
-        if specs is None:
-            return cls()
-        if isinstance(specs, str):
-            specs = [specs]
-        config = cls()
-        for chunk in specs:
-            for spec in chunk.split(","):
-                spec = spec.strip()
-                if spec:
-                    config = config._with(spec)
-        return config
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> FaultConfig:
-        return cls.parse((environ if environ is not None else os.environ).get(ENV_VAR))
-
-    def _with(self, spec: str) -> FaultConfig:
-        name, sep, value = spec.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep or not value:
-            raise FaultSyntaxError(f"'{spec}': expected NAME=VALUE")
-        if name == "http500":
-            return replace(self, http500=_probability(name, value))
+    def _apply(self, name: str, value: str) -> FaultConfig:
+        if name in ("http500", "lock"):
+            return replace(self, **{name: probability(name, value)})
         if name == "commit500":
-            prob, _, when = value.partition(":")
-            if when not in ("", "after", "before"):
-                raise FaultSyntaxError(f"commit500: WHEN must be 'after' or 'before', not '{when}'")
-            return replace(self, commit500=_probability(name, prob), commit500_after=when != "before")
+            prob, after = probability_and_when(name, value)
+            return replace(self, commit500=prob, commit500_after=after)
         if name == "slow":
-            prob, _, seconds = value.partition(":")
-            try:
-                delay = float(seconds or "2.0")
-            except ValueError as exc:
-                raise FaultSyntaxError(f"slow: '{seconds}' is not a number of seconds") from exc
-            return replace(self, slow=_probability(name, prob), slow_seconds=max(0.0, delay))
+            prob, seconds = probability_and_seconds(name, value)
+            return replace(self, slow=prob, slow_seconds=seconds)
         if name == "expire_every":
             try:
                 every = int(value)
@@ -116,8 +82,6 @@ class FaultConfig:
             if every < 1:
                 raise FaultSyntaxError("expire_every: must be 1 or more")
             return replace(self, expire_every=every)
-        if name == "lock":
-            return replace(self, lock=_probability(name, value))
         if name in ("down_after_commit", "slow_after_commit", "kill_after_commit"):
             head, _, tail = value.rpartition(":") if ":" in value else (value, "", "")
             try:
@@ -132,7 +96,7 @@ class FaultConfig:
             if value not in LAYOUTS:
                 raise FaultSyntaxError(f"layout: expected one of {', '.join(LAYOUTS)}, not '{value}'")
             return replace(self, layout=value)
-        raise FaultSyntaxError(f"unknown fault '{name}'")
+        return super()._apply(name, value)
 
     def to_specs(self) -> list[str]:
         """The ``--fault`` arguments that rebuild this config (to pass it to a subprocess)."""
@@ -162,19 +126,11 @@ class FaultConfig:
         return self != FaultConfig()
 
 
-class FaultDice:
+class FaultDice(SeededDice):
     """Seeded, thread-safe draws, one independent stream per fault."""
 
     def __init__(self, config: FaultConfig, seed: int):
-        self.config = config
-        self._lock = threading.Lock()
-        self._streams = {f.name: random.Random(f"keitax-fault:{seed}:{f.name}") for f in fields(FaultConfig)}
-
-    def _hit(self, name: str, probability: float) -> bool:
-        if probability <= 0.0:
-            return False
-        with self._lock:
-            return self._streams[name].random() < probability
+        super().__init__(config, seed, prefix="keitax")
 
     def http500(self) -> bool:
         return self._hit("http500", self.config.http500)

@@ -6,9 +6,7 @@ be killed and restarted mid-run, and whose faults cannot leak into the test proc
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -20,12 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daiko.mocks.common.process import MockProcess, log_tail, spawn
 from daiko.mocks.keitax import truth
 from daiko.mocks.keitax.faults import ENV_VAR
 from daiko.mocks.keitax.server import PASSWORD_ENV
-
-_KEEP = object()
-
 
 _handed_out: set[int] = set()
 
@@ -47,7 +43,7 @@ class PortTaken(RuntimeError):
 
 
 @dataclass
-class RunningKeitax:
+class RunningKeitax(MockProcess):
     """A mock server running in a subprocess. ``user``/``password`` log in as the robot account."""
 
     url: str
@@ -71,10 +67,6 @@ class RunningKeitax:
     @property
     def log_path(self) -> Path:
         return self.workdir / "keitax.log"
-
-    @property
-    def alive(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
         """Launch the subprocess and wait until it answers."""
@@ -102,12 +94,10 @@ class RunningKeitax:
             args += ["--sessions-per-user", str(self.sessions_per_user)]
         if self.faults:
             args += ["--fault", self.faults]
-        env = {**os.environ, PASSWORD_ENV: self.password, "PYTHONUNBUFFERED": "1"}
-        env.pop(ENV_VAR, None)  # only the faults asked for here, never ones left in the caller's environment
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with open(self.log_path, "ab") as log:
-            self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+        self._proc, self._log_offset = spawn(
+            args, log_path=self.log_path, cwd=self.workdir, env={PASSWORD_ENV: self.password}, fault_env=ENV_VAR
+        )
 
     def wait_ready(self) -> None:
         """Wait until *this* server answers. Another process answering on the port (it took the
@@ -144,39 +134,14 @@ class RunningKeitax:
         self.stop(hard=True)
         raise RuntimeError(f"keitax did not answer within {self.startup_timeout:g} s:\n{self._log_tail()}")
 
-    def _log_tail(self, lines: int = 30, *, since_launch: bool = False) -> str:
-        try:
-            with open(self.log_path, "rb") as log:
-                log.seek(self._log_offset if since_launch else 0)
-                text = log.read().decode(errors="replace")
-            return "\n".join(text.splitlines()[-lines:])
-        except OSError:
-            return ""
+    def _log_tail(self, *, since_launch: bool = False) -> str:
+        return log_tail(self.log_path, self._log_offset if since_launch else 0)
 
     def terminate(self) -> None:
-        """Ask the server to shut down (SIGTERM) without waiting; ``stop()`` then waits."""
+        """Ask the server to shut down (SIGTERM) without waiting; ``stop()`` then waits (its
+        second SIGTERM forces uvicorn out)."""
         if self.alive:
             self._proc.terminate()
-
-    def stop(self, *, hard: bool = False) -> None:
-        """Stop the server. ``hard`` kills it at once (SIGKILL), like a crash or a pulled cable."""
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)  # a second SIGTERM forces uvicorn out
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-    def restart(self, *, faults: str | object | None = _KEEP, hard: bool = False) -> None:
-        """Stop and start again on the same port and database (sessions and locks are lost,
-        what was keyed stays). ``faults`` replaces the fault spec when given."""
-        self.stop(hard=hard)
-        if faults is not _KEEP:
-            self.faults = faults
-        self.start()
 
     def audit_rows(self, action: str | None = None) -> list[dict]:
         return truth.audit_rows(self.db_path, action)
@@ -226,29 +191,14 @@ def prepare_keitax(
 
 
 @contextmanager
-def start_keitax(
-    workdir: Path,
-    *,
-    faults: str | None = None,
-    records: int = 300,
-    port: int | None = None,
-    seed: int = 42,
-    idle_timeout: float = 900.0,
-    lock_timeout: float | None = None,
-    password: str | None = None,
-    user: str = "rpa01",
-    sessions_per_user: int = 1,
-) -> Iterator[RunningKeitax]:
+def start_keitax(workdir: Path, **options) -> Iterator[RunningKeitax]:
     """Start the mock on a free port with its database in ``workdir``; stop it on exit.
 
-    ``faults`` uses the ``--fault`` syntax, comma-separated: ``"http500=0.2,slow=0.3:2.0"``.
-    The password is generated unless given; every demo account (rpa01, rpa02, shokuin01,
-    shokuin02) gets it.
+    ``options`` are :func:`prepare_keitax`'s. ``faults`` uses the ``--fault`` syntax,
+    comma-separated: ``"http500=0.2,slow=0.3:2.0"``. The password is generated unless given;
+    every demo account (rpa01, rpa02, shokuin01, shokuin02) gets it.
     """
-    server = prepare_keitax(
-        workdir, faults=faults, records=records, port=port, seed=seed, idle_timeout=idle_timeout,
-        lock_timeout=lock_timeout, password=password, user=user, sessions_per_user=sessions_per_user,
-    )  # fmt: skip
+    server = prepare_keitax(workdir, **options)
     server.start()
     try:
         yield server

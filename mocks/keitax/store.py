@@ -16,14 +16,10 @@ import json
 import secrets
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from daiko.mocks.common.db import hash_password, now_jst, transaction
 from daiko.mocks.keitax import fakedata
-
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-PBKDF2_ROUNDS = 20_000  # a mock: slow enough to be a real hash, fast enough for many test logins
 
 # Demo accounts: two robot accounts and two staff, all with the one demo password.
 USERS = [
@@ -73,11 +69,6 @@ CREATE TABLE IF NOT EXISTS audit (
 """
 
 
-def now_jst() -> dt.datetime:
-    """The mock runs on Japanese time whatever the host's zone, like the city hall's servers."""
-    return dt.datetime.now(JST).replace(tzinfo=None, microsecond=0)
-
-
 def today_jst() -> dt.date:
     return now_jst().date()
 
@@ -101,18 +92,6 @@ def connect(db_path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: consistent after a crash, far fewer fsyncs
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """All or nothing: commit when the block ends normally, roll back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -176,10 +155,6 @@ def initialise(conn: sqlite3.Connection, *, seed: int, records: int) -> bool:
     return True
 
 
-def _hash(password: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, PBKDF2_ROUNDS)
-
-
 def ensure_users(conn: sqlite3.Connection, password: str | None) -> str:
     """Create or update the demo accounts; return the demo password in force.
 
@@ -205,14 +180,14 @@ def ensure_users(conn: sqlite3.Connection, password: str | None) -> str:
             conn.execute(
                 """INSERT INTO users (login, display_name, section, salt, pw_hash) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (login) DO UPDATE SET salt = excluded.salt, pw_hash = excluded.pw_hash""",
-                (login, name, section, salt, _hash(password, salt)),
+                (login, name, section, salt, hash_password(password, salt)),
             )
     return password
 
 
 def check_password(conn: sqlite3.Connection, login: str, password: str) -> sqlite3.Row | None:
     row = conn.execute("SELECT * FROM users WHERE login = ?", (login,)).fetchone()
-    if row is None or not hmac.compare_digest(row["pw_hash"], _hash(password, row["salt"])):
+    if row is None or not hmac.compare_digest(row["pw_hash"], hash_password(password, row["salt"])):
         return None
     return row
 

@@ -7,11 +7,12 @@ Only reads, on a connection of its own; safe while the server runs.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from daiko.mocks.common import truth as common
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,8 @@ class Vehicle:
     owner_address: str
 
 
-def _connect(db_path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(db_path), timeout=10)
-    conn.row_factory = sqlite3.Row
-    return conn
+def _rows(db_path: Path | str, sql: str, args: tuple | list = ()) -> list[sqlite3.Row]:
+    return common.query(db_path, sql, args)
 
 
 def _vehicle(row: sqlite3.Row) -> Vehicle:
@@ -62,21 +61,7 @@ def audit_rows(db_path: Path | str, action: str | None = None) -> list[dict]:
 
     Actions: seed, login, login_failed, logout, session_killed, session_expired, deregister, extract.
     """
-    conn = _connect(db_path)
-    try:
-        sql, args = "SELECT * FROM audit", ()
-        if action:
-            sql, args = sql + " WHERE action = ?", (action,)
-        rows = conn.execute(sql + " ORDER BY id", args).fetchall()
-    finally:
-        conn.close()
-    out = []
-    for row in rows:
-        item = dict(row)
-        item["before"] = json.loads(item["before"]) if item["before"] else None
-        item["after"] = json.loads(item["after"]) if item["after"] else None
-        out.append(item)
-    return out
+    return common.audit_rows(db_path, action, json_columns=("before", "after"))
 
 
 audit = audit_rows  # the shorter name, for readers of the brief
@@ -84,36 +69,24 @@ audit = audit_rows  # the shorter name, for readers of the brief
 
 def session_rows(db_path: Path | str) -> list[dict]:
     """Every session the system ever opened: who, when it began, its last request, how it ended."""
-    conn = _connect(db_path)
-    try:
-        sql = "SELECT login, created_at, last_seen, state, requests FROM sessions ORDER BY created_at"
-        return [dict(r) for r in conn.execute(sql)]
-    finally:
-        conn.close()
+    sql = "SELECT login, created_at, last_seen, state, requests FROM sessions ORDER BY created_at"
+    return [dict(r) for r in _rows(db_path, sql)]
 
 
 def processed_rows(db_path: Path | str) -> list[dict]:
     """The 処理 table (one row per 廃車 keyed, seeded ones included), oldest first."""
-    conn = _connect(db_path)
-    try:
-        return [dict(r) for r in conn.execute("SELECT * FROM processed ORDER BY processed_at, shori_no")]
-    finally:
-        conn.close()
+    return [dict(r) for r in _rows(db_path, "SELECT * FROM processed ORDER BY processed_at, shori_no")]
 
 
 def find_vehicle(db_path: Path | str, *, plate: str | None = None, vehicle_id: int | None = None) -> Vehicle | None:
     """By id, or the current (課税中 first) vehicle holding a plate, typed exactly as stored."""
-    conn = _connect(db_path)
-    try:
-        if vehicle_id is not None:
-            row = conn.execute("SELECT * FROM vehicles WHERE id = ?", (vehicle_id,)).fetchone()
-        else:
-            row = conn.execute(
-                "SELECT * FROM vehicles WHERE plate = ? ORDER BY status = '廃車済', id DESC LIMIT 1", (plate,)
-            ).fetchone()
-    finally:
-        conn.close()
-    return _vehicle(row) if row else None
+    if vehicle_id is not None:
+        rows = _rows(db_path, "SELECT * FROM vehicles WHERE id = ?", (vehicle_id,))
+    else:
+        rows = _rows(
+            db_path, "SELECT * FROM vehicles WHERE plate = ? ORDER BY status = '廃車済', id DESC LIMIT 1", (plate,)
+        )
+    return _vehicle(rows[0]) if rows else None
 
 
 def sample_vehicles(
@@ -129,41 +102,26 @@ def sample_vehicles(
 
     ``unique_plate`` leaves out plates that were re-issued (searching those lists two vehicles).
     """
-    conn = _connect(db_path)
-    try:
-        sql = "SELECT * FROM vehicles v WHERE status = ?"
-        args: list = [status]
-        if kind:
-            sql += " AND kind = ?"
-            args.append(kind)
-        if unique_plate:
-            sql += " AND (SELECT COUNT(*) FROM vehicles w WHERE w.plate_key = v.plate_key) = 1"
-        rows = conn.execute(sql + " ORDER BY id", args).fetchall()
-    finally:
-        conn.close()
+    sql = "SELECT * FROM vehicles v WHERE status = ?"
+    args: list = [status]
+    if kind:
+        sql += " AND kind = ?"
+        args.append(kind)
+    if unique_plate:
+        sql += " AND (SELECT COUNT(*) FROM vehicles w WHERE w.plate_key = v.plate_key) = 1"
+    rows = _rows(db_path, sql + " ORDER BY id", args)
     picked = random.Random(f"keitax-sample:{seed}").sample(rows, min(n, len(rows)))
     return [_vehicle(r) for r in picked]
 
 
 def reissued_plates(db_path: Path | str) -> list[str]:
     """Plates held by more than one vehicle (one of them 廃車済) — the search lists both."""
-    conn = _connect(db_path)
-    try:
-        rows = conn.execute(
-            "SELECT MIN(plate) AS plate FROM vehicles GROUP BY plate_key HAVING COUNT(*) > 1 ORDER BY MIN(id)"
-        ).fetchall()
-    finally:
-        conn.close()
+    rows = _rows(
+        db_path, "SELECT MIN(plate) AS plate FROM vehicles GROUP BY plate_key HAVING COUNT(*) > 1 ORDER BY MIN(id)"
+    )
     return [r["plate"] for r in rows]
 
 
 def demo_password(db_path: Path | str) -> str | None:
     """The generated demo password, when the mock made one up (no ``DAIKO_KEITAX_PASSWORD`` given)."""
-    conn = _connect(db_path)
-    try:
-        row = conn.execute("SELECT password FROM demo_credentials WHERE login = 'rpa01'").fetchone()
-    except sqlite3.OperationalError:
-        return None
-    finally:
-        conn.close()
-    return row["password"] if row else None
+    return common.demo_password(db_path)

@@ -8,37 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-# (code, name, first day). Only the eras a vehicle in the register can carry.
-ERAS: list[tuple[str, str, dt.date]] = [
-    ("R", "令和", dt.date(2019, 5, 1)),
-    ("H", "平成", dt.date(1989, 1, 8)),
-]
-ERA_NAMES = {code: name for code, name, _ in ERAS}
+from daiko.mocks.common.wareki import ERA_NAMES, format_wareki, format_wareki_short, to_wareki
+from daiko.mocks.common.wareki import ERAS as _ALL_ERAS
 
+# The 元号 the screens offer and accept: only those a vehicle in the register can carry.
+ERAS: list[tuple[str, str, dt.date]] = _ALL_ERAS[:2]
 
-def to_wareki(day: dt.date) -> tuple[str, int, int, int]:
-    """(era code, era year, month, day) for a date on or after 平成元年."""
-    for code, _name, start in ERAS:
-        if day >= start:
-            return code, day.year - start.year + 1, day.month, day.day
-    raise ValueError(f"{day} is before 平成")
-
-
-def format_wareki(day: dt.date | None) -> str:
-    """'令和7年4月1日' — the long form used on screens and on the 確認票."""
-    if day is None:
-        return ""
-    code, year, month, dd = to_wareki(day)
-    year_text = "元" if year == 1 else str(year)
-    return f"{ERA_NAMES[code]}{year_text}年{month}月{dd}日"
-
-
-def format_wareki_short(day: dt.date | None) -> str:
-    """'R07.04.01' — the short form used in dense tables."""
-    if day is None:
-        return ""
-    code, year, month, dd = to_wareki(day)
-    return f"{code}{year:02d}.{month:02d}.{dd:02d}"
+__all__ = ["ERAS", "ERA_NAMES", "format_wareki", "format_wareki_short", "parse_wareki", "to_wareki"]
 
 
 def parse_wareki(era: str, year: str, month: str, day: str) -> dt.date | None:

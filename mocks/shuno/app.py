@@ -23,6 +23,7 @@ import tkinter.font as tkfont
 from pathlib import Path
 from tkinter import ttk
 
+from daiko.mocks.common.wareki import ERA_NAMES, format_wareki, to_wareki
 from daiko.mocks.shuno import messages as msg
 from daiko.mocks.shuno.faults import FaultConfig, FaultDice
 from daiko.mocks.shuno.store import DEPOSIT_LABELS, TAX_LABELS, Store, bank_master, now_jst
@@ -36,11 +37,6 @@ MONO_FAMILY = "Noto Sans Mono CJK JP"
 KANA_RE = re.compile(r"^[ァ-ヶー]+(?:\u3000[ァ-ヶー]+)*$")
 REFERENCE_RE = re.compile(r"^[A-Z]\d{2}-\d{5}$")
 SEPARATOR = "-" * 27
-
-
-def wareki_today(day: dt.date) -> str:
-    year = day.year - 2018
-    return f"令和{'元' if year == 1 else year}年{day.month}月{day.day}日"
 
 
 def window(app: ShunoApp, title: str, geometry: str) -> tk.Toplevel:
@@ -272,15 +268,9 @@ class Search(Screen):
 
     @staticmethod
     def _birth(iso: str) -> str:
-        day = dt.date.fromisoformat(iso)
-        for name, start in (
-            ("令和", dt.date(2019, 5, 1)),
-            ("平成", dt.date(1989, 1, 8)),
-            ("昭和", dt.date(1926, 12, 25)),
-        ):
-            if day >= start:
-                return f"{name[0]}{day.year - start.year + 1:02d}.{day.month:02d}.{day.day:02d}"
-        return f"T{day.year - 1911:02d}.{day.month:02d}.{day.day:02d}"
+        """'昭45.03.12': the list's 生年月日, the 元号 by its first kanji as such lists print it."""
+        code, year, month, day = to_wareki(dt.date.fromisoformat(iso))
+        return f"{ERA_NAMES[code][0]}{year:02d}.{month:02d}.{day:02d}"
 
     def _copy_rows(self, _event=None) -> str:
         assert self.tree is not None
@@ -738,7 +728,7 @@ class ShunoApp:
             top.destroy()
             self.login_dialog = None
             self.user_label.configure(text=f"利用者：{name}（{login}）")
-            self.date_label.configure(text=wareki_today(now_jst().date()))
+            self.date_label.configure(text=format_wareki(now_jst().date()))
             self.root.focus_force()
             self.show(Menu)
 
@@ -763,12 +753,7 @@ class ShunoApp:
         self.ready_file = None
 
     def logout(self) -> None:
-        if (
-            self.dialog(
-                "確認", "SNK-W0101 ログアウトします。よろしいですか？", [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no"
-            )
-            != "yes"
-        ):
+        if self.dialog("確認", msg.CONFIRM_LOGOUT, [("はい(Y)", "yes"), ("いいえ(N)", "no")], "no") != "yes":
             return
         self.store.audit(self.login, "logout")
         self.login = None

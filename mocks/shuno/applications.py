@@ -46,9 +46,10 @@ def next_month_wareki() -> str:
 def application(person: Person, reference: str, n: int = 0, *, by_number: bool = False, **changes: str) -> dict:
     """One CSV row for ``person`` (``n`` varies the bank and 税目); ``by_number`` gives the 宛名番号."""
     bank, bank_name, branch, branch_name = BANKS[n % len(BANKS)]
+    today = now_jst().date()  # read once: three reads could straddle midnight
     row = {
         "受付番号": reference,
-        "申込日": f"令和{now_jst().year - 2018}年{now_jst().month}月{now_jst().day}日",
+        "申込日": f"令和{today.year - 2018}年{today.month}月{today.day}日",
         "宛名番号": person.atena_no if by_number else "",
         "氏名": person.name,
         "フリガナ": person.kana,

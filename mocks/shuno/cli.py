@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shuno: {exc}", flush=True)
         return 2
     if not os.environ.get("DISPLAY"):
-        print("shuno: DISPLAY is not set (start it under X or Xvfb)", flush=True)
+        print("shuno: 環境変数 DISPLAY が設定されていません（X または Xvfb の画面で起動してください）。", flush=True)
         return 2
     from daiko.mocks.shuno.app import run
     from daiko.mocks.shuno.store import Store, bank_master
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     generated = store.seed(args.seed, args.records, password)
     if generated:
         print(f"デモ利用者: rpa01 / {generated}（rpa02, shokuin01 も同じ）", flush=True)
-    print(f"shuno: pid {os.getpid()} faults {faults.to_specs() or 'none'}", flush=True)
+    faults_text = ", ".join(faults.to_specs()) or "なし"
+    print(f"収納管理システム（模擬） pid={os.getpid()}  DB={args.db}  障害注入={faults_text}", flush=True)
     run(store, faults, args.seed, ready_file=args.ready_file, export_dir=args.export_dir or args.db.parent)
     return 0

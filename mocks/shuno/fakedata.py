@@ -12,33 +12,27 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-SURNAMES = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"),
-    ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"), ("斎藤", "サイトウ"), ("清水", "シミズ"),
-    ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"),
-    ("石川", "イシカワ"), ("小川", "オガワ"), ("岡田", "オカダ"), ("長谷川", "ハセガワ"), ("村上", "ムラカミ"),
-    ("近藤", "コンドウ"), ("坂本", "サカモト"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("藤井", "フジイ"),
-    ("関根", "セキネ"), ("浅見", "アサミ"), ("平沼", "ヒラヌマ"), ("大久保", "オオクボ"), ("新井", "アライ"),
-]  # fmt: skip
-GIVEN_NAMES = [
-    ("太郎", "タロウ"), ("一郎", "イチロウ"), ("健太", "ケンタ"), ("大輔", "ダイスケ"), ("翔太", "ショウタ"),
-    ("拓也", "タクヤ"), ("直樹", "ナオキ"), ("誠", "マコト"), ("浩二", "コウジ"), ("隆", "タカシ"),
-    ("和也", "カズヤ"), ("修", "オサム"), ("茂", "シゲル"), ("悠斗", "ユウト"), ("蓮", "レン"),
-    ("花子", "ハナコ"), ("美咲", "ミサキ"), ("陽子", "ヨウコ"), ("恵子", "ケイコ"), ("由美", "ユミ"),
-    ("真由美", "マユミ"), ("裕子", "ユウコ"), ("さくら", "サクラ"), ("智子", "トモコ"), ("愛", "アイ"),
-    ("久美子", "クミコ"), ("明美", "アケミ"), ("京子", "キョウコ"), ("結衣", "ユイ"), ("千尋", "チヒロ"),
-]  # fmt: skip
+from daiko.mocks.common.names import GIVEN_NAME_KANA, POSTAL_CODES, SURNAME_KANA, with_kana
+
+SURNAMES = with_kana(
+    "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 "
+    "山崎 森 池田 橋本 阿部 石川 小川 岡田 長谷川 村上 近藤 坂本 遠藤 青木 藤井 関根 浅見 平沼 大久保 新井",
+    SURNAME_KANA,
+)
+GIVEN_NAMES = with_kana(
+    "太郎 一郎 健太 大輔 翔太 拓也 直樹 誠 浩二 隆 和也 修 茂 悠斗 蓮 "
+    "花子 美咲 陽子 恵子 由美 真由美 裕子 さくら 智子 愛 久美子 明美 京子 結衣 千尋",
+    GIVEN_NAME_KANA,
+)
 # 飯能市の町名 (postal code); 大字 areas are written with 番地, 町 areas with 番・号.
 TOWNS = [
-    ("双柳", "357-0021", False), ("稲荷町", "357-0032", True), ("仲町", "357-0035", True),
-    ("本町", "357-0033", True), ("山手町", "357-0031", True), ("八幡町", "357-0034", True),
-    ("緑町", "357-0046", True), ("柳町", "357-0037", True), ("東町", "357-0036", True),
-    ("南町", "357-0041", True), ("中山", "357-0012", False), ("川寺", "357-0016", False),
-    ("阿須", "357-0024", False), ("岩沢", "357-0014", False), ("笠縫", "357-0013", False),
-    ("美杉台", "357-0066", False), ("永田", "357-0068", False), ("久下", "357-0022", False),
-    ("芦苅場", "357-0015", False), ("原市場", "357-0111", False), ("下川崎", "357-0004", False),
+    (town, POSTAL_CODES[town], chome)
+    for town, chome in [
+        ("双柳", False), ("稲荷町", True), ("仲町", True), ("本町", True), ("山手町", True), ("八幡町", True),
+        ("緑町", True), ("柳町", True), ("東町", True), ("南町", True), ("中山", False), ("川寺", False),
+        ("阿須", False), ("岩沢", False), ("笠縫", False), ("美杉台", False), ("永田", False), ("久下", False),
+        ("芦苅場", False), ("原市場", False), ("下川崎", False),
+    ]
 ]  # fmt: skip
 BUILDINGS = ["ハイツ美杉", "コーポ双柳", "メゾン飯能", "グリーンヒル", "サンライズ中山", "パレス仲町"]
 # (金融機関コード, 金融機関名, [(支店コード, 支店名)]) — local institutions, codes as in the 全銀 master.
@@ -78,8 +72,10 @@ class Account:
     registered_at: dt.datetime
 
 
-def _address(rng: random.Random) -> str:
-    town, _postal, chome = rng.choice(TOWNS)
+def _address(rng: random.Random) -> tuple[str, str]:
+    """(address, postal code) of a random house: the code is the drawn town's (a building's name
+    may carry another town's, e.g. サンライズ中山 in 阿須)."""
+    town, postal, chome = rng.choice(TOWNS)
     if chome:
         text = f"埼玉県飯能市{town}{rng.randint(1, 30)}番{rng.randint(1, 25)}号"
     elif rng.random() < 0.5:
@@ -88,7 +84,7 @@ def _address(rng: random.Random) -> str:
         text = f"埼玉県飯能市大字{town}{rng.randint(1, 1999)}番地"
     if rng.random() < 0.2:
         text += f"　{rng.choice(BUILDINGS)}{rng.randint(1, 3)}0{rng.randint(1, 6)}"
-    return text
+    return text, postal
 
 
 def generate(seed: int, records: int, today: dt.date) -> tuple[list[Taxpayer], list[Account]]:
@@ -98,10 +94,9 @@ def generate(seed: int, records: int, today: dt.date) -> tuple[list[Taxpayer], l
     numbers = rng.sample(range(10_000_000, 99_999_999), records)
     for number in numbers:
         (s, sk), (g, gk) = rng.choice(SURNAMES), rng.choice(GIVEN_NAMES)
-        address = _address(rng)
-        town = next(t for t in TOWNS if t[0] in address)
+        address, postal = _address(rng)
         birth = today - dt.timedelta(days=rng.randint(20 * 365, 90 * 365))
-        taxpayers.append(Taxpayer(f"00{number}", f"{s}\u3000{g}", f"{sk}\u3000{gk}", birth, town[1], address))
+        taxpayers.append(Taxpayer(f"00{number}", f"{s}\u3000{g}", f"{sk}\u3000{gk}", birth, postal, address))
     accounts: list[Account] = []
     for i, person in enumerate(taxpayers):
         if rng.random() >= 0.15:

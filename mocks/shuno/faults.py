@@ -20,31 +20,27 @@ sequence of operations meets the same faults on every run, and one fault does no
 
 from __future__ import annotations
 
-import os
-import random
-from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
+
+from daiko.mocks.common.faults import (
+    FaultSpecs,
+    FaultSyntaxError,
+    SeededDice,
+    probability,
+    probability_and_seconds,
+    probability_and_when,
+)
 
 ENV_VAR = "SHUNO_FAULTS"
 
-
-class FaultSyntaxError(ValueError):
-    """A ``--fault`` value the mock does not understand."""
-
-
-def _probability(name: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise FaultSyntaxError(f"{name}: '{text}' is not a probability") from exc
-    if not 0.0 <= value <= 1.0:
-        raise FaultSyntaxError(f"{name}: probability {value} is outside 0..1")
-    return value
+__all__ = ["ENV_VAR", "FaultConfig", "FaultDice", "FaultSyntaxError"]
 
 
 @dataclass(frozen=True)
-class FaultConfig:
+class FaultConfig(FaultSpecs):
     """Which faults are on. All off by default: the client then behaves like a healthy one."""
+
+    env_var = ENV_VAR
 
     slow: float = 0.0
     slow_seconds: float = 0.0
@@ -54,44 +50,16 @@ class FaultConfig:
     focus: float = 0.0
     popup: float = 0.0
 
-    @classmethod
-    def parse(cls, specs: Iterable[str] | str | None) -> FaultConfig:
-        """Build from ``["slow=0.3:2", "popup=1"]`` or ``"slow=0.3:2,popup=1"``."""
-        if specs is None:
-            return cls()
-        if isinstance(specs, str):
-            specs = [specs]
-        config = cls()
-        for chunk in specs:
-            for spec in chunk.split(","):
-                if spec.strip():
-                    config = config._with(spec.strip())
-        return config
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> FaultConfig:
-        return cls.parse((environ if environ is not None else os.environ).get(ENV_VAR))
-
-    def _with(self, spec: str) -> FaultConfig:
-        name, sep, value = spec.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep or not value:
-            raise FaultSyntaxError(f"'{spec}': expected NAME=VALUE")
+    def _apply(self, name: str, value: str) -> FaultConfig:
         if name == "slow":
-            prob, _, seconds = value.partition(":")
-            try:
-                delay = float(seconds or "2.0")
-            except ValueError as exc:
-                raise FaultSyntaxError(f"slow: '{seconds}' is not a number of seconds") from exc
-            return replace(self, slow=_probability(name, prob), slow_seconds=max(0.0, delay))
+            prob, seconds = probability_and_seconds(name, value)
+            return replace(self, slow=prob, slow_seconds=seconds)
         if name == "commit_error":
-            prob, _, when = value.partition(":")
-            if when not in ("", "after", "before"):
-                raise FaultSyntaxError(f"commit_error: WHEN must be 'after' or 'before', not '{when}'")
-            return replace(self, commit_error=_probability(name, prob), commit_error_after=when != "before")
+            prob, after = probability_and_when(name, value)
+            return replace(self, commit_error=prob, commit_error_after=after)
         if name in ("error", "focus", "popup"):
-            return replace(self, **{name: _probability(name, value)})
-        raise FaultSyntaxError(f"unknown fault '{name}'")
+            return replace(self, **{name: probability(name, value)})
+        return super()._apply(name, value)
 
     def to_specs(self) -> list[str]:
         """The ``--fault`` arguments that rebuild this config (to pass it to a subprocess)."""
@@ -109,15 +77,11 @@ class FaultConfig:
         return specs
 
 
-class FaultDice:
-    """Seeded draws, one independent stream per fault (the Tk client is single-threaded)."""
+class FaultDice(SeededDice):
+    """Seeded draws, one independent stream per fault."""
 
     def __init__(self, config: FaultConfig, seed: int):
-        self.config = config
-        self._streams = {f.name: random.Random(f"shuno-fault:{seed}:{f.name}") for f in fields(FaultConfig)}
-
-    def _hit(self, name: str, probability: float) -> bool:
-        return probability > 0.0 and self._streams[name].random() < probability
+        super().__init__(config, seed, prefix="shuno")
 
     def slow_delay(self) -> float:
         return self.config.slow_seconds if self._hit("slow", self.config.slow) else 0.0

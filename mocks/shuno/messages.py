@@ -5,6 +5,7 @@ I = information, W = warning asking for a decision. SNK-E9xxx are system errors.
 """
 
 LOGIN_FAILED = "SNK-E0001 利用者IDまたはパスワードが正しくありません。"
+CONFIRM_LOGOUT = "SNK-W0101 ログアウトします。よろしいですか？"
 NO_CONDITION = "SNK-E0200 検索条件を入力してください。"
 NOT_FOUND = "SNK-E0201 該当する宛名がありません。"
 TOO_MANY = "SNK-W0202 該当件数が多すぎます（{n}件）。条件を追加してください。"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -20,15 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daiko.mocks.common.process import MockProcess, log_tail, spawn
 from daiko.mocks.shuno import truth
 from daiko.mocks.shuno.cli import PASSWORD_ENV
 from daiko.mocks.shuno.faults import ENV_VAR
 
-_KEEP = object()
-
 
 @dataclass
-class RunningShuno:
+class RunningShuno(MockProcess):
     """The client running in a subprocess. ``user``/``password`` log in as the robot account."""
 
     display: str
@@ -43,6 +41,8 @@ class RunningShuno:
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     _log_offset: int = field(default=0, repr=False)
 
+    stop_timeout = 10.0  # a Tk client may take a moment to close its window
+
     @property
     def log_path(self) -> Path:
         return self.workdir / "shuno.log"
@@ -54,10 +54,6 @@ class RunningShuno:
     @property
     def export_dir(self) -> Path:
         return self.workdir / "export"
-
-    @property
-    def alive(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
 
     @property
     def pid(self) -> int | None:
@@ -76,11 +72,10 @@ class RunningShuno:
         ]  # fmt: skip
         if self.faults:
             args += ["--fault", self.faults]
-        env = {**os.environ, "DISPLAY": self.display, PASSWORD_ENV: self.password, "PYTHONUNBUFFERED": "1"}
-        env.pop(ENV_VAR, None)  # only the faults asked for here
-        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with open(self.log_path, "ab") as log:
-            self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+        self._proc, self._log_offset = spawn(
+            args, log_path=self.log_path, cwd=self.workdir,
+            env={"DISPLAY": self.display, PASSWORD_ENV: self.password}, fault_env=ENV_VAR,
+        )  # fmt: skip
         self._wait_window()
 
     def _wait_window(self) -> None:
@@ -115,32 +110,8 @@ class RunningShuno:
         except (OSError, ValueError):
             return None
 
-    def _log_tail(self, lines: int = 30) -> str:
-        try:
-            with open(self.log_path, "rb") as log:
-                log.seek(self._log_offset)
-                return "\n".join(log.read().decode(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def stop(self, *, hard: bool = False) -> None:
-        """Close the client. ``hard`` kills it at once (SIGKILL), like a crash or a power cut."""
-        proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def restart(self, *, faults: str | object | None = _KEEP, hard: bool = False) -> None:
-        """Stop and start again on the same database (what was registered stays)."""
-        self.stop(hard=hard)
-        if faults is not _KEEP:
-            self.faults = faults
-        self.start()
+    def _log_tail(self) -> str:
+        return log_tail(self.log_path, self._log_offset)
 
     # --- the truth, read from the client's database ---
 

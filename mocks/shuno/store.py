@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import hmac
 import io
 import json
@@ -18,15 +17,14 @@ import re
 import secrets
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from daiko.mocks.common.db import hash_password, now_jst, transaction
 from daiko.mocks.shuno import fakedata
+from daiko.mocks.shuno import messages as msg
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-PBKDF2_ROUNDS = 20_000
 USERS = [("rpa01", "RPA専用01"), ("rpa02", "RPA専用02"), ("shokuin01", "山田　花子")]
 TAX_LABELS = {
     "shikenmin": "市県民税（普通徴収）",
@@ -56,11 +54,6 @@ CREATE TABLE IF NOT EXISTS audit (
     target TEXT, reference TEXT, detail TEXT
 );
 """
-
-
-def now_jst() -> dt.datetime:
-    """The client runs on Japanese time whatever the host's zone, like the city hall's terminals."""
-    return dt.datetime.now(JST).replace(tzinfo=None, microsecond=0)
 
 
 def name_key(text: str) -> str:
@@ -95,10 +88,6 @@ def bank_master(code: str, branch: str | None = None) -> tuple[str | None, str |
         return name, None
     found = bank.branches.get(branch)
     return name, (found.name if found else None)
-
-
-def hash_password(password: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, PBKDF2_ROUNDS)
 
 
 @dataclass(frozen=True)
@@ -163,15 +152,8 @@ class Store:
                     (login, display, salt, hash_password(password, salt)),
                 )
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.conn)
 
     @staticmethod
     def _audit(conn, login, action, target, reference, detail) -> None:
@@ -244,9 +226,9 @@ class Store:
         """
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM accounts WHERE atena_no = ?", (values["atena_no"],)).fetchone():
-                raise ValueError("SNK-E0302 既に口座が登録されています。")
+                raise ValueError(msg.ALREADY_REGISTERED)
             if conn.execute("SELECT 1 FROM accounts WHERE reference = ?", (values["reference"],)).fetchone():
-                raise ValueError("SNK-E0308 この受付番号は既に登録に使用されています。")
+                raise ValueError(msg.REFERENCE_USED)
             (last,) = conn.execute("SELECT COALESCE(MAX(shori_no), 'SN00000000') FROM accounts").fetchone()
             shori_no = f"SN{int(last[2:]) + 1:08d}"
             row = {

@@ -6,11 +6,12 @@ Only reads, on a connection of its own; safe while the client runs.
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from daiko.mocks.common import truth as common
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,12 @@ class Person:
     has_account: bool
 
 
-def _connect(db_path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-    conn.row_factory = sqlite3.Row
-    return conn
+def _rows(db_path: Path | str, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    return common.query(db_path, sql, args, readonly=True)
+
+
+def _person(row: sqlite3.Row) -> Person:
+    return Person(row["atena_no"], row["name"], row["kana"], row["postal"], row["address"], bool(row["has_account"]))
 
 
 def audit_rows(db_path: Path | str, action: str | None = None) -> list[dict]:
@@ -36,17 +39,7 @@ def audit_rows(db_path: Path | str, action: str | None = None) -> list[dict]:
 
     Actions: seed, login, login_failed, logout, search, register, system_error, extract.
     """
-    conn = _connect(db_path)
-    try:
-        sql, args = "SELECT * FROM audit", ()
-        if action:
-            sql, args = sql + " WHERE action = ?", (action,)
-        rows = [dict(r) for r in conn.execute(sql + " ORDER BY id", args)]
-    finally:
-        conn.close()
-    for row in rows:
-        row["detail"] = json.loads(row["detail"]) if row["detail"] else None
-    return rows
+    return common.audit_rows(db_path, action, json_columns=("detail",), readonly=True)
 
 
 def registrations(db_path: Path | str, reference: str) -> list[dict]:
@@ -55,62 +48,40 @@ def registrations(db_path: Path | str, reference: str) -> list[dict]:
 
 
 def account(db_path: Path | str, atena_no: str) -> dict | None:
-    conn = _connect(db_path)
-    try:
-        row = conn.execute("SELECT * FROM accounts WHERE atena_no = ?", (atena_no,)).fetchone()
-    finally:
-        conn.close()
-    return dict(row) if row else None
+    rows = _rows(db_path, "SELECT * FROM accounts WHERE atena_no = ?", (atena_no,))
+    return dict(rows[0]) if rows else None
 
 
 def people(db_path: Path | str, n: int = 10, *, has_account: bool = False, seed: int = 0,
            unique_name: bool = True) -> list[Person]:  # fmt: skip
     """``n`` taxpayers picked reproducibly. ``unique_name``: nobody else in the register has the
     same 氏名 (a name search lists one row); False picks among everyone."""
-    conn = _connect(db_path)
-    try:
-        sql = (
-            "SELECT t.*, a.shori_no IS NOT NULL AS has_account FROM taxpayers t"
-            " LEFT JOIN accounts a ON a.atena_no = t.atena_no WHERE (a.shori_no IS NOT NULL) = ?"
-        )
-        if unique_name:
-            sql += " AND (SELECT COUNT(*) FROM taxpayers u WHERE u.name_key = t.name_key) = 1"
-        rows = conn.execute(sql + " ORDER BY t.atena_no", (1 if has_account else 0,)).fetchall()
-    finally:
-        conn.close()
+    sql = (
+        "SELECT t.*, a.shori_no IS NOT NULL AS has_account FROM taxpayers t"
+        " LEFT JOIN accounts a ON a.atena_no = t.atena_no WHERE (a.shori_no IS NOT NULL) = ?"
+    )
+    if unique_name:
+        sql += " AND (SELECT COUNT(*) FROM taxpayers u WHERE u.name_key = t.name_key) = 1"
+    rows = _rows(db_path, sql + " ORDER BY t.atena_no", (1 if has_account else 0,))
     picked = random.Random(f"shuno-people:{seed}").sample(rows, min(n, len(rows)))
-    return [
-        Person(r["atena_no"], r["name"], r["kana"], r["postal"], r["address"], bool(r["has_account"])) for r in picked
-    ]
+    return [_person(r) for r in picked]
 
 
 def namesakes(db_path: Path | str) -> list[list[Person]]:
     """Groups of taxpayers sharing one 氏名 (同姓同名), for identity tests."""
-    conn = _connect(db_path)
-    try:
-        rows = conn.execute(
-            "SELECT t.*, a.shori_no IS NOT NULL AS has_account FROM taxpayers t"
-            " LEFT JOIN accounts a ON a.atena_no = t.atena_no"
-            " WHERE t.name_key IN (SELECT name_key FROM taxpayers GROUP BY name_key HAVING COUNT(*) > 1)"
-            " ORDER BY t.name_key, t.atena_no"
-        ).fetchall()
-    finally:
-        conn.close()
+    rows = _rows(
+        db_path,
+        "SELECT t.*, a.shori_no IS NOT NULL AS has_account FROM taxpayers t"
+        " LEFT JOIN accounts a ON a.atena_no = t.atena_no"
+        " WHERE t.name_key IN (SELECT name_key FROM taxpayers GROUP BY name_key HAVING COUNT(*) > 1)"
+        " ORDER BY t.name_key, t.atena_no",
+    )
     groups: dict[str, list[Person]] = {}
     for r in rows:
-        groups.setdefault(r["name_key"], []).append(
-            Person(r["atena_no"], r["name"], r["kana"], r["postal"], r["address"], bool(r["has_account"]))
-        )
+        groups.setdefault(r["name_key"], []).append(_person(r))
     return list(groups.values())
 
 
 def demo_password(db_path: Path | str) -> str | None:
     """The generated demo password, when the client made one up (no ``SHUNO_PASSWORD`` given)."""
-    conn = _connect(db_path)
-    try:
-        row = conn.execute("SELECT password FROM demo_credentials WHERE login = 'rpa01'").fetchone()
-    except sqlite3.OperationalError:
-        return None
-    finally:
-        conn.close()
-    return row["password"] if row else None
+    return common.demo_password(db_path, readonly=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -122,3 +123,14 @@ def test_screens_are_told_apart_by_their_pictures_with_a_wide_margin(shuno, driv
         scores[name] = cv2.minMaxLoc(cv2.matchTemplate(header, template, cv2.TM_CCOEFF_NORMED))[1]
     assert scores["menu"] > 0.98, scores
     assert max(v for k, v in scores.items() if k != "menu") < 0.8, scores
+
+
+def test_every_taxpayers_postal_code_is_the_one_japan_post_gives_their_address():
+    """Staff (and daiko's own postal check) see the register's 郵便番号 beside the address: it
+    must be the town's, also where a building bears another town's name (サンライズ中山 in 阿須)."""
+    from daiko.forms.reference.postal import agreement
+
+    people, _ = fakedata.generate(42, 600, dt.date(2026, 4, 1))
+    towns = {(p.postal, re.match(r"\D+", p.address).group()) for p in people}  # up to the 番地: one check per town
+    wrong = [(code, town) for code, town in sorted(towns) if agreement(code, town).status != "agree"]
+    assert len(towns) >= len(fakedata.TOWNS) and wrong == []

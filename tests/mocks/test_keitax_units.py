@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from daiko.mocks.keitax import FaultConfig, demo_password, store
+from daiko.mocks.keitax.fakedata import generate
 from daiko.mocks.keitax.faults import FaultDice, FaultSyntaxError
 from daiko.mocks.keitax.wareki import format_wareki, format_wareki_short, parse_wareki
 
@@ -71,3 +73,18 @@ def test_a_user_holds_as_many_sessions_as_the_system_allows(tmp_path, per_user: 
     states = [row["state"] for row in truth.session_rows(db)]
     assert states.count("active") == left_active
     assert states[: 3 - left_active] == ["killed"] * (3 - left_active)  # the oldest go first
+
+
+def test_every_owners_postal_code_is_the_one_japan_post_gives_their_address():
+    """The 詳細 screen shows 〒 beside the owner's address: the code must be the town's (名栗 and
+    南高麗 are area names Japan Post does not list; the register keeps its own code for them)."""
+    from daiko.forms.reference.postal import agreement
+
+    register = generate(42, 600, dt.date(2026, 4, 1))
+    towns = {(v["owner_zip"], re.match(r"\D+", v["owner_address"]).group()) for v in register.vehicles}
+    wrong = [
+        (code, town)
+        for code, town in sorted(towns)  # one check per town: up to the first number of the address
+        if "名栗" not in town and "南高麗" not in town and agreement(code, town).status != "agree"
+    ]
+    assert len(towns) >= 20 and wrong == []
