@@ -61,6 +61,7 @@ bench: bench-ocr bench-keying bench-scale
 bench-ocr: setup setup-paddle
 	$(PY) bench/ocr.py --engines rapidocr,paddleocr
 
+# seconds per record: the 廃車 robot in Chromium, then the 口座振替 robot in the desktop client (bench/keying.py)
 bench-keying: setup
 	$(PY) bench/keying.py
 	$(PY) bench/keying.py --robot shuno --records 120

@@ -34,6 +34,10 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
+
+from bench.robots_yaml import HAISHA, keitax_target, robots_yaml
+
 WEEKS_PER_MONTH = 52 / 12
 # The 廃車 robot's keyed fields and their types (forms/definitions/keitax_haisha.yaml, KEYED_FIELDS).
 KEYED = {"reference": "code", "plate": "plate", "chassis_no": "chassis_no", "deregistered_on": "wareki_date",
@@ -49,24 +53,6 @@ def acceptance_by_type() -> dict[str, float]:
     return out
 
 
-CONFIG = """\
-version: 1
-defaults: {{data_dir: {data}}}
-targets:
-  keitax: {{name: 軽自動車税システム, adapter: keitax, base_url: 'http://127.0.0.1:9', login: rpa01,
-           password_env: DAIKO_SIM_PASSWORD}}
-robots:
-  - id: haisha
-    name: 廃車登録ロボット
-    section: 税務課
-    form: keitax_haisha
-    target: keitax
-    inbox: inbox/haisha
-    baseline_minutes: 6
-    audit: {{share: {share}, min_per_week: {minimum}, budget: 0.001}}
-"""
-
-
 def part1(args: argparse.Namespace) -> None:
     from sqlalchemy import func, select
 
@@ -80,7 +66,13 @@ def part1(args: argparse.Namespace) -> None:
     accept = acceptance_by_type()
     per_week = args.forms_per_month / WEEKS_PER_MONTH
     tmp = Path(tempfile.mkdtemp(prefix="audit_sim_"))
-    cfg = parse_config(CONFIG.format(data=tmp / "data", share=args.share, minimum=args.min_per_week), base_dir=tmp)
+    text = robots_yaml(
+        data=tmp / "data",
+        target_id="keitax",
+        target=keitax_target("http://127.0.0.1:9", "rpa01", password_env="DAIKO_SIM_PASSWORD"),
+        robot=HAISHA | {"audit": {"share": args.share, "min_per_week": args.min_per_week, "budget": 0.001}},
+    )
+    cfg = parse_config(text, base_dir=tmp)
     robot = cfg.robot("haisha")
     ledger = Ledger(cfg.ledger_url)
     with ledger.session() as s:  # the sampling seed from --seed, so the figures can be reproduced

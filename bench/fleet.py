@@ -23,33 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PASSWORD_ENV = "DAIKO_FLEET_KEITAX_PASSWORD"
+from bench.robots_yaml import HAISHA, keitax_target, robots_yaml
 
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: data
-  heartbeat_seconds: {heartbeat}
-  logging: {{level: INFO}}
-targets:
-  keitax:
-    name: 軽自動車税システム
-    adapter: keitax
-    base_url: {url}
-    login: {login}
-    password_env: {password_env}
-    max_sessions: {max_sessions}
-robots:
-  - id: haisha
-    name: 廃車登録ロボット
-    section: 税務課
-    form: keitax_haisha
-    accepts_csv: true
-    target: keitax
-    inbox: {inbox}
-    baseline_minutes: 6
-    max_attempts: 3
-"""
+PASSWORD_ENV = "DAIKO_FLEET_KEITAX_PASSWORD"
 
 
 @dataclass
@@ -130,13 +106,14 @@ def start_fleet(
     for name in names:
         pc = RobotPC(name, root / name)
         pc.root.mkdir(parents=True, exist_ok=True)
-        pc.config.write_text(
-            CONFIG.format(
-                heartbeat=heartbeat_seconds, url=server.url, login=server.user, password_env=PASSWORD_ENV,
-                max_sessions=max_sessions, inbox=inbox,
-            ),
-            encoding="utf-8",
-        )  # fmt: skip
+        text = robots_yaml(
+            data="data",
+            defaults={"heartbeat_seconds": heartbeat_seconds, "logging": {"level": "INFO"}},
+            target_id="keitax",
+            target=keitax_target(server.url, server.user, password_env=PASSWORD_ENV, max_sessions=max_sessions),
+            robot=HAISHA | {"accepts_csv": True, "inbox": inbox, "max_attempts": 3},
+        )
+        pc.config.write_text(text, encoding="utf-8")
         with open(pc.log_path, "ab") as log:
             pc.proc = subprocess.Popen(
                 [sys.executable, "-m", "daiko.cli", "schedule", "--config", str(pc.config)],

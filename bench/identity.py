@@ -31,27 +31,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
+
+from bench.robots_yaml import HAISHA, keitax_target, robots_yaml
+
 PASSWORD_ENV = "DAIKO_BENCH_KEITAX_PASSWORD"
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: {data}
-targets:
-  keitax:
-    name: 軽自動車税システム
-    adapter: keitax
-    base_url: {url}
-    login: rpa01
-    password_env: {password_env}
-robots:
-  - id: haisha
-    name: 廃車登録ロボット
-    section: 税務課
-    form: keitax_haisha
-    target: keitax
-    inbox: inbox/haisha
-    baseline_minutes: 6
-"""
 
 
 def make_pages(inbox: Path, vehicles: list, strangers: list, seed: int, wrong_share: float, today: dt.date) -> dict:
@@ -116,7 +100,12 @@ def run(args: argparse.Namespace) -> dict:
             if plate.check(v.plate).ok
         ]
         vehicles, strangers = pool[: args.pages], pool[args.pages :]
-        text = CONFIG.format(data=workdir / "data", url=server.url, password_env=PASSWORD_ENV)
+        text = robots_yaml(
+            data=workdir / "data",
+            target_id="keitax",
+            target=keitax_target(server.url, "rpa01", password_env=PASSWORD_ENV),
+            robot=HAISHA,
+        )
         cfg = parse_config(text, base_dir=workdir)
         inbox = cfg.inbox(cfg.robot("haisha"))
         inbox.mkdir(parents=True, exist_ok=True)

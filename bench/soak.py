@@ -35,37 +35,15 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
+
+from bench.robots_yaml import HAISHA, keitax_target, robots_yaml
+
 PASSWORD_ENV = "DAIKO_SOAK_KEITAX_PASSWORD"
 FILE_ROWS = 10
 TIMEOUT_S = 1.5
 FAULTS = "http500=0.02,commit500=0.12:after,slow=0.02:2.5,expire_every=29,lock=0.04"
 KILL_EVERY = 9  # the mock kills the robot after every 9th 登録 saved
-
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: {data}
-targets:
-  keitax:
-    name: 軽自動車税システム
-    adapter: keitax
-    base_url: {url}
-    login: rpa01
-    password_env: {password_env}
-    timeout_seconds: {timeout}
-robots:
-  - id: haisha
-    name: 廃車登録ロボット
-    section: 税務課
-    form: keitax_haisha
-    accepts_csv: true
-    target: keitax
-    inbox: inbox/haisha
-    baseline_minutes: 6
-    max_attempts: 3
-    retry_backoff_seconds: [0.5, 1, 2]
-    stop_after_failures: 5
-"""
 
 
 def _robot(config: Path, pidfile: Path, log: Path, password: str) -> subprocess.Popen:
@@ -135,7 +113,13 @@ def run_soak(workdir: Path, items: int = 100, seed: int = 7, *, max_rounds: int 
         plate = get_type("plate")
         pool = server.sample_vehicles(items * 2 + 20, unique_plate=True, seed=seed)
         vehicles = [v for v in pool if plate.check(v.plate).ok][:items]
-        text = CONFIG.format(data=workdir / "data", url=server.url, password_env=PASSWORD_ENV, timeout=TIMEOUT_S)
+        text = robots_yaml(
+            data=workdir / "data",
+            target_id="keitax",
+            target=keitax_target(server.url, "rpa01", password_env=PASSWORD_ENV, timeout_seconds=TIMEOUT_S),
+            robot=HAISHA | {"accepts_csv": True, "max_attempts": 3, "retry_backoff_seconds": [0.5, 1, 2],
+                            "stop_after_failures": 5},
+        )  # fmt: skip
         config = workdir / "robots.yaml"
         config.write_text(text, encoding="utf-8")
         cfg = parse_config(text, base_dir=workdir)

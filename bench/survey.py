@@ -27,21 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
+
+from bench.robots_yaml import robots_yaml, survey_robot
+
 TARGET_PAGES_PER_MIN = 60
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: {data}
-robots:
-  - id: anketo
-    name: 集計ロボット
-    section: 企画課
-    task: survey
-    form: {survey}
-    accepts_csv: true
-    inbox: inbox/anketo
-    baseline_minutes: 5
-"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
     survey = load_survey(args.survey)
     work = Path(tempfile.mkdtemp(prefix="daiko-bench-survey-"))
-    cfg = parse_config(CONFIG.format(data=work / "data", survey=survey.name), base_dir=work)
+    robot = survey_robot(survey.name, name="集計ロボット", section="企画課", baseline_minutes=5)
+    cfg = parse_config(robots_yaml(data=work / "data", robot=robot), base_dir=work)
     inbox = cfg.data_dir / "inbox" / "anketo"
     inbox.mkdir(parents=True)
     started = time.monotonic()

@@ -1,4 +1,4 @@
-"""bench/keying.py's verdict: a figure marked ✗ is a failing exit, for the mock's count too."""
+"""bench/keying.py's verdict: a figure marked ✗ is a failing exit, for the mock's count too (both robots)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,14 @@ def test_the_exit_is_a_failure_when_the_mocks_audit_disagrees_with_the_robot():
     assert not bench.healthy(result(keyed_twice=["R08-00001"]))
     assert bench.healthy(result(mode="trial", audit_deregistrations=0))
     assert not bench.healthy(result(mode="trial", audit_deregistrations=1))
+
+
+def test_the_desktop_robots_exit_is_a_failure_when_the_clients_audit_disagrees():
+    bench = load_bench()
+    desktop = {"mode": "live", "records": 20, "keyed": 20, "registered_twice": [], "audit_registrations": 20}
+    assert bench.healthy(desktop)
+    assert not bench.healthy(desktop | {"audit_registrations": 19})
+    assert not bench.healthy(desktop | {"keyed": 19})
+    assert not bench.healthy(desktop | {"registered_twice": ["R08-60001"]})
+    assert bench.healthy(desktop | {"mode": "trial", "audit_registrations": 0})
+    assert not bench.healthy(desktop | {"mode": "trial", "audit_registrations": 20})

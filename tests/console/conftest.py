@@ -331,3 +331,24 @@ def console_url(hall: Hall) -> Iterator[str]:
 def fresh_hall(fresh_ledger_url: str | None, tmp_path: Path) -> Hall:
     """A hall of one's own, for tests that change items."""
     return build_hall(tmp_path)
+
+
+def sign_in(browser, url: str, name: str, password: str = PASSWORD, *, timeout_ms: int = 10_000, **options):
+    """A page of a fresh browser context, signed in as ``name`` through the login form (the console
+    first sends a visitor without a session to /login). ``options``: more new_context options."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ja-JP", **options)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    page.goto(f"{url}/")
+    assert "/login" in page.url
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda u: "/login" not in u)
+    return page
+
+
+def item(hall: Hall, key: str) -> WorkItem:
+    """The hall's item ``key`` as the ledger holds it now."""
+    with hall.ledger.session() as s:
+        return s.get(WorkItem, hall.items[key])

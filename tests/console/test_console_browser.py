@@ -16,9 +16,8 @@ from sqlalchemy import select
 
 from daiko.console.auth import MAX_FAILURES
 from daiko.console.users import add_user
-from daiko.ledger import Audit, Event, FieldReview, Host, IntakeFile, ItemState, WorkItem
-
-PASSWORD = "correct-horse-42"  # the one conftest.py gives every test user
+from daiko.ledger import Audit, Event, FieldReview, Host, IntakeFile, ItemState
+from tests.console.conftest import PASSWORD, item, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.both_ledgers(scope="module")]
 
@@ -31,24 +30,6 @@ def browser(chromium):
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screens")
-
-
-def sign_in(browser, url: str, name: str, password: str = PASSWORD):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ja-JP")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{url}/")
-    assert "/login" in page.url
-    page.fill("#name", name)
-    page.fill("#password", password)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda u: "/login" not in u)
-    return page
-
-
-def item(hall, key: str) -> WorkItem:
-    with hall.ledger.session() as s:
-        return s.get(WorkItem, hall.items[key])
 
 
 def focused_id(page) -> str:

@@ -22,9 +22,9 @@ from daiko.console.routes_review import typed_values
 from daiko.ledger import Audit, Event, FieldReview, ItemState, Run, WorkItem, utcnow
 from daiko.robots import workitems
 from daiko.schedules import controls
-from tests.console.conftest import _add_item, build_hall, draw_page, fields_for
+from tests.console import conftest
+from tests.console.conftest import _add_item, build_hall, draw_page, fields_for, item
 
-PASSWORD = "correct-horse-42"
 pytestmark = [pytest.mark.browser]
 
 
@@ -83,20 +83,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def sign_in(chromium, url: str, name: str):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="ja-JP", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{url}/login")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda u: "/login" not in u)
-    return page
-
-
-def item(hall, key: str) -> WorkItem:
-    with hall.ledger.session() as s:
-        return s.get(WorkItem, hall.items[key])
+    """Signed in with downloads allowed (the CSV export) and a longer patience."""
+    return conftest.sign_in(chromium, url, name, timeout_ms=15_000, accept_downloads=True)
 
 
 # ---- the review screen ------------------------------------------------------------------------------

@@ -27,9 +27,8 @@ from daiko.ledger import (
 )
 from daiko.robots import accuracy, sampling
 
-from .conftest import draw_page
+from .conftest import draw_page, sign_in
 
-PASSWORD = "correct-horse-42"
 pytestmark = pytest.mark.browser
 
 
@@ -60,18 +59,6 @@ def keyed_item(hall) -> int:
     # The robot's first run after that week decides: the week's minimum (5) takes its only keyed item.
     assert sampling.sample_keyed(ledger, cfg, cfg.robot("haisha")) == [item_id]
     return item_id
-
-
-def sign_in(chromium, url: str, name: str):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="ja-JP")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{url}/login")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda u: "/login" not in u)
-    return page
 
 
 def test_a_sampled_item_is_checked_by_keyboard_and_a_wrong_value_becomes_an_audited_correction(

@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from bench.robots_yaml import KOUZA, robots_yaml, shuno_target
 from daiko.config.loader import parse_config
 from daiko.ledger import ItemState, Ledger, WorkItem
 from daiko.mocks.shuno.applications import application, write_csv, written
@@ -32,36 +33,17 @@ from daiko.robots.runner import run_robot
 pytestmark = [pytest.mark.slow]
 
 PASSWORD_ENV = "DAIKO_TEST_SHUNO_PASSWORD"
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: {data}
-targets:
-  shuno:
-    name: 収納管理システム
-    kind: desktop
-    adapter: shuno
-    login: {user}
-    password_env: {env}
-    timeout_seconds: 8
-robots:
-  - id: kouza
-    name: 口座振替登録ロボット
-    section: 収納課
-    form: kouza_furikae
-    accepts_csv: true
-    target: shuno
-    inbox: inbox/kouza
-    baseline_minutes: 5
-    max_attempts: 3
-    retry_backoff_seconds: [1]
-    intake: {{settle_seconds: 0}}   # the CSV is written whole (renamed into place)
-"""
 
 
 def configure(tmp_path: Path, client, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, client.password)  # the robot reads its password from the environment
-    text = CONFIG.format(data=tmp_path / "data", user=client.user, env=PASSWORD_ENV)
+    text = robots_yaml(
+        data=tmp_path / "data",
+        target_id="shuno",
+        target=shuno_target(client.user, password_env=PASSWORD_ENV, timeout_seconds=8),
+        robot=KOUZA | {"max_attempts": 3, "retry_backoff_seconds": [1],
+                       "intake": {"settle_seconds": 0}},  # the CSV is written whole (renamed into place)
+    )  # fmt: skip
     (tmp_path / "robots.yaml").write_text(text, encoding="utf-8")
     return parse_config(text, base_dir=tmp_path)
 

@@ -63,7 +63,7 @@ def test_validate_speaks_japanese_and_english_on_request(monkeypatch: pytest.Mon
     text = str(ja.value)
     assert "'every monday' は cron 式ではありません" in text
     assert "'colour' というキーはありません" in text
-    assert "'target:' に書いてください" in text or "どれかを 'target:' に書いてください" in text
+    assert "のどれかを 'target:' に書いてください" in text  # names the systems under 'targets:'
     assert not re.search(r"\b(is not|did you mean|unknown key|required)\b", text)
     monkeypatch.setenv("DAIKO_LANG", "en")
     with pytest.raises(ConfigError) as en:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
+from bench.robots_yaml import HAISHA, keitax_target, robots_yaml
 from daiko.forms.synth import make_page, save_pages
 from daiko.forms.synth.fakes import Fake, declaration_for, mynumber
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem
@@ -27,29 +28,6 @@ from daiko.mocks.keitax.testing import take_vehicles
 HEX_DIGEST = re.compile(r"[0-9a-f]{32,}")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: data
-targets:
-  keitax:
-    name: 軽自動車税システム
-    adapter: keitax
-    base_url: {url}
-    login: {login}
-    password_file: {secret}
-robots:
-  - id: haisha
-    name: 軽自動車 廃車登録ロボット
-    section: 税務課
-    form: keitax_haisha
-    target: keitax
-    inbox: inbox/haisha
-    baseline_minutes: 6
-    intake:
-      settle_seconds: 1
-"""
 
 
 def wait_until(predicate, proc: subprocess.Popen, log: Path, timeout: float = 240.0):
@@ -71,7 +49,13 @@ def test_a_scan_dropped_into_a_running_service_is_keyed_and_no_mynumber_is_store
         secret.write_text(server.password + "\n", encoding="utf-8")
         secret.chmod(0o600)
         config = tmp_path / "robots.yaml"
-        config.write_text(CONFIG.format(url=server.url, login=server.user, secret=secret), encoding="utf-8")
+        robots = robots_yaml(
+            data="data",
+            target_id="keitax",
+            target=keitax_target(server.url, server.user, password_file=secret),
+            robot=HAISHA | {"name": "軽自動車 廃車登録ロボット", "intake": {"settle_seconds": 1}},
+        )
+        config.write_text(robots, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.endswith("KEITAX_PASSWORD")}
 
         (vehicle,) = take_vehicles(server, 1)

@@ -11,29 +11,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from bench.robots_yaml import robots_yaml, survey_robot
 from daiko.config.loader import parse_config
 from daiko.forms.survey import SurveyDefinition
 from daiko.forms.synth.survey import Respondent
 
-CONFIG = """\
-version: 1
-defaults:
-  data_dir: {data}
-robots:
-  - id: anketo
-    name: ICT市民意識調査 集計ロボット
-    section: 情報政策課
-    task: survey
-    form: {survey}
-    accepts_csv: true
-    inbox: inbox/anketo
-    baseline_minutes: 5
-    csv_baseline_minutes: 0.5
-"""
-
 
 def survey_config(tmp_path: Path, survey: str = "shimin_ict"):
-    text = CONFIG.format(data=tmp_path / "data", survey=survey)
+    robot = survey_robot(survey, name="ICT市民意識調査 集計ロボット", section="情報政策課", baseline_minutes=5,
+                         csv_baseline_minutes=0.5)  # fmt: skip
+    text = robots_yaml(data=tmp_path / "data", robot=robot)
     (tmp_path / "robots.yaml").write_text(text, encoding="utf-8")
     return parse_config(text, base_dir=tmp_path)
 
