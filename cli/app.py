@@ -18,21 +18,13 @@ from daiko.paths import DEFAULT_CONFIG
 
 
 def _japanese_help_frame() -> None:
-    """Typer's own words around our help texts (panel titles, the error box) in Japanese too;
-    they are module constants of typer.rich_utils, read when help is printed."""
+    """Click's and Typer's own words around our help texts (panel titles, usage errors) in
+    Japanese too, when the user reads Japanese."""
     if language() != "ja":
         return
-    from typer import rich_utils
+    from daiko.cli import click_ja
 
-    rich_utils.ARGUMENTS_PANEL_TITLE = "引数"
-    rich_utils.OPTIONS_PANEL_TITLE = "オプション"
-    rich_utils.COMMANDS_PANEL_TITLE = "コマンド"
-    rich_utils.ERRORS_PANEL_TITLE = "エラー"
-    rich_utils.ABORTED_TEXT = "中止しました。"
-    rich_utils.RICH_HELP = "使い方は [blue]'{command_path} {help_option}'[/] で表示されます。"
-    rich_utils.DEFAULT_STRING = "[既定: {}]"
-    rich_utils.ENVVAR_STRING = "[環境変数: {}]"
-    rich_utils.REQUIRED_LONG_STRING = "[必須]"
+    click_ja.install()
 
 
 _japanese_help_frame()

@@ -118,3 +118,30 @@ def test_a_mistyped_robot_id_is_answered_with_the_right_one_not_a_traceback(tmp_
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "KeyError" not in proc.stderr
     assert "ロボット 'haisa' はありません" in proc.stderr and "「haisha」のことですか" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("bogus",), "コマンド 'bogus' はありません"),
+        (("validte",), "もしかして: 'validate'"),
+        (("run", "--bogus"), "オプション --bogus はありません"),
+        (("report", "--week"), "オプション --week には値が必要です"),
+        (("ocr",), "引数 'file' を指定してください"),
+        (("demo", "--items", "abc"), "'--items' の値が正しくありません: 整数で指定してください"),
+        (("mock",), "コマンドを指定してください"),
+    ],
+)
+def test_a_mistyped_command_is_answered_in_japanese(args: tuple[str, ...], expected: str):
+    """Typer's own usage errors (its vendored Click words them in English) reach an admin in Japanese."""
+    result = daiko(*args, lang={"LANG": "en_US.UTF-8"})
+    assert result.returncode == 2
+    assert expected in result.stderr, result.stderr
+    assert not re.search(r"No such|Missing|Invalid value|requires an|Input should", result.stderr)
+
+
+def test_the_help_option_itself_is_described_in_japanese():
+    for args in (("--help",), ("report", "--help"), ("console", "user", "--help")):
+        out = daiko(*args, lang={}).stdout
+        assert "このヘルプを表示して終了します" in out and "Show this message" not in out
+    assert "Show this message and exit" in daiko("--help", lang={"DAIKO_LANG": "en"}).stdout
