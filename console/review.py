@@ -69,6 +69,13 @@ def _section_clause(cfg: DaikoConfig, section: str) -> Any:
     return or_(WorkItem.section == section, and_(WorkItem.section.is_(None), WorkItem.robot_id.in_(robots)))
 
 
+def scope(cfg: DaikoConfig, principal: Principal, section: str | None = None) -> Any:
+    """The items this person may see: a 職員 only their own 課's, an admin every 課's or the one asked for."""
+    if principal.role != "admin":
+        return _section_clause(cfg, principal.section or "\0")
+    return _section_clause(cfg, section) if section else WorkItem.id.is_not(None)
+
+
 def sections(cfg: DaikoConfig, ledger: Ledger) -> list[str]:
     with ledger.session() as s:
         found = {x for x in s.scalars(select(WorkItem.section).distinct()) if x}
@@ -79,7 +86,9 @@ def sections(cfg: DaikoConfig, ledger: Ledger) -> list[str]:
 
 
 @dataclass(frozen=True)
-class QueueRow:
+class ItemRow:
+    """What every list of items shows of one: No., 受付番号, file, page, 様式, robot, 課."""
+
     id: int
     reference: str | None
     file_name: str
@@ -87,6 +96,22 @@ class QueueRow:
     form_title: str
     robot_name: str
     section: str | None
+
+    @staticmethod
+    def columns(cfg: DaikoConfig, item: WorkItem, file_name: str) -> dict[str, Any]:
+        return {
+            "id": item.id,
+            "reference": item.reference,
+            "file_name": file_name,
+            "part": item.part,
+            "form_title": form_title(item.form),
+            "robot_name": robot_name(cfg, item.robot_id),
+            "section": item_section(cfg, item),
+        }
+
+
+@dataclass(frozen=True)
+class QueueRow(ItemRow):
     n_fields: int
     labels: list[str]
     reason: str
@@ -112,10 +137,7 @@ def robot_name(cfg: DaikoConfig, robot_id: str) -> str:
 
 
 def _waiting(cfg: DaikoConfig, principal: Principal, section: str | None) -> Any:
-    clause = WorkItem.state == ItemState.REVIEW
-    if principal.role != "admin":
-        return and_(clause, _section_clause(cfg, principal.section or "\0"))
-    return and_(clause, _section_clause(cfg, section)) if section else clause
+    return and_(WorkItem.state == ItemState.REVIEW, scope(cfg, principal, section))
 
 
 def queue(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None) -> list[QueueRow]:
@@ -138,13 +160,7 @@ def queue(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str |
         reason = item.reason or "・".join(dict.fromkeys(r for r in reasons if r)) or "読取の確信度が低い項目があります"
         out.append(
             QueueRow(
-                id=item.id,
-                reference=item.reference,
-                file_name=file_name,
-                part=item.part,
-                form_title=form_title(item.form),
-                robot_name=robot_name(cfg, item.robot_id),
-                section=item_section(cfg, item),
+                **ItemRow.columns(cfg, item, file_name),
                 n_fields=len(names),
                 labels=labels,
                 reason=reason,
@@ -674,14 +690,10 @@ def needing_attention(
     if not principal.can_review:
         return [], []
     since = utcnow() - dt.timedelta(days=days)
-    scope = (
-        _section_clause(cfg, principal.section or "\0")
-        if principal.role != "admin"
-        else (_section_clause(cfg, section) if section else WorkItem.id.is_not(None))
-    )
+    visible = scope(cfg, principal, section)
     out: list[list[QueueRow]] = []
     for state, order in ((ItemState.UNKNOWN, WorkItem.updated_at), (ItemState.FAILED, WorkItem.updated_at.desc())):
-        clause = and_(WorkItem.state == state, scope)
+        clause = and_(WorkItem.state == state, visible)
         if state == ItemState.FAILED:
             clause = and_(clause, WorkItem.updated_at >= since)
         with ledger.session() as s:
@@ -695,13 +707,7 @@ def needing_attention(
         out.append(
             [
                 QueueRow(
-                    id=item.id,
-                    reference=item.reference,
-                    file_name=file_name,
-                    part=item.part,
-                    form_title=form_title(item.form),
-                    robot_name=robot_name(cfg, item.robot_id),
-                    section=item_section(cfg, item),
+                    **ItemRow.columns(cfg, item, file_name),
                     n_fields=0,
                     labels=[],
                     reason=mask(item.reason or ""),
@@ -764,14 +770,7 @@ def _reopen_refusal(item: WorkItem) -> str | None:
 
 
 @dataclass(frozen=True)
-class FinishedRow:
-    id: int
-    reference: str | None
-    file_name: str
-    part: int
-    form_title: str
-    robot_name: str
-    section: str | None
+class FinishedRow(ItemRow):
     state: str
     state_ja: str
     reason: str
@@ -808,13 +807,8 @@ def finished(
     """
     if not principal.can_review:
         return []
-    scope = (
-        _section_clause(cfg, principal.section or "\0")
-        if principal.role != "admin"
-        else (_section_clause(cfg, search.section) if search.section else WorkItem.id.is_not(None))
-    )
     states = [search.state] if search.state in FINISHED_STATES else list(FINISHED_STATES)
-    clause = and_(scope, WorkItem.state.in_(states))
+    clause = and_(scope(cfg, principal, search.section), WorkItem.state.in_(states))
     q = search.q.strip()
     if q:
         like = f"%{q}%"
@@ -851,13 +845,7 @@ def finished(
             reviewers.setdefault(item_id, []).append(who)
     return [
         FinishedRow(
-            id=item.id,
-            reference=item.reference,
-            file_name=file_name,
-            part=item.part,
-            form_title=form_title(item.form),
-            robot_name=robot_name(cfg, item.robot_id),
-            section=item_section(cfg, item),
+            **ItemRow.columns(cfg, item, file_name),
             state=item.state,
             state_ja=ITEM_STATE.get(item.state, item.state),
             reason=mask(item.reason or "") if item.state != ItemState.DONE else "",

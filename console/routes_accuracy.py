@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from itsdangerous import BadSignature
 
 from daiko.console import review, sampling
 from daiko.console.roles import Principal
-from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render
+from daiko.console.web import (
+    Forbidden,
+    cfg_of,
+    csrf_protect,
+    current_user,
+    flash,
+    ledger_of,
+    opened_stamp,
+    render,
+    seconds_open,
+)
 from daiko.ledger import utcnow
 from daiko.robots import accuracy
 from daiko.robots.sampling import AuditRefused
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
-OPENED_MAX_AGE = 24 * 3600
 TREND_WEEKS = 12
 
 
@@ -56,7 +63,6 @@ def sampling_queue(request: Request, user: Principal = Depends(current_user)) ->
 
 def _render(request: Request, user: Principal, sample_id: int, *, errors=None, typed=None, message=None, status=200):  # type: ignore[no-untyped-def]
     view, _ = _load(request, user, sample_id)
-    signer = request.app.state.opened_signer
     response = render(
         request,
         "sampling_item.html",
@@ -65,7 +71,7 @@ def _render(request: Request, user: Principal, sample_id: int, *, errors=None, t
             "errors": errors or {},
             "typed": typed or {},
             "message": message,
-            "opened": signer.sign(f"sample{sample_id}:{user.id}").decode(),
+            "opened": opened_stamp(request, f"sample{sample_id}:{user.id}"),
         },
         status=status,
     )
@@ -79,13 +85,7 @@ def sampling_item(request: Request, sample_id: int, user: Principal = Depends(cu
 
 
 def _elapsed(request: Request, token: str, sample_id: int, user: Principal) -> float | None:
-    try:
-        value, stamp = request.app.state.opened_signer.unsign(token, max_age=OPENED_MAX_AGE, return_timestamp=True)
-    except (BadSignature, TypeError):
-        return None
-    if value.decode() != f"sample{sample_id}:{user.id}":
-        return None
-    return max(0.0, time.time() - stamp.timestamp())
+    return seconds_open(request, token, f"sample{sample_id}:{user.id}")
 
 
 @router.post("/sampling/{sample_id}", dependencies=[Depends(csrf_protect)])

@@ -8,28 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from itsdangerous import BadSignature, TimestampSigner
 
 from daiko.console import images, review
 from daiko.console.roles import Principal
 from daiko.console.validation import check_value, is_sensitive
-from daiko.console.web import Forbidden, cfg_of, csrf_protect, current_user, flash, ledger_of, render, safe_next
+from daiko.console.web import (
+    Forbidden,
+    cfg_of,
+    csrf_protect,
+    current_user,
+    flash,
+    ledger_of,
+    opened_stamp,
+    render,
+    safe_next,
+    seconds_open,
+)
 from daiko.labels import label
 from daiko.ledger import WorkItem
 
 router = APIRouter()
 NO_STORE = {"Cache-Control": "no-store"}
-OPENED_MAX_AGE = 24 * 3600
-
-
-def _signer(request: Request) -> TimestampSigner:
-    return request.app.state.opened_signer
 
 
 def _reviewer(user: Principal) -> Principal:
@@ -150,7 +154,7 @@ def _render_item(
             "errors": errors,
             "message": message,
             "active": active,
-            "opened": _signer(request).sign(f"{item.id}:{user.id}").decode(),
+            "opened": opened_stamp(request, f"{item.id}:{user.id}"),
             "reject_reasons": review.REJECT_REASONS,
             "show_mynumber_image": user.can_see_mynumber_image,
             "quote": quote,
@@ -228,13 +232,7 @@ def typed_values(pairs: Any) -> dict[str, str]:
 
 
 def _elapsed(request: Request, token: str, item_id: int, user: Principal) -> float | None:
-    try:
-        value, stamp = _signer(request).unsign(token, max_age=OPENED_MAX_AGE, return_timestamp=True)
-    except (BadSignature, TypeError):
-        return None
-    if value.decode() != f"{item_id}:{user.id}":
-        return None
-    return max(0.0, time.time() - stamp.timestamp())
+    return seconds_open(request, token, f"{item_id}:{user.id}")
 
 
 def _timings(raw: Any) -> dict[str, float]:

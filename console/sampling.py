@@ -18,12 +18,12 @@ from daiko.console.images import clamp_box, image_size, safe_path
 from daiko.console.review import (
     MAX_ITEM_SECONDS,
     ReviewError,
-    _section_clause,
     _value_text,
     authorise,
     form_title,
     item_section,
     robot_name,
+    scope,
 )
 from daiko.console.roles import Principal
 from daiko.ledger import AuditCheck, AuditSample, Correction, IntakeFile, Ledger, WorkItem
@@ -44,12 +44,6 @@ class SampleRow:
     keyed_at: dt.datetime | None
 
 
-def _scope(cfg: DaikoConfig, principal: Principal, section: str | None = None):  # type: ignore[no-untyped-def]
-    if principal.role != "admin":
-        return _section_clause(cfg, principal.section or "\0")
-    return _section_clause(cfg, section) if section else WorkItem.id.is_not(None)
-
-
 def pending(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str | None = None) -> list[SampleRow]:
     """Samples waiting for this person's 課, oldest first."""
     if not principal.can_review:
@@ -59,7 +53,7 @@ def pending(ledger: Ledger, cfg: DaikoConfig, principal: Principal, section: str
             select(AuditSample, WorkItem, IntakeFile.original_name)
             .join(WorkItem, WorkItem.id == AuditSample.item_id)
             .join(IntakeFile, IntakeFile.id == WorkItem.file_id)
-            .where(AuditSample.state == sampling.PENDING, _scope(cfg, principal, section))
+            .where(AuditSample.state == sampling.PENDING, scope(cfg, principal, section))
             .order_by(AuditSample.id)
             .limit(500)
         ).all()
@@ -89,7 +83,7 @@ def next_pending(ledger: Ledger, cfg: DaikoConfig, principal: Principal) -> int 
         return s.scalars(
             select(AuditSample.id)
             .join(WorkItem, WorkItem.id == AuditSample.item_id)
-            .where(AuditSample.state == sampling.PENDING, _scope(cfg, principal))
+            .where(AuditSample.state == sampling.PENDING, scope(cfg, principal))
             .order_by(AuditSample.id)
             .limit(1)
         ).first()
@@ -258,7 +252,7 @@ def open_corrections(
         rows = s.execute(
             select(Correction, WorkItem)
             .join(WorkItem, WorkItem.id == Correction.item_id)
-            .where(and_(Correction.state == "open", _scope(cfg, principal, section)))
+            .where(and_(Correction.state == "open", scope(cfg, principal, section)))
             .order_by(Correction.id)
         ).all()
     targets = {r.id: (cfg.targets[r.target].name if r.target in cfg.targets else r.name) for r in cfg.robots}

@@ -20,8 +20,7 @@ from daiko.console.auth import close_sessions_of, hash_password, password_proble
 from daiko.console.models import ConsoleUser
 from daiko.console.roles import ROLES, STAFF, Principal, normalise_role
 from daiko.ledger import Ledger
-from daiko.localtime import local_time
-from daiko.wareki import wareki_date
+from daiko.wareki import wareki_datetime
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 
@@ -222,10 +221,7 @@ def add_user_command(
 
 def _local(moment: dt.datetime | None, zone: str) -> str:
     """A time as staff read it: the configured zone (never the host's), 和暦 date."""
-    if moment is None:
-        return "—"
-    local = local_time(moment, zone)
-    return f"{wareki_date(local.date(), weekday=False)} {local:%H:%M}"
+    return wareki_datetime(moment, zone, weekday=False) if moment is not None else "—"
 
 
 def user_rows(cfg: DaikoConfig) -> list[dict[str, str | bool | None]]:

@@ -8,7 +8,7 @@ of the 課 and a page elsewhere must not be able to post a decision in someone's
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -16,12 +16,14 @@ from urllib.parse import quote, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature
 
 from daiko.config import DaikoConfig
 from daiko.console.auth import csrf_ok, new_csrf_token, resolve_session
 from daiko.console.roles import ROLES, Principal
 from daiko.labels import choice_label, label
 from daiko.ledger import Ledger
+from daiko.localtime import local_time
 from daiko.wareki import wareki_date, wareki_datetime
 
 HERE = Path(__file__).resolve().parent
@@ -101,15 +103,33 @@ def flash(request: Request, message: str, kind: str = "info") -> None:
     request.session["flash"] = {"message": message, "kind": kind}
 
 
+# ---- how long a screen was open -----------------------------------------------------------------------
+
+OPENED_MAX_AGE = 24 * 3600  # a stamp older than a day says nothing about the time spent on the screen
+
+
+def opened_stamp(request: Request, key: str) -> str:
+    """A signed "opened now" stamp for a screen (``key`` names the screen and the person), sent back
+    with its form so the server knows how long it was open even without JavaScript."""
+    return request.app.state.opened_signer.sign(key).decode()
+
+
+def seconds_open(request: Request, stamp: str, key: str) -> float | None:
+    """Seconds since :func:`opened_stamp` gave ``stamp`` for ``key``; None if forged, stale or another's."""
+    try:
+        value, at = request.app.state.opened_signer.unsign(stamp, max_age=OPENED_MAX_AGE, return_timestamp=True)
+    except (BadSignature, TypeError):
+        return None
+    if value.decode() != key:
+        return None
+    return max(0.0, time.time() - at.timestamp())
+
+
 # ---- template helpers ------------------------------------------------------------------------------
 
 
 def _local(cfg: DaikoConfig, value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(zoneinfo.ZoneInfo(cfg.defaults.timezone))
+    return local_time(value, cfg.defaults.timezone) if value is not None else None
 
 
 def fmt_time(cfg: DaikoConfig, value: dt.datetime | None, pattern: str = "%m/%d %H:%M") -> str:

@@ -111,6 +111,16 @@ CHOICE = {
     "not_returned": "紛失等",
 }
 
+# -- field types (forms/fieldtypes): the 精度 page, the weekly report, threshold alerts -----------
+
+FIELD_TYPE = {
+    "code": "番号・記号", "wareki_date": "和暦日付", "wareki_month": "和暦年月", "plate": "標識番号",
+    "chassis_no": "車台番号", "kanji_name": "氏名（漢字）", "kana_name": "氏名（カナ）", "address": "住所",
+    "postal_code": "郵便番号", "phone": "電話番号", "text": "文字", "number": "数値", "choice": "選択",
+    "checkbox": "チェック", "bank_code": "金融機関コード", "branch_code": "支店コード",
+    "account_number": "口座番号", "account_kana": "口座名義（カナ）", "mynumber": "個人番号",
+}  # fmt: skip
+
 # -- runs and schedules --------------------------------------------------------------------------
 
 TRIGGER = {
@@ -195,6 +205,7 @@ EVENT = {
     "item_reopened": "処理済みの案件を再確認へ",
     "item_retried": "再試行",
     "item_retry": "再試行を予定",
+    "item_review": "確認待ちへ",
     "item_reviewed": "確認済み",
     "item_unknown": "結果不明",
     "item_unknown_resolved": "結果不明の解決",
@@ -268,6 +279,7 @@ KINDS: dict[str, Mapping[str, str]] = {
     "file_state": FILE_STATE,
     "error": ERROR,
     "choice": CHOICE,
+    "field_type": FIELD_TYPE,
     "trigger": TRIGGER,
     "run_status": RUN_STATUS,
     "run_mode": RUN_MODE,

@@ -9,11 +9,11 @@ import zoneinfo
 DEFAULT_ZONE = "Asia/Tokyo"
 
 
-def local_time(moment: dt.datetime, zone: str = DEFAULT_ZONE) -> dt.datetime:
+def local_time(moment: dt.datetime, zone: str | dt.tzinfo = DEFAULT_ZONE) -> dt.datetime:
     """``moment`` in ``zone``; a naive value is taken as UTC (how the ledger stores times)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return moment.astimezone(zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone)
 
 
 def fmt_local(moment: dt.datetime, zone: str = DEFAULT_ZONE, pattern: str = "%Y-%m-%d %H:%M") -> str:

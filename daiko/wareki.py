@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from daiko.localtime import local_time
+
 # (first day, name), newest first. 平成 is kept so a 年度 starting April 2019 still gets a label.
 ERAS: tuple[tuple[dt.date, str], ...] = (
     (dt.date(2019, 5, 1), "令和"),
@@ -61,15 +63,11 @@ def with_seireki(day: dt.date, *, weekday: bool = False) -> str:
     return f"{wareki_date(day, weekday=weekday)}（{day.year}年）"
 
 
-def wareki_datetime(moment: dt.datetime, zone: str | dt.tzinfo, *, seconds: bool = False) -> str:
+def wareki_datetime(moment: dt.datetime, zone: str | dt.tzinfo, *, seconds: bool = False, weekday: bool = True) -> str:
     """'令和8年11月30日（月）15:20' in the configured zone (never the host clock's): naive means UTC."""
-    import zoneinfo
-
-    tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(tz)
-    return f"{wareki_date(local.date())} {local:%H:%M:%S}" if seconds else f"{wareki_date(local.date())} {local:%H:%M}"
+    local = local_time(moment, zone)
+    day = wareki_date(local.date(), weekday=weekday)
+    return f"{day} {local:%H:%M:%S}" if seconds else f"{day} {local:%H:%M}"
 
 
 def wareki_text(value: object) -> str:

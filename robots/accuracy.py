@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 
 from daiko.config import DaikoConfig, RobotConfig
+from daiko.labels import label
 from daiko.ledger import AuditCheck, AuditSample, FieldReview, Ledger, ThresholdOverride, WorkItem, utcnow
 from daiko.stats import Estimate, estimate
 
@@ -33,16 +34,10 @@ LOOSEN_FACTOR = 2.0  # an offer doubles it (0.95 → 0.90), never below the form
 OFFER_MARGIN = 0.5  # "well under budget": the upper bound below half of it
 ACTIVE, OFFERED, DECLINED, SUPERSEDED = "active", "offered", "declined", "superseded"
 
-TYPE_JA = {
-    "code": "番号・記号", "wareki_date": "和暦日付", "wareki_month": "和暦年月", "plate": "標識番号",
-    "chassis_no": "車台番号", "kanji_name": "氏名（漢字）", "kana_name": "氏名（カナ）", "address": "住所",
-    "postal_code": "郵便番号", "phone": "電話番号", "text": "文字", "number": "数値", "choice": "選択",
-    "checkbox": "チェック", "bank": "金融機関", "account_kana": "口座名義（カナ）", "mynumber": "個人番号",
-}  # fmt: skip
-
 
 def type_ja(field_type: str) -> str:
-    return TYPE_JA.get(field_type, field_type)
+    """「和暦日付」 for ``wareki_date``: the field type's word in daiko.labels' one table."""
+    return label("field_type", field_type, empty="")
 
 
 def estimates(

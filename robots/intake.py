@@ -58,14 +58,14 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
-from daiko.localtime import fmt_local
 from daiko.log import MASK, MYNUMBER_RE, logger
 from daiko.robots import locks
+from daiko.wareki import wareki_datetime
 
 STATE_DIRS = (FileState.PROCESSING, FileState.REVIEW, FileState.DONE, FileState.FAILED)
 RESERVED = set(STATE_DIRS) | {"_daiko"}
@@ -166,7 +166,13 @@ def _unique_target(directory: Path, name: str, taken: Iterable[str] = ()) -> Pat
 def _promised(ledger: Ledger) -> set[str]:
     """Paths rows say files are moving to (their move not done yet)."""
     with ledger.session() as s:
-        return set(s.scalars(select(IntakeFile.current_path).where(IntakeFile.moving_from.is_not(None))))
+        return _promised_in(s)
+
+
+def _promised_in(session: Session) -> set[str]:
+    """:func:`_promised`, read in the transaction that is about to promise a path itself. Asked only
+    when a new name is being chosen: the query reads every row with a move under way."""
+    return set(session.scalars(select(IntakeFile.current_path).where(IntakeFile.moving_from.is_not(None))))
 
 
 def _move_exact(src: Path, dst: Path) -> None:
@@ -439,7 +445,6 @@ def _take_one(
     size = path.stat().st_size
     refusal = _kind_refusal(kind, path, robot)
     state = FileState.FAILED if refusal else FileState.PROCESSING
-    promised = _promised(ledger)
     with ledger.session() as s:
         earlier = s.scalars(
             select(IntakeFile).where(IntakeFile.robot_id == robot.id, IntakeFile.sha256 == digest)
@@ -447,15 +452,11 @@ def _take_one(
         if earlier is not None and earlier.moving_from == str(path):
             file_id = earlier.id  # a crash left this very move half done: finish it below
         elif earlier is not None:
-            received = fmt_local(earlier.received_at, cfg.defaults.timezone, "%Y年%m月%d日 %H:%M")
-            reason = (
-                f"同じ内容のファイルが {received} に受け付け済みです"
-                f"（元のファイル名: {earlier.original_name}、受付ID {earlier.id}）。二重に処理しないため処理していません。"
-            )
+            reason = _duplicate_reason(cfg, earlier)
             earlier_id = earlier.id
             file_id = None
         else:
-            target = _unique_target(inbox.state_dir(state, section), name, promised)
+            target = _unique_target(inbox.state_dir(state, section), name, _promised_in(s))
             row = IntakeFile(
                 robot_id=robot.id,
                 section=section or robot.section,
@@ -496,12 +497,8 @@ def _take_one(
                     session=s,
                 )
     if file_id is None:
-        target = _unique_target(inbox.state_dir(FileState.FAILED, section), name, promised)
-        _place_aside(path, target, reason)
-        ledger.event(
-            "file_duplicate",
-            tr(f"{name} は受付 {earlier_id} と同じ内容です（重複）", f"duplicate of intake {earlier_id}: {name}"),
-            robot_id=robot.id,
+        _set_aside_duplicate(
+            ledger, robot.id, path, inbox.state_dir(FileState.FAILED, section), name, earlier_id, reason
         )
         return None
     complete_move(ledger, file_id)
@@ -649,7 +646,7 @@ def complete_move(ledger: Ledger, file_id: int, *, final: bool = False) -> bool:
 def _rename_plan(ledger: Ledger, file_id: int, src: Path, dst: Path) -> None:
     """The planned name is taken by another file: plan the same move under a free name."""
     with ledger.session() as s:
-        other = _unique_target(dst.parent, dst.name, _promised(ledger))
+        other = _unique_target(dst.parent, dst.name, _promised_in(s))
         s.execute(
             update(IntakeFile)
             .where(IntakeFile.id == file_id, IntakeFile.moving_from == str(src), IntakeFile.current_path == str(dst))
@@ -657,8 +654,9 @@ def _rename_plan(ledger: Ledger, file_id: int, src: Path, dst: Path) -> None:
         )
 
 
-def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
-    """Record in ``row`` (not yet committed) that its file goes to ``state``'s folder."""
+def _plan_move(row: IntakeFile, state: str, promised: set[str] | None = None) -> None:
+    """Record in ``row`` (not yet committed) that its file goes to ``state``'s folder; ``promised``
+    (the paths other moves hold) is read from the row's transaction when not given."""
     current = Path(row.moving_from or row.current_path)
     if not os.path.lexists(current):
         # Moved or deleted by a person: the row follows the decision; there is nothing to move.
@@ -679,6 +677,8 @@ def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
             row.moving_from = None  # already there
             row.current_path = str(current)
         else:
+            if promised is None:
+                promised = _promised_in(object_session(row))  # type: ignore[arg-type]
             row.moving_from = str(current)
             row.current_path = str(_unique_target(inbox.state_dir(state, section_dir), current.name, promised))
     row.state = state
@@ -690,13 +690,12 @@ def _plan_move(row: IntakeFile, state: str, promised: set[str]) -> None:
 
 def reject_file(ledger: Ledger, file_id: int, reason: str) -> None:
     """A whole file cannot be used (unreadable, wrong type): it goes to failed/ with the reason."""
-    promised = _promised(ledger)
     with ledger.session() as s:
         row = s.get(IntakeFile, file_id)
         assert row is not None
         row.reason = reason
         row.retry_at = None
-        _plan_move(row, FileState.FAILED, promised)
+        _plan_move(row, FileState.FAILED)
         ledger.event(
             "file_failed",
             tr(f"ファイル {row.id} はエラーです: {reason}", f"file {row.id} failed: {reason}"),
@@ -721,7 +720,6 @@ def file_state_for(items: list[WorkItem]) -> str:
 
 def sync_file(ledger: Ledger, file_id: int) -> str:
     """Move a file to the folder its items' states call for, the reason for failed/ written first."""
-    promised = _promised(ledger)
     with ledger.session() as s:
         row = _locked(s, file_id)
         if row is None:  # another PC is placing this very file right now; it will put it where it belongs
@@ -740,7 +738,7 @@ def sync_file(ledger: Ledger, file_id: int) -> str:
                         lines.append(f"{label}: {item.reason or '理由不明のエラー'}")
                 row.reason = "\n".join(lines)
             if target != row.state or (row.moving_from is None and not os.path.lexists(row.current_path)):
-                _plan_move(row, target, promised)
+                _plan_move(row, target)
     complete_move(ledger, file_id)
     return target
 
@@ -848,12 +846,11 @@ def register(
         if earlier is not None and not os.path.lexists(earlier.current_path) and earlier.moving_from is None:
             earlier.current_path = str(path)  # its own file, moved by hand or by an older version
             if earlier.state != FileState.PROCESSING:
-                _plan_move(earlier, earlier.state, _promised(ledger))
+                _plan_move(earlier, earlier.state)
             adopted = earlier.id
         elif earlier is not None:
             adopted = None
-            received = fmt_local(earlier.received_at, cfg.defaults.timezone, "%Y年%m月%d日 %H:%M")
-            duplicate_of = (earlier.id, earlier.original_name, received)
+            earlier_id, reason = earlier.id, _duplicate_reason(cfg, earlier)
         else:
             row = IntakeFile(
                 robot_id=robot.id,
@@ -878,19 +875,29 @@ def register(
         complete_move(ledger, adopted)
         with ledger.session() as s:
             return s.get(IntakeFile, adopted)
-    earlier_id, earlier_name, received = duplicate_of
-    reason = (
-        f"同じ内容のファイルが {received} に受け付け済みです（元のファイル名: {earlier_name}、受付ID {earlier_id}）。"
-        "二重に処理しないため処理していません。"
+    failed = Inbox(_inbox_root_of(path)).state_dir(FileState.FAILED, section)
+    _set_aside_duplicate(ledger, robot.id, path, failed, name, earlier_id, reason)
+    return None
+
+
+def _duplicate_reason(cfg: DaikoConfig, earlier: IntakeFile) -> str:
+    """Why a copy of a file already taken in is not processed (staff read it in failed/)."""
+    received = wareki_datetime(earlier.received_at, cfg.defaults.timezone)
+    return (
+        f"同じ内容のファイルが {received} に受け付け済みです"
+        f"（元のファイル名: {earlier.original_name}、受付ID {earlier.id}）。二重に処理しないため処理していません。"
     )
-    inbox = Inbox(_inbox_root_of(path))
-    _place_aside(path, _unique_target(inbox.state_dir(FileState.FAILED, section), name, _promised(ledger)), reason)
+
+
+def _set_aside_duplicate(
+    ledger: Ledger, robot_id: str, path: Path, failed: Path, name: str, earlier_id: int, reason: str
+) -> None:
+    _place_aside(path, _unique_target(failed, name, _promised(ledger)), reason)
     ledger.event(
         "file_duplicate",
         tr(f"{name} は受付 {earlier_id} と同じ内容です（重複）", f"duplicate of intake {earlier_id}: {name}"),
-        robot_id=robot.id,
+        robot_id=robot_id,
     )
-    return None
 
 
 # -- files read too early ---------------------------------------------------------------------------

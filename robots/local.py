@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from daiko.i18n import tr
+from daiko.labels import label
 from daiko.ledger import ItemState, WorkItem, utcnow
 from daiko.log import logger
 from daiko.robots import workitems
@@ -67,7 +68,11 @@ def _finish_one(runner: RobotRunner, item: WorkItem, summary: RunSummary) -> int
                 row.finished_at = now
             runner.ledger.event(
                 f"item_{outcome.state}",
-                f"item {row.id}: {outcome.state}" + (f" ({outcome.error_code})" if outcome.error_code else ""),
+                tr(
+                    f"No.{row.id}: {label('item_state', outcome.state)}"
+                    + (f"（{label('error', outcome.error_code)}）" if outcome.error_code else ""),
+                    f"item {row.id}: {outcome.state}" + (f" ({outcome.error_code})" if outcome.error_code else ""),
+                ),
                 robot_id=runner.robot.id,
                 run_id=runner.run_id,
                 item_id=row.id,

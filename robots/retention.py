@@ -24,8 +24,8 @@ from sqlalchemy import and_, or_, select
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.i18n import tr
 from daiko.ledger import FileState, IntakeFile, ItemState, Ledger, WorkItem, utcnow
-from daiko.localtime import fmt_local
 from daiko.log import logger
+from daiko.wareki import wareki_datetime
 
 
 @dataclass
@@ -41,7 +41,7 @@ class PurgeResult:
         if self.retention_days is None:
             return f"{self.robot_id}: 保存期間（retention_days）の設定がないため、削除しません"
         verb = "削除します（確認のみ・まだ削除していません）" if self.dry_run else "削除しました"
-        before = fmt_local(self.cutoff, zone, "%Y年%m月%d日 %H:%M") if self.cutoff else "—"
+        before = wareki_datetime(self.cutoff, zone) if self.cutoff else "—"
         return (
             f"{self.robot_id}: 保存期間 {self.retention_days} 日 — {before} より前に完了した"
             f"原本 {self.scans} 件、ページ画像 {self.pages} 件を{verb}"

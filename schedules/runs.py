@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from daiko.calendar import BusinessCalendar
 from daiko.config import DaikoConfig, RobotConfig
 from daiko.i18n import tr
+from daiko.labels import label
 from daiko.ledger import Ledger
 from daiko.log import logger
 from daiko.robots import locks, workitems
@@ -172,7 +173,7 @@ class RunCoordinator:
         self.ledger.event(
             "run_overlap",
             tr(
-                f"{robot_id}: 前の実行（{running_trigger}）がまだ続いているため、今回{when}は二重に開始しませんでした",
+                f"{robot_id}: 前の実行（{label('trigger', running_trigger)}）がまだ続いているため、今回{when}は二重に開始しませんでした",
                 f"{robot_id}: the previous run ({running_trigger}) is still going; this tick{when} was not started twice",
             ),
             level="WARNING",
@@ -259,7 +260,7 @@ class RunCoordinator:
             self.ledger.event(
                 "run_error",
                 tr(
-                    f"{robot_id}: 実行（{handle.trigger}）が失敗しました: {type(exc).__name__}: {exc}",
+                    f"{robot_id}: 実行（{label('trigger', handle.trigger)}）が失敗しました: {type(exc).__name__}: {exc}",
                     f"{robot_id}: run ({handle.trigger}) failed: {type(exc).__name__}: {exc}",
                 ),
                 level="ERROR",
@@ -341,7 +342,7 @@ class RunCoordinator:
         self.ledger.event(
             "run_timeout",
             tr(
-                f"{robot.id}: 実行（{handle.trigger}）が run_timeout_minutes={robot.run_timeout_minutes} を超えました。"
+                f"{robot.id}: 実行（{label('trigger', handle.trigger)}）が run_timeout_minutes={robot.run_timeout_minutes} を超えました。"
                 "手元の案件を終えたら止まります",
                 f"{robot.id}: run ({handle.trigger}) passed run_timeout_minutes={robot.run_timeout_minutes}; "
                 "it stops after the item in hand",
@@ -377,7 +378,7 @@ class RunCoordinator:
                 "runs_stopping",
                 tr(
                     "サービスを止めます: "
-                    + "、".join(f"{h.robot_id}（{h.trigger}）" for h in handles)
+                    + "、".join(f"{h.robot_id}（{label('trigger', h.trigger)}）" for h in handles)
                     + " に手元の案件を終えたら止まるよう伝えました",
                     "service stopping: "
                     + ", ".join(f"{h.robot_id} ({h.trigger})" for h in handles)

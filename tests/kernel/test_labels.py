@@ -101,3 +101,18 @@ def test_a_survey_choice_uses_its_own_options():
     field = next(f for f in form.fields if f.type == "choice")
     option = field.options[0]
     assert choice_label("shimin_anketo", field.name, option.key) == option.label
+
+
+def test_every_field_type_has_its_japanese_word():
+    """The 精度 page and the weekly report name field types: a new type without a word would show raw."""
+    from daiko.forms.fieldtypes import TYPES
+
+    missing = sorted(t for t in TYPES if label("field_type", t) == t)
+    assert not missing, f"no Japanese word for field types {missing}"
+    assert label("field_type", "wareki_date") == "和暦日付"
+
+
+def test_a_local_tasks_item_events_have_labels():
+    """robots/local.py writes item_<state> for the states a local task may end in (the scan above sees no f-string)."""
+    for state in (ItemState.DONE, ItemState.REVIEW, ItemState.REJECTED):
+        assert label("event", f"item_{state}") != f"item_{state}"
