@@ -379,7 +379,7 @@ def _trend_charts(ws: Worksheet, last: int) -> None:
     series.invertIfNegative = False  # a negative week stays blue, below the axis, not hollow
     bar.legend = None
     bar.gapWidth = 40
-    _axes(bar)
+    _axes(bar, _column_values(ws, 5, last))
     bar.width, bar.height = 22, 8.5
     ws.add_chart(bar, CHART_ANCHORS[0])
 
@@ -400,7 +400,7 @@ def _trend_charts(ws: Worksheet, last: int) -> None:
         series.marker.symbol = "none"
         series.smooth = False
     line.legend.position = "b"
-    _axes(line)
+    _axes(line, _column_values(ws, 6, last) + _column_values(ws, 7, last))
     line.width, line.height = 22, 8.5
     ws.add_chart(line, CHART_ANCHORS[1])
 
@@ -412,13 +412,33 @@ def _text_categories(chart: BarChart | LineChart, labels: Reference) -> None:
         series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
 
 
-def _axes(chart: BarChart | LineChart) -> None:
-    """Axes visible everywhere (openpyxl leaves ``delete`` unset; some Excel builds then hide them)."""
+def _axes(chart: BarChart | LineChart, values: list[float]) -> None:
+    """Axes visible everywhere (openpyxl leaves ``delete`` unset; some Excel builds then hide them),
+    with a scale whose labels are all different (see :func:`value_scale`)."""
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.tickLblPos = "low"  # week labels stay at the bottom when a bar goes negative
-    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorUnit, chart.y_axis.numFmt = value_scale(values)
     chart.y_axis.majorTickMark = "out"
+
+
+def value_scale(values: list[float]) -> tuple[float, str]:
+    """(step between gridlines, number format) for hours up to ``max |value|``: about five steps of
+    1, 2 or 5 × 10ⁿ, and as many decimals as the step has. Left to itself the chart chose 0.5-hour
+    steps for a quiet week and the whole-hour format printed them 0, 1, 1, 2, 2."""
+    top = max((abs(v) for v in values), default=0.0)
+    if top <= 0:
+        return 1.0, "#,##0"
+    raw = top / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return float(step), "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _column_values(ws: Worksheet, column: int, last: int) -> list[float]:
+    cells = (ws.cell(row=r, column=column).value for r in range(4, last + 1))
+    return [float(v) for v in cells if isinstance(v, int | float)]
 
 
 # -- 明細 ---------------------------------------------------------------------------------------

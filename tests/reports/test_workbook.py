@@ -250,3 +250,13 @@ def test_fiscal_year_boundary_31_march_vs_1_april(cfg: DaikoConfig, ledger: Ledg
     assert ws["A2"].value == "対象期間　令和8年3月1日（日）〜3月31日（火）"
     assert ws["A3"].value.startswith("令和7年度（令和7年4月1日〜令和8年3月31日）")
     assert march.headline.startswith("期間の削減時間 0.1 時間（年度累計 0.1 / 1,000 時間")
+
+
+def test_a_quiet_weeks_chart_has_an_hour_scale_whose_labels_differ(written):
+    """A quiet week (22 minutes saved) made Excel step the bar chart by 0.5 h under a whole-hour
+    format: the axis read 0, 1, 1, 2, 2. Each chart now has a step and as many decimals as it needs."""
+    _, book, _ = written
+    with zipfile.ZipFile(book) as z:
+        bar, line = (z.read(n).decode() for n in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")))
+    assert '<majorUnit val="0.1" />' in bar and 'formatCode="#,##0.0"' in bar  # weeks of under 0.4 h
+    assert '<majorUnit val="200" />' in line and 'formatCode="#,##0"' in line  # the pace line to 1,000 h
