@@ -658,6 +658,10 @@ def _plan_move(row: IntakeFile, state: str, promised: set[str] | None = None) ->
     """Record in ``row`` (not yet committed) that its file goes to ``state``'s folder; ``promised``
     (the paths other moves hold) is read from the row's transaction when not given."""
     current = Path(row.moving_from or row.current_path)
+    if row.moving_from and not os.path.lexists(current) and os.path.lexists(row.current_path):
+        # The move the row records was carried out a moment ago and its mover has not said so
+        # yet (a decision in the console meeting the robot's move): go on from where the file is.
+        current = Path(row.current_path)
     if not os.path.lexists(current):
         # Moved or deleted by a person: the row follows the decision; there is nothing to move.
         logger.warning(

@@ -211,3 +211,27 @@ def test_a_file_another_pc_is_reading_is_not_read_twice(cfg, ledger):
         s.add(WorkItem(robot_id="haisha", file_id=row.id, part=1, state=ItemState.READY))
     with intake.reading(ledger, row.id) as mine:
         assert not mine
+
+
+def test_a_decision_meeting_a_move_just_carried_out_sends_the_file_on(cfg, ledger):
+    """The robot has moved a file to review/ and not yet cleared its row's move when a decision makes
+    the item done: the file goes on to done/ (it stayed in review/ while the ledger said done —
+    seen under load in tests/schedules/test_retention_job.py)."""
+    drop(cfg, "scan.pdf", b"%PDF-1.4 ours\n%%EOF")
+    [row] = intake.take_in(ledger, cfg, cfg.robots[0])
+    with ledger.session() as s:
+        s.add(WorkItem(robot_id="haisha", file_id=row.id, part=1, state=ItemState.REVIEW, reason="確認が必要"))
+        intake._plan_move(s.get(IntakeFile, row.id), FileState.REVIEW, set())
+    with ledger.session() as s:
+        r = s.get(IntakeFile, row.id)
+        src, dst = Path(r.moving_from), Path(r.current_path)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(src, dst)  # the robot's move, carried out; its row not updated yet
+    with ledger.session() as s:
+        s.scalars(select(WorkItem)).one().state = ItemState.DONE  # staff decide meanwhile
+    assert intake.sync_file(ledger, row.id) == FileState.DONE
+    assert intake.complete_move(ledger, row.id)  # the robot's mover looks again
+    assert everywhere(cfg) == ["done/scan.pdf"]
+    with ledger.session() as s:
+        r = s.get(IntakeFile, row.id)
+        assert (Path(r.current_path).parent.name, r.moving_from, r.state) == ("done", None, FileState.DONE)
