@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import FieldType, Reason
+from daiko.forms.fieldtypes.base import Check, FieldType, Reason
 from daiko.forms.fieldtypes.kana_name import normalise_spaces
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
@@ -40,6 +40,26 @@ class KanjiName(FieldType):
         )
         text = normalise_spaces(text)
         return text or None
+
+    def check(self, raw: str) -> Check:
+        """As every type; a name read without its 姓/名 separator gets one where the dictionary
+        knows the 姓 (森一郎 → 森　一郎), still *for review*: the split is a guess to confirm."""
+        found = super().check(raw)
+        if found.ok or found.value is None or "\u3000" in found.value or not self.rules.get("require_space"):
+            return found
+        from daiko.forms.reference.names import split_name
+
+        parts = split_name(found.value)
+        if parts is None:
+            return found
+        value = "\u3000".join(parts)
+        if not self.validate(value)[0]:
+            return found
+        return Check(
+            value,
+            False,
+            f"姓と名の区切りが読み取れないため「{parts[0]}　{parts[1]}」と区切りました。原本と見比べてください",
+        )
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         pattern = _NAME_CHARS

@@ -20,6 +20,7 @@ class Phone(FieldType):
     def normalise(self, raw: str) -> str | None:
         text = unify_hyphens(nfkc(squash_spaces(raw))).translate(DIGIT_LOOKALIKES)
         text = re.sub(r"^\((\d+)\)", r"\1-", text).replace("(", "-").replace(")", "-")
+        text = re.sub(r"(?<=\d)[:;~=_](?=\d)", "-", text)  # a hyphen read as : ; ~ = _ (never a digit)
         text = re.sub(r"-+", "-", text).strip("-")
         if not re.fullmatch(r"[\d-]+", text):
             return None

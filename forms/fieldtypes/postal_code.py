@@ -1,11 +1,33 @@
-"""郵便番号 → ``NNN-NNNN``. The 〒 is dropped, and so is its usual misreading テ (or T, 干)."""
+"""郵便番号 → ``NNN-NNNN``. The 〒 is dropped, and so is whatever it was misread as (テ, T, 干, or
+one stray character before a complete code)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
+
+_MARK = re.compile(r"^[\s〒テT干〶]*")
+# What follows a mark: a code written with its hyphen (read as - : . ~ = too), or without one.
+_HYPHENATED = re.compile(r"^\s*\d{3}\s*[-‐‑‒–—―−－ー一:;.~=_]{1,2}\s*\d{4}\s*$")
+_BARE = re.compile(r"^\s*\d{7}\s*$")
+
+
+def _mark_length(raw: str) -> int:
+    """How many leading characters are the 〒 and spaces. Besides its usual misreadings (テ, T, 干)
+    the mark is read as almost anything in a hand (√ 示 金 = F, even 1): one character before a
+    complete code counts as the mark when it cannot be part of the code — anything but a digit
+    before seven digits, and a digit only before a hyphenated 3+4 (1357-0006 is no code)."""
+    n = len(_MARK.match(raw)[0])  # type: ignore[index]
+    rest = raw[n:]
+    if len(rest) > 1 and not rest[0].isspace():
+        after = unicodedata.normalize("NFKC", rest[1:]).translate(DIGIT_LOOKALIKES)
+        head = unicodedata.normalize("NFKC", rest[0])
+        if _HYPHENATED.match(after) or (not head.isdigit() and _BARE.match(after)):
+            n += 1
+    return n
 
 
 class PostalCode(FieldType):
@@ -17,16 +39,14 @@ class PostalCode(FieldType):
         return ("prefixes",)
 
     def significant(self, raw: str) -> list[bool]:
-        """The 〒 (or its misreadings) and spaces before the digits do not count."""
-        lead = re.match(r"^[\s〒テT干〶]*", raw)
-        n = len(lead[0]) if lead else 0
+        """The 〒 (or whatever it was read as) and spaces before the digits do not count."""
+        n = _mark_length(raw)
         return [i >= n for i in range(len(raw))]
 
     def normalise(self, raw: str) -> str | None:
-        text = squash_spaces(raw)
-        text = re.sub(r"^[〒テT干〶]+", "", text)
+        text = squash_spaces(raw[_mark_length(raw) :])
         text = unify_hyphens(nfkc(text)).translate(DIGIT_LOOKALIKES)
-        text = re.sub(r"(?<=^\d{3})[:;.~=_]", "-", text)  # the hyphen comes back as : . ~ = too
+        text = re.sub(r"(?<=^\d{3})[:;.~=_]+-?|(?<=^\d{3})-[:;.~=_]+", "-", text)  # the hyphen read as : . ~ = too
         m = re.fullmatch(r"(\d{3})-?(\d{4})", text)
         return f"{m[1]}-{m[2]}" if m else None
 

@@ -67,6 +67,31 @@ def readings(surface: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _person_parts(surface: str) -> frozenset[str]:
+    """Which parts of a person's name IPADIC knows ``surface`` as: {"姓"}, {"名"}, both or none."""
+    sys_dic, matcher = _dictionary()
+    with _lock:
+        entries = sys_dic.lookup(surface.encode("utf-8"), matcher)
+        parts = {sys_dic.lookup_extra(e[0])[0].split(",")[3] for e in entries if e[1] == surface}
+    return frozenset(parts & {"姓", "名"})
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """(姓, 名) for a 氏名 read without its separator (関根悠斗), where the dictionary decides: the
+    split whose both halves are a 姓 and a 名 if there is exactly one, else the longest 姓 the name
+    starts with. None when no 姓 starts it. A guess for a person to confirm, never for acceptance."""
+    if len(name) < 2:
+        return None
+    splits = [(name[:k], name[k:]) for k in range(1, len(name)) if "姓" in _person_parts(name[:k])]
+    both = [s for s in splits if "名" in _person_parts(s[1])]
+    if len(both) == 1:
+        return both[0]
+    if both or not splits:
+        return None  # two dictionary splits, or no 姓: a person decides
+    return max(splits, key=lambda s: len(s[0]))
+
+
 def _voicing(ch: str) -> set[str]:
     """ch with its 濁点/半濁点 taken away or added (カ ↔ ガ, ハ ↔ バ ↔ パ, ウ ↔ ヴ)."""
     out = set()

@@ -1,0 +1,80 @@
+"""Round 4 of issue 13: reads that are no value only because a character of the frame was misread
+(the era's first character, 日, the 〒, a hyphen, one character of a 都道府県, the 姓/名 gap) come
+out with the value filled in — and always for review: a repaired read is never accepted unseen."""
+
+from __future__ import annotations
+
+import pytest
+
+from daiko.forms.fieldtypes.address import Address
+from daiko.forms.fieldtypes.kanji_name import KanjiName
+from daiko.forms.fieldtypes.phone import Phone
+from daiko.forms.fieldtypes.postal_code import PostalCode
+from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+DECLARED = WarekiDate({"default_era": "令和", "min": "2019-05-01", "not_future": True, "today": "2026-11-30"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "said"),
+    [
+        ("合和6年10月22日", "2024-10-22", "元号の1文字目「合」が読み取れないため「令和」"),
+        ("A和7年3月30日", "2025-03-30", "「令和」として読みました"),
+        ("和7年3月23日", "2025-03-23", "元号の1文字目が読み取れないため「令和」"),
+        ("令和06年04月11E", "2024-04-11", "「日」の文字が「E」と読めています"),
+        ("令和7年3月22ヨ", "2025-03-22", "「日」の文字が「ヨ」"),
+        ("合和06年11月30日1", "2024-11-30", "日付のあとに余分な文字があります"),
+    ],
+)
+def test_a_date_with_a_misread_frame_character_is_filled_in_for_review(raw: str, value: str, said: str):
+    check = DECLARED.check(raw)
+    assert check.value == value
+    assert not check.ok, "a repaired date must go to a person"
+    assert said in check.reason and "原本と見比べてください" in check.reason
+
+
+def test_a_repair_that_two_eras_would_fit_or_none_would_is_left_to_a_person():
+    birthday = WarekiDate({"today": "2026-11-30"})  # 令和 and 昭和 both possible
+    assert birthday.check("合和5年1月1日").value is None
+    assert DECLARED.check("合和6年13月1日").value is None  # no month 13: nothing to fill in
+    assert DECLARED.check("令和6年10月22日").ok  # a clean read is untouched
+
+
+@pytest.mark.parametrize("raw", ["1357-0006", "F357-0034", "示357-0041", "√357-0013", "金 357-0003", "=3570034"])
+def test_the_postal_mark_read_as_any_character_is_dropped(raw: str):
+    pc = PostalCode({})
+    check = pc.check(raw)
+    digits = "".join(c for c in raw[1:] if c.isdigit())
+    assert check.ok and check.value == f"{digits[:3]}-{digits[3:]}"
+    assert pc.significant(raw)[0] is False  # the mark's score does not decide acceptance
+
+
+def test_a_postal_code_is_never_cut_to_fit():
+    pc = PostalCode({})
+    assert pc.check("13570006").value is None  # eight digits: which one is extra is not known
+    assert pc.check("357-0006").value == "357-0006" and all(pc.significant("357-0006"))
+    assert pc.check("350.-1335").value == "350-1335"  # the hyphen read with a speck
+
+
+def test_a_phone_hyphen_read_as_a_colon():
+    assert Phone({}).check("042:974-0295").value == "042-974-0295"
+
+
+def test_a_prefecture_misread_by_one_character_is_filled_in_for_review():
+    check = Address({}).check("埼王県飯能市笠縫824-24サンライズ中山303")
+    assert check.value == "埼玉県飯能市笠縫824-24サンライズ中山303" and not check.ok
+    assert "「埼王県」を「埼玉県」" in check.reason
+    # one character from two prefectures (石川県 / 香川県): no guess
+    assert Address({}).check("右川県金沢市広坂1-1-1").value == "右川県金沢市広坂1-1-1"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("森一郎", "森\u3000一郎"), ("関根悠斗", "関根\u3000悠斗")])
+def test_a_name_read_without_its_gap_is_split_by_the_dictionary_for_review(raw: str, value: str):
+    check = KanjiName({"require_space": True}).check(raw)
+    assert check.value == value and not check.ok
+    assert "区切りました" in check.reason
+
+
+def test_a_name_the_dictionary_cannot_split_stays_as_read():
+    check = KanjiName({"require_space": True}).check("悠斗悠斗")
+    assert check.value == "悠斗悠斗" and not check.ok
