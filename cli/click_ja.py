@@ -29,65 +29,52 @@ RICH_UTILS = {
     "DEPRECATED_STRING": "（廃止予定） ",
 }
 
-# Usage errors as Typer words them → as staff read them. First match wins; groups carry over.
-ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), japanese)
-    for pattern, japanese in (
-        (r"^No such command '(?P<a>[^']*)'\.(?: Did you mean (?P<b>.*)\?)?$", "コマンド '{a}' はありません。"),
-        (r"^No such option: (?P<a>\S+)(?: \(Possible options: (?P<b>.*)\))?$", "オプション {a} はありません。"),
-        (r"^Missing command\.$", "コマンドを指定してください。"),
-        (r"^Missing argument (?P<a>'[^']*')\.(?: (?P<b>.*))?$", "引数 {a} を指定してください。"),
-        (r"^Missing option (?P<a>'[^']*'(?: / '[^']*')*)\.(?: (?P<b>.*))?$", "オプション {a} を指定してください。"),
-        (r"^Missing parameter: (?P<a>.*)$", "{a} を指定してください。"),
-        (r"^Got unexpected extra argument\(s\) \((?P<a>.*)\)$", "余分な引数があります: {a}"),
-        (r"^Option '(?P<a>[^']*)' does not take a value\.$", "オプション {a} は値をとりません。"),
-        (r"^Option '(?P<a>[^']*)' requires an argument\.$", "オプション {a} には値が必要です。"),
-        (r"^Invalid value for (?P<a>'[^']*'(?: / '[^']*')*): (?P<b>.*)$", "{a} の値が正しくありません: {b}"),
-        (r"^Invalid value: (?P<a>.*)$", "値が正しくありません: {a}"),
-    )
-)
-# Possible names Click suggests, kept after the translated line.
-SUGGESTION = {"No such command": "もしかして: {b}", "No such option": "候補: {b}"}
+
+def _compiled(pairs: tuple[tuple[str, ...], ...]) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, Japanese, what follows when the optional ``more`` group matched)."""
+    return tuple((re.compile(p, re.S), japanese, rest[0] if rest else "") for p, japanese, *rest in pairs)
+
+
+# Usage errors as Typer words them → as staff read them. First match wins. A ``reason`` group is
+# itself put into Japanese (REASONS); a ``more`` group (Click's suggestion, Typer's extra words)
+# follows the sentence in the third column's words.
+ERRORS = _compiled((
+    (r"^No such command '(?P<a>[^']*)'\.(?: Did you mean (?P<more>.*)\?)?$", "コマンド '{a}' はありません。", "もしかして: {more}"),
+    (r"^No such option: (?P<a>\S+)(?: \(Possible options: (?P<more>.*)\))?$", "オプション {a} はありません。", "候補: {more}"),
+    (r"^Missing command\.$", "コマンドを指定してください。"),
+    (r"^Missing argument (?P<a>'[^']*')\.(?: (?P<more>.*))?$", "引数 {a} を指定してください。", "{more}"),
+    (r"^Missing option (?P<a>'[^']*'(?: / '[^']*')*)\.(?: (?P<more>.*))?$", "オプション {a} を指定してください。", "{more}"),
+    (r"^Missing parameter: (?P<a>.*)$", "{a} を指定してください。"),
+    (r"^Got unexpected extra argument\(s\) \((?P<a>.*)\)$", "余分な引数があります: {a}"),
+    (r"^Option '(?P<a>[^']*)' does not take a value\.$", "オプション {a} は値をとりません。"),
+    (r"^Option '(?P<a>[^']*)' requires an argument\.$", "オプション {a} には値が必要です。"),
+    (r"^Invalid value for (?P<a>'[^']*'(?: / '[^']*')*): (?P<reason>.*)$", "{a} の値が正しくありません: {reason}"),
+    (r"^Invalid value: (?P<reason>.*)$", "値が正しくありません: {reason}"),
+))  # fmt: skip
 
 # The reason inside "Invalid value for …: <reason>".
-REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), japanese)
-    for pattern, japanese in (
-        (r"^Value (?P<a>.*) is not a valid (?P<b>\w+)\.$", "{a} は {b} として読めません。"),
-        (r"^(?P<a>.*) is not one of (?P<b>.*)\.$", "{a} は選べません（{b} のいずれか）。"),
-        (r"^(?P<b>\w+) (?P<a>'.*') does not exist\.$", "{a} がありません。"),
-        (r"^Input should be a valid integer.*$", "整数で指定してください。"),
-        (r"^Input should be a valid number.*$", "数値で指定してください。"),
-        (r"^Input should be a valid boolean.*$", "true か false で指定してください。"),
-    )
-)
+REASONS = _compiled((
+    (r"^Value (?P<a>.*) is not a valid (?P<b>\w+)\.$", "{a} は {b} として読めません。"),
+    (r"^(?P<a>.*) is not one of (?P<b>.*)\.$", "{a} は選べません（{b} のいずれか）。"),
+    (r"^(?P<b>\w+) (?P<a>'.*') does not exist\.$", "{a} がありません。"),
+    (r"^Input should be a valid integer.*$", "整数で指定してください。"),
+    (r"^Input should be a valid number.*$", "数値で指定してください。"),
+    (r"^Input should be a valid boolean.*$", "true か false で指定してください。"),
+))  # fmt: skip
 
 
-def translate(message: str) -> str:
-    """A usage error in Japanese, or as it was when no pattern knows it."""
-    for pattern, japanese in ERRORS:
+def translate(message: str, table: tuple[tuple[re.Pattern[str], str, str], ...] = ERRORS) -> str:
+    """A usage error (or, with REASONS, its reason) in Japanese; as it was when no pattern knows it."""
+    for pattern, japanese, more in table:
         m = pattern.match(message)
         if m is None:
             continue
         parts = {k: v or "" for k, v in m.groupdict().items()}
-        if "b" in parts and pattern.pattern.startswith("^Invalid value for"):
-            parts["b"] = _reason(parts["b"])
+        if parts.get("reason"):
+            parts["reason"] = translate(parts["reason"], REASONS)
         out = japanese.format(**parts)
-        for head, extra in SUGGESTION.items():
-            if message.startswith(head) and parts.get("b"):
-                out += " " + extra.format(**parts)
-        if pattern.pattern.startswith("^Missing") and parts.get("b"):
-            out += " " + parts["b"]
-        return out
+        return f"{out} {more.format(**parts)}" if more and parts.get("more") else out
     return message
-
-
-def _reason(reason: str) -> str:
-    for pattern, japanese in REASONS:
-        m = pattern.match(reason)
-        if m is not None:
-            return japanese.format(**m.groupdict())
-    return reason
 
 
 def install() -> None:
