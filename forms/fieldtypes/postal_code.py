@@ -4,7 +4,6 @@ one stray character before a complete code)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
@@ -23,8 +22,8 @@ def _mark_length(raw: str) -> int:
     n = len(_MARK.match(raw)[0])  # type: ignore[index]
     rest = raw[n:]
     if len(rest) > 1 and not rest[0].isspace():
-        after = unicodedata.normalize("NFKC", rest[1:]).translate(DIGIT_LOOKALIKES)
-        head = unicodedata.normalize("NFKC", rest[0])
+        after = nfkc(rest[1:]).translate(DIGIT_LOOKALIKES)
+        head = nfkc(rest[0])
         if _HYPHENATED.match(after) or (not head.isdigit() and _BARE.match(after)):
             n += 1
     return n
