@@ -49,32 +49,28 @@ def _dictionary():
 
 
 @functools.lru_cache(maxsize=4096)
+def _entries(surface: str) -> tuple[tuple[str, str], ...]:
+    """IPADIC's entries for ``surface`` as a whole word: (part of speech, reading in katakana)."""
+    if not surface:
+        return ()
+    sys_dic, matcher = _dictionary()
+    out = []
+    with _lock:  # the matcher keeps state between calls
+        for e in sys_dic.lookup(surface.encode("utf-8"), matcher):
+            if e[1] == surface:
+                extra = sys_dic.lookup_extra(e[0])
+                out.append((extra[0], extra[4] if len(extra) > 4 else ""))
+    return tuple(out)
+
+
 def readings(surface: str) -> frozenset[str]:
     """Every reading (katakana) IPADIC gives ``surface`` as a whole word; empty when it has none."""
-    if not surface:
-        return frozenset()
-    sys_dic, matcher = _dictionary()
-    out = set()
-    with _lock:  # the matcher keeps state between calls
-        entries = sys_dic.lookup(surface.encode("utf-8"), matcher)
-        for e in entries:
-            if e[1] != surface:
-                continue
-            extra = sys_dic.lookup_extra(e[0])
-            reading = extra[4] if len(extra) > 4 else ""
-            if reading and reading != "*":
-                out.add(reading)
-    return frozenset(out)
+    return frozenset(r for _, r in _entries(surface) if r and r != "*")
 
 
-@functools.lru_cache(maxsize=4096)
 def _person_parts(surface: str) -> frozenset[str]:
     """Which parts of a person's name IPADIC knows ``surface`` as: {"姓"}, {"名"}, both or none."""
-    sys_dic, matcher = _dictionary()
-    with _lock:
-        entries = sys_dic.lookup(surface.encode("utf-8"), matcher)
-        parts = {sys_dic.lookup_extra(e[0])[0].split(",")[3] for e in entries if e[1] == surface}
-    return frozenset(parts & {"姓", "名"})
+    return frozenset(pos.split(",")[3] for pos, _ in _entries(surface)) & {"姓", "名"}
 
 
 def split_name(name: str) -> tuple[str, str] | None:
