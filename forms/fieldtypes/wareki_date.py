@@ -55,9 +55,13 @@ _PATTERNS = [
 ]
 
 
+def _normalised(raw: str) -> str:
+    return squash_spaces(nfkc(raw)).translate(_FIX)
+
+
 def parse_date(raw: str, default_era: str | None = None) -> tuple[dt.date | None, Reason]:
     """(date, None) or (None, reason in Japanese)."""
-    text = squash_spaces(nfkc(raw)).translate(_FIX)
+    text = _normalised(raw)
     for pattern in _PATTERNS:
         m = pattern.match(text)
         if not m:
@@ -165,7 +169,7 @@ class WarekiDate(FieldType):
         from daiko.forms.fieldtypes.base import Check
 
         found: dict[str, str] = {}
-        for text, note in frame_repairs(squash_spaces(nfkc(raw)).translate(_FIX)):
+        for text, note in frame_repairs(_normalised(raw)):
             date, _ = parse_date(text, self.rules.get("default_era"))
             if date is not None and self.validate(date.isoformat())[0]:
                 found.setdefault(date.isoformat(), note)
