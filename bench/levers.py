@@ -14,9 +14,17 @@ be re-decided from a dump: ``bench/ocr.py --off`` and their tests measure them.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+# The reasons the frame repairs give (forms/fieldtypes: wareki_date, address, kanji_name): a value
+# filled in for review that would otherwise have been none (or the name without its gap).
+REPAIRED = re.compile(
+    r"として読みました|「日」の文字が|日付のあとに余分な文字|」を「[^」]+」と読みました|と区切りました"
+)
+MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
 
 def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
@@ -88,6 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             if d["doubt"] == "faint":
                 c["faint_review"] += 1
                 c["faint_caught"] += not d["exact"]
+            if REPAIRED.search(reason):
+                c["repaired"] += 1
+                c["repaired_right"] += d["exact"]
+                c[f"repaired_right_{d['kind']}"] += d["exact"]
+            chars = d.get("chars") or []
+            if d["type"] == "postal_code" and chars and chars[0][2] is False and chars[0][0] not in MARKS + " ":
+                c["mark_dropped"] += 1
+                c["mark_dropped_accepted"] += d["decision"] == "accept"
+                c["mark_dropped_wrong"] += d["decision"] == "accept" and not d["exact"]
         # Calibration vs the YAML's thresholds, on the fields the thresholds decide.
         forms = {}
         for d in recs:
@@ -118,6 +135,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         if c["veto_review"]:  # the second recogniser's veto, in dumps of code before its removal
             print(f"  second recogniser's veto sent {c['veto_review']} to review (read wrong: {c['veto_caught']})")
+        print(f"  frame repairs filled in {c['repaired']} values for review ({c['repaired_right']} right); "
+              f"〒 read as another character: {c['mark_dropped']} codes, {c['mark_dropped_accepted']} accepted "
+              f"({c['mark_dropped_wrong']} wrong)")  # fmt: skip
+        for kind in sorted({d["kind"] for d in recs}):
+            of_kind = [d for d in recs if d["kind"] == kind]
+            exact = sum(d["exact"] for d in of_kind)
+            without = exact - c[f"repaired_right_{kind}"]
+            print(f"  exact {kind}: {100 * exact / len(of_kind):.2f} %, "
+                  f"without the repaired values {100 * without / len(of_kind):.2f} %")  # fmt: skip
         print(f"  pale writing sent {c['faint_review']} to review (of which read wrong: {c['faint_caught']})")  # fmt: skip
         for label in ("yaml", "calibrated"):
             print(f"  thresholds {label:10}: {c[f'{label}_review']} of {c[f'{label}_fields']} threshold-decided "

@@ -78,3 +78,18 @@ def test_a_name_read_without_its_gap_is_split_by_the_dictionary_for_review(raw: 
 def test_a_name_the_dictionary_cannot_split_stays_as_read():
     check = KanjiName({"require_space": True}).check("悠斗悠斗")
     assert check.value == "悠斗悠斗" and not check.ok
+
+
+def test_bench_levers_counts_every_kind_of_repair():
+    """bench/levers.py finds repairs in a dump by their reasons: each kind must match its pattern."""
+    from bench.levers import REPAIRED
+
+    reasons = [
+        DECLARED.check("合和6年10月22日").reason,
+        DECLARED.check("令和06年04月11E").reason,
+        DECLARED.check("令和6年4月11日1").reason,
+        Address({}).check("埼王県飯能市笠縫824-24").reason,
+        KanjiName({"require_space": True}).check("森一郎").reason,
+    ]
+    assert all(r and REPAIRED.search(r) for r in reasons), reasons
+    assert not REPAIRED.search(KanjiName({"require_space": True}).check("悠斗悠斗").reason or "")
