@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daiko.forms.acceptance import review_policy, thresholds
+from daiko.forms.acceptance import char_class, review_policy, thresholds
 from daiko.forms.align import Alignment, align_candidates
 from daiko.forms.crops import (
     PageInk,
@@ -48,6 +48,7 @@ from daiko.forms.crops import (
 )
 from daiko.forms.definition import TEMPLATE_DPI, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
+from daiko.forms.fieldtypes.base import voicing_twins
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
@@ -490,6 +491,26 @@ def _second_engine(engine: OcrEngine) -> OcrEngine | None:
     return get_engine(name)
 
 
+def _weak_voicing_slip(form: FormDefinition, r: FieldResult, engine: str | None) -> bool:
+    """A kana under its threshold whose 濁点 twin would make a valid value too (でき/てき, 見づらいです/
+    見づらいてす). Both recognisers miss a faint 濁点 alike, so their agreeing on such a read is no
+    evidence (round 4: 見づらいてす accepted on agreement, both sure). A plate's kana is exempt: the
+    twin of its た cannot stand on a plate, so the value itself rules the slip out."""
+    if not r.raw or not r.char_scores:
+        return False
+    f = form.field(r.name)
+    ftype, need = f.field_type(), thresholds(form, f, engine)
+    at = [i for i, ch in enumerate(r.raw) if not ch.isspace()]
+    if len(at) != len(r.char_scores):
+        return False
+    return any(
+        ftype.check(r.raw[:i] + twin + r.raw[i + 1 :]).ok
+        for i, (ch, sc, keep) in zip(at, r.char_scores, strict=True)
+        if keep and sc < need.for_char(ch) and char_class(ch) == "voiced"
+        for twin in voicing_twins(ch)
+    )
+
+
 def _second_opinion(
     form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
     skip: set[str], engine: OcrEngine,
@@ -500,6 +521,7 @@ def _second_opinion(
         r for r in results
         if r.doubt in ("threshold", "faint") and r.name not in skip and (r.confidence or 0) >= SECOND_OPINION_FROM
         and not form.field(r.name).field_type().sensitive and r.name in index
+        and not _weak_voicing_slip(form, r, engine.name)
     ]  # fmt: skip
     if not rescue:
         return

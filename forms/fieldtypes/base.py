@@ -104,6 +104,18 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def voicing_twins(ch: str) -> set[str]:
+    """``ch`` with its 濁点/半濁点 taken away or added (カ ↔ ガ, ハ ↔ バ ↔ パ, ウ ↔ ヴ); empty for
+    a character that has none. A 濁点 is a few pixels: the read without it is another valid kana."""
+    out = set()
+    base = unicodedata.normalize("NFD", ch)[:1]
+    for mark in ("", "\u3099", "\u309a"):
+        c = unicodedata.normalize("NFC", base + mark)
+        if len(c) == 1 and c != ch:
+            out.add(c)
+    return out
+
+
 def squash_spaces(text: str) -> str:
     """All whitespace (incl. 全角スペース) removed."""
     return "".join(text.split())

@@ -285,6 +285,10 @@ def test_empty_optional_fields_are_not_trusted_on_a_page_whose_required_fields_a
         ("高橋\u3000翔太", "タカハシ\u3000シヨウタ", "disagree"),  # large ヨ for ョ
         ("山崎\u3000純一", "ヤマサキ\u3000ジュンイチ", "unknown"),  # 山崎 is read both ways: no opinion
         ("佐藤\u3000悠斗", "サトウ\u3000ユウト", "unknown"),  # a name the dictionary lacks
+        # 福田/吉田 the places are also フクタ/ヨシタ, the 姓 only フクダ/ヨシダ: read at 0.99 and accepted
+        ("福田\u3000太郎", "フクタ\u3000タロウ", "disagree"),
+        ("吉田\u3000由美", "ヨシタ\u3000ユミ", "disagree"),
+        ("福田\u3000太郎", "フクダ\u3000タロウ", "agree"),
         ("佐藤", "サトウ\u3000ハナコ", "unknown"),  # parts do not pair up
     ],
 )
