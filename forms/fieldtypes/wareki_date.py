@@ -36,6 +36,7 @@ ERAS = [
     Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
     Era("明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 29)),
 ]
+_ERA_NAMES = frozenset(e.name for e in ERAS)
 _BY_KEY = {}
 for _e in ERAS:
     _BY_KEY[_e.name] = _BY_KEY[_e.name[0]] = _BY_KEY[_e.letter] = _e
@@ -144,9 +145,35 @@ class WarekiDate(FieldType):
     def allowed_rules(cls) -> tuple[str, ...]:
         return ("default_era", "min", "max", "not_future", "max_age_days", "today")
 
+    def significant(self, raw: str) -> list[bool]:
+        """The era's first character does not count where its second one names the only era this
+        field allows with that second character (和 on a 申告日 since 2019: 令和, 昭和 being out of
+        range). A handwritten 令 is read at 0.2-0.7 and sent right dates to review; the era is
+        fixed by 和 and the date by the digits, whose scores still count, as does 和's."""
+        keep = [True] * len(raw)
+        lead = len(raw) - len(raw.lstrip())
+        era = raw[lead : lead + 2]
+        if era in _ERA_NAMES:
+            by_second = [e for e in self._eras() if e.name[1] == era[1]]
+            if len(by_second) == 1 and by_second[0].name == era:
+                keep[lead] = False
+        return keep
+
+    def _eras(self) -> list[Era]:
+        """The eras a date of this field can fall in, by its ``min`` / ``max`` / ``not_future``."""
+        low = dt.date.fromisoformat(str(self.rules["min"])) if "min" in self.rules else dt.date.min
+        high = dt.date.fromisoformat(str(self.rules["max"])) if "max" in self.rules else dt.date.max
+        if self.rules.get("not_future"):
+            high = min(high, self._today())
+        return [e for e in ERAS if e.start <= high and (e.end is None or e.end >= low)]
+
     def _today(self) -> dt.date:
+        """Today in Japan, not on the host's clock: a robot PC on UTC would call a 申告日 written this
+        morning (before 09:00) a date in the future."""
+        from daiko.localtime import local_time
+
         today = self.rules.get("today")
-        return dt.date.fromisoformat(str(today)) if today else dt.date.today()
+        return dt.date.fromisoformat(str(today)) if today else local_time(dt.datetime.now(dt.UTC)).date()
 
     def normalise(self, raw: str) -> str | None:
         date, _ = parse_date(raw, self.rules.get("default_era"))

@@ -1,18 +1,26 @@
-"""Reading round 5 (issue 13): a lost or added 濁点 — the slip thresholds and a second recogniser let through.
+"""Reading round 5 (issue 13): a lost or added 濁点, and the era's first character.
 
 A 濁点 is a few pixels, and the read without it is another valid kana that the recogniser is
 sure of. Held-back pages of round 4 accepted フクタ for フクダ (0.96), オンラインててきる for
 オンラインでできる (0.93) and 見づらいてす for 見づらいです (second recogniser agreeing). Each test
 failed before its fix. Recognised lines are built by hand: the tests are about the decision
 taken on a given read.
+
+A handwritten 令 is read at 0.2-0.7 while 和 and the digits are sure: on a field whose dates can
+only be 令和 among the eras ending in 和, the 令 decides nothing and no longer holds the page.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+import time
 
 import pytest
 
 from daiko.forms.acceptance import Thresholds, char_class, class_threshold
 from daiko.forms.definition import load_definition
+from daiko.forms.fieldtypes import get_type
 from daiko.forms.reader import _decide_text, _weak_voicing_slip
 from daiko.ocr.base import TextLine
 
@@ -67,3 +75,49 @@ def test_a_plates_kana_is_not_a_voicing_slip_since_its_twin_cannot_stand_on_a_pl
     form, r = decided("keitax_haisha", "plate", "大宮 480 た 12-34", {9: 0.6})
     assert r.decision == "review" and r.value
     assert not _weak_voicing_slip(form, r, "rapidocr")
+
+
+# ---- the era's first character ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["declared_on", "deregistered_on"])  # 令和 only / 平成 or 令和
+def test_a_doubtful_rei_before_a_sure_wa_does_not_hold_a_date(field):
+    _, r = decided("keitax_haisha", field, "令和6年4月1日", {0: 0.3})
+    assert r.decision == "accept" and r.value == "2024-04-01"
+
+
+def test_a_doubtful_wa_or_digit_still_holds_it():
+    _, r = decided("keitax_haisha", "declared_on", "令和6年4月1日", {0: 0.3, 1: 0.4})
+    assert r.decision == "review"
+    _, r = decided("keitax_haisha", "declared_on", "令和6年4月1日", {0: 0.3, 4: 0.4})
+    assert r.decision == "review" and "5文字目「4」" in r.reason
+
+
+def test_where_showa_is_allowed_too_the_rei_counts():
+    t = get_type("wareki_date", {"default_era": "令和"})  # no min: 昭和 also ends in 和
+    assert t.significant("令和6年4月1日")[0] is True
+    t = get_type("wareki_date", {"default_era": "令和", "min": "1989-01-08"})
+    assert t.significant("令和6年4月1日")[0] is False and t.significant("平成6年4月1日")[0] is False
+    assert t.significant("昭和6年4月1日")[0] is True  # an era the field does not allow: all of it counts
+
+
+def test_today_is_japans_not_the_host_clocks():
+    """A robot PC on a clock behind Japan's called a 申告日 written today "未来の日付"; one ahead
+    let tomorrow's pass. Between them (UTC-12 and UTC+14) every hour of the day shows one of the two."""
+    from daiko.localtime import local_time
+
+    before = os.environ.get("TZ")
+    t = get_type("wareki_date", {"default_era": "令和", "not_future": True})
+    try:
+        for zone in ("Etc/GMT+12", "Etc/GMT-14"):
+            os.environ["TZ"] = zone
+            time.tzset()
+            today_jp = local_time(dt.datetime.now(dt.UTC)).date()
+            assert t.check(today_jp.isoformat()).ok, zone
+            assert not t.check((today_jp + dt.timedelta(days=1)).isoformat()).ok, zone
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
