@@ -4,7 +4,9 @@
 
 For every engine in the dump: the fields the second opinion accepted (and how many of those were
 wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
-(and how many of those had been read wrong: errors caught), and calibration against the form
+(and how many of those had been read wrong: errors caught), the dates accepted although their
+era's first character was doubtful (it is not scored where the second decides the era), the
+fields held only by kana with a 濁点 twin, and calibration against the form
 YAML's hand-set thresholds, re-decided from the same per-character scores: fields reviewed and
 wrong values accepted either way. Levers that change the scores themselves (width variants
 counted as one character, the 〒 not scored, a plate's slots scored among their alphabet) cannot
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print(__doc__)
         return 2
-    from daiko.forms.acceptance import Thresholds, thresholds
+    from daiko.forms.acceptance import Thresholds, char_class, thresholds
     from daiko.forms.definition import load_definition
 
     rows: dict[str, list[dict]] = defaultdict(list)
@@ -114,6 +116,15 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             form = forms.setdefault(d["form"], load_definition(d["form"]))
             f = form.field(d["field"])
+            need = thresholds(form, f, engine)
+            weak = [(ch, keep) for ch, sc, keep in d["chars"] if sc < need.for_char(ch)]
+            if d["type"] == "wareki_date" and d["decision"] == "accept" and weak and not any(k for _, k in weak):
+                c["era_unscored"] += 1  # only the era's first character was doubtful, and it did not count
+                c["era_unscored_wrong"] += not d["exact"]
+            kept = [ch for ch, keep in weak if keep]
+            if d["doubt"] == "threshold" and kept and all(char_class(ch) == "voiced" for ch in kept):
+                c["voiced_review"] += 1  # held only by kana with a 濁点 twin
+                c["voiced_caught"] += not d["exact"]
             for label, need in (("yaml", thresholds(form, f, None)), ("calibrated", thresholds(form, f, engine))):
                 assert isinstance(need, Thresholds)
                 ok = d["confidence"] >= need.line and all(
@@ -145,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  exact {kind}: {100 * exact / len(of_kind):.2f} %, "
                   f"without the repaired values {100 * without / len(of_kind):.2f} %")  # fmt: skip
         print(f"  pale writing sent {c['faint_review']} to review (of which read wrong: {c['faint_caught']})")  # fmt: skip
+        print(f"  era's first character not scored: {c['era_unscored']} dates accepted with it doubtful "
+              f"({c['era_unscored_wrong']} wrong)")  # fmt: skip
+        print(f"  kana with a 濁点 twin: {c['voiced_review']} fields held by them alone "
+              f"(of which read wrong: {c['voiced_caught']})")  # fmt: skip
         for label in ("yaml", "calibrated"):
             print(f"  thresholds {label:10}: {c[f'{label}_review']} of {c[f'{label}_fields']} threshold-decided "
                   f"fields to review, {c[f'{label}_wrong']} wrong accepted (before second opinion)")  # fmt: skip
