@@ -98,10 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             if d["doubt"] == "faint":
                 c["faint_review"] += 1
                 c["faint_caught"] += not d["exact"]
-            if REPAIRED.search(reason):
+            if REPAIRED.search(reason) or REPAIRED.search(by):
                 c["repaired"] += 1
                 c["repaired_right"] += d["exact"]
                 c[f"repaired_right_{d['kind']}"] += d["exact"]
+                c["repaired_accepted"] += d["decision"] == "accept"
+                c["repaired_accepted_wrong"] += d["decision"] == "accept" and not d["exact"]
             chars = d.get("chars") or []
             if d["type"] == "postal_code" and chars and chars[0][2] is False and chars[0][0] not in MARKS + " ":
                 c["mark_dropped"] += 1
@@ -146,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if c["veto_review"]:  # the second recogniser's veto, in dumps of code before its removal
             print(f"  second recogniser's veto sent {c['veto_review']} to review (read wrong: {c['veto_caught']})")
-        print(f"  frame repairs filled in {c['repaired']} values for review ({c['repaired_right']} right); "
+        print(f"  frame repairs filled in {c['repaired']} values ({c['repaired_right']} right), "
+              f"{c['repaired_accepted']} of them dates accepted on their digits ({c['repaired_accepted_wrong']} wrong); "
               f"〒 read as another character: {c['mark_dropped']} codes, {c['mark_dropped_accepted']} accepted "
               f"({c['mark_dropped_wrong']} wrong)")  # fmt: skip
         for kind in sorted({d["kind"] for d in recs}):

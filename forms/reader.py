@@ -310,15 +310,20 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
 
     if not check.ok:
         return result("review", check.reason, "invalid")
+    noted = f"{check.note}。" if check.note else ""  # a frame put right: said first, whatever the decision
     need = thresholds(form, f, engine)
     if conf < need.line:
-        return result("review", "全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold")
+        return result(
+            "review", f"{noted}全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold"
+        )
     weak = [
         (position, ch) for position, (ch, sc, keep) in enumerate(scored, start=1) if keep and sc < need.for_char(ch)
     ]
     if weak:
-        return result("review", weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
-    return result("accept", None)
+        return result("review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
+    accepted = result("accept", None)
+    accepted.confirmed_by = check.note
+    return accepted
 
 
 def weak_characters_reason(weak: list[tuple[int, str]], *, sensitive: bool = False) -> str:

@@ -18,11 +18,14 @@ Reason = str | None
 
 @dataclass(frozen=True)
 class Check:
-    """The outcome of reading one raw string: canonical value (or None), validity and why not."""
+    """The outcome of reading one raw string: canonical value (or None), validity and why not;
+    ``note``: how a valid value was read where the read itself was not quite it (a date whose
+    frame was put right), kept with the field for whoever looks later."""
 
     value: str | None
     ok: bool
     reason: Reason = None
+    note: str | None = None
 
 
 @dataclass

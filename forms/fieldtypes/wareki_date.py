@@ -191,8 +191,11 @@ class WarekiDate(FieldType):
 
     def _repaired(self, raw: str):
         """A read that is no date because one character of its frame was misread (the era's first
-        character, 日) → the one date the repairs allow within this field's rules, *for review*:
-        staff find the date filled in, and nothing repaired is ever accepted unseen."""
+        character, 日) → the one date the repairs allow within this field's rules, valid, with a
+        note of what was put right. The date is its digits, which are never changed and whose
+        scores still decide acceptance (as do those of the misread character and 和): only where
+        exactly one date of the field's range fits. Round 4 sent every such date to a person: 14
+        of 14 on held-back pages were right, and they held 7 of 37 handwritten pages of a draw."""
         from daiko.forms.fieldtypes.base import Check
 
         found: dict[str, str] = {}
@@ -203,7 +206,7 @@ class WarekiDate(FieldType):
         if len(found) != 1:
             return None  # nothing fits, or two eras would: a person reads it from scratch
         ((value, note),) = found.items()
-        return Check(value, False, f"{note}。原本と見比べてください")
+        return Check(value, True, note=f"{note}（日付は数字で確定）")
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         try:
