@@ -155,6 +155,10 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
 PALE_MIN_THICKNESS_PX = 3
 UNREAD_INK = 1.0
 UNREAD_INK_NARROW = 0.8
+# ...and only where that ink is a character's worth: at least this × the writing's height² of ink
+# pixels. A speck beside the first character (a 受付番号 stamp read right at 1.00, 0.01 h²) held
+# keyed fields; the characters dropped on held-back pages left 0.05-0.10 h².
+UNREAD_MIN_AREA = 0.04
 
 
 def _unread_limit(ch: str) -> float:
@@ -183,9 +187,11 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
         written = [ch for ch in line.text if not ch.isspace()]
         if len(written) != len(line.char_x):
             continue
-        if line.char_x[0] * width - x0 > _unread_limit(written[0]) * height:
+        mask, least = ink.mask(crop), UNREAD_MIN_AREA * height * height
+        first, last = line.char_x[0] * width, line.char_x[-1] * width
+        if first - x0 > _unread_limit(written[0]) * height and mask[:, x0 : int(first - height / 2)].sum() >= least:
             return "先頭"
-        if x1 - line.char_x[-1] * width > _unread_limit(written[-1]) * height:
+        if x1 - last > _unread_limit(written[-1]) * height and mask[:, int(last + height / 2) : x1].sum() >= least:
             return "末尾"
     return None
 
@@ -638,7 +644,11 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                     "faint",
                     "薄い記入があるため確認してください（一部が読み落とされている可能性）",
                 )
-            elif f.name in unread and decided.decision == "accept":
+            elif (
+                f.name in unread
+                and decided.decision == "accept"
+                and not (unread[f.name] == "先頭" and decided.raw and f.field_type().frame_before(decided.raw))
+            ):
                 decided.decision, decided.doubt = "review", "unread"
                 decided.reason = (
                     "記入がありますが文字を読み取れません"

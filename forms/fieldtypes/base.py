@@ -73,6 +73,12 @@ class FieldType(ABC):
         """
         return [True] * len(raw)
 
+    def frame_before(self, raw: str) -> bool:
+        """Is writing found before the first character of ``raw`` a mark of the field's frame the
+        recogniser dropped (the 〒 before a complete postal code), not a character of the value?
+        The reader then does not ask whether a first character was lost."""
+        return False
+
     def repair(
         self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]
     ) -> tuple[str, int, float] | None:

@@ -16,7 +16,9 @@ import datetime as dt
 import os
 import time
 
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from daiko.forms.acceptance import Thresholds, char_class, class_threshold
 from daiko.forms.definition import load_definition
@@ -121,3 +123,57 @@ def test_today_is_japans_not_the_host_clocks():
         else:
             os.environ["TZ"] = before
         time.tzset()
+
+
+# ---- ink before the first character: a speck, the 〒, the era's lost first character -------------
+
+
+def _line_after(first_ink: str) -> tuple[np.ndarray, TextLine, tuple[int, int, int, int]]:
+    """R07-22281 written at 36 px, and before it either a 3×3 px speck half a character-height
+    from the R (near enough to count as part of the writing, like a 濁点) or the character 図;
+    the read is R07-22281 with the character centres where they are drawn."""
+    from daiko.forms.crops import PageInk, ink_box
+    from daiko.forms.fonts import font
+
+    f, text = font("sans", 36), "R07-22281"
+    img = Image.new("L", (460, 52), 255)
+    draw = ImageDraw.Draw(img)
+    left, centres = 80, []
+    x = left
+    for ch in text:
+        x0, _, x1, _ = f.getbbox(ch)
+        draw.text((x - x0, 6), ch, font=f, fill=20)
+        centres.append((x + (x1 - x0) / 2) / img.width)
+        x += x1 - x0 + 4
+    bx0, by0, _, by1 = ink_box(np.asarray(img), PageInk.measure(np.asarray(img)))
+    if first_ink == "speck":  # just within the reach at which small ink joins the writing
+        sx = bx0 - (by1 - by0) // 2 - 1
+        draw.rectangle((sx, by0 + 6, sx + 2, by0 + 8), fill=30)
+    else:
+        draw.text((left - 44, 6), first_ink, font=f, fill=20)
+    crop = np.asarray(img)
+    line = TextLine(text, 0.99, char_confidences=(0.99,) * len(text), char_x=tuple(centres))
+    return crop, line, ink_box(crop, PageInk.measure(crop))
+
+
+@pytest.mark.parametrize(("first_ink", "side"), [("speck", None), ("図", "先頭")])
+def test_a_speck_before_the_first_character_is_no_lost_character(first_ink, side):
+    """R07-22281 read right at 1.00 went to review for a dot before the R (0.01 h² of ink); a
+    character dropped before it must still be caught."""
+    from daiko.forms.crops import PageInk
+    from daiko.forms.reader import _unread_ink
+
+    crop, line, box = _line_after(first_ink)
+    assert box[0] < 75, "the ink before the R is part of the writing's box"
+    assert _unread_ink([crop], [line], [0], PageInk.measure(crop)) == side
+
+
+def test_writing_before_a_complete_postal_code_or_a_date_from_wa_on_is_its_frame():
+    from daiko.forms.fieldtypes.postal_code import PostalCode
+    from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+    assert PostalCode({}).frame_before("357-0062")  # the 〒 the recogniser dropped
+    assert not PostalCode({}).frame_before("57-0062")  # a lost digit: ask
+    declared = WarekiDate({"default_era": "令和", "min": "2019-05-01", "today": "2026-11-30"})
+    assert declared.frame_before("和6年5月12日")  # the 令 the repair put back
+    assert not declared.frame_before("令和6年5月12日") and not declared.frame_before("6年5月12日")
