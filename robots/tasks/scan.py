@@ -28,6 +28,8 @@ def field_record(f: Any) -> dict[str, Any]:
         "confidence": f.confidence,
         "decision": f.decision,
         "reason": f.reason,
+        # What let an accepted value through, or how it was read (a date read from its digits).
+        "confirmed_by": f.confirmed_by,
         "box": list(f.box),
     }
 

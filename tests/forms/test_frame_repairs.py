@@ -46,6 +46,9 @@ def test_a_repaired_date_is_accepted_on_sure_digits_and_held_on_a_doubtful_one()
     sure = _decide_text(form, f, TextLine(raw, 0.95, char_confidences=(0.77, 1, 1, 1, 1, 1, 1, 1)), "rapidocr")
     assert sure.decision == "accept" and sure.value == "2024-08-07"
     assert "「分」" in sure.confirmed_by and "数字で確定" in sure.confirmed_by
+    from daiko.robots.tasks.scan import field_record
+
+    assert field_record(sure)["confirmed_by"] == sure.confirmed_by  # the ledger keeps how it was read
     weak = _decide_text(form, f, TextLine(raw, 0.9, char_confidences=(0.77, 1, 0.4, 1, 1, 1, 1, 1)), "rapidocr")
     assert weak.decision == "review" and weak.reason.startswith("元号の1文字目「分」") and "3文字目「6」" in weak.reason
 
