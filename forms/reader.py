@@ -39,6 +39,7 @@ from daiko.forms.crops import (
     cut,
     cut_to,
     erase_long_lines,
+    faint_strokes,
     ink_box,
     pale_beyond,
     split_at_gap,
@@ -141,6 +142,8 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
         line, faint = stretch(cut_to(pale, pale_box), ink), True
     elif box is not None:
         line, faint = cut_to(normal, box), False
+    elif (strokes := faint_strokes(cleaned)) is not None:
+        line, faint = stretch(cut_to(cleaned, strokes), ink), True
     else:
         return [], False
     return (split_at_gap(line, ink) if f.field_type().gap_is_space else [line]), faint

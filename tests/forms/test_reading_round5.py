@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import time
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -177,3 +178,39 @@ def test_writing_before_a_complete_postal_code_or_a_date_from_wa_on_is_its_frame
     declared = WarekiDate({"default_era": "令和", "min": "2019-05-01", "today": "2026-11-30"})
     assert declared.frame_before("和6年5月12日")  # the 令 the repair put back
     assert not declared.frame_before("令和6年5月12日") and not declared.frame_before("6年5月12日")
+
+
+# ---- writing fainter than the pale threshold ----------------------------------------------------
+
+
+def _zone(text: str | None, grey: int, fringe: bool = False) -> np.ndarray:
+    """A 918×44 zone of paper at 229 with JPEG-like noise (σ≈7.5), ``text`` written ``grey``."""
+    from daiko.forms.fonts import font
+
+    img = Image.new("L", (918, 44), 229)
+    if text:
+        ImageDraw.Draw(img).text((420, 6), text, font=font("sans", 30), fill=grey, stroke_width=1, stroke_fill=grey)
+    zone = np.asarray(img).astype(np.float32)
+    if fringe:  # the cell border's pale 2 px remnant along the top
+        zone[:2, :] -= 25
+    noise = np.random.default_rng(7).normal(0, 7.5, zone.shape)
+    return np.clip(zone + cv2.GaussianBlur(noise, (0, 0), 0.6) * 1.6, 0, 255).astype(np.uint8)
+
+
+def test_writing_too_faint_for_the_pale_threshold_is_still_seen():
+    """所在不明 written 15-30 grey levels under paper on a noisy JPEG was accepted as 'nothing
+    written' (held-back draw, round 5): neither threshold saw it."""
+    from daiko.forms.crops import PageInk, faint_strokes, ink_box
+
+    zone = _zone("所在不明", grey=212)
+    page = PageInk(paper=229.0, ink=77.0, threshold=198.9, mark_threshold=171.2, noise=7.5)
+    assert ink_box(zone, page) is None and ink_box(zone, page.faint()) is None  # what the reader had
+    box = faint_strokes(zone)
+    assert box is not None and 410 < box[0] < 440 and 500 < box[2] < 560
+
+
+@pytest.mark.parametrize("fringe", [False, True])
+def test_an_empty_noisy_zone_has_no_faint_strokes(fringe):
+    from daiko.forms.crops import faint_strokes
+
+    assert faint_strokes(_zone(None, 0, fringe=fringe)) is None
