@@ -141,6 +141,11 @@ class Address(FieldType):
         # A dot between digits is not written in a 番地: it is a speck or a misread (958 read 95.8).
         if re.search(r"\d[.,・･·]\d", body):
             return False, "番地の数字の間に「.」があります（読み違いの可能性）"
+        # A gap between digits is kept (1-2-3 101: 番地, then the room), but one right after a
+        # number that follows a name is a wide gap inside that number (ハイツ美杉3 05 for 305, read
+        # at 0.999): not trusted.
+        if re.search(r"[^\d\-\s]\d+ \d", value):
+            return False, "番地などの数字の間に空白があります（一つの番号か原本で確かめてください）"
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"
         return True, None

@@ -214,3 +214,11 @@ def test_an_empty_noisy_zone_has_no_faint_strokes(fringe):
     from daiko.forms.crops import faint_strokes
 
     assert faint_strokes(_zone(None, 0, fringe=fringe)) is None
+
+
+def test_a_gap_inside_a_room_number_is_not_trusted():
+    """ハイツ美杉3 05 for 305 was accepted at 0.999 (PaddleOCR, held-back draw); 1-2-3 101 (番地,
+    then the room) stays a valid address."""
+    found = get_type("address").check("飯能市大字美杉台701番地8ハイツ美杉3 05")
+    assert not found.ok and "空白" in found.reason
+    assert get_type("address").check("飯能市双柳1-2-3 101").ok
