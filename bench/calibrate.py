@@ -29,6 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from daiko.forms.acceptance import class_threshold
+
 ROOT = Path(__file__).resolve().parent.parent
 EPS = 0.0005
 
@@ -46,8 +48,6 @@ class Fit:
     chars: dict[str, float] = field(default_factory=dict)
 
     def accepts(self, r: Rec, char_floor: float) -> bool:
-        from daiko.forms.acceptance import class_threshold
-
         return r.conf >= self.line and all(sc >= class_threshold(self.chars, c, char_floor) for c, sc in r.chars)
 
 
@@ -91,8 +91,6 @@ def fit(
 ) -> tuple[Fit, list[Rec]]:
     """The thresholds for one (engine, type), raised from ``start`` (default: the floors); also the
     wrong values no threshold below 1 can stop."""
-    from daiko.forms.acceptance import class_threshold
-
     f = Fit(max(line_floor, start.line) if start else line_floor, dict(start.chars) if start else {})
     allowed = math.floor(len(recs) * budget_pct / 100.0)
     stuck: list[Rec] = []

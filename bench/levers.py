@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             form = forms.setdefault(d["form"], load_definition(d["form"]))
             f = form.field(d["field"])
-            need = thresholds(form, f, engine)
-            weak = [(ch, keep) for ch, sc, keep in d["chars"] if sc < need.for_char(ch)]
+            calibrated = thresholds(form, f, engine)
+            weak = [(ch, keep) for ch, sc, keep in d["chars"] if sc < calibrated.for_char(ch)]
             if d["type"] == "wareki_date" and d["decision"] == "accept" and weak and not any(k for _, k in weak):
                 c["era_unscored"] += 1  # only the era's first character was doubtful, and it did not count
                 c["era_unscored_wrong"] += not d["exact"]
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             if d["doubt"] == "threshold" and kept and all(char_class(ch) == "voiced" for ch in kept):
                 c["voiced_review"] += 1  # held only by kana with a 濁点 twin
                 c["voiced_caught"] += not d["exact"]
-            for label, need in (("yaml", thresholds(form, f, None)), ("calibrated", thresholds(form, f, engine))):
+            for label, need in (("yaml", thresholds(form, f, None)), ("calibrated", calibrated)):
                 assert isinstance(need, Thresholds)
                 ok = d["confidence"] >= need.line and all(
                     sc >= need.for_char(ch) for ch, sc, keep in d["chars"] if keep

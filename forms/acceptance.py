@@ -44,6 +44,7 @@ CHAR_CLASSES = ("digit", "latin", "kana", "voiced", "kanji", "symbol")
 _PARENT = {"voiced": "kana"}
 
 
+@functools.lru_cache(maxsize=8192)
 def char_class(ch: str) -> str:
     """digit | latin | kana | voiced | kanji | symbol — after NFKC, so １ is a digit like 1.
 

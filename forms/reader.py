@@ -190,11 +190,15 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
         written = [ch for ch in line.text if not ch.isspace()]
         if len(written) != len(line.char_x):
             continue
-        mask, least = ink.mask(crop), UNREAD_MIN_AREA * height * height
         first, last = line.char_x[0] * width, line.char_x[-1] * width
-        if first - x0 > _unread_limit(written[0]) * height and mask[:, x0 : int(first - height / 2)].sum() >= least:
+        ahead = first - x0 > _unread_limit(written[0]) * height
+        behind = x1 - last > _unread_limit(written[-1]) * height
+        if not (ahead or behind):
+            continue
+        mask, least = ink.mask(crop), UNREAD_MIN_AREA * height * height
+        if ahead and mask[:, x0 : int(first - height / 2)].sum() >= least:
             return "先頭"
-        if x1 - last > _unread_limit(written[-1]) * height and mask[:, int(last + height / 2) : x1].sum() >= least:
+        if behind and mask[:, int(last + height / 2) : x1].sum() >= least:
             return "末尾"
     return None
 

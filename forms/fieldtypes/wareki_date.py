@@ -162,7 +162,7 @@ class WarekiDate(FieldType):
     def frame_before(self, raw: str) -> bool:
         """Writing before a date read from 和/成/正/治 on is the era's first character, which the
         repair put back (和6年5月12日 → 令和): only where the repaired date is valid."""
-        return bool(re.match(r"[和成正治]", _normalised(raw))) and self.check(raw).ok
+        return _normalised(raw)[:1] in _ERA_BY_SECOND and self.check(raw).ok
 
     def _eras(self) -> list[Era]:
         """The eras a date of this field can fall in, by its ``min`` / ``max`` / ``not_future``."""

@@ -64,9 +64,16 @@ def _entries(surface: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def readings(surface: str) -> frozenset[str]:
-    """Every reading (katakana) IPADIC gives ``surface`` as a whole word; empty when it has none."""
-    return frozenset(r for _, r in _entries(surface) if r and r != "*")
+def _name_part(pos: str) -> str:
+    """'姓' / '名' for IPADIC's 名詞,固有名詞,人名,姓 / …,名; anything else for other entries."""
+    fields = pos.split(",")
+    return fields[3] if len(fields) > 3 else ""
+
+
+def readings(surface: str, part: str | None = None) -> frozenset[str]:
+    """Every reading (katakana) IPADIC gives ``surface`` as a whole word — of its entries as
+    ``part`` (姓/名) only, when given; empty when it has none."""
+    return frozenset(r for pos, r in _entries(surface) if r and r != "*" and part in (None, _name_part(pos)))
 
 
 def readings_as(surface: str, part: str) -> frozenset[str]:
@@ -76,13 +83,12 @@ def readings_as(surface: str, part: str) -> frozenset[str]:
     A surname's reading is not a place's: 福田 the place is フクダ, フクデ or フクタ, 福田 the 姓
     only フクダ — so a フクタ read for 福田　太郎 is the lost 濁点 it looks like, not a reading
     (held-back split: 2 such フリガナ were accepted at 0.99 while all readings counted)."""
-    as_part = frozenset(r for pos, r in _entries(surface) if pos.split(",")[3:4] == [part] and r and r != "*")
-    return as_part or readings(surface)
+    return readings(surface, part) or readings(surface)
 
 
 def _person_parts(surface: str) -> frozenset[str]:
     """Which parts of a person's name IPADIC knows ``surface`` as: {"姓"}, {"名"}, both or none."""
-    return frozenset(pos.split(",")[3] for pos, _ in _entries(surface)) & {"姓", "名"}
+    return frozenset(_name_part(pos) for pos, _ in _entries(surface)) & {"姓", "名"}
 
 
 def split_name(name: str) -> tuple[str, str] | None:
