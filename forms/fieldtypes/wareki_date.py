@@ -218,10 +218,11 @@ class WarekiDate(FieldType):
             date = dt.date.fromisoformat(value)
         except ValueError:
             return False, "日付の形式ではありません"
-        if "min" in self.rules and date < dt.date.fromisoformat(str(self.rules["min"])):
-            return False, f"{self.rules['min']}より前の日付です"
-        if "max" in self.rules and date > dt.date.fromisoformat(str(self.rules["max"])):
-            return False, f"{self.rules['max']}より後の日付です"
+        # Said in 和暦 like the paper (2019-05-01 means nothing to staff comparing a 令和 form).
+        if "min" in self.rules and date < (low := dt.date.fromisoformat(str(self.rules["min"]))):
+            return False, f"{to_wareki(low)}より前の日付です"
+        if "max" in self.rules and date > (high := dt.date.fromisoformat(str(self.rules["max"]))):
+            return False, f"{to_wareki(high)}より後の日付です"
         today = self._today()
         if self.rules.get("not_future") and date > today:
             return False, "未来の日付です"

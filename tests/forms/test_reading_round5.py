@@ -222,3 +222,10 @@ def test_a_gap_inside_a_room_number_is_not_trusted():
     found = get_type("address").check("飯能市大字美杉台701番地8ハイツ美杉3 05")
     assert not found.ok and "空白" in found.reason
     assert get_type("address").check("飯能市双柳1-2-3 101").ok
+
+
+def test_a_date_outside_the_fields_range_is_named_in_wareki():
+    """The reason staff read said 2019-05-01より前の日付です on a 令和 form."""
+    declared = get_type("wareki_date", {"default_era": "令和", "min": "2019-05-01", "max": "2030-03-31"})
+    assert declared.check("平成31年4月30日").reason == "令和元年5月1日より前の日付です"
+    assert declared.check("令和12年4月1日").reason == "令和12年3月31日より後の日付です"
