@@ -1,6 +1,10 @@
 """What each acceptance lever did on a bench run, from its field dump (no re-reading).
 
-    .venv/bin/python bench/levers.py fields.jsonl
+    .venv/bin/python bench/levers.py fields.jsonl [more.jsonl …] [--against older.jsonl]
+
+Several dumps are counted together (the figures over several draws). ``--against`` compares a
+dump with one of older code on the same pages: which fields and pages changed decision, and
+whether the value was right (seeds and field names only, never values).
 
 For every engine in the dump: the fields the second opinion accepted (and how many of those were
 wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
@@ -63,8 +67,53 @@ def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
               f"{max(p['rss_mb'] for p in pages)} MB")  # fmt: skip
 
 
+def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
+    fields, pages = {}, {}
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            if d.get("record") == "page":
+                pages[(d["engine"], d["seed"])] = d
+            else:
+                fields[(d["engine"], d["seed"], d["field"])] = d
+    return fields, pages
+
+
+def against(new_paths: list[str], old_paths: list[str]) -> None:
+    """Same pages, two versions of the code: what changed, field by field and page by page."""
+    new, new_pages = _load(new_paths)
+    old, old_pages = _load(old_paths)
+    c: Counter = Counter()
+    changed = []
+    for key in sorted(new.keys() & old.keys()):
+        a, b = old[key], new[key]
+        if (a["decision"], a["exact"]) == (b["decision"], b["exact"]):
+            continue
+        right = "right" if b["exact"] else "wrong"
+        c[f"{a['decision']}→{b['decision']} {right}"] += 1
+        changed.append(f"{key[1]} {key[2]}: {a['decision']}→{b['decision']} ({right})")
+    for key in sorted(new_pages.keys() & old_pages.keys()):
+        was, now = old_pages[key]["straight"], new_pages[key]["straight"]
+        if was != now:
+            c["pages now straight-through" if now else "pages no longer straight-through"] += 1
+    shared = len(new.keys() & old.keys())
+    print(f"== against {', '.join(old_paths)}: {shared} fields on the same pages")
+    for label, n in sorted(c.items()):
+        print(f"  {label}: {n}")
+    for line in changed:
+        print(f"    {line}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = argv if argv is not None else sys.argv[1:]
+    args = list(argv if argv is not None else sys.argv[1:])
+    if "--against" in args:
+        at = args.index("--against")
+        old = args[at + 1 :]
+        args = args[:at]
+        if not old or not args:
+            print(__doc__)
+            return 2
+        against(args, old)
     if not args:
         print(__doc__)
         return 2
