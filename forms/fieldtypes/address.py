@@ -92,6 +92,7 @@ class Address(FieldType):
     """A Japanese postal address on one line. Rules: ``prefixes`` (accepted starts, e.g. 飯能市), ``max_len``."""
 
     name: ClassVar[str] = "address"
+    dots_are_specks: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "住所として読めません"
 
     @classmethod

@@ -18,6 +18,7 @@ class ChassisNo(FieldType):
     """Rules: ``pattern`` (a regular expression the whole value must match)."""
 
     name: ClassVar[str] = "chassis_no"
+    dots_are_specks: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "車台番号として読めません"
 
     @classmethod

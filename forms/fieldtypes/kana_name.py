@@ -93,6 +93,7 @@ class KanaName(FieldType):
     """
 
     name: ClassVar[str] = "kana_name"
+    dots_are_specks: ClassVar[bool] = True
     gap_is_space: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "フリガナとして読めません"
 

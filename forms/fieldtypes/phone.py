@@ -15,6 +15,7 @@ from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfk
 
 class Phone(FieldType):
     name: ClassVar[str] = "phone"
+    dots_are_specks: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "電話番号として読めません"
 
     def normalise(self, raw: str) -> str | None:

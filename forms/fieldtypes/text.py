@@ -1,7 +1,8 @@
 """Free text (車名, その他の内容, ご意見): width-normalised, optionally limited to a vocabulary.
 
-A value outside ``vocabulary`` is not snapped to the nearest entry — a guess there would be
-silently wrong — it is sent to review.
+A value outside ``vocabulary`` is never snapped to the nearest entry for acceptance — a guess
+there would be silently wrong — it is sent to review; a read one slip from exactly one entry
+(スズ, ヤハ, ダィハツ, 日產産) is shown to the reviewer as that entry, to confirm.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import FieldType, Reason, katakana_long_vowels
+from daiko.forms.fieldtypes.base import Check, FieldType, Reason, katakana_long_vowels
 
 
 class Text(FieldType):
@@ -29,6 +30,16 @@ class Text(FieldType):
         text = katakana_long_vowels(" ".join(text.split()))
         return text or None
 
+    def check_read(self, raw: str) -> Check:
+        found = super().check_read(raw)
+        vocabulary = self.rules.get("vocabulary")
+        if found.ok or found.value is None or not vocabulary or found.value in vocabulary:
+            return found
+        near = [str(v) for v in vocabulary if _one_slip(found.value, str(v))]
+        if len(near) != 1:
+            return found
+        return Check(near[0], False, f"{found.reason}（一覧の「{near[0]}」を入れてあります。原本と見比べてください）")
+
     def validate(self, value: str) -> tuple[bool, Reason]:
         vocabulary = self.rules.get("vocabulary")
         if vocabulary and value not in vocabulary:
@@ -39,3 +50,22 @@ class Text(FieldType):
         if len(value) > int(self.rules.get("max_len", 200)):
             return False, "長すぎます"
         return True, None
+
+
+def _one_slip(read: str, entry: str) -> bool:
+    """``read`` is ``entry`` with one character dropped, added or misread — comparing 異体字, width
+    and small/large kana as one (日產 is 日産, ダィハツ is ダイハツ)."""
+    from daiko.forms.fieldtypes.kana_name import large_kana
+    from daiko.forms.reference.variants import same_char
+
+    a, b = large_kana(read), large_kana(entry)
+    if len(a) < len(b):
+        a, b = b, a
+    if len(a) - len(b) > 1:
+        return False
+    i = 0
+    while i < len(b) and same_char(a[i], b[i]):
+        i += 1
+    if len(a) == len(b):
+        return all(same_char(x, y) for x, y in zip(a[i + 1 :], b[i + 1 :], strict=True))
+    return all(same_char(x, y) for x, y in zip(a[i + 1 :], b[i:], strict=True))

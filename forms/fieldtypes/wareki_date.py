@@ -99,25 +99,46 @@ _ERA_BY_SECOND = {"和": ("令和", "昭和"), "成": ("平成",), "正": ("大�
 _FULL_ERA = re.compile(r"^(?:令和|平成|昭和|大正|明治)")
 
 
-def frame_repairs(text: str) -> list[tuple[str, str]]:
-    """Readings of a date-that-is-not-one with one frame character put right, each with the note
-    staff read: the era's first character (lost, or read as another character) and 日 (read as
-    another character, or a speck after it). The digits are never changed."""
-    out: list[tuple[str, str]] = []
-    heads: list[tuple[str, str]] = [(text, "")]
-    m = re.match(r"^(.?)([和成正治])(?=元|\d)", text)
-    if m and not _FULL_ERA.match(text):
+def _two_character_day(head: str) -> tuple[str, str] | None:
+    """(date ending in 日, what was read for it) where 日 came out as two characters (611 for 6日 in
+    a thin mincho, 24E|): only where the day's digits cannot also take the first of them (211 may
+    be 2日 or 21日)."""
+    m = re.match(r"^(.*月)(\d{1,2})([^日]{2})$", head)
+    if not m or not (m[3] == "11" or not any(c.isdigit() for c in m[3])) or int(m[2]) == 0:
+        return None
+    if m[3][0].isdigit() and int(m[2] + m[3][0]) <= 31:
+        return None
+    return f"{m[1]}{m[2]}日", m[3]
+
+
+def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
+    """Readings of a date-that-is-not-one with frame characters put right, each with the note
+    staff read and whether the repair is sure enough to accept on the digits' scores: the era's
+    first character (lost, or read as another character), 日 (read as another character, or a
+    speck after it) — sure; 日 read as two characters, a 年 or 月 read twice — for a person to
+    confirm. The digits are never changed."""
+    out: list[tuple[str, str, bool]] = []
+    heads: list[tuple[str, str, bool]] = [(text, "", True)]
+    twice = re.search(r"([年月])\1", text)
+    if twice:
+        heads = [(text.replace(twice[0], twice[1], 1), f"「{twice[1]}」が2度読めています", False)]
+    m = re.match(r"^(.?)([和成正治])(?=元|\d)", heads[0][0])
+    if m and not _FULL_ERA.match(heads[0][0]):
         for era in _ERA_BY_SECOND[m[2]]:
             what = f"元号の1文字目「{m[1]}」" if m[1] else "元号の1文字目"
-            heads.append((era + text[m.end() :], f"{what}が読み取れないため「{era}」として読みました"))
-    for head, note in heads:
+            note = "、".join(x for x in (heads[0][1], f"{what}が読み取れないため「{era}」として読みました") if x)
+            heads.append((era + heads[0][0][m.end() :], note, heads[0][2]))
+    for head, note, sure in heads:
         tail = re.match(r"^(.*月\d{1,2})(?:([^\d日])|日(.))$", head)
+        two = _two_character_day(head)
         if tail:
             fixed = f"{tail[1]}日"
             day_note = f"「日」の文字が「{tail[2]}」と読めています" if tail[2] else "日付のあとに余分な文字があります"
-            out.append((fixed, "、".join(x for x in (note, day_note) if x)))
+            out.append((fixed, "、".join(x for x in (note, day_note) if x), sure))
+        elif two:
+            out.append((two[0], "、".join(x for x in (note, f"「日」の文字が「{two[1]}」と読めています") if x), False))
         elif note:
-            out.append((head, note))
+            out.append((head, note, sure))
     return out
 
 
@@ -203,14 +224,16 @@ class WarekiDate(FieldType):
         of 14 on held-back pages were right, and they held 7 of 37 handwritten pages of a draw."""
         from daiko.forms.fieldtypes.base import Check
 
-        found: dict[str, str] = {}
-        for text, note in frame_repairs(_normalised(raw)):
+        found: dict[str, tuple[str, bool]] = {}
+        for text, note, sure in frame_repairs(_normalised(raw)):
             date, _ = parse_date(text, self.rules.get("default_era"))
             if date is not None and self.validate(date.isoformat())[0]:
-                found.setdefault(date.isoformat(), note)
+                found.setdefault(date.isoformat(), (note, sure))
         if len(found) != 1:
             return None  # nothing fits, or two eras would: a person reads it from scratch
-        ((value, note),) = found.items()
+        ((value, (note, sure)),) = found.items()
+        if not sure:
+            return Check(value, False, f"{note}。原本と見比べてください")
         return Check(value, True, note=f"{note}（日付は数字で確定）")
 
     def validate(self, value: str) -> tuple[bool, Reason]:

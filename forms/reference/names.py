@@ -34,7 +34,7 @@ _lock = threading.Lock()
 # Kana the recogniser confuses in a hand or a poor scan: shape twins, besides 濁点/半濁点 and size.
 _SHAPE_TWINS = {
     "ツ": "リシッ", "リ": "ツ", "シ": "ツ", "ソ": "ン", "ン": "ソ", "ク": "ワ", "ワ": "ク",
-    "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ",
+    "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ", "ュ": "ョ", "ョ": "ュ",
 }  # fmt: skip
 _SMALL = "ァィゥェォッャュョヮ"
 _LARGE = "アイウエオツヤユヨワ"
@@ -119,6 +119,60 @@ def twins(kana: str) -> set[str]:
 
 def _dropped_one(read: str, reading: str) -> bool:
     return len(reading) == len(read) + 1 and any(reading[:i] + reading[i + 1 :] == read for i in range(len(reading)))
+
+
+def _is_kana(ch: str) -> bool:
+    return "ァ" <= ch <= "ヶ" or ch == "ー"
+
+
+def _slip(read: str, meant: str) -> bool:
+    """Could the recogniser have read ``meant`` as ``read``: a twin (濁点, size, shape) of it, or a
+    character that is no kana at all in a katakana box (7 for ア, 七 for セ, n for ル)?"""
+    twins_of = voicing_twins(read) | set(_SIZE.get(read, "")) | set(_SHAPE_TWINS.get(read, ""))
+    return meant in twins_of or not _is_kana(read)
+
+
+def _slipped(read: str, reading: str) -> bool:
+    """``read`` is ``reading`` with one or two characters slipped, or with one dropped."""
+    if len(read) == len(reading):
+        diffs = [(a, b) for a, b in zip(read, reading, strict=True) if a != b]
+        return 0 < len(diffs) <= 2 and all(_slip(a, b) for a, b in diffs)
+    return all(map(_is_kana, read)) and _dropped_one(read, reading)
+
+
+def suggested_reading(kanji: str, kana: str) -> str | None:
+    """The フリガナ a read that is not a reading of its 氏名 most likely says, for a person to confirm:
+
+    - part by part, the one reading of the kanji the read is a slip or two away from (オオクホ for
+      大久保 → オオクボ, 7サミ for 浅見 → アサミ, ライ for 新井 → アライ); a part that is a reading
+      already stays as read;
+    - a フリガナ read without its gap, split where exactly one 姓 reading and one 名 reading meet
+      (オカダマユミ for 岡田　真由美 → オカダ　マユミ).
+
+    None where the dictionary does not know a part, or where two readings fit equally: then the
+    read is shown as it was. Never a reason to accept by itself (the caller checks the result)."""
+    k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
+    if not all(k_parts) or not all(r_parts):
+        return None
+    if len(k_parts) == 2 and len(r_parts) == 1:
+        sei, mei = readings_as(k_parts[0], "姓"), readings_as(k_parts[1], "名")
+        splits = {f"{kana[:i]}\u3000{kana[i:]}" for i in range(1, len(kana)) if kana[:i] in sei and kana[i:] in mei}
+        return splits.pop() if len(splits) == 1 else None
+    if len(k_parts) != len(r_parts):
+        return None
+    parts = ("姓", "名") if len(k_parts) == 2 else (None,) * len(k_parts)
+    out = []
+    for k, r, part in zip(k_parts, r_parts, parts, strict=True):
+        known = readings_as(k, part) if part else readings(k)
+        if r in known:
+            out.append(r)
+            continue
+        near = [x for x in known if _slipped(r, x)]
+        if len(near) != 1:
+            return None
+        out.append(near[0])
+    fixed = "\u3000".join(out)
+    return fixed if fixed != kana else None
 
 
 @dataclass(frozen=True)

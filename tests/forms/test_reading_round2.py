@@ -311,8 +311,9 @@ def test_a_kana_one_slip_from_the_names_reading_goes_to_review_however_sure():
 
     name, kana = _name_fields("イノウェ\u3000ツバサ", (1, 1, 1, 0.97, 1, 1, 1, 1))
     assert kana.decision == "accept"  # what the thresholds alone decide
-    _apply_reading(name, kana)
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
     assert kana.decision == "review" and kana.doubt == "disagree" and "読み" in kana.reason
+    assert kana.value == "イノウエ\u3000ツバサ"  # shown as the name's reading, for the reviewer to confirm
 
 
 def test_a_doubtful_kana_that_reads_the_name_is_accepted():
@@ -320,7 +321,7 @@ def test_a_doubtful_kana_that_reads_the_name_is_accepted():
 
     name, kana = _name_fields("イノウエ\u3000ツバサ", (1, 0.88, 1, 0.9, 1, 1, 1, 1))
     assert kana.decision == "review" and kana.doubt == "threshold"
-    _apply_reading(name, kana)
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
     assert kana.decision == "accept" and kana.confirmed_by and "辞書" in kana.confirmed_by
 
 
