@@ -330,13 +330,23 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
             "review", f"{noted}全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold"
         )
     weak = [
-        (position, ch) for position, (ch, sc, keep) in enumerate(scored, start=1) if keep and sc < need.for_char(ch)
+        (position, ch)
+        for position, (ch, sc, keep) in enumerate(scored, start=1)
+        if keep and sc < max(need.for_char(ch), _variant_floor(ftype, ch))
     ]
     if weak:
         return result("review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
     accepted = result("accept", None)
     accepted.confirmed_by = check.note
     return accepted
+
+
+def _variant_floor(ftype, ch: str) -> float:
+    """The type's floor for a 旧字体/異体字 of an everyday kanji (``FieldType.variant_floor``), else 0."""
+    from daiko.forms.reference.variants import everyday_form
+
+    floor = ftype.variant_floor
+    return floor if floor is not None and everyday_form(ch) is not None else 0.0
 
 
 def weak_characters_reason(weak: list[tuple[int, str]], *, sensitive: bool = False) -> str:
@@ -457,6 +467,21 @@ SUGGESTED_KANA_JA = "氏名の読み（辞書）に近い値を入れてあり�
 GAP_FROM_NAME_JA = "姓と名の区切りを氏名の読みから補いました（辞書）"
 
 
+NAME_VOICING_JA = "フリガナの濁点が読み取れていません。氏名のかなの濁点も原本で確かめてください"
+
+
+def _lost_voicing(read: str, meant: str) -> bool:
+    """``meant`` has a 濁点/半濁点 where ``read`` has the plain kana (コントウ for コンドウ)."""
+    return len(read) == len(meant) and any(
+        a != b and unicodedata.normalize("NFD", b)[0] == a for a, b in zip(read, meant, strict=True)
+    )
+
+
+def _has_voicing_twin(name: str) -> bool:
+    """A kana in a 氏名 that a lost 濁点 could have made (み と り: と may be ど)."""
+    return any(("ぁ" <= ch <= "ヺ") and voicing_twins(ch) for ch in name)
+
+
 def _also(reason: str | None, more: str) -> str:
     """A second sentence after a reason staff already read."""
     return f"{reason.rstrip('。')}。{more}" if reason else more
@@ -499,6 +524,8 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
             kana.decision, kana.doubt, kana.reason = "review", "disagree", found.reason_ja
         fixed = names.suggested_reading(name.value, kana.value)
         if fixed is not None and kana.decision == "review":
+            if _lost_voicing(kana.value, fixed) and name.decision == "accept" and _has_voicing_twin(name.value):
+                name.decision, name.doubt, name.reason = "review", "disagree", NAME_VOICING_JA
             kana.value, kana.reason = fixed, _also(kana.reason, SUGGESTED_KANA_JA)
     elif found.status == "agree":
         scores = [sc for ch, sc, keep in (kana.char_scores or []) if keep and not ch.isspace()]

@@ -46,6 +46,10 @@ class FieldType(ABC):
     #: two characters is a speck of the scan or a slip, and the value is shown without it — for a
     #: person to confirm, never accepted (round 5: 7 of 2,712 handwritten fields, e.g. 070-3913-661.5).
     dots_are_specks: ClassVar[bool] = False
+    #: The score a 旧字体/異体字 of an everyday kanji (惠 for 恵) needs in this type, where the
+    #: recogniser drifts between the two forms and which was written matters (a 氏名): round 5
+    #: accepted 藤井　惠子 for 恵子 at 0.74 on two draws. None: the character's class threshold.
+    variant_floor: ClassVar[float | None] = None
 
     rules: dict[str, Any] = field(default_factory=dict)
 

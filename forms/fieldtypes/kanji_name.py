@@ -1,7 +1,8 @@
 """氏名 in kanji (with kana allowed: many given names are kana; 々 and ヶ occur in surnames).
 
 Only structure is checked — no digits, no Latin letters, not too short or long; whether 惠 or 恵
-was written cannot be validated, so that is left to the confidence threshold and to review.
+was written cannot be validated, so a 旧字体 read needs a sure score (``variant_floor``) and
+otherwise goes to review.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class KanjiName(FieldType):
     name: ClassVar[str] = "kanji_name"
     gap_is_space: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "氏名として読めません"
+    variant_floor: ClassVar[float | None] = 0.95
 
     @classmethod
     def allowed_rules(cls) -> tuple[str, ...]:

@@ -22,6 +22,26 @@ def _families() -> dict[str, list[str]]:
     return Itaiji.dictionary
 
 
+def _jis_level_1(ch: str) -> bool:
+    """In JIS X 0208's first level (the 2,965 kanji of everyday writing: 恵, 沢, 斎, 高)."""
+    try:
+        code = ch.encode("shift_jis")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and 0x889F <= int.from_bytes(code, "big") <= 0x9872
+
+
+@functools.cache
+def everyday_form(ch: str) -> str | None:
+    """The everyday form of a kanji that is a 旧字体 or 異体字 of one (惠 → 恵, 澤 → 沢, 齋 → 斎);
+    None for a kanji in everyday use itself. Everyday = JIS level 1, so the broad ja-itaiji
+    families narrow to the pairs a recogniser drifts between."""
+    if _jis_level_1(ch) or not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):
+        return None
+    common = sorted(x for x in _families().get(ch, ()) if x != ch and _jis_level_1(x))
+    return common[0] if common else None
+
+
 def same_char(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` are one character in two forms (増/增, ケ/ヶ, 1/１)."""
     if a == b:
