@@ -96,6 +96,13 @@ class FieldType(ABC):
         scores the replaced character by that probability, so a doubtful repair goes to review."""
         return None
 
+    def missing_slot(self, raw: str) -> int | None:
+        """For a read that is no value because one character was dropped where the type knows a
+        character stands (a plate's kana between 分類番号 and serial): the place, as the number of
+        written (non-space) characters of ``raw`` before it. The reader then reads that gap of the
+        image again on its own, for a person to confirm. None: the type knows no such place."""
+        return None
+
     def rescore(self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> dict[int, float]:
         """Scores for characters in slots where this type allows only a few characters: {index: the
         probability of the character read *given* the slot's alphabet}, from the recogniser's

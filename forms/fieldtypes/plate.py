@@ -9,7 +9,8 @@ Two shapes reach the 税務課:
 
 OCR slips seen: the kana lost, read as katakana (ア for あ), spaces dropped or doubled, ー for
 the hyphen. Katakana in the kana slot is folded back to hiragana (plates never use katakana);
-a missing kana is *not* guessed — the value does not parse and goes to review. お・し・へ・ん
+a missing kana is *not* guessed — the value does not parse and goes to review (the reader reads
+the gap it left again, on its own, and shows what it finds there to the reviewer). お・し・へ・ん
 are never issued on 運輸支局 / 検査協会 plates, so such a plate is invalid; a 市区町村 numbers its
 own 原付 plates and may use any hiragana.
 """
@@ -104,6 +105,13 @@ class Plate(FieldType):
                 kana, p = max(allowed, key=lambda ap: ap[1])
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None
+
+    def missing_slot(self, raw: str) -> int | None:
+        """A 軽自動車 plate read without its kana (春日部48096-51, 大宮4057-64): the 12-34 or ・・12
+        serial fixes where the 分類番号 ends, and so the gap the kana left."""
+        text = squash_spaces(nfkc(raw).translate(_DOTS))
+        m = re.fullmatch(rf"({_KANJI}{{1,4}}\d{{1,3}})(?:\d{{2}}[-ー－一―‐−]\d{{2}}|・{{1,3}}\d{{1,3}})", text)
+        return len(m[1]) if m else None
 
     def rescore(self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> dict[int, float]:
         """The kana slot and the serial's padding dots scored within what may stand there.

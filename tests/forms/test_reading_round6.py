@@ -183,3 +183,63 @@ def test_a_kyujitai_in_a_name_needs_a_sure_score():
 def test_a_kyujitai_read_surely_is_accepted_as_written():
     r = decided("keitax_haisha", "owner_name", f"齋藤{S}恵子", {0: 0.97})
     assert r.decision == "accept" and r.value == f"齋藤{S}恵子"
+
+
+# ---- a plate read without its kana: the gap read again ------------------------------------------------
+
+
+def _plate_line(engine, text: str):
+    """A plate written in a 明朝 as on a printed form, read by the real recogniser: (crop, read)."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from daiko.forms.fonts import font
+
+    face = font("serif", 40)
+    width = int(face.getlength(text)) + 24
+    img = Image.new("L", (width, 56), 255)
+    ImageDraw.Draw(img).text((12, 6), text, font=face, fill=20)
+    crop = np.array(img.convert("RGB"))
+    return crop, engine.recognize([crop])[0]
+
+
+def _dropped(line, ch: str):
+    """The read as if the recogniser had dropped ``ch``: its score, place and runners-up with it."""
+    from dataclasses import replace
+
+    i = line.text.index(ch)
+    written = [k for k, c in enumerate(line.text) if not c.isspace()]
+    w = written.index(i)
+    return replace(
+        line,
+        text=line.text[:i] + line.text[i + 1 :],
+        char_confidences=line.char_confidences[:i] + line.char_confidences[i + 1 :],
+        char_x=line.char_x[:w] + line.char_x[w + 1 :],
+        alternatives=line.alternatives[:i] + line.alternatives[i + 1 :],
+    )
+
+
+def test_a_plate_read_without_its_kana_is_shown_with_the_kana_read_again(engine):
+    """大宮4057-64 at 0.996: the kana's gap, read on its own, holds ぬ (review, never accepted)."""
+    from daiko.forms.reader import _reread_missing
+
+    form = load_definition("keitax_haisha")
+    crop, line = _plate_line(engine, "大宮 40 ぬ 57-64")
+    assert "ぬ" in line.text and len(line.char_x) == len(line.text.replace(" ", ""))
+    lost = _dropped(line, "ぬ")
+    r = _decide_text(form, form.field("plate"), lost, engine.name)
+    assert r.decision == "review" and r.value is None
+    _reread_missing(form, [r], [crop], [lost], {"plate": [0]}, engine)
+    assert r.decision == "review" and r.value == "大宮 40 ぬ 57-64"
+    assert r.reason == "読み落とした文字を読み直して「ぬ」を補いました。原本と見比べてください"
+
+
+def test_a_plate_whose_gap_holds_no_kana_stays_unread(engine):
+    from daiko.forms.reader import _reread_missing
+
+    form = load_definition("keitax_haisha")
+    crop, line = _plate_line(engine, "春日部 480 9 96-51")  # a digit where the kana stands
+    lost = _dropped(line, "9")
+    r = _decide_text(form, form.field("plate"), lost, engine.name)
+    _reread_missing(form, [r], [crop], [lost], {"plate": [0]}, engine)
+    assert r.decision == "review" and r.value is None
