@@ -30,6 +30,16 @@ from pathlib import Path
 REPAIRED = re.compile(
     r"として読みました|「日」の文字が|日付のあとに余分な文字|」を「[^」]+」と読みました|と区切りました"
 )
+# Round 6: what a reviewer finds filled in (or a right value accepted), by the words each lever uses.
+SHOWN = {
+    "フリガナ as the 氏名's reading": re.compile(r"氏名の読み（辞書）に近い値"),
+    "フリガナ gap from the readings": re.compile(r"姓と名の区切りを氏名の読みから"),
+    "dot taken out as a speck": re.compile(r"汚れとみなして除きました"),
+    "vocabulary entry one slip away": re.compile(r"一覧の「[^」]+」を入れてあります"),
+    "loanword's 濁点 (dictionary)": re.compile(r"と読みました（辞書）"),
+    "plate kana read again": re.compile(r"読み落とした文字を読み直して"),
+    "日 read as two / 年・月 twice": re.compile(r"「日」の文字が「..」と|が2度読めています"),
+}
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
 
@@ -153,6 +163,17 @@ def main(argv: list[str] | None = None) -> int:
                 c[f"repaired_right_{d['kind']}"] += d["exact"]
                 c["repaired_accepted"] += d["decision"] == "accept"
                 c["repaired_accepted_wrong"] += d["decision"] == "accept" and not d["exact"]
+            for label, pattern in SHOWN.items():
+                if pattern.search(reason) or pattern.search(by):
+                    c[f"shown {label}"] += 1
+                    c[f"shown {label} right"] += d["exact"]
+                    c[f"shown {label} accepted"] += d["decision"] == "accept"
+                    c[f"shown {label} wrong"] += d["decision"] == "accept" and not d["exact"]
+                    if not REPAIRED.search(reason) and not REPAIRED.search(by):
+                        c[f"repaired_right_{d['kind']}"] += d["exact"]  # counted with the repairs below
+            if "フリガナの濁点が読み取れていません" in reason:
+                c["name_voicing_review"] += 1
+                c["name_voicing_caught"] += not d["exact"]
             chars = d.get("chars") or []
             if d["type"] == "postal_code" and chars and chars[0][2] is False and chars[0][0] not in MARKS + " ":
                 c["mark_dropped"] += 1
@@ -206,7 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             exact = sum(d["exact"] for d in of_kind)
             without = exact - c[f"repaired_right_{kind}"]
             print(f"  exact {kind}: {100 * exact / len(of_kind):.2f} %, "
-                  f"without the repaired values {100 * without / len(of_kind):.2f} %")  # fmt: skip
+                  f"without the repaired and filled-in values {100 * without / len(of_kind):.2f} %")  # fmt: skip
+        for label in SHOWN:
+            if c[f"shown {label}"]:
+                print(f"  {label}: {c[f'shown {label}']} values ({c[f'shown {label} right']} right), "
+                      f"{c[f'shown {label} accepted']} accepted ({c[f'shown {label} wrong']} wrong)")  # fmt: skip
+        if c["name_voicing_review"]:
+            print(f"  kana 氏名 held where the フリガナ lost a 濁点: {c['name_voicing_review']} "
+                  f"(of which read wrong: {c['name_voicing_caught']})")  # fmt: skip
         print(f"  pale writing sent {c['faint_review']} to review (of which read wrong: {c['faint_caught']})")  # fmt: skip
         print(f"  era's first character not scored: {c['era_unscored']} dates accepted with it doubtful "
               f"({c['era_unscored_wrong']} wrong)")  # fmt: skip

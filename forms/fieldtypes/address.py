@@ -62,6 +62,11 @@ PREFECTURES = [
     "鹿児島県",
     "沖縄県",
 ]
+# Katakana that look like kanji, read between two kanji of a place name (飯能市ハ幡町 for 八幡町). Some
+# 町名 do write them so (与兵エ新田, 下タ町, 子ハ清水): the kanji is put back only where that makes a
+# 町名 Japan Post knows and the read does not.
+_KANJI_LOOKALIKE = {"ハ": "八", "ロ": "口", "ニ": "二", "エ": "工", "カ": "力", "タ": "夕", "ト": "卜"}
+_BETWEEN_KANJI = re.compile(rf"(?<=[一-龥])[{''.join(_KANJI_LOOKALIKE)}](?=[一-龥])")
 _MUNICIPALITY = re.compile(r"[一-龥ヶぁ-んァ-ヶ]{1,6}?[市区町村郡]")
 _BANCHI = re.compile(r"\d|[一二三四五六七八九十百]+(?:丁目|番地?|号)")
 
@@ -105,8 +110,18 @@ class Address(FieldType):
 
         return parse(body) is not None
 
+    @staticmethod
+    def _town_known(text: str) -> bool:
+        from daiko.forms.reference.postal import parse
+
+        found = parse(text.replace(" ", ""))
+        return found is not None and found.town is not None
+
     def normalise(self, raw: str) -> str | None:
         text = unify_hyphens(katakana_long_vowels(_width(raw)))
+        kanji = _BETWEEN_KANJI.sub(lambda m: _KANJI_LOOKALIKE[m[0]], text)
+        if kanji != text and self._town_known(kanji) and not self._town_known(text):
+            text = kanji
         text = re.sub(r"\s*-\s*", "-", text)
         # Spaces are dropped (番地 and building name read the same with or without one), except
         # between two digits, where removing it would merge two numbers.

@@ -243,3 +243,15 @@ def test_a_plate_whose_gap_holds_no_kana_stays_unread(engine):
     r = _decide_text(form, form.field("plate"), lost, engine.name)
     _reread_missing(form, [r], [crop], [lost], {"plate": [0]}, engine)
     assert r.decision == "review" and r.value is None
+
+
+# ---- a katakana read for a kanji in a 町名 --------------------------------------------------------------
+
+
+def test_a_katakana_read_for_a_kanji_in_a_town_name_is_put_back_where_japan_post_knows_the_town():
+    """飯能市ハ幡町 (八 read as ハ, both recognisers agreeing) is no 町名; 八幡町 is."""
+    assert get_type("address").check("飯能市ハ幡町10番1号").value == "飯能市八幡町10番1号"
+
+
+def test_a_town_name_written_with_that_katakana_keeps_it():
+    assert get_type("address").check("埼玉県羽生市与兵エ新田100").value == "埼玉県羽生市与兵エ新田100"
