@@ -246,3 +246,12 @@ def test_a_second_expiry_gives_up_with_session_expired(tmp_path):
         adapter._with_relogin(always_expired)
     assert caught.value.code == "session_expired" and not isinstance(caught.value, _SessionLost)
     assert len(logins) == 2  # the first login, then the one retry
+
+
+def test_a_date_before_heisei_is_refused_in_wareki_as_the_paper_says_it():
+    """The reason staff read named the date 1988-12-31 (ISO) beside a form written in 和暦."""
+    from daiko.robots.adapters.keitax import to_wareki
+
+    with pytest.raises(BusinessError) as refused:
+        to_wareki(dt.date(1988, 12, 31))
+    assert str(refused.value).startswith("昭和63年12月31日は平成より前の日付のため入力できません")
