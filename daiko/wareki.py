@@ -2,7 +2,8 @@
 
 City-hall documents are dated in 令和, and staff compare what daiko shows with papers that are;
 a Western date would be rewritten by hand before every meeting. One table of eras for all of
-daiko (the mock systems keep their own on purpose: they stand in for other vendors' code).
+daiko — the forms read dates with it too (``forms/fieldtypes/wareki_date``); the mock systems
+keep their own on purpose: they stand in for other vendors' code.
 """
 
 from __future__ import annotations
@@ -11,20 +12,24 @@ import datetime as dt
 
 from daiko.localtime import local_time
 
-# (first day, name), newest first. 平成 is kept so a 年度 starting April 2019 still gets a label.
-ERAS: tuple[tuple[dt.date, str], ...] = (
-    (dt.date(2019, 5, 1), "令和"),
-    (dt.date(1989, 1, 8), "平成"),
+# (first day, name, the letter forms abbreviate it to), newest first. Back to 明治: a 生年月日 or
+# a register's 登録日 on paper may be 昭和 or older.
+ERAS: tuple[tuple[dt.date, str, str], ...] = (
+    (dt.date(2019, 5, 1), "令和", "R"),
+    (dt.date(1989, 1, 8), "平成", "H"),
+    (dt.date(1926, 12, 25), "昭和", "S"),
+    (dt.date(1912, 7, 30), "大正", "T"),
+    (dt.date(1868, 1, 25), "明治", "M"),
 )
 WEEKDAYS = "月火水木金土日"
 
 
 def era_year(day: dt.date) -> tuple[str, int]:
     """('令和', 8) for a day in 2026."""
-    for first, name in ERAS:
+    for first, name, _letter in ERAS:
         if day >= first:
             return name, day.year - first.year + 1
-    raise ValueError(f"{day} is before 平成; daiko has no era label for it")
+    raise ValueError(f"{day} is before 明治; daiko has no era label for it")
 
 
 def _year_text(era: str, year: int) -> str:
@@ -73,7 +78,7 @@ def wareki_datetime(moment: dt.datetime, zone: str | dt.tzinfo, *, seconds: bool
 def wareki_text(value: object) -> str:
     """A stored date as people read it: ISO '2026-11-30' → '令和8年11月30日', '2026-11' → '令和8年11月'.
 
-    Anything else (a reading that did not parse, a date before 平成) comes back as text, unchanged:
+    Anything else (a reading that did not parse, a date before 明治) comes back as text, unchanged:
     this formats, it never guesses.
     """
     if isinstance(value, dt.datetime):

@@ -29,13 +29,18 @@ class Era:
         return date
 
 
-ERAS = [
-    Era("令和", "R", dt.date(2019, 5, 1), None),
-    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
-    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
-    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
-    Era("明治", "M", dt.date(1868, 1, 25), dt.date(1912, 7, 29)),
-]
+def _eras() -> list[Era]:
+    """daiko's one era table (:mod:`daiko.wareki`), each era ending the day before the next begins."""
+    from daiko.wareki import ERAS as TABLE
+
+    out, end = [], None
+    for start, name, letter in TABLE:  # newest first
+        out.append(Era(name, letter, start, end))
+        end = start - dt.timedelta(days=1)
+    return out
+
+
+ERAS = _eras()
 _ERA_NAMES = frozenset(e.name for e in ERAS)
 _BY_KEY = {}
 for _e in ERAS:

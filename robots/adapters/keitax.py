@@ -230,10 +230,10 @@ def to_wareki(day: dt.date) -> tuple[str, int, int, int]:
     for code, _name, start in ERAS:
         if day >= start:
             return code, day.year - start.year + 1, day.month, day.day
-    from daiko.forms.fieldtypes.wareki_date import to_wareki as written
+    from daiko.wareki import wareki_date
 
     # Said as the paper says it (昭和63年…): staff read this reason beside the form.
-    raise BusinessError(f"{written(day)}は平成より前の日付のため入力できません。", code="rejected")
+    raise BusinessError(f"{wareki_date(day, weekday=False)}は平成より前の日付のため入力できません。", code="rejected")
 
 
 def wareki_text(day: dt.date) -> str:

@@ -68,3 +68,11 @@ def test_open_days_skip_weekends_holidays_year_end_and_closed_days():
     # 令和8年度: 261 weekdays − 17 weekday 祝日 − 3 weekdays of 12/29–12/31 = 241
     assert count_open_days(D(2026, 4, 1), D(2027, 3, 31), CalendarConfig()) == 241
     assert count_open_days(D(2026, 4, 1), D(2026, 4, 5), CalendarConfig()) == 3
+
+
+def test_a_date_before_heisei_is_shown_in_its_era_too():
+    """One era table for daiko (forms read 昭和 dates with it): a 昭和 date had come back as ISO text."""
+    from daiko.wareki import wareki_text
+
+    assert wareki_text("1988-12-31") == "昭和63年12月31日"
+    assert wareki_text("1926-12-25") == "昭和元年12月25日"
