@@ -8,6 +8,7 @@ know either way (スマホ, マイナンバー) is left as read.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from daiko.forms.fieldtypes.base import voicing_twins
 from daiko.forms.reference.names import readings
@@ -19,9 +20,20 @@ def _is_word(run: str) -> bool:
     return bool(readings(run))
 
 
+def _marks(ch: str) -> int:
+    return len(unicodedata.normalize("NFD", ch)) - 1
+
+
+def _slips_to(ch: str) -> set[str]:
+    """What a read ``ch`` may have been: its other mark (ピ for ビ and back) or, read plain, either
+    mark (ト for ド). Never the plain kana for a marked read: a recogniser rarely invents a 濁点, and
+    loanwords the dictionary lacks would be "corrected" (メゾン → メソン)."""
+    return {t for t in voicing_twins(ch) if _marks(t) >= 1}
+
+
 def voicing_fixes(text: str) -> list[tuple[str, str]]:
     """(as read, as meant) for each katakana run of ``text`` that is no word but exactly one of its
-    one-character 濁点 twins is."""
+    one-character 濁点 slips (:func:`_slips_to`) is."""
     out = []
     for m in _KATAKANA_RUN.finditer(text):
         run = m[0]
@@ -30,7 +42,7 @@ def voicing_fixes(text: str) -> list[tuple[str, str]]:
         near = {
             run[:i] + twin + run[i + 1 :]
             for i, ch in enumerate(run)
-            for twin in voicing_twins(ch)
+            for twin in _slips_to(ch)
             if _is_word(run[:i] + twin + run[i + 1 :])
         }
         if len(near) == 1:
