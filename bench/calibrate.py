@@ -51,6 +51,16 @@ class Fit:
         return r.conf >= self.line and all(sc >= class_threshold(self.chars, c, char_floor) for c, sc in r.chars)
 
 
+def _held_by_variant_floor(d: dict) -> bool:
+    """A field its type's 旧字体 floor (``FieldType.variant_floor``) sends to review whatever the
+    thresholds: not theirs to stop (加藤　惠子 at 0.7371 would otherwise set every kanji's bar)."""
+    from daiko.forms.fieldtypes import get_type
+    from daiko.forms.reference.variants import everyday_form
+
+    floor = get_type(d["type"]).variant_floor
+    return floor is not None and any(keep and sc < floor and everyday_form(ch) for ch, sc, keep in d["chars"])
+
+
 def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
     from daiko.forms.acceptance import char_class
 
@@ -68,6 +78,8 @@ def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
             if d["doubt"] not in (None, "threshold") or "日本郵便" in confirmed or not d.get("chars"):
                 continue
             if d["confidence"] is None:
+                continue
+            if _held_by_variant_floor(d):
                 continue
             chars = [(char_class(ch), float(sc)) for ch, sc, keep in d["chars"] if keep]
             out[(d["engine"], d["type"])].append(Rec(float(d["confidence"]), chars, bool(d["exact"])))

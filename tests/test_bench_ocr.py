@@ -45,3 +45,24 @@ def test_levers_compares_two_dumps_of_the_same_pages_without_printing_values(tmp
     assert "review→accept right: 1" in run.stdout and "pages now straight-through: 1" in run.stdout
     assert "900001 reference: review→accept (right)" in run.stdout
     assert "R07-12345" not in run.stdout  # seeds and field names, never values
+
+
+def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
+    """加藤　惠子 at 0.7371 (a 旧字体 the 氏名's floor sends to review) had set every kanji's bar in a
+    氏名 to 0.7376; fields the floor holds are no longer the thresholds' to stop."""
+
+    def rec(name: str, chars: list, exact: bool) -> str:
+        return json.dumps({"engine": "rapidocr", "split": "calib", "seed": 30001, "form": "keitax_haisha",
+                           "kind": "handwriting", "field": "owner_name", "type": "kanji_name", "doubt": None,
+                           "confidence": 0.95, "chars": chars, "exact": exact, "pred": name})  # fmt: skip
+
+    right = [rec("山田　花子", [["山", 1.0, True], ["田", 0.72, True], ["花", 1.0, True], ["子", 1.0, True]], True)]
+    wrong = rec("加藤　惠子", [["加", 1.0, True], ["藤", 1.0, True], ["惠", 0.7371, True], ["子", 1.0, True]], False)
+    dump = tmp_path / "calib.jsonl"
+    dump.write_text("\n".join(right * 40 + [wrong]) + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "calibrate.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    line = next(x for x in run.stdout.splitlines() if "kanji_name" in x)
+    assert "chars {} — 0/40 to review, 0 wrong accepted" in line  # not {'kanji': 0.7376} holding 山田
