@@ -51,14 +51,14 @@ class Fit:
         return r.conf >= self.line and all(sc >= class_threshold(self.chars, c, char_floor) for c, sc in r.chars)
 
 
-def _held_by_variant_floor(d: dict) -> bool:
-    """A field its type's 旧字体 floor (``FieldType.variant_floor``) sends to review whatever the
-    thresholds: not theirs to stop (加藤　惠子 at 0.7371 would otherwise set every kanji's bar)."""
+def _held_by_floors(d: dict) -> bool:
+    """A field its type's own floors (``FieldType.floors``: a 旧字体 in a 氏名) send to review whatever
+    the thresholds: not theirs to stop (加藤　惠子 at 0.7371 would otherwise set every kanji's bar)."""
     from daiko.forms.fieldtypes import get_type
-    from daiko.forms.reference.variants import everyday_form
 
-    floor = get_type(d["type"]).variant_floor
-    return floor is not None and any(keep and sc < floor and everyday_form(ch) for ch, sc, keep in d["chars"])
+    written = [(ch, sc) for ch, sc, _keep in d["chars"] if not ch.isspace()]
+    floors = get_type(d["type"]).floors(d.get("pred") or "")
+    return len(floors) == len(written) and any(sc < fl for (_, sc), fl in zip(written, floors, strict=True))
 
 
 def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
@@ -79,7 +79,7 @@ def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
                 continue
             if d["confidence"] is None:
                 continue
-            if _held_by_variant_floor(d):
+            if _held_by_floors(d):
                 continue
             chars = [(char_class(ch), float(sc)) for ch, sc, keep in d["chars"] if keep]
             out[(d["engine"], d["type"])].append(Rec(float(d["confidence"]), chars, bool(d["exact"])))

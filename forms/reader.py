@@ -331,24 +331,19 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         return result(
             "review", f"{noted}全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください", "threshold"
         )
+    floors = ftype.floors(keep_raw or "") if not ftype.sensitive else []
+    if len(floors) != len(scored):
+        floors = [0.0] * len(scored)
     weak = [
         (position, ch)
-        for position, (ch, sc, keep) in enumerate(scored, start=1)
-        if keep and sc < max(need.for_char(ch), _variant_floor(ftype, ch))
+        for position, ((ch, sc, keep), floor) in enumerate(zip(scored, floors, strict=True), start=1)
+        if keep and sc < max(need.for_char(ch), floor)
     ]
     if weak:
         return result("review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
     accepted = result("accept", None)
     accepted.confirmed_by = check.note
     return accepted
-
-
-def _variant_floor(ftype, ch: str) -> float:
-    """The type's floor for a 旧字体/異体字 of an everyday kanji (``FieldType.variant_floor``), else 0."""
-    from daiko.forms.reference.variants import everyday_form
-
-    floor = ftype.variant_floor
-    return floor if floor is not None and everyday_form(ch) is not None else 0.0
 
 
 def weak_characters_reason(weak: list[tuple[int, str]], *, sensitive: bool = False) -> str:

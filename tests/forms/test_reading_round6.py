@@ -261,3 +261,14 @@ def test_a_loanword_the_dictionary_lacks_is_never_devoiced_into_one_it_has():
     """メゾン is no IPADIC word, メソン is: a recogniser rarely invents a 濁点, so none is taken away."""
     r = decided("shimin_anketo", "comment", "メゾンの前の道が暗いです")
     assert r.value == "メゾンの前の道が暗いです" and r.decision == "accept"
+
+
+def test_an_unsure_kanji_in_a_name_the_dictionary_does_not_know_goes_to_review():
+    """井上　由手 for 由美 (手 at 0.77): 由手 is no 名 IPADIC knows, so no reading vouches for it."""
+    r = decided("keitax_haisha", "owner_name", f"井上{S}由手", {4: 0.7652})
+    assert r.decision == "review" and "4文字目「手」" in r.reason
+
+
+def test_the_same_score_in_a_name_the_dictionary_knows_is_left_to_the_threshold():
+    r = decided("keitax_haisha", "owner_name", f"井上{S}由美", {4: 0.7652})
+    assert r.decision == "accept"
