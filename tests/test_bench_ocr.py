@@ -66,3 +66,25 @@ def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path:
     assert run.returncode == 0, run.stderr
     line = next(x for x in run.stdout.splitlines() if "kanji_name" in x)
     assert "chars {} — 0/40 to review, 0 wrong accepted" in line  # not {'kanji': 0.7376} holding 山田
+
+
+def test_calibration_spends_the_budget_where_stopping_a_wrong_value_costs_most(tmp_path: Path):
+    """The budget is the issue's — 0.05 % of all fields — not one per type: with 2,002 fields one
+    wrong value may pass, and it is the one whose stopping would send 100 right values to review."""
+
+    def rec(ftype: str, score: float, exact: bool) -> str:
+        return json.dumps({"engine": "rapidocr", "split": "calib", "seed": 30001, "form": "keitax_haisha",
+                           "kind": "printed", "field": ftype, "type": ftype, "doubt": None, "confidence": score,
+                           "chars": [["1", score, True], ["2", score, True]], "exact": exact, "pred": "12"})  # fmt: skip
+
+    lines = [rec("code", 0.95, True)] * 100 + [rec("code", 0.99, True)] * 900 + [rec("code", 0.96, False)]
+    lines += [rec("chassis_no", 0.99, True)] * 1000 + [rec("chassis_no", 0.86, False)]
+    dump = tmp_path / "calib.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "calibrate.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    fitted = {x.split()[1]: x for x in run.stdout.splitlines() if x.startswith("rapidocr")}
+    assert "0/1001 to review, 1 wrong accepted" in fitted["code"]  # left: stopping it costs 100
+    assert "1/1001 to review, 0 wrong accepted" in fitted["chassis_no"]  # stopped for nothing
