@@ -2,7 +2,7 @@
 
 A value outside ``vocabulary`` is never snapped to the nearest entry for acceptance — a guess
 there would be silently wrong — it is sent to review; a read one slip from exactly one entry
-(スズ, ヤハ, ダィハツ, 日產産) is shown to the reviewer as that entry, to confirm.
+(スズ, ヤハ, 日產産) is shown to the reviewer as that entry, to confirm.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import Check, FieldType, Reason, katakana_long_vowels
+from daiko.forms.fieldtypes.kana_name import repair_small_kana
+
+_KATAKANA_RUN = re.compile(r"[ァ-ヶー]+")
 
 
 class Text(FieldType):
@@ -28,6 +31,9 @@ class Text(FieldType):
             unicodedata.normalize("NFKC", c) if ord(c) < 0x3000 or 0xFF00 <= ord(c) <= 0xFFEF else c for c in raw
         )
         text = katakana_long_vowels(" ".join(text.split()))
+        # A small kana where none can stand in a katakana word (オンラィン): the size misjudged, as
+        # in a フリガナ (kana_name.repair_small_kana); ウィ, ティ, フィ keep theirs.
+        text = _KATAKANA_RUN.sub(lambda m: repair_small_kana(m[0]), text)
         return text or None
 
     def check_read(self, raw: str) -> Check:
