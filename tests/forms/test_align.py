@@ -96,3 +96,19 @@ def test_red_stamp_drops_out_of_the_reading_image():
     rgb[6:8, 6:8] = (30, 40, 95)  # blue-black ballpoint
     grey = reading_grey(rgb)
     assert grey[3, 3] > 180 and grey[7, 7] < 60
+
+
+def test_other_forms_are_not_polished_once_the_pages_own_ruling_is_in_place(monkeypatch):
+    """ECC on forms a page is not (a third of their ruling lines up by chance) took ~60 % of a page's
+    reading time; with the page's own ruling found squarely it is not run, and the page still
+    registers to its form first."""
+    import importlib
+
+    align_module = importlib.import_module("daiko.forms.align")
+    polished = []
+    real = align_module.refine
+    monkeypatch.setattr(align_module, "refine", lambda *a: polished.append(a[2].name) or real(*a))
+    page = make_page("keitax_haisha", 4, "printed", scan_params=ScanParams(dpi=200, angle=1.2, shift_mm=(2, 1)))
+    found = align_candidates(page.image, load_all())
+    assert found[0][0].name == "keitax_haisha" and found[0][1].line_score >= align_module.GOOD_LINE_SCORE
+    assert polished == []
