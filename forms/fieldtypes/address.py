@@ -11,7 +11,15 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import Check, FieldType, Reason, katakana_long_vowels, unify_hyphens
+from daiko.forms.fieldtypes.base import (
+    MIDDLE_DOTS,
+    SPECK_DOTS,
+    Check,
+    FieldType,
+    Reason,
+    katakana_long_vowels,
+    unify_hyphens,
+)
 
 PREFECTURES = [
     "北海道",
@@ -97,7 +105,7 @@ class Address(FieldType):
     """A Japanese postal address on one line. Rules: ``prefixes`` (accepted starts, e.g. 飯能市), ``max_len``."""
 
     name: ClassVar[str] = "address"
-    dots_are_specks: ClassVar[bool] = True
+    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
     unparsable_ja: ClassVar[str] = "住所として読めません"
 
     @classmethod

@@ -42,10 +42,10 @@ class FieldType(ABC):
     gap_is_space: ClassVar[bool] = False
     #: Shown when ``normalise`` cannot make sense of the text.
     unparsable_ja: ClassVar[str] = "読み取った文字を解釈できません"
-    #: True for values that never hold a dot (電話番号, 車台番号, フリガナ, 住所): one read between
+    #: The dots a value of this type never holds (電話番号, 車台番号, フリガナ, 住所): one read between
     #: two characters is a speck of the scan or a slip, and the value is shown without it — for a
     #: person to confirm, never accepted (round 5: 7 of 2,712 handwritten fields, e.g. 070-3913-661.5).
-    dots_are_specks: ClassVar[bool] = False
+    specks: ClassVar[str] = ""
 
     rules: dict[str, Any] = field(default_factory=dict)
 
@@ -123,11 +123,12 @@ class FieldType(ABC):
 
     def check_read(self, raw: str) -> Check:
         """``check`` for what the recogniser read, with the slips of a scan a type knows of put
-        right *for review*: a dot inside a value that holds none (``dots_are_specks``). Typed
-        values go through ``check`` alone: 070.1234.5678 typed is a format, not a speck."""
+        right *for review*: a dot inside a value that holds none (``specks``). Typed values go
+        through ``check`` alone: 070.1234.5678 typed is a format, not a speck."""
         found = self.check(raw)
-        if self.dots_are_specks and INNER_SPECK.search(raw):
-            bare = self.check(INNER_SPECK.sub("", raw))
+        inner = re.compile(rf"(?<=\S)[{re.escape(self.specks)}](?=\S)") if self.specks else None
+        if inner is not None and inner.search(raw):
+            bare = self.check(inner.sub("", raw))
             if bare.ok:
                 return Check(bare.value, False, SPECK_JA)
         return found
@@ -135,9 +136,11 @@ class FieldType(ABC):
 
 # ---- text helpers shared by the types ------------------------------------------------------
 
-# A dot (or comma) with writing on both sides: inside a value, where a type says none is written.
-INNER_SPECK = re.compile(r"(?<=\S)[.．,，](?=\S)")
-SPECK_JA = "文字の間の「.」は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
+# Dots and commas the recogniser reads for a speck; the middle dots too where no 中黒 is written
+# (a フリガナ's · is its gap, an address's ・ may be a building's: メゾン・ド).
+SPECK_DOTS = ".．,，"
+MIDDLE_DOTS = "·•∙"
+SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"
 

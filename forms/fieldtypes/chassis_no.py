@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
+from daiko.forms.fieldtypes.base import (
+    DIGIT_LOOKALIKES,
+    MIDDLE_DOTS,
+    SPECK_DOTS,
+    FieldType,
+    Reason,
+    nfkc,
+    squash_spaces,
+    unify_hyphens,
+)
 
 DEFAULT_PATTERN = r"[A-Z0-9]{2,7}-\d{4,8}"
 
@@ -18,7 +27,7 @@ class ChassisNo(FieldType):
     """Rules: ``pattern`` (a regular expression the whole value must match)."""
 
     name: ClassVar[str] = "chassis_no"
-    dots_are_specks: ClassVar[bool] = True
+    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
     unparsable_ja: ClassVar[str] = "車台番号として読めません"
 
     @classmethod

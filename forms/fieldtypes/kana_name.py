@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import jaconv
 
-from daiko.forms.fieldtypes.base import FieldType, Reason
+from daiko.forms.fieldtypes.base import SPECK_DOTS, FieldType, Reason
 
 _LOOKALIKE = str.maketrans(
     {
@@ -93,7 +93,7 @@ class KanaName(FieldType):
     """
 
     name: ClassVar[str] = "kana_name"
-    dots_are_specks: ClassVar[bool] = True
+    specks: ClassVar[str] = SPECK_DOTS
     gap_is_space: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "フリガナとして読めません"
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
+from daiko.forms.fieldtypes.base import (
+    DIGIT_LOOKALIKES,
+    MIDDLE_DOTS,
+    SPECK_DOTS,
+    FieldType,
+    Reason,
+    nfkc,
+    squash_spaces,
+    unify_hyphens,
+)
 
 
 class Phone(FieldType):
     name: ClassVar[str] = "phone"
-    dots_are_specks: ClassVar[bool] = True
+    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
     unparsable_ja: ClassVar[str] = "電話番号として読めません"
 
     def normalise(self, raw: str) -> str | None:

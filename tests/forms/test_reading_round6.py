@@ -99,7 +99,7 @@ def test_a_gapless_kana_with_a_doubtful_character_is_split_but_reviewed():
 def test_a_dot_inside_a_value_is_shown_without_it_and_never_accepted(field, read, meant):
     r = decided("keitax_haisha", field, read)
     assert r.decision == "review" and r.value == meant
-    assert "「.」は汚れとみなして除きました" in r.reason
+    assert "文字の間の点は汚れとみなして除きました" in r.reason
 
 
 def test_a_typed_phone_with_dots_is_not_called_a_speck():
@@ -278,3 +278,27 @@ def test_a_small_kana_where_none_can_stand_in_free_text_is_made_large():
     assert r.value == "手続きをもっとオンラインでできるようにしてほしい"
     assert decided("shimin_anketo", "comment", "ウィンドウとティッシュ").value == "ウィンドウとティッシュ"
     assert decided("keitax_haisha", "car_name", "ダィハツ").value == "ダイハツ"
+
+
+# ---- characters dropped at full confidence; a 旧字体 in free text; a middle dot in an address -------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "meant"),
+    [(f"青木{S}誠", f"オ{S}マコト", f"アオキ{S}マコト"), (f"坂本{S}智子", f"サカモト{S}モコ", f"サカモト{S}トモコ")],
+)
+def test_a_kana_that_lost_characters_of_the_names_reading_goes_to_review(name, read, meant):
+    """オ for アオキ at 0.9998: the recogniser drops characters and is sure of the ones it kept."""
+    _, k = name_and_kana(name, read)
+    assert k.decision == "review" and k.value == meant
+
+
+def test_a_kyujitai_in_free_text_needs_a_sure_score():
+    r = decided("shimin_anketo", "comment", "高齡者向けのスマホ教室を増やしてください", {1: 0.785})
+    assert r.decision == "review" and "2文字目「齡」" in r.reason
+
+
+def test_a_middle_dot_inside_an_address_is_a_speck_but_a_furiganas_is_its_gap():
+    r = decided("keitax_haisha", "owner_address", "飯能市山手町15番25号·メゾン飯能205")
+    assert r.decision == "review" and r.value == "飯能市山手町15番25号メゾン飯能205"
+    assert decided("keitax_haisha", "owner_kana", "ハシモト·キョウコ").value == f"ハシモト{S}キョウコ"
