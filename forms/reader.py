@@ -788,10 +788,10 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
             inset = 0.5 if f.style == "box" else 0.0
             scores = {o.key: mark_score(aligned, template, f.mark_box(o), ink, inset_mm=inset) for o in f.options}
             results.append(_decide_marks(form, f, scores))
+    _reread_missing(form, results, crops, lines, index, engine)
     # Pale writing is read from the darkened zone, whole; a second recogniser sure of the same value
     # on that crop may accept it (it had gone to review always: 5 of 16 plates reviewed on the
     # calibration split were pale and read right at 0.999).
-    _reread_missing(form, results, crops, lines, index, engine)
     _second_opinion(form, results, crops, index, set(unread), engine)
     del lines, crops
     _apply_agreements(form, results, engine.name)

@@ -12,8 +12,7 @@ import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
-    MIDDLE_DOTS,
-    SPECK_DOTS,
+    ALL_DOTS,
     Check,
     FieldType,
     Reason,
@@ -105,7 +104,7 @@ class Address(FieldType):
     """A Japanese postal address on one line. Rules: ``prefixes`` (accepted starts, e.g. 飯能市), ``max_len``."""
 
     name: ClassVar[str] = "address"
-    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
+    specks: ClassVar[str] = ALL_DOTS
     unparsable_ja: ClassVar[str] = "住所として読めません"
 
     @classmethod

@@ -134,12 +134,17 @@ class FieldType(ABC):
         return found
 
 
+# A 旧字体 of an everyday kanji read at less than this is the recogniser drifting between the two
+# forms (FieldType.floors of 氏名 and free text).
+VARIANT_FLOOR = 0.95
+
+
 # ---- text helpers shared by the types ------------------------------------------------------
 
 # Dots and commas the recogniser reads for a speck; the middle dots too where no 中黒 is written
 # (a フリガナ's · is its gap, an address's ・ may be a building's: メゾン・ド).
 SPECK_DOTS = ".．,，"
-MIDDLE_DOTS = "·•∙"
+ALL_DOTS = SPECK_DOTS + "·•∙"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"

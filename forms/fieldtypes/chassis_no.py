@@ -10,9 +10,8 @@ import re
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
+    ALL_DOTS,
     DIGIT_LOOKALIKES,
-    MIDDLE_DOTS,
-    SPECK_DOTS,
     FieldType,
     Reason,
     nfkc,
@@ -27,7 +26,7 @@ class ChassisNo(FieldType):
     """Rules: ``pattern`` (a regular expression the whole value must match)."""
 
     name: ClassVar[str] = "chassis_no"
-    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
+    specks: ClassVar[str] = ALL_DOTS
     unparsable_ja: ClassVar[str] = "車台番号として読めません"
 
     @classmethod

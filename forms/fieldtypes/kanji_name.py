@@ -11,14 +11,13 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import Check, FieldType, Reason
+from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason
 from daiko.forms.fieldtypes.kana_name import normalise_spaces
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
 _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ-ゖァ-ヺー・\u3000]+$")
 
 
-VARIANT_FLOOR = 0.95
 UNKNOWN_NAME_FLOOR = 0.9
 
 

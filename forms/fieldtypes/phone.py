@@ -11,9 +11,8 @@ import re
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
+    ALL_DOTS,
     DIGIT_LOOKALIKES,
-    MIDDLE_DOTS,
-    SPECK_DOTS,
     FieldType,
     Reason,
     nfkc,
@@ -24,7 +23,7 @@ from daiko.forms.fieldtypes.base import (
 
 class Phone(FieldType):
     name: ClassVar[str] = "phone"
-    specks: ClassVar[str] = SPECK_DOTS + MIDDLE_DOTS
+    specks: ClassVar[str] = ALL_DOTS
     unparsable_ja: ClassVar[str] = "電話番号として読めません"
 
     def normalise(self, raw: str) -> str | None:

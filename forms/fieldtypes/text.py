@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import Check, FieldType, Reason, katakana_long_vowels
+from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, katakana_long_vowels
 from daiko.forms.fieldtypes.kana_name import repair_small_kana
 
 _KATAKANA_RUN = re.compile(r"[ァ-ヶー]+")
@@ -39,7 +39,6 @@ class Text(FieldType):
     def floors(self, raw: str) -> list[float]:
         """0.95 for a 旧字体 of an everyday kanji: free text is written in everyday forms, and one read
         at less is the recogniser drifting (高齢 read 高齡 at 0.79-0.81 and accepted)."""
-        from daiko.forms.fieldtypes.kanji_name import VARIANT_FLOOR
         from daiko.forms.reference.variants import everyday_form
 
         return [VARIANT_FLOOR if everyday_form(ch) else 0.0 for ch in "".join(raw.split())]

@@ -106,12 +106,17 @@ def split_name(name: str) -> tuple[str, str] | None:
     return max(splits, key=lambda s: len(s[0]))
 
 
+def _char_twins(ch: str) -> set[str]:
+    """The kana the recogniser may read ``ch`` as, or ``ch`` as: 濁点, size and shape twins."""
+    return voicing_twins(ch) | set(_SIZE.get(ch, "")) | set(_SHAPE_TWINS.get(ch, ""))
+
+
 def twins(kana: str) -> set[str]:
     """What ``kana`` may be if the recogniser made one slip: one character voiced or unvoiced,
     small or large, read as its shape twin, or one character dropped (returned with it back)."""
     out: set[str] = set()
     for i, ch in enumerate(kana):
-        for other in voicing_twins(ch) | set(_SIZE.get(ch, "")) | set(_SHAPE_TWINS.get(ch, "")):
+        for other in _char_twins(ch):
             out.add(kana[:i] + other + kana[i + 1 :])
     out.discard(kana)
     return out
@@ -133,8 +138,7 @@ def _is_kana(ch: str) -> bool:
 def _slip(read: str, meant: str) -> bool:
     """Could the recogniser have read ``meant`` as ``read``: a twin (濁点, size, shape) of it, or a
     character that is no kana at all in a katakana box (7 for ア, 七 for セ, n for ル)?"""
-    twins_of = voicing_twins(read) | set(_SIZE.get(read, "")) | set(_SHAPE_TWINS.get(read, ""))
-    return meant in twins_of or not _is_kana(read)
+    return meant in _char_twins(read) or not _is_kana(read)
 
 
 def _slipped(read: str, reading: str) -> bool:
