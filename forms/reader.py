@@ -340,7 +340,15 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         if keep and sc < max(need.for_char(ch), floor)
     ]
     if weak:
-        return result("review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "threshold")
+        # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser
+        # agreeing is no evidence against it — both read 端末 as 端天 at 0.99.
+        held = any(
+            keep and sc < floor and floor > need.for_char(ch)
+            for (ch, sc, keep), floor in zip(scored, floors, strict=True)
+        )
+        return result(
+            "review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "floor" if held else "threshold"
+        )
     accepted = result("accept", None)
     accepted.confirmed_by = check.note
     return accepted
@@ -464,6 +472,7 @@ SUGGESTED_KANA_JA = "氏名の読み（辞書）に近い値を入れてあり�
 GAP_FROM_NAME_JA = "姓と名の区切りを氏名の読みから補いました（辞書）"
 
 
+NAME_SHORT_JA = "フリガナに比べて「{}」の字が足りない可能性があります（読み落とし）。原本と見比べてください"
 NAME_VOICING_JA = "フリガナの濁点が読み取れていません。氏名のかなの濁点も原本で確かめてください"
 
 
@@ -515,6 +524,9 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         else:
             kana.value, kana.reason = fixed, _also(kana.reason, SUGGESTED_KANA_JA)
         return
+    short = names.kanji_short_of(name.value, kana.value)
+    if short is not None and name.decision == "accept":
+        name.decision, name.doubt, name.reason = "review", "disagree", NAME_SHORT_JA.format(short)
     found = names.reading_check(name.value, kana.value)
     if found.status == "disagree":
         if kana.decision == "accept" or kana.doubt == "threshold":

@@ -34,7 +34,8 @@ class FieldResult:
     # Independent evidence that let the value through (住所と郵便番号が一致, 2つ目の読み取りと一致 …).
     confirmed_by: str | None = None
     # Why a value went to review, as a stable code: "threshold" (valid, but a score is short),
-    # "invalid", "empty", "faint", "unread", "disagree" (contradicts reference data or another field).
+    # "floor" (short of a bar the value itself sets: a 旧字体, a kanji that makes no word), "invalid",
+    # "empty", "faint", "unread", "disagree" (contradicts reference data or another field).
     doubt: str | None = None
     # The form's (or robots.yaml's) review policy when it decided instead of the thresholds:
     # "always" (held for a person whatever the scores) or "never" (not keyed, never holds the page).

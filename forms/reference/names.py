@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from daiko.forms.fieldtypes.base import voicing_twins
 
-_lock = threading.Lock()
+lock = threading.Lock()  # janome's matcher and tokenizer keep state between calls
 
 # Kana the recogniser confuses in a hand or a poor scan: shape twins, besides 濁点/半濁点 and size.
 _SHAPE_TWINS = {
@@ -42,25 +42,33 @@ _SIZE = {**dict(zip(_SMALL, _LARGE, strict=True)), **dict(zip(_LARGE, _SMALL, st
 
 
 @functools.cache
-def _dictionary():
+def tokenizer():
+    """janome's tokenizer over its memory-mapped IPADIC (~0.2 s once). Not thread-safe: callers
+    hold ``lock``."""
     from janome.tokenizer import Tokenizer
 
-    t = Tokenizer()  # memory-mapped IPADIC, ~0.2 s
+    return Tokenizer()
+
+
+@functools.cache
+def _dictionary():
+    t = tokenizer()
     return t.sys_dic, t.matcher
 
 
 @functools.lru_cache(maxsize=4096)
-def _entries(surface: str) -> tuple[tuple[str, str], ...]:
-    """IPADIC's entries for ``surface`` as a whole word: (part of speech, reading in katakana)."""
+def _entries(surface: str) -> tuple[tuple[str, str, int], ...]:
+    """IPADIC's entries for ``surface`` as a whole word: (part of speech, reading in katakana, cost —
+    lower for the commoner word)."""
     if not surface:
         return ()
     sys_dic, matcher = _dictionary()
     out = []
-    with _lock:  # the matcher keeps state between calls
+    with lock:
         for e in sys_dic.lookup(surface.encode("utf-8"), matcher):
             if e[1] == surface:
                 extra = sys_dic.lookup_extra(e[0])
-                out.append((extra[0], extra[4] if len(extra) > 4 else ""))
+                out.append((extra[0], extra[4] if len(extra) > 4 else "", int(e[4])))
     return tuple(out)
 
 
@@ -73,7 +81,7 @@ def _name_part(pos: str) -> str:
 def readings(surface: str, part: str | None = None) -> frozenset[str]:
     """Every reading (katakana) IPADIC gives ``surface`` as a whole word — of its entries as
     ``part`` (姓/名) only, when given; empty when it has none."""
-    return frozenset(r for pos, r in _entries(surface) if r and r != "*" and part in (None, _name_part(pos)))
+    return frozenset(r for pos, r, _ in _entries(surface) if r and r != "*" and part in (None, _name_part(pos)))
 
 
 def readings_as(surface: str, part: str) -> frozenset[str]:
@@ -88,7 +96,7 @@ def readings_as(surface: str, part: str) -> frozenset[str]:
 
 def _person_parts(surface: str) -> frozenset[str]:
     """Which parts of a person's name IPADIC knows ``surface`` as: {"姓"}, {"名"}, both or none."""
-    return frozenset(_name_part(pos) for pos, _ in _entries(surface)) & {"姓", "名"}
+    return frozenset(_name_part(pos) for pos, _, _ in _entries(surface)) & {"姓", "名"}
 
 
 def split_name(name: str) -> tuple[str, str] | None:
@@ -184,10 +192,50 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     return fixed if fixed != kana else None
 
 
+def kanji_short_of(kanji: str, kana: str) -> str | None:
+    """The part of the 氏名 ``kanji`` that looks cut short by its フリガナ: the kana part is a reading
+    of it with more kana before or after (優 beside ユウコ: 優子 read without 子; 三 beside ミウラ)
+    and is no reading of it itself. None when every part could stand. The recogniser drops a
+    kanji at 0.99 and is sure of the rest; the フリガナ, read from another zone, still has it."""
+    k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
+    if len(k_parts) != 2 or len(r_parts) != 2:
+        return None
+    for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
+        known = readings_as(k, part)
+        if not known or r in known:
+            continue
+        if any(len(r) > len(x) and (r.startswith(x) or r.endswith(x)) for x in known):
+            return k
+    return None
+
+
 @dataclass(frozen=True)
 class ReadingCheck:
     status: str  # agree | disagree | unknown
     reason_ja: str | None = None
+
+
+# A reading of a 姓/名 this much costlier in IPADIC than a twin reading (ヤマクチ 8,952 against
+# ヤマグチ 6,677 for 山口; ヤマタ 8,372 against ヤマダ 4,494) is more likely the twin with its 濁点 lost
+# than the rare name: two such フリガナ were accepted at 0.999 on the bench's draws, and no right one
+# of the bench's names reads the rarer way.
+RARER_BY = 1500
+RARER_READING_JA = (
+    "フリガナ「{1}」は「{0}」の読みとしては少なく、濁点などの読み落としの可能性があります。原本と見比べてください"
+)
+
+
+def _cost_as(surface: str, part: str, reading: str) -> int | None:
+    costs = [c for pos, r, c in _entries(surface) if r == reading and _name_part(pos) == part]
+    return min(costs) if costs else None
+
+
+def _rarer_twin(surface: str, part: str, reading: str, twin_readings: set[str]) -> bool:
+    """``reading`` is a rare reading of ``surface`` as ``part`` beside a much commoner twin."""
+    mine = _cost_as(surface, part, reading)
+    if mine is None:
+        return False
+    return any((c := _cost_as(surface, part, t)) is not None and mine - c >= RARER_BY for t in twin_readings)
 
 
 DISAGREE_JA = "フリガナが氏名の読み（辞書）と合いません（濁点・小さい文字などの読み違いの可能性）"
@@ -206,6 +254,8 @@ def reading_check(kanji: str, kana: str) -> ReadingCheck:
             continue
         near = twins(r)
         if r in known:
+            if part and _rarer_twin(k, part, r, near & known):
+                return ReadingCheck("disagree", RARER_READING_JA.format(k, r))
             if not near & known:  # 山崎: ヤマサキ and ヤマザキ both — a slip would agree too
                 agreed += 1
             continue

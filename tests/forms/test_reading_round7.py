@@ -1,0 +1,138 @@
+"""Reading round 7 (issue 13): wrong values the recogniser was sure of, caught by the words.
+
+Each test failed before its fix. The dictionary checks (IPADIC inside janome) run for real; the
+second-opinion test reads with both real recognisers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from daiko.forms.definition import load_definition
+from daiko.forms.reader import _apply_reading, _decide_text, _second_opinion
+from daiko.ocr.base import TextLine
+
+
+def decided(form_name: str, field: str, text: str, scores: dict[int, float] | None = None):
+    """The decision on ``text`` read with every character at 1.0 but those in ``scores``."""
+    form = load_definition(form_name)
+    confs = tuple((scores or {}).get(i, 1.0) for i in range(len(text)))
+    line = TextLine(text, sum(confs) / len(confs), char_confidences=confs)
+    return _decide_text(form, form.field(field), line, "rapidocr")
+
+
+def name_and_kana(name: str, kana: str):
+    form = load_definition("keitax_haisha")
+    n, k = decided("keitax_haisha", "owner_name", name), decided("keitax_haisha", "owner_kana", kana)
+    _apply_reading(form, n, k, "rapidocr")
+    return n, k
+
+
+# ---- free text: kanji that make no word ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read", "at", "score"),
+    [
+        ("shimin_anketo", "q2_other", "図書館の端天", 5, 0.9869),  # 端末: accepted by both engines
+        ("keitax_haisha", "reason_note", "災害により城失", 5, 0.9504),  # 滅失
+        ("keitax_haisha", "reason_note", "海外へ愉出", 3, 0.9594),  # 輸出
+        ("keitax_haisha", "reason_note", "所注不明", 1, 0.9257),  # 所在不明
+        ("keitax_haisha", "reason_note", "使川不能のため", 1, 0.7583),  # 使用不能
+    ],
+)
+def test_kanji_that_make_no_word_need_a_sure_score(form, field, read, at, score):
+    r = decided(form, field, read, {at: score})
+    assert r.decision == "review" and r.doubt == "floor"
+    assert f"{at + 1}文字目「{read[at]}」" in r.reason
+    assert r.value == read  # shown as read: the dictionary does not say what was meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "図書館の端末",
+        "災害により滅失",
+        "高齢者向けのスマホ教室を増やしてください",
+        "市内の各課で手続き",
+        "全市民向け",
+        "本市の窓口",
+    ],
+)
+def test_words_the_dictionary_knows_keep_the_usual_thresholds(text):
+    assert decided("shimin_anketo", "comment", text, {1: 0.95}).decision == "accept"
+
+
+def test_a_car_maker_from_the_list_is_not_held_by_the_words():
+    # 三菱 is two one-kanji nouns to nobody; the list decides a 車名, not the dictionary.
+    assert decided("keitax_haisha", "car_name", "三菱", {1: 0.97}).decision == "accept"
+
+
+def test_a_second_recogniser_agreeing_does_not_lift_a_floor(engine):
+    """Both PP-OCR generations read 端末 as 端天 (held-back draw 901450–599): their agreement is no
+    evidence against the word check, as it was none against a 旧字体."""
+    from daiko.ocr.synthetic import render_line
+
+    form = load_definition("shimin_anketo")
+    crop = render_line("図書館の端天", size=40)
+    for score in (0.97, 0.61):  # over the threshold and short of it alike (held-back 902447: 0.6083)
+        r = decided("shimin_anketo", "q2_other", "図書館の端天", {5: score})
+        assert r.doubt == "floor"
+        _second_opinion(form, [r], [crop], {"q2_other": [0]}, set(), engine)
+        assert r.decision == "review" and r.confirmed_by is None
+    # The same read held by a threshold alone is one the second recogniser does vouch for.
+    t = decided("shimin_anketo", "q2_other", "図書館の端天", {5: 0.97})
+    t.doubt = "threshold"
+    _second_opinion(form, [t], [crop], {"q2_other": [0]}, set(), engine)
+    assert t.decision == "accept" and t.confirmed_by
+
+
+# ---- free text: a 濁点 the sentence needs ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("市のホームページが見づらいてす", "市のホームページが見づらいです"),
+        ("手続きをもっとオンラインでてきるようにしてほしい", "手続きをもっとオンラインでできるようにしてほしい"),
+    ],
+)
+def test_a_sentence_that_needs_a_dakuten_is_shown_with_it_for_review(read, meant):
+    r = decided("shimin_anketo", "comment", read)  # every character at 1.0: accepted before
+    assert r.decision == "review" and r.value == meant
+    assert "と読みました（前後の言葉から、辞書）" in r.reason
+
+
+def test_ordinary_sentences_are_left_alone():
+    for text in ["特にありません", "コンビニで証明書が取れるのは便利です", "防災メールを充実させてほしい"]:
+        r = decided("shimin_anketo", "comment", text)
+        assert r.decision == "accept" and r.value == text
+
+
+# ---- フリガナ ↔ 氏名 ------------------------------------------------------------------------------
+
+
+def test_a_rare_reading_beside_a_common_twin_goes_to_review():
+    """山口 is ヤマグチ far more often than ヤマクチ (IPADIC's costs): accepted at 0.999 before."""
+    _, kana = name_and_kana("山口\u3000優子", "ヤマクチ\u3000ユウコ")
+    assert kana.decision == "review" and kana.doubt == "disagree"
+    assert "ヤマクチ" in kana.reason and kana.value == "ヤマクチ\u3000ユウコ"  # shown as read
+
+
+def test_the_common_reading_is_left_to_the_thresholds():
+    _, kana = name_and_kana("山口\u3000優子", "ヤマグチ\u3000ユウコ")
+    assert kana.decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("name", "kana", "short"),
+    [("山口\u3000優", "ヤマグチ\u3000ユウコ", "優"), ("三\u3000一郎", "ミウラ\u3000イチロウ", "三")],
+)
+def test_a_name_cut_short_beside_its_furigana_goes_to_review(name, kana, short):
+    n, _ = name_and_kana(name, kana)
+    assert n.decision == "review" and n.doubt == "disagree" and f"「{short}」の字が足りない" in n.reason
+
+
+def test_a_whole_name_beside_its_furigana_stands():
+    n, _ = name_and_kana("三浦\u3000一郎", "ミウラ\u3000イチロウ")
+    assert n.decision == "accept"
