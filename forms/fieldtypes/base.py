@@ -131,6 +131,10 @@ class FieldType(ABC):
             bare = self.check(inner.sub("", raw))
             if bare.ok:
                 return Check(bare.value, False, SPECK_JA)
+        if not found.ok and _PLUS_BY_DIGIT.search(raw):
+            four = self.check(_PLUS_BY_DIGIT.sub("4", raw))
+            if four.ok:
+                return Check(four.value, False, PLUS_JA)
         return found
 
 
@@ -145,6 +149,10 @@ VARIANT_FLOOR = 0.95
 # (a フリガナ's · is its gap, an address's ・ may be a building's: メゾン・ド).
 SPECK_DOTS = ".．,，"
 ALL_DOTS = SPECK_DOTS + "·•∙"
+# A 4 whose top is open reads as + (held-back draws: 7207+11, 080-9319-79+2, R7.3.1+, 07+0, all
+# printed): where the value is no value with the +, it is shown with a 4, for review.
+_PLUS_BY_DIGIT = re.compile(r"(?<=\d)\+|\+(?=\d)")
+PLUS_JA = "「+」を「4」と読みました。原本と見比べてください"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"

@@ -116,13 +116,39 @@ def _two_character_day(head: str) -> tuple[str, str] | None:
     return f"{m[1]}{m[2]}日", m[3]
 
 
+def _splits(digits: str) -> list[tuple[str, str]]:
+    """(month, day) for a run of 2-4 digits whose 月 (or /) was lost: 317 → (3, 17) and (31, 7) —
+    and (3, 7), the separator read as the 1 (2025/217 was 2025/2/7). Two valid dates: no guess."""
+    out = [(digits[:k], digits[k:]) for k in (1, 2) if 1 <= len(digits) - k <= 2]
+    out += [(digits[:i], digits[i + 1 :]) for i in range(1, len(digits) - 1) if digits[i] == "1" and i <= 2]
+    return out
+
+
+def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
+    """Dates whose frame a person should confirm, each split offered (the caller keeps a date only
+    where exactly one is valid): a speck inside a 年月日 frame (3.1日, 5.年); 月 lost between the
+    month and day (令和7年317日); the slashes of a western date lost (2025/324, 202494)."""
+    out: list[tuple[str, str, bool]] = []
+    if "年" in text and "月" in text:
+        bare = re.sub(r"(?<=[\d年月])[.,](?=[\d年月日])", "", text)
+        if bare != text:
+            out.append((bare, "数字の間の点は汚れとみなして除きました", False))
+    m = re.fullmatch(r"(.*\d年)(\d{3,4})日", text)
+    if m:
+        out += [(f"{m[1]}{mo}月{d}日", "「月」の文字が読めていません", False) for mo, d in _splits(m[2])]
+    m = re.fullmatch(r"(\d{4})/?(\d{2,4})", text)
+    if m:
+        out += [(f"{m[1]}/{mo}/{d}", "月と日の区切りが読めていません", False) for mo, d in _splits(m[2])]
+    return out
+
+
 def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     """Readings of a date-that-is-not-one with frame characters put right, each with the note
     staff read and whether the repair is sure enough to accept on the digits' scores: the era's
     first character (lost, or read as another character), 日 (read as another character, or a
     speck after it) — sure; 日 read as two characters, a 年 or 月 read twice — for a person to
     confirm. The digits are never changed."""
-    out: list[tuple[str, str, bool]] = []
+    out: list[tuple[str, str, bool]] = _unsure_frames(text)
     heads: list[tuple[str, str, bool]] = [(text, "", True)]
     twice = re.search(r"([年月])\1", text)
     if twice:

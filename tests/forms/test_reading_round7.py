@@ -136,3 +136,57 @@ def test_a_name_cut_short_beside_its_furigana_goes_to_review(name, kana, short):
 def test_a_whole_name_beside_its_furigana_stands():
     n, _ = name_and_kana("三浦\u3000一郎", "ミウラ\u3000イチロウ")
     assert n.decision == "accept"
+
+
+# ---- shown as it most likely is (review only) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read", "meant"),
+    [
+        ("keitax_haisha", "owner_phone", "080-9319-79+2", "080-9319-7942"),
+        ("keitax_haisha", "chassis_no", "JF3-7207+11", "JF3-7207411"),
+        ("shimin_anketo", "sheet_no", "07+0", "0740"),
+        ("shimin_anketo", "answered_on", "R7.3.1+", "2025-03-14"),
+    ],
+)
+def test_a_four_read_as_plus_is_shown_as_four_and_never_accepted(form, field, read, meant):
+    r = decided(form, field, read)  # every character at 1.0
+    assert r.decision == "review" and r.value == meant and "「+」を「4」と読みました" in r.reason
+
+
+def test_a_plus_in_free_text_is_left_as_written():
+    assert decided("shimin_anketo", "comment", "駐車場+駐輪場を増やしてほしい").value == "駐車場+駐輪場を増やしてほしい"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant", "said"),
+    [
+        ("令和6年8月3.1日", "2024-08-31", "数字の間の点は汚れとみなして除きました"),
+        ("令和5年1.1月15日", "2023-11-15", "数字の間の点は汚れとみなして除きました"),
+        ("令和6年324日", "2024-03-24", "「月」の文字が読めていません"),
+        ("2024/324", "2024-03-24", "月と日の区切りが読めていません"),
+        ("202494", "2024-09-04", "月と日の区切りが読めていません"),
+    ],
+)
+def test_a_date_with_a_speck_or_a_lost_separator_is_shown_for_review(read, meant, said):
+    r = decided("keitax_haisha", "declared_on", read)
+    assert r.decision == "review" and r.value == meant and said in r.reason
+
+
+@pytest.mark.parametrize("read", ["2024/217", "2024/116", "令和6年317日"])
+def test_a_date_whose_lost_separator_could_be_the_1_is_not_guessed(read):
+    """2024/217 may be 2/17, or 2/7 with the slash read as 1: a person reads it."""
+    r = decided("keitax_haisha", "declared_on", read)
+    assert r.decision == "review" and r.value is None
+
+
+@pytest.mark.parametrize(("read", "score"), [("★", 0.6), ("警", 0.056), ("DEENEANRYTEAFIRT", 0.38), ("+", 0.9)])
+def test_specks_in_an_empty_box_are_shown_as_nothing_written(read, score):
+    r = decided("shimin_anketo", "comment", read, dict.fromkeys(range(len(read)), score))
+    assert r.decision == "review" and r.value is None and r.doubt == "unread"
+    assert "文字として読み取れません" in r.reason
+
+
+def test_a_sure_short_comment_is_still_read():
+    assert decided("shimin_anketo", "comment", "特になし", {0: 0.9}).value == "特になし"
