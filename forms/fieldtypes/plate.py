@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces
+from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, SPECK_JA, Check, FieldType, Reason, nfkc, squash_spaces
 
 _KANJI = r"[一-龥々ヶ]"
 _KEI = re.compile(
@@ -94,8 +94,17 @@ class Plate(FieldType):
         character's score, so only a sure second reading is accepted."""
         if len(alternatives) != len(raw):
             return None
-        for m in re.finditer(r"(?:(?<=\d)|(?<=[市区町村]))\s*([^\sぁ-ゖ\d・.])\s*(?=[\d・.·•])", raw):
-            i = m.start(1)
+        slots = [
+            m.start(1) for m in re.finditer(r"(?:(?<=\d)|(?<=[市区町村]))\s*([^\sぁ-ゖ\d・.])\s*(?=[\d・.·•])", raw)
+        ]
+        # The kana read as a digit: four digits before a 12-34 serial (練馬580595-04), where a 分類番号
+        # has at most three, or five after a 市区町村 (飯能市36504), where a 原付's number has four.
+        m = re.fullmatch(rf"\s*{_KANJI}{{1,4}}\s*\d{{3}}(\d)\s*\d{{2}}-\d{{2}}\s*", raw) or re.fullmatch(
+            rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw
+        )
+        if m:
+            slots.append(m.start(1))
+        for i in slots:
             allowed = [
                 (kana, p)
                 for a, p in alternatives[i]
@@ -105,6 +114,17 @@ class Plate(FieldType):
                 kana, p = max(allowed, key=lambda ap: ap[1])
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None
+
+    def check_read(self, raw: str) -> Check:
+        """A dot, colon or = between two digits (2.6-08, 1:7-83) or before the kana (飯能市.や) is
+        a speck — a serial's padding dots stand after the kana only — shown without it, for review."""
+        found = super().check_read(raw)
+        if found.ok:
+            return found
+        bare = re.sub(r"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)", "", raw)
+        if bare != raw and (cleaned := self.check(bare)).ok:
+            return Check(cleaned.value, False, SPECK_JA)
+        return found
 
     def missing_slot(self, raw: str) -> int | None:
         """A 軽自動車 plate read without its kana (春日部48096-51, 大宮4057-64): the 12-34 or ・・12

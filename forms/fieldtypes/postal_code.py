@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, FieldType, Reason, nfkc, squash_spaces, unify_hyphens
+from daiko.forms.fieldtypes.base import (
+    ALL_DOTS,
+    DIGIT_LOOKALIKES,
+    FieldType,
+    Reason,
+    nfkc,
+    squash_spaces,
+    unify_hyphens,
+)
 
 _MARK = re.compile(r"^[\s〒テT干〶]*")
 # What follows a mark: a code written with its hyphen (read as - : . ~ = too), or without one.
@@ -32,6 +40,7 @@ def _mark_length(raw: str) -> int:
 class PostalCode(FieldType):
     name: ClassVar[str] = "postal_code"
     unparsable_ja: ClassVar[str] = "郵便番号として読めません"
+    specks: ClassVar[str] = ALL_DOTS  # 〒35.7-0049, 357-001·3: no dot stands in a postal code
 
     @classmethod
     def allowed_rules(cls) -> tuple[str, ...]:

@@ -190,3 +190,36 @@ def test_specks_in_an_empty_box_are_shown_as_nothing_written(read, score):
 
 def test_a_sure_short_comment_is_still_read():
     assert decided("shimin_anketo", "comment", "特になし", {0: 0.9}).value == "特になし"
+
+
+@pytest.mark.parametrize(
+    ("field", "read", "meant"),
+    [
+        ("plate", "多摩50か2.6-08", "多摩 50 か 26-08"),
+        ("plate", "川口580と1:7-83", "川口 580 と 17-83"),
+        ("plate", "飯能市.や6883", "飯能市 や 6883"),
+        ("owner_postal_code", "〒35.7-0049", "357-0049"),
+        ("owner_postal_code", "〒357-001·3", "357-0013"),
+    ],
+)
+def test_a_speck_in_a_plate_or_postal_code_is_shown_without_it(field, read, meant):
+    r = decided("keitax_haisha", field, read)
+    assert r.decision == "review" and r.value == meant and "汚れとみなして除きました" in r.reason
+
+
+def test_a_plates_padding_dot_is_no_speck():
+    assert decided("keitax_haisha", "plate", "所沢 480 あ ・123").decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("read", "at", "kana", "meant"),
+    [("練馬580595-04", 5, "ち", "練馬 580 ち 95-04"), ("飯能市36504", 3, "ろ", "飯能市 ろ 6504")],
+)
+def test_a_plates_kana_read_as_a_digit_is_read_again_from_the_runners_up(read, at, kana, meant):
+    """Four digits before a 12-34 serial, or five after 飯能市: one of them stands where the kana does."""
+    form = load_definition("keitax_haisha")
+    runners_up = ((read[at], 0.6), (kana, 0.3), ("8", 0.05))
+    alts = tuple(runners_up if i == at else ((c, 0.99),) for i, c in enumerate(read))
+    line = TextLine(read, 0.95, char_confidences=(0.99,) * len(read), alternatives=alts)
+    r = _decide_text(form, form.field("plate"), line, "rapidocr")
+    assert r.value == meant and r.decision == "review"  # the runner-up's 0.3 is its score
