@@ -128,3 +128,60 @@ def _one_voicing_by_grammar(text: str) -> str | None:
             if base - _cost(other) >= GRAMMAR_GAIN:
                 found.add(other)
     return found.pop() if len(found) == 1 else None
+
+
+# The words Japanese building names are made of (the ones a 住所's last part most often carries):
+# a run of katakana one 濁点/半濁点 off exactly one of them is that word (メソン → メゾン, コーホ →
+# コーポ). Closed and known, so a mark may be put back *or* taken away, unlike free text.
+BUILDING_WORDS = frozenset(
+    [
+        "メゾン",
+        "コーポ",
+        "ハイツ",
+        "パレス",
+        "レジデンス",
+        "マンション",
+        "ハイム",
+        "コート",
+        "テラス",
+        "ヒルズ",
+        "ガーデン",
+        "プラザ",
+        "ヴィラ",
+        "シャトー",
+        "カーサ",
+        "グランド",
+        "サンライズ",
+        "グリーンヒル",
+        "アパート",
+        "ハウス",
+        "ドミール",
+        "ロイヤル",
+        "パーク",
+        "タワー",
+        "ステージ",
+        "フォレスト",
+        "リバーサイド",
+        "クレスト",
+        "ルミエール",
+        "ビレッジ",
+    ]
+)
+
+
+def _unmarked(text: str) -> str:
+    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
+
+
+def building_word_fixes(text: str) -> list[tuple[str, str]]:
+    """(as read, as meant) for each katakana run of ``text`` that is no building word but one
+    濁点/半濁点 away from exactly one (:data:`BUILDING_WORDS`)."""
+    out = []
+    for m in re.finditer(r"[ァ-ヶー]{2,}", text):
+        run = m[0]
+        if run in BUILDING_WORDS:
+            continue
+        near = [w for w in BUILDING_WORDS if len(w) == len(run) and _unmarked(w) == _unmarked(run)]
+        if len(near) == 1:
+            out.append((run, near[0]))
+    return out
