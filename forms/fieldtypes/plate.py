@@ -41,6 +41,9 @@ _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいう�
 
 
 _DOT_CHARS = "・.·•･‧∙"
+# A digit where the kana stands is taken for a misread kana only where the recogniser gave a plate
+# hiragana this much there: below it, the class number's own digit and a kana dropped beside it.
+DIGIT_SLOT_MIN = 0.05
 
 
 def _slot_kana(ch: str) -> str | None:
@@ -97,11 +100,12 @@ class Plate(FieldType):
         slots = [
             m.start(1) for m in re.finditer(r"(?:(?<=\d)|(?<=[市区町村]))\s*([^\sぁ-ゖ\d・.])\s*(?=[\d・.·•])", raw)
         ]
-        # The kana read as a digit: four digits before a 12-34 serial (練馬580595-04), where a 分類番号
-        # has at most three, or five after a 市区町村 (飯能市36504), where a 原付's number has four.
-        m = re.fullmatch(rf"\s*{_KANJI}{{1,4}}\s*\d{{3}}(\d)\s*\d{{2}}-\d{{2}}\s*", raw) or re.fullmatch(
-            rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw
-        )
+        # The kana read as a digit: the last of the digits before a 12-34 or ・123 serial (練馬580595-04,
+        # 所沢50530-14), or the first of five after a 市区町村 (飯能市36504), where a 原付's number has
+        # four. Only a runner-up that is a plate hiragana is taken, at its own probability.
+        m = re.fullmatch(
+            rf"\s*{_KANJI}{{1,4}}\s*\d{{2,3}}(\d)\s*(?:\d{{2}}-\d{{2}}|[{_DOT_CHARS}]{{1,3}}\d{{1,3}})\s*", raw
+        ) or re.fullmatch(rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw)
         if m:
             slots.append(m.start(1))
         for i in slots:
@@ -112,6 +116,8 @@ class Plate(FieldType):
             ]
             if allowed:
                 kana, p = max(allowed, key=lambda ap: ap[1])
+                if raw[i].isdigit() and p < DIGIT_SLOT_MIN:
+                    continue  # a sure digit: the kana was dropped, and the gap is read again instead
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None
 

@@ -116,11 +116,13 @@ def _two_character_day(head: str) -> tuple[str, str] | None:
     return f"{m[1]}{m[2]}日", m[3]
 
 
-def _splits(digits: str) -> list[tuple[str, str]]:
+def _splits(digits: str, *, separator_read: bool = True) -> list[tuple[str, str]]:
     """(month, day) for a run of 2-4 digits whose 月 (or /) was lost: 317 → (3, 17) and (31, 7) —
-    and (3, 7), the separator read as the 1 (2025/217 was 2025/2/7). Two valid dates: no guess."""
+    and, where the separator may have been read as the 1 (2025/217 was 2025/2/7), (3, 7). The
+    caller keeps a date only where one alone is valid."""
     out = [(digits[:k], digits[k:]) for k in (1, 2) if 1 <= len(digits) - k <= 2]
-    out += [(digits[:i], digits[i + 1 :]) for i in range(1, len(digits) - 1) if digits[i] == "1" and i <= 2]
+    if separator_read:
+        out += [(digits[:i], digits[i + 1 :]) for i in range(1, len(digits) - 1) if digits[i] == "1" and i <= 2]
     return out
 
 
@@ -129,16 +131,27 @@ def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
     where exactly one is valid): a speck inside a 年月日 frame (3.1日, 5.年); 月 lost between the
     month and day (令和7年317日); the slashes of a western date lost (2025/324, 202494)."""
     out: list[tuple[str, str, bool]] = []
+    bare = text
     if "年" in text and "月" in text:
-        bare = re.sub(r"(?<=[\d年月])[.,](?=[\d年月日])", "", text)
-        if bare != text:
-            out.append((bare, "数字の間の点は汚れとみなして除きました", False))
+        bare = re.sub(r"(?<=[\d年月和成正治])[.,:](?=[\d年月日])", "", text)
+    elif "/" in text:
+        bare = re.sub(r"(?<=/)[.,:]|[.,:](?=/)", "", text)
+    if bare != text:
+        out.append((bare, "数字の間の点は汚れとみなして除きました", False))
     m = re.fullmatch(r"(.*\d年)(\d{3,4})日", text)
     if m:
         out += [(f"{m[1]}{mo}月{d}日", "「月」の文字が読めていません", False) for mo, d in _splits(m[2])]
-    m = re.fullmatch(r"(\d{4})/?(\d{2,4})", text)
-    if m:
-        out += [(f"{m[1]}/{mo}/{d}", "月と日の区切りが読めていません", False) for mo, d in _splits(m[2])]
+    m = re.fullmatch(r"(\d{4})(/?)(\d{2,4})", text)
+    if m:  # both slashes lost (2025318), or one (2025/324) — the other then maybe read as the 1
+        splits = _splits(m[3], separator_read=bool(m[2]))
+        out += [(f"{m[1]}/{mo}/{d}", "月と日の区切りが読めていません", False) for mo, d in splits]
+    m = re.fullmatch(r"(\d{4})(\d{1,2})/(\d{1,2})", text)
+    if m:  # 20242/20: the first slash lost
+        out.append((f"{m[1]}/{m[2]}/{m[3]}", "年と月の区切りが読めていません", False))
+    m = re.fullmatch(r"([令平昭大明])[^\d和成正治元年月日]((?:\d|元).*)", text)
+    if m:  # 令知7年: the era's second character misread
+        era = next(e.name for e in ERAS if e.name[0] == m[1])
+        out.append((era + m[2], f"元号の2文字目が読み取れないため「{era}」として読みました", False))
     return out
 
 

@@ -167,6 +167,11 @@ def test_a_plus_in_free_text_is_left_as_written():
         ("令和6年324日", "2024-03-24", "「月」の文字が読めていません"),
         ("2024/324", "2024-03-24", "月と日の区切りが読めていません"),
         ("202494", "2024-09-04", "月と日の区切りが読めていません"),
+        ("2024318", "2024-03-18", "月と日の区切りが読めていません"),  # both slashes lost: no 1 to be one
+        ("20242/20", "2024-02-20", "年と月の区切りが読めていません"),
+        ("令和:6年3月31日", "2024-03-31", "数字の間の点は汚れとみなして除きました"),
+        ("R6/10/.8", "2024-10-08", "数字の間の点は汚れとみなして除きました"),
+        ("令知6年3月11日", "2024-03-11", "元号の2文字目が読み取れないため「令和」として読みました"),
     ],
 )
 def test_a_date_with_a_speck_or_a_lost_separator_is_shown_for_review(read, meant, said):
@@ -213,10 +218,16 @@ def test_a_plates_padding_dot_is_no_speck():
 
 @pytest.mark.parametrize(
     ("read", "at", "kana", "meant"),
-    [("練馬580595-04", 5, "ち", "練馬 580 ち 95-04"), ("飯能市36504", 3, "ろ", "飯能市 ろ 6504")],
+    [
+        ("練馬580595-04", 5, "ち", "練馬 580 ち 95-04"),
+        ("所沢50530-14", 4, "ち", "所沢 50 ち 30-14"),
+        ("川口5805·322", 5, "ら", "川口 580 ら ・322"),
+        ("飯能市36504", 3, "ろ", "飯能市 ろ 6504"),
+    ],
 )
 def test_a_plates_kana_read_as_a_digit_is_read_again_from_the_runners_up(read, at, kana, meant):
-    """Four digits before a 12-34 serial, or five after 飯能市: one of them stands where the kana does."""
+    """The last digit before a 12-34 or ・123 serial, or the first of five after 飯能市, stands where
+    the kana does when its runners-up hold a plate hiragana."""
     form = load_definition("keitax_haisha")
     runners_up = ((read[at], 0.6), (kana, 0.3), ("8", 0.05))
     alts = tuple(runners_up if i == at else ((c, 0.99),) for i, c in enumerate(read))
@@ -250,3 +261,13 @@ def test_a_building_word_read_one_dakuten_off_is_shown_as_the_word(read, meant):
 def test_a_building_name_read_right_is_accepted():
     r = decided("keitax_haisha", "owner_address", "飯能市緑町532-26グリーンヒル204")
     assert r.decision == "accept" and r.value == "飯能市緑町532-26グリーンヒル204"
+
+
+def test_a_sure_class_digit_is_not_taken_for_the_kana():
+    """所沢480 with the kana dropped: the 0 with a hiragana runner-up at 0.001 stays a digit."""
+    form = load_definition("keitax_haisha")
+    read = "所沢48012-34"
+    alts = tuple((("0", 0.998), ("あ", 0.001)) if i == 4 else ((c, 0.99),) for i, c in enumerate(read))
+    line = TextLine(read, 0.99, char_confidences=(0.99,) * len(read), alternatives=alts)
+    r = _decide_text(form, form.field("plate"), line, "rapidocr")
+    assert r.value is None and r.decision == "review"
