@@ -39,6 +39,21 @@ SHOWN = {
     "loanword's 濁点 (dictionary)": re.compile(r"と読みました（辞書）"),
     "plate kana read again": re.compile(r"読み落とした文字を読み直して"),
     "日 read as two / 年・月 twice": re.compile(r"「日」の文字が「..」と|が2度読めています"),
+    # Round 7.
+    "sentence's 濁点 from the words around it": re.compile(r"（前後の言葉から、辞書）"),
+    "4 read as +": re.compile(r"「\+」を「4」と読みました"),
+    "date: speck, lost separator, era's 2nd character": re.compile(
+        r"数字の間の点は汚れとみなして|「月」の文字が読めていません|区切りが読めていません|元号の2文字目"
+    ),
+    "building word one 濁点 off": re.compile(r"建物名によく使われる語"),
+    "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
+}
+# Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
+# how many of them had been read wrong (caught).
+HELD = {
+    "rare フリガナ beside a common 濁点 twin": re.compile(r"の読みとしては少なく"),
+    "氏名 cut short beside its フリガナ": re.compile(r"の字が足りない可能性"),
+    "symbol in an address": re.compile(r"住所に使わない文字"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
@@ -151,12 +166,20 @@ def main(argv: list[str] | None = None) -> int:
                 c["names_confirmed"] += 1
                 c["names_confirmed_wrong"] += not d["exact"]
             if d["doubt"] == "disagree":
-                kind = "names" if "フリガナが氏名" in reason else ("veto" if "2つ目" in reason else "reference")
+                names = ("フリガナが氏名", "読みとしては少なく", "の字が足りない")
+                kind = "names" if any(x in reason for x in names) else ("veto" if "2つ目" in reason else "reference")
                 c[f"{kind}_review"] += 1
                 c[f"{kind}_caught"] += not d["exact"]
             if d["doubt"] == "faint":
                 c["faint_review"] += 1
                 c["faint_caught"] += not d["exact"]
+            if d["doubt"] == "floor":  # a 旧字体, kanji that make no word, a name unknown to IPADIC
+                c["floor_review"] += 1
+                c["floor_caught"] += not d["exact"]
+            for label, pattern in HELD.items():
+                if pattern.search(reason) and d["decision"] == "review":
+                    c[f"held {label}"] += 1
+                    c[f"held {label} caught"] += not d["exact"]
             if REPAIRED.search(reason) or REPAIRED.search(by):
                 c["repaired"] += 1
                 c["repaired_right"] += d["exact"]
@@ -236,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  kana 氏名 held where the フリガナ lost a 濁点: {c['name_voicing_review']} "
                   f"(of which read wrong: {c['name_voicing_caught']})")  # fmt: skip
         print(f"  pale writing sent {c['faint_review']} to review (of which read wrong: {c['faint_caught']})")  # fmt: skip
+        print(f"  the types' floors held {c['floor_review']} (of which read wrong: {c['floor_caught']})")
+        for label in HELD:
+            if c[f"held {label}"]:
+                print(f"  {label}: {c[f'held {label}']} held (of which read wrong: {c[f'held {label} caught']})")
         print(f"  era's first character not scored: {c['era_unscored']} dates accepted with it doubtful "
               f"({c['era_unscored_wrong']} wrong)")  # fmt: skip
         print(f"  kana with a 濁点 twin: {c['voiced_review']} fields held by them alone "

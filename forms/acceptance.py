@@ -27,7 +27,7 @@ import contextlib
 import contextvars
 import functools
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,17 @@ class Thresholds:
 
     def for_char(self, ch: str) -> float:
         return class_threshold(self.chars, char_class(ch), self.char_default)
+
+    def short(self, scores: Sequence[tuple[str, float]], floors: Sequence[float] = ()) -> list[int]:
+        """Indices of the characters scored under their class's threshold — or under their floor
+        (``FieldType.floors``, one per character) where that is higher. The one place a field's
+        characters are held against what they need."""
+        bars = list(floors) if len(floors) == len(scores) else [0.0] * len(scores)
+        return [
+            i
+            for i, ((ch, sc), floor) in enumerate(zip(scores, bars, strict=True))
+            if sc < max(self.for_char(ch), floor)
+        ]
 
 
 def class_threshold(chars: Mapping[str, float], cls: str, default: float) -> float:

@@ -340,18 +340,12 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
     floors = ftype.floors(keep_raw or "") if not ftype.sensitive else []
     if len(floors) != len(scored):
         floors = [0.0] * len(scored)
-    weak = [
-        (position, ch)
-        for position, ((ch, sc, keep), floor) in enumerate(zip(scored, floors, strict=True), start=1)
-        if keep and sc < max(need.for_char(ch), floor)
-    ]
+    short = need.short([(ch, sc if keep else 1.0) for ch, sc, keep in scored], floors)
+    weak = [(i + 1, scored[i][0]) for i in short]
     if weak:
         # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser
         # agreeing is no evidence against it — both read 端末 as 端天 at 0.99.
-        held = any(
-            keep and sc < floor and floor > need.for_char(ch)
-            for (ch, sc, keep), floor in zip(scored, floors, strict=True)
-        )
+        held = any(scored[i][1] < floors[i] and floors[i] > need.for_char(scored[i][0]) for i in short)
         return result(
             "review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "floor" if held else "threshold"
         )
@@ -436,7 +430,7 @@ def _confirmed_address(form: FormDefinition, f: FieldDef, r: FieldResult, engine
     scores = [(ch, sc) for ch, sc, keep in r.char_scores if keep]
     if r.confidence is None or r.confidence < need.line or len(scores) != len(body):
         return False
-    return all(sc >= need.for_char(ch) for ch, sc in scores[named:])
+    return not need.short(scores[named:])
 
 
 def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: str | None) -> None:
@@ -506,10 +500,12 @@ def _also(reason: str | None, more: str) -> str:
 
 
 def _sure(form: FormDefinition, r: FieldResult, engine: str | None) -> bool:
-    """Every character that counts, and the line, at or over the field's thresholds."""
-    need = thresholds(form, form.field(r.name), engine)
-    scores = [(ch, sc) for ch, sc, keep in (r.char_scores or []) if keep and not ch.isspace()]
-    return bool(scores) and (r.confidence or 0) >= need.line and all(sc >= need.for_char(ch) for ch, sc in scores)
+    """Every character that counts, and the line, at or over the field's thresholds and its type's floors."""
+    f = form.field(r.name)
+    need = thresholds(form, f, engine)
+    written = [(ch, sc if keep else 1.0) for ch, sc, keep in (r.char_scores or []) if not ch.isspace()]
+    floors = f.field_type().floors(r.raw or "")
+    return bool(written) and (r.confidence or 0) >= need.line and not need.short(written, floors)
 
 
 def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, engine: str | None) -> None:
