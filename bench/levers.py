@@ -46,6 +46,7 @@ SHOWN = {
         r"数字の間の点は汚れとみなして|「月」の文字が読めていません|区切りが読めていません|元号の2文字目"
     ),
     "building word one 濁点 off": re.compile(r"建物名によく使われる語"),
+    "番 read as another kanji": re.compile(r"地」を「番地」と読みました"),
     "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
@@ -54,6 +55,8 @@ HELD = {
     "rare フリガナ beside a common 濁点 twin": re.compile(r"の読みとしては少なく"),
     "氏名 cut short beside its フリガナ": re.compile(r"の字が足りない可能性"),
     "symbol in an address": re.compile(r"住所に使わない文字"),
+    "番地 misread": re.compile(r"番地の書き方が正しくありません"),
+    "kana 氏名 unlike its フリガナ": re.compile(r"とフリガナの「"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
@@ -166,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                 c["names_confirmed"] += 1
                 c["names_confirmed_wrong"] += not d["exact"]
             if d["doubt"] == "disagree":
-                names = ("フリガナが氏名", "読みとしては少なく", "の字が足りない")
+                names = ("フリガナが氏名", "読みとしては少なく", "の字が足りない", "とフリガナの「")
                 kind = "names" if any(x in reason for x in names) else ("veto" if "2つ目" in reason else "reference")
                 c[f"{kind}_review"] += 1
                 c[f"{kind}_caught"] += not d["exact"]

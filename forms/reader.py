@@ -478,6 +478,9 @@ SUGGESTED_KANA_JA = "氏名の読み（辞書）に近い値を入れてあり�
 GAP_FROM_NAME_JA = "姓と名の区切りを氏名の読みから補いました（辞書）"
 
 
+NAME_KANA_JA = (
+    "氏名の「{}」とフリガナの「{}」が一致しません。どちらかの読み違いの可能性があります。原本と見比べてください"
+)
 NAME_SHORT_JA = "フリガナに比べて「{}」の字が足りない可能性があります（読み落とし）。原本と見比べてください"
 NAME_VOICING_JA = "フリガナの濁点が読み取れていません。氏名のかなの濁点も原本で確かめてください"
 
@@ -535,6 +538,11 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
     short = names.kanji_short_of(name.value, kana.value)
     if short is not None and name.decision == "accept":
         name.decision, name.doubt, name.reason = "review", "disagree", NAME_SHORT_JA.format(short)
+    apart = names.kana_part_mismatch(name.value, kana.value)
+    if apart is not None:
+        for r in (name, kana):
+            if r.decision == "accept":
+                r.decision, r.doubt, r.reason = "review", "disagree", NAME_KANA_JA.format(*apart)
     found = names.reading_check(name.value, kana.value)
     if found.status == "disagree":
         if kana.decision == "accept" or kana.doubt == "threshold":

@@ -140,6 +140,13 @@ class Address(FieldType):
         """As every type, and a building word read one 濁点 off (メソン飯能, コーホ双柳) shown as the
         word, for review: accepted at 0.985 with the ゾ read ソ (held-back draw 902500–799)."""
         found = super().check_read(raw)
+        # 439看地3: the character between a number and 地 is its 番, misread. (11041地7 may be the 1 or
+        # a 番 dropped: no guess.)
+        misread = re.search(r"(?<=\d)([^\d番団\s])(?=地\d)", found.value or "")
+        if not found.ok and misread:
+            fixed = self.check((found.value or "").replace(misread[0] + "地", "番地", 1))
+            if fixed.ok:
+                return Check(fixed.value, False, f"「{misread[0]}地」を「番地」と読みました。原本と見比べてください")
         from daiko.forms.reference.words import building_word_fixes
 
         fixes = building_word_fixes(found.value or "")
@@ -175,6 +182,9 @@ class Address(FieldType):
         if not self._city_known(body):
             return False, "市区町村名が日本郵便のデータに見つかりません"
         # Lower-case letters are not written in addresses (棟 and 号室 use A, B …): q08 is a 908 misread.
+        # 地 after a number is 番地's: 439看地3 and 11041地7 (番 read 看 and 1, at 0.76-0.81) are no 番地.
+        if re.search(r"\d地|\d[^\d番団\s]地(?=\d)", body):
+            return False, "番地の書き方が正しくありません（「番」の読み違いの可能性）"
         # Nor symbols (€ for 6 and : for 1 were accepted at 0.78-0.96 in a room number).
         if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~:;|\"'\\]", body) or any(
             unicodedata.category(ch).startswith("S") for ch in body

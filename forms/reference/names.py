@@ -192,6 +192,20 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     return fixed if fixed != kana else None
 
 
+def kana_part_mismatch(name: str, kana: str) -> tuple[str, str] | None:
+    """(氏名 part, フリガナ part) where a 氏名 part written in kana is not what its フリガナ says
+    (みとり beside ミドリ): the one reading a kana name has is itself, so one of the two was misread."""
+    import jaconv
+
+    n_parts, r_parts = name.split("\u3000"), kana.split("\u3000")
+    if len(n_parts) != len(r_parts):
+        return None
+    for n, r in zip(n_parts, r_parts, strict=True):
+        if n and all("ぁ" <= ch <= "ゖ" or "ァ" <= ch <= "ヶ" or ch == "ー" for ch in n) and jaconv.hira2kata(n) != r:
+            return n, r
+    return None
+
+
 def kanji_short_of(kanji: str, kana: str) -> str | None:
     """The part of the 氏名 ``kanji`` that looks cut short by its フリガナ: the kana part is a reading
     of it with more kana before or after (優 beside ユウコ: 優子 read without 子; 三 beside ミウラ)

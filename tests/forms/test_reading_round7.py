@@ -271,3 +271,32 @@ def test_a_sure_class_digit_is_not_taken_for_the_kana():
     line = TextLine(read, 0.99, char_confidences=(0.99,) * len(read), alternatives=alts)
     r = _decide_text(form, form.field("plate"), line, "rapidocr")
     assert r.value is None and r.decision == "review"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("飯能市大字芦苅場439看地3", "飯能市大字芦苅場439番地3"),  # accepted at 0.95 before
+        ("埼玉県飯能市大字下川崎11041地7", "埼玉県飯能市大字下川崎11041地7"),  # the 1 or a 番 lost: as read
+    ],
+)
+def test_a_banchi_misread_is_no_address(read, meant):
+    r = decided("keitax_haisha", "owner_address", read)
+    assert r.decision == "review" and r.value == meant
+    assert "番地" in r.reason
+
+
+def test_a_danchi_after_a_number_is_an_address():
+    assert decided("keitax_haisha", "owner_address", "飯能市双柳団地3号棟101").decision == "accept"
+
+
+def test_a_kana_name_unlike_its_furigana_goes_to_review():
+    """大野　みとり beside ミドリ: a kana name reads only as itself (accepted at 0.94 before)."""
+    n, k = name_and_kana("大野\u3000みとり", "オオノ\u3000ミドリ")
+    assert n.decision == "review" and k.decision == "review"
+    assert "氏名の「みとり」とフリガナの「ミドリ」が一致しません" in n.reason
+
+
+def test_a_kana_name_matching_its_furigana_stands():
+    n, k = name_and_kana("大野\u3000みどり", "オオノ\u3000ミドリ")
+    assert n.decision == "accept" and k.decision == "accept"
