@@ -48,6 +48,7 @@ SHOWN = {
     "building word one 濁点 off": re.compile(r"建物名によく使われる語"),
     "番 read as another kanji": re.compile(r"地」を「番地」と読みました"),
     "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
+    "氏名 split by the dictionary, confirmed by its フリガナ": re.compile(r"姓と名の区切りをフリガナの読みで確認"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
 # how many of them had been read wrong (caught).

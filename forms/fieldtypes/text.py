@@ -2,7 +2,9 @@
 
 A value outside ``vocabulary`` is never snapped to the nearest entry for acceptance — a guess
 there would be silently wrong — it is sent to review; a read one slip from exactly one entry
-(スズ, ヤハ, 日產産) is shown to the reviewer as that entry, to confirm.
+(スズ, ヤハ, 日產産) is shown to the reviewer as that entry, to confirm. Only an entry read with a
+kana's size or a 異体字 of its own (マッダ, 日產) is taken as that entry: those are one word in two
+forms, not a guess (its characters' scores still decide).
 """
 
 from __future__ import annotations
@@ -34,7 +36,20 @@ class Text(FieldType):
         # A small kana where none can stand in a katakana word (オンラィン): the size misjudged, as
         # in a フリガナ (kana_name.repair_small_kana); ウィ, ティ, フィ keep theirs.
         text = _KATAKANA_RUN.sub(lambda m: repair_small_kana(m[0]), text)
-        return text or None
+        return self._entry_as_written(text) or text or None
+
+    def _entry_as_written(self, text: str) -> str | None:
+        """The one vocabulary entry ``text`` is, read with a kana's size or a 異体字 of its own (マッダ,
+        日產): no two entries of a list differ only so, and nobody writes マッダ for another maker.
+        None when ``text`` is an entry already, or is none of them so."""
+        vocabulary = [str(v) for v in self.rules.get("vocabulary") or ()]
+        if not vocabulary or not text or text in vocabulary:
+            return None
+        from daiko.forms.fieldtypes.kana_name import large_kana
+        from daiko.forms.reference.variants import same_text
+
+        same = [v for v in vocabulary if same_text(large_kana(text), large_kana(v))]
+        return same[0] if len(same) == 1 else None
 
     def floors(self, raw: str) -> list[float]:
         """0.95 for a 旧字体 of an everyday kanji: free text is written in everyday forms, and one read

@@ -300,3 +300,30 @@ def test_a_kana_name_unlike_its_furigana_goes_to_review():
 def test_a_kana_name_matching_its_furigana_stands():
     n, k = name_and_kana("大野\u3000みどり", "オオノ\u3000ミドリ")
     assert n.decision == "accept" and k.decision == "accept"
+
+
+# ---- straight through where two sources agree ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "meant"), [("マッダ", "マツダ"), ("日產", "日産")])
+def test_a_maker_read_with_a_kanas_size_or_a_variant_is_that_maker(read, meant):
+    """One word in two forms, not a guess: 7 handwritten 車名 went to review as マッダ on one draw."""
+    r = decided("keitax_haisha", "car_name", read)
+    assert r.decision == "accept" and r.value == meant
+
+
+def test_a_maker_one_real_slip_away_still_goes_to_review():
+    r = decided("keitax_haisha", "car_name", "ホンタ")
+    assert r.decision == "review" and r.value == "ホンダ"
+
+
+def test_a_name_split_by_the_dictionary_is_accepted_when_its_furigana_reads_it():
+    n, k = name_and_kana("清水浩二", "シミズ\u3000コウジ")
+    assert n.decision == "accept" and n.value == "清水\u3000浩二" and k.decision == "accept"
+    assert n.confirmed_by == "姓と名の区切りをフリガナの読みで確認（辞書）"
+
+
+@pytest.mark.parametrize("kana", ["シミズコウジ", "シミズ\u3000コウシ"])  # no gap / a slip off the reading
+def test_a_split_name_stays_for_review_without_a_furigana_that_reads_it(kana):
+    n, _ = name_and_kana("清水浩二", kana)
+    assert n.decision == "review" and n.value == "清水\u3000浩二"
