@@ -47,6 +47,7 @@ SHOWN = {
     ),
     "building word one 濁点 off": re.compile(r"建物名によく使われる語"),
     "番 read as another kanji": re.compile(r"地」を「番地」と読みました"),
+    "plate's place one character off": re.compile(r"として入れてあります"),
     "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
     "氏名 split by the dictionary, confirmed by its フリガナ": re.compile(r"姓と名の区切りをフリガナの読みで確認"),
 }

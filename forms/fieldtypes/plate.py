@@ -122,15 +122,34 @@ class Plate(FieldType):
         return None
 
     def check_read(self, raw: str) -> Check:
-        """A dot, colon or = between two digits (2.6-08, 1:7-83) or before the kana (飯能市.や) is
-        a speck — a serial's padding dots stand after the kana only — shown without it, for review."""
+        """For review: a dot, colon or = between two digits (2.6-08, 1:7-83), before the kana
+        (飯能市.や) or after the 地名 (大宮.40) is a speck — a serial's padding dots stand after the
+        kana only — and is shown without it; a 地名 or 市区町村名 one character off exactly one the
+        field knows (所沪, 饭能市: read in a simplified form) is shown as that one."""
         found = super().check_read(raw)
         if found.ok:
             return found
-        bare = re.sub(r"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)", "", raw)
+        bare = re.sub(
+            rf"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)|(?<={_KANJI})[.:=·](?=\d)",
+            "",
+            raw,
+        )
         if bare != raw and (cleaned := self.check(bare)).ok:
             return Check(cleaned.value, False, SPECK_JA)
-        return found
+        return self._place_put_right(found)
+
+    def _place_put_right(self, found: Check) -> Check:
+        if found.value is None:
+            return found
+        place = found.value.split(" ")[0]
+        known = [str(p) for p in [*(self.rules.get("regions") or ()), *(self.rules.get("municipalities") or ())]]
+        near = [p for p in known if len(p) == len(place) and sum(a != b for a, b in zip(p, place, strict=True)) == 1]
+        if len(near) != 1 or place in known:
+            return found
+        fixed = self.check(near[0] + found.value[len(place) :])
+        if not fixed.ok:
+            return found
+        return Check(fixed.value, False, f"{found.reason}（「{near[0]}」として入れてあります。原本と見比べてください）")
 
     def missing_slot(self, raw: str) -> int | None:
         """A 軽自動車 plate read without its kana (春日部48096-51, 大宮4057-64): the 12-34 or ・・12

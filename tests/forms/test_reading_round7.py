@@ -327,3 +327,21 @@ def test_a_name_split_by_the_dictionary_is_accepted_when_its_furigana_reads_it()
 def test_a_split_name_stays_for_review_without_a_furigana_that_reads_it(kana):
     n, _ = name_and_kana("清水浩二", kana)
     assert n.decision == "review" and n.value == "清水\u3000浩二"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant", "said"),
+    [
+        ("所沪580ふ76-68", "所沢 580 ふ 76-68", "「所沢」として入れてあります"),  # 沢 read in a simplified form
+        ("饭能市ち4289", "飯能市 ち 4289", "「飯能市」として入れてあります"),
+        ("大宮.40つ65-61", "大宮 40 つ 65-61", "汚れとみなして除きました"),
+    ],
+)
+def test_a_plates_place_one_character_off_or_a_speck_after_it_is_shown_put_right(read, meant, said):
+    r = decided("keitax_haisha", "plate", read)
+    assert r.decision == "review" and r.value == meant and said in r.reason
+
+
+def test_a_plates_place_near_two_known_ones_is_not_guessed():
+    # 川口 and 川越 are both one character from 川□.
+    assert decided("keitax_haisha", "plate", "川□ 40 え 54-29").value is None
