@@ -18,6 +18,7 @@ from daiko.forms.fieldtypes.base import (
     Reason,
     katakana_long_vowels,
     unify_hyphens,
+    words_put_right,
 )
 
 PREFECTURES = [
@@ -149,15 +150,7 @@ class Address(FieldType):
                 return Check(fixed.value, False, f"「{misread[0]}地」を「番地」と読みました。原本と見比べてください")
         from daiko.forms.reference.words import building_word_fixes
 
-        fixes = building_word_fixes(found.value or "")
-        if not fixes:
-            return found
-        value = found.value or ""
-        for read, meant in fixes:
-            value = value.replace(read, meant, 1)
-        said = "、".join(f"「{read}」を「{meant}」" for read, meant in fixes) + "と読みました（建物名によく使われる語）"
-        reason = f"{found.reason.rstrip('。')}。{said}" if found.reason else said
-        return Check(value, False, f"{reason}。原本と見比べてください")
+        return words_put_right(found, building_word_fixes(found.value or ""), "建物名によく使われる語")
 
     def check(self, raw: str) -> Check:
         """As every type, and a 都道府県 misread by one character (埼王県) put right *for review*:

@@ -149,6 +149,21 @@ VARIANT_FLOOR = 0.95
 # (a フリガナ's · is its gap, an address's ・ may be a building's: メゾン・ド).
 SPECK_DOTS = ".．,，"
 ALL_DOTS = SPECK_DOTS + "·•∙"
+
+
+def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> Check:
+    """``found`` with each (as read, as meant) of ``fixes`` put right, for review: the reason says
+    what was read as what, and from what (``source``: 辞書, 建物名によく使われる語)."""
+    if not fixes:
+        return found
+    value = found.value or ""
+    for read, meant in fixes:
+        value = value.replace(read, meant, 1)
+    said = "、".join(f"「{read}」を「{meant}」" for read, meant in fixes) + f"と読みました（{source}）"
+    reason = f"{found.reason.rstrip('。')}。{said}" if found.reason else said
+    return Check(value, False, f"{reason}。原本と見比べてください")
+
+
 # A 4 whose top is open reads as + (held-back draws: 7207+11, 080-9319-79+2, R7.3.1+, 07+0, all
 # printed): where the value is no value with the +, it is shown with a 4, for review.
 _PLUS_BY_DIGIT = re.compile(r"(?<=\d)\+|\+(?=\d)")

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, katakana_long_vowels
+from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, katakana_long_vowels, words_put_right
 from daiko.forms.fieldtypes.kana_name import repair_small_kana
 
 _KATAKANA_RUN = re.compile(r"[ァ-ヶー]+")
@@ -93,16 +93,7 @@ def _words_put_right(found: Check) -> Check:
     round 5's held-back pages held 5 such comments, all sent to review as misread."""
     from daiko.forms.reference.words import voicing_fixes
 
-    fixes = voicing_fixes(found.value or "")
-    if not fixes:
-        return found
-    value = found.value or ""
-    for read, meant in fixes:
-        value = value.replace(read, meant, 1)
-    said = (
-        "、".join(f"「{read}」を「{meant}」" for read, meant in fixes) + "と読みました（辞書）。原本と見比べてください"
-    )
-    return Check(value, False, f"{found.reason.rstrip('。')}。{said}" if found.reason else said)
+    return words_put_right(found, voicing_fixes(found.value or ""), "辞書")
 
 
 def _grammar_put_right(found: Check) -> Check:
