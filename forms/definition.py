@@ -217,12 +217,13 @@ class CheckDef(Strict):
 
     kind: str
     fields: dict[str, str] = Field(description="role → field name, e.g. {bank_code: bank_code}")
+    params: dict[str, str] = Field(default_factory=dict, description="the check's settings, e.g. {option: other}")
 
     @model_validator(mode="after")
     def _known(self) -> CheckDef:
         from daiko.forms.checks import get_check
 
-        get_check(self.kind)(self.fields)  # unknown kind or roles: ValueError with the known ones
+        get_check(self.kind)(self.fields, self.params)  # unknown kind, roles or params: ValueError naming the known
         return self
 
 

@@ -758,9 +758,10 @@ def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:
 
     by_name = {r.name: r for r in results}
     for check_def in form.checks:
-        check = get_check(check_def.kind)(check_def.fields)
+        check = get_check(check_def.kind)(check_def.fields, check_def.params)
         values = {role: by_name[name].value for role, name in check_def.fields.items()}
-        for finding in check.run({k: v if isinstance(v, str) else None for k, v in values.items()}):
+        flat = {k: ",".join(v) if isinstance(v, list) else v if isinstance(v, str) else None for k, v in values.items()}
+        for finding in check.run(flat):  # a many-choice's keys comma-joined, as the checks read them
             for name in finding.fields:
                 field_result = by_name[name]
                 if field_result.decision == "accept":

@@ -7,6 +7,7 @@ A form definition lists them under ``checks``, each with the fields that play it
       - kind: bank_branch
         fields: {bank_code: bank_code, branch_code: branch_code, bank_name: bank_name, branch_name: branch_name}
 
+A check may take settings besides its fields (``params: {option: other}``; see its ``params``).
 A check runs after every field was read and decided. It sees the values (None when a field is
 empty or was unreadable) and returns findings: which fields must go to review, and why (in
 Japanese, for the member of staff who looks). It never changes a value: a guess there would be
@@ -17,8 +18,9 @@ from __future__ import annotations
 
 from daiko.forms.checks.bank_branch import BankBranch
 from daiko.forms.checks.base import CrossCheck, Finding
+from daiko.forms.checks.other_detail import OtherDetail
 
-CHECKS: dict[str, type[CrossCheck]] = {c.kind: c for c in (BankBranch,)}
+CHECKS: dict[str, type[CrossCheck]] = {c.kind: c for c in (BankBranch, OtherDetail)}
 
 
 def get_check(kind: str) -> type[CrossCheck]:

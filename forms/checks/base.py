@@ -21,7 +21,16 @@ class CrossCheck(ABC):
     roles: ClassVar[tuple[str, ...]]
     optional: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, fields: dict[str, str]):
+    #: settings the definition may give besides the fields (``params:``), with their defaults
+    params: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, fields: dict[str, str], params: dict[str, str] | None = None):
+        given = dict(params or {})
+        if set(given) - set(self.params):
+            raise ValueError(
+                f"check '{self.kind}' takes params {sorted(self.params)}; unknown {sorted(set(given) - set(self.params))}"
+            )
+        self.settings = {**self.params, **given}
         missing = set(self.roles) - set(self.optional) - set(fields)
         unknown = set(fields) - set(self.roles)
         if missing or unknown:
@@ -34,4 +43,5 @@ class CrossCheck(ABC):
 
     @abstractmethod
     def run(self, values: dict[str, str | None]) -> list[Finding]:
-        """``values``: role → the field's canonical value (None: empty or unreadable)."""
+        """``values``: role → the field's canonical value (None: empty or unreadable; a choice of
+        several: its keys comma-joined)."""

@@ -345,3 +345,45 @@ def test_a_plates_place_one_character_off_or_a_speck_after_it_is_shown_put_right
 def test_a_plates_place_near_two_known_ones_is_not_guessed():
     # 川口 and 川越 are both one character from 川□.
     assert decided("keitax_haisha", "plate", "川□ 40 え 54-29").value is None
+
+
+# ---- その他 marked, nothing read beside it ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "choice", "marked", "detail"),
+    [("shimin_anketo", "q2", "1,7", "q2_other"), ("keitax_haisha", "reason", "other", "reason_note")],
+)
+def test_other_marked_with_its_detail_lost_goes_to_review(engine, form, choice, marked, detail):
+    """A page's スマートウォッチ lost on the scan was accepted as "nothing written" beside its その他."""
+    from daiko.forms.reader import read_form
+    from daiko.forms.synth import make_page
+    from daiko.forms.synth.fakes import Fake
+
+    page = make_page(
+        form, 7, "printed", severity="clean", values={choice: Fake(marked, marked), detail: Fake(None, None)}
+    )
+    result = read_form(page.image, form, engine)
+    keys = result.field(choice).value
+    assert set(keys if isinstance(keys, list) else [keys]) == set(marked.split(","))
+    r = result.field(detail)
+    assert r.value is None and r.decision == "review" and "「その他」に印がありますが" in r.reason
+
+
+def test_other_not_marked_leaves_an_empty_detail_alone(engine):
+    from daiko.forms.reader import read_form
+    from daiko.forms.synth import make_page
+    from daiko.forms.synth.fakes import Fake
+
+    page = make_page(
+        "shimin_anketo", 7, "printed", severity="clean", values={"q2": Fake("1", "1"), "q2_other": Fake(None, None)}
+    )
+    r = read_form(page.image, "shimin_anketo", engine).field("q2_other")
+    assert r.value is None and r.decision == "accept"
+
+
+def test_a_check_given_an_unknown_setting_names_the_known_ones():
+    from daiko.forms.checks import get_check
+
+    with pytest.raises(ValueError, match="takes params \\['option'\\]"):
+        get_check("other_detail")({"choice": "q2", "detail": "q2_other"}, {"opiton": "7"})
