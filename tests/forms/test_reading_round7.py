@@ -387,3 +387,12 @@ def test_a_check_given_an_unknown_setting_names_the_known_ones():
 
     with pytest.raises(ValueError, match="takes params \\['option'\\]"):
         get_check("other_detail")({"choice": "q2", "detail": "q2_other"}, {"opiton": "7"})
+
+
+@pytest.mark.parametrize(
+    ("read", "score", "decision"),
+    [("5500P-600905", 0.7432, "review"), ("5500P-600905", 0.995, "accept"), ("S500P-600905", 0.7432, "accept")],
+)
+def test_a_chassis_number_read_with_a_digit_first_needs_a_sure_one(read, score, decision):
+    """A 型式 begins with a letter: S read as 5 at 0.74 had been accepted."""
+    assert decided("keitax_haisha", "chassis_no", read, {0: score}).decision == decision
