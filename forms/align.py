@@ -138,7 +138,8 @@ def mark_hypotheses(grey: np.ndarray, form: FormDefinition) -> list[np.ndarray]:
        the other corners are looked for where the template puts them. Three of the four corners
        are enough (one may be cut off by a crooked feed), the fit is a least-squares affine.
     2. Without the small square: the four marks nearest the image corners, in each of the four
-       cyclic orders (0°, 90°, 180°, 270°); the caller keeps the one whose ruling matches.
+       cyclic orders (0°, 90°, 180°, 270°); the caller keeps the one whose ruling matches. Two
+       marks left (both top ones run off a sheet fed shifted) fix a similarity in each order.
     """
     big, tiny, ppm = _mark_candidates(grey, form)
     reg = form.registration
@@ -171,7 +172,7 @@ def mark_hypotheses(grey: np.ndarray, form: FormDefinition) -> list[np.ndarray]:
                 sim = _fit_similarity(np.array(src), np.array(dst))
                 if sim is not None:
                     out.append(sim)
-    if not out and len(big) >= 3:
+    if not out and len(big) >= 2:
         h, w = grey.shape
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
         found: dict[int, np.ndarray] = {}
@@ -180,11 +181,16 @@ def mark_hypotheses(grey: np.ndarray, form: FormDefinition) -> list[np.ndarray]:
             j = int(np.argmin(dist))
             if dist[j] < 0.12 * math.hypot(w, h):
                 found[i] = big[j]
-        if len(found) >= 3 and len({tuple(p.round(1)) for p in found.values()}) == len(found):
+        if len(found) >= 2 and len({tuple(p.round(1)) for p in found.values()}) == len(found):
             for r in range(4):  # image corner i holds template corner (i + r) % 4
                 src = np.array(list(found.values()))
                 dst = tpl[[(i + r) % 4 for i in found]]
-                out.append(_fit_affine(src, dst))
+                if len(found) >= 3:
+                    out.append(_fit_affine(src, dst))
+                elif (sim := _fit_similarity(src, dst)) is not None:
+                    # Two marks left (a sheet fed shifted, its top edge and both top marks off the
+                    # scan): they fix a similarity; the ruling check still decides.
+                    out.append(sim)
     return out
 
 

@@ -112,3 +112,14 @@ def test_other_forms_are_not_polished_once_the_pages_own_ruling_is_in_place(monk
     found = align_candidates(page.image, load_all())
     assert found[0][0].name == "keitax_haisha" and found[0][1].line_score >= align_module.GOOD_LINE_SCORE
     assert polished == []
+
+
+def test_a_page_whose_top_marks_ran_off_is_registered_from_the_bottom_two():
+    """Held-back page 903454: fed 5 mm up and turned 2.5°, its top-right mark off the scan and the
+    top-left one cut; with no 3 marks and no orientation square beside a whole mark, the page was
+    "no registered form". The two bottom marks fix a similarity; the ruling decides the turn."""
+    form = load_definition(FORM)
+    page = make_page(form, 903454, "handwriting", severity="rough", template="b", augment=True)
+    alignment = align(page.image, form)
+    assert alignment.method == "marks" and alignment.line_score > 0.9
+    assert abs(alignment.rotation) < 5
