@@ -733,19 +733,21 @@ def _reread_missing(
 
 
 def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) -> None:
-    """On a page where a required field reads as empty, an empty optional field is not trusted either.
+    """On a page where a required field reads as empty (or as nothing: ink that no character could be
+    read from), an empty optional field is not trusted either.
 
     Writing lost as a whole (blue ballpoint faxed in 1 bit, a pale pen scanned in grey) leaves every
     field empty: the required ones went to review, the optional ones were accepted as "nothing
     written" (held-back split: 4 of 8 wrong acceptances on one such page).
     """
-    if not any(r.doubt == "empty" for r in results):
+    lost = any(r.doubt == "empty" or (r.doubt == "unread" and form.field(r.name).required) for r in results)
+    if not lost:  # a required field empty, or with ink that reads as nothing (★ at 0.4)
         return
     for r in results:
         f = form.field(r.name)
         if f.kind == "text" and r.value is None and r.decision == "accept":
             r.decision, r.doubt = "review", "empty"
-            r.reason = "記入が読み取れません（必須項目も空欄のため、記入が写っていない可能性があります）"
+            r.reason = "記入が読み取れません（必須項目も空欄か読み取れないため、記入が写っていない可能性があります）"
 
 
 def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:

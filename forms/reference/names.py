@@ -33,8 +33,8 @@ lock = threading.Lock()  # janome's matcher and tokenizer keep state between cal
 
 # Kana the recogniser confuses in a hand or a poor scan: shape twins, besides 濁点/半濁点 and size.
 _SHAPE_TWINS = {
-    "ツ": "リシッ", "リ": "ツ", "シ": "ツ", "ソ": "ン", "ン": "ソ", "ク": "ワ", "ワ": "ク",
-    "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ", "ュ": "ョ", "ョ": "ュ",
+    "ツ": "リシッ", "リ": "ツ", "シ": "ツ", "ソ": "ン", "ン": "ソ", "ク": "ワ", "ワ": "クロ",
+    "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ", "ュ": "ョ", "ョ": "ュ", "ロ": "ワ",
 }  # fmt: skip
 _SMALL = "ァィゥェォッャュョヮ"
 _LARGE = "アイウエオツヤユヨワ"

@@ -170,12 +170,15 @@ BUILDING_WORDS = frozenset(
 
 
 def _unmarked(text: str) -> str:
-    return "".join(unicodedata.normalize("NFD", ch)[0] for ch in text)
+    """``text`` without 濁点/半濁点 and with every small kana large (ハイッ, メソン compare as ハイツ)."""
+    from daiko.forms.fieldtypes.kana_name import large_kana
+
+    return large_kana("".join(unicodedata.normalize("NFD", ch)[0] for ch in text))
 
 
 def building_word_fixes(text: str) -> list[tuple[str, str]]:
     """(as read, as meant) for each katakana run of ``text`` that is no building word but one
-    濁点/半濁点 away from exactly one (:data:`BUILDING_WORDS`)."""
+    濁点/半濁点 or one kana's size away from exactly one (:data:`BUILDING_WORDS`): ハイッ, メソン."""
     out = []
     for m in re.finditer(r"[ァ-ヶー]{2,}", text):
         run = m[0]

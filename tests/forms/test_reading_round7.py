@@ -251,6 +251,7 @@ def test_a_symbol_in_an_address_is_no_address(read):
     [
         ("埼玉県飯能市大字川寺1559番地9メソン飯能301", "埼玉県飯能市大字川寺1559番地9メゾン飯能301"),
         ("飯能市大字久下785番地9コーホ双柳306", "飯能市大字久下785番地9コーポ双柳306"),
+        ("埼玉県飯能市笠縫635-11ハイッ美杉306", "埼玉県飯能市笠縫635-11ハイツ美杉306"),  # a kana's size
     ],
 )
 def test_a_building_word_read_one_dakuten_off_is_shown_as_the_word(read, meant):
@@ -396,3 +397,26 @@ def test_a_check_given_an_unknown_setting_names_the_known_ones():
 def test_a_chassis_number_read_with_a_digit_first_needs_a_sure_one(read, score, decision):
     """A 型式 begins with a letter: S read as 5 at 0.74 had been accepted."""
     assert decided("keitax_haisha", "chassis_no", read, {0: score}).decision == decision
+
+
+def test_empty_optional_fields_are_not_trusted_where_a_required_field_reads_as_nothing(engine):
+    """Held-back page 904378: its 申告日 read as nothing at 0.40, and its empty 郵便番号, 電話 and
+    フリガナ — written, but lost on the scan — had been accepted as nothing written."""
+    from daiko.forms.reader import read_form
+    from daiko.forms.synth import make_page
+    from daiko.forms.synth.fakes import Fake
+
+    page = make_page(
+        "keitax_haisha", 5, "printed", severity="clean",
+        values={"owner_address": Fake("★★", None), "owner_phone": Fake(None, None)},
+    )  # fmt: skip
+    result = read_form(page.image, "keitax_haisha", engine)
+    assert result.field("owner_address").doubt == "unread"
+    phone = result.field("owner_phone")
+    assert phone.value is None and phone.decision == "review" and "必須項目も空欄" in phone.reason
+
+
+def test_a_furigana_with_wa_read_as_ro_is_one_slip_off_its_name():
+    """イチカワ read イチカロ at 0.994 had been accepted: ロ and ワ are shape twins in a hand."""
+    _, k = name_and_kana("市川\u3000奈々", "イチカロ\u3000ナナ")
+    assert k.decision == "review" and k.value == "イチカワ\u3000ナナ"
