@@ -346,10 +346,10 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
     if weak:
         # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser
         # agreeing is no evidence against it — both read 端末 as 端天 at 0.99.
-        held = any(scored[i][1] < floors[i] and floors[i] > need.for_char(scored[i][0]) for i in short)
-        return result(
-            "review", noted + weak_characters_reason(weak, sensitive=ftype.sensitive), "floor" if held else "threshold"
-        )
+        held = [i for i in short if scored[i][1] < floors[i] and floors[i] > need.for_char(scored[i][0])]
+        why = ftype.floor_note(keep_raw or "", held) if held else None
+        said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
+        return result("review", said, "floor" if held else "threshold")
     accepted = result("accept", None)
     accepted.confirmed_by = check.note
     return accepted

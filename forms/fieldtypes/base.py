@@ -100,6 +100,12 @@ class FieldType(ABC):
         out of its fit."""
         return [0.0] * len("".join(raw.split()))
 
+    def floor_note(self, raw: str, held: list[int]) -> str | None:
+        """What staff should know of the characters ``held`` by ``floors`` (indices among the
+        written characters of ``raw``), said before which characters to compare: why they need a
+        sure score (「端天」は辞書にない言葉です). None: the character list says enough."""
+        return None
+
     def missing_slot(self, raw: str) -> int | None:
         """For a read that is no value because one character was dropped where the type knows a
         character stands (a plate's kana between 分類番号 and serial): the place, as the number of
@@ -149,6 +155,27 @@ VARIANT_FLOOR = 0.95
 # (a フリガナ's · is its gap, an address's ・ may be a building's: メゾン・ド).
 SPECK_DOTS = ".．,，"
 ALL_DOTS = SPECK_DOTS + "·•∙"
+
+
+def variant_notes(written: str, held: list[int]) -> list[str]:
+    """「惠」は「恵」の旧字体です, for each held character that is a 旧字体 of an everyday kanji."""
+    from daiko.forms.reference.variants import everyday_form
+
+    return [
+        f"「{written[i]}」は「{common}」の旧字体・異体字です" for i in held if (common := everyday_form(written[i]))
+    ]
+
+
+def runs(written: str, positions: set[int]) -> list[tuple[str, int]]:
+    """The runs of consecutive ``positions`` in ``written``: (text, start) — (端天, 4) for {4, 5} of
+    図書館の端天."""
+    out: list[tuple[str, int]] = []
+    for i in sorted(positions):
+        if out and out[-1][1] + len(out[-1][0]) == i:
+            out[-1] = (out[-1][0] + written[i], out[-1][1])
+        elif 0 <= i < len(written):
+            out.append((written[i], i))
+    return out
 
 
 def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> Check:

@@ -51,6 +51,10 @@ class ChassisNo(FieldType):
         written = "".join(raw.split())
         return [FIRST_DIGIT_FLOOR if i == 0 and ch.isdigit() else 0.0 for i, ch in enumerate(nfkc(written))]
 
+    def floor_note(self, raw: str, held: list[int]) -> str | None:
+        first = "".join(raw.split())[:1]
+        return f"型式は英字で始まります（先頭の「{first}」は英字の読み違いの可能性）" if 0 in held else None
+
     def validate(self, value: str) -> tuple[bool, Reason]:
         if not re.fullmatch(self.rules.get("pattern", DEFAULT_PATTERN), value):
             return False, "車台番号の形（例: AF68-1234567）ではありません"

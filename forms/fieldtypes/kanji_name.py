@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason
+from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, variant_notes
 from daiko.forms.fieldtypes.kana_name import normalise_spaces
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
@@ -83,6 +83,19 @@ class KanjiName(FieldType):
                 kanji = "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
                 out.append(VARIANT_FLOOR if everyday_form(ch) else UNKNOWN_NAME_FLOOR if unknown and kanji else 0.0)
         return out
+
+    def floor_note(self, raw: str, held: list[int]) -> str | None:
+        from daiko.forms.reference.names import readings_as
+
+        written = "".join(raw.split())
+        notes = variant_notes(written, held)
+        parts = raw.split()
+        at = 0
+        for part, role in zip(parts, ("姓", "名") if len(parts) == 2 else (None,) * len(parts), strict=True):
+            if role and any(at <= i < at + len(part) for i in held) and not readings_as(part, role):
+                notes.append(f"「{part}」は{role}として辞書にありません")
+            at += len(part)
+        return "。".join(notes) or None
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         pattern = _NAME_CHARS

@@ -13,7 +13,16 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, katakana_long_vowels, words_put_right
+from daiko.forms.fieldtypes.base import (
+    VARIANT_FLOOR,
+    Check,
+    FieldType,
+    Reason,
+    katakana_long_vowels,
+    runs,
+    variant_notes,
+    words_put_right,
+)
 from daiko.forms.fieldtypes.kana_name import repair_small_kana
 
 _KATAKANA_RUN = re.compile(r"[ァ-ヶー]+")
@@ -63,6 +72,14 @@ class Text(FieldType):
         return [
             WORD_FLOOR if i in strange else VARIANT_FLOOR if everyday_form(ch) else 0.0 for i, ch in enumerate(text)
         ]
+
+    def floor_note(self, raw: str, held: list[int]) -> str | None:
+        written = "".join(raw.split())
+        variants = variant_notes(written, held)  # 齡: its everyday form says more than "no word"
+        plain = {i for i in held if not variant_notes(written, [i])}
+        strange = set() if self.rules.get("vocabulary") else _strange_kanji(written)
+        words = [w for w, at in runs(written, strange) if plain & set(range(at, at + len(w)))]
+        return "。".join([f"「{w}」は辞書にない言葉です" for w in words] + variants) or None
 
     def check_read(self, raw: str) -> Check:
         found = super().check_read(raw)

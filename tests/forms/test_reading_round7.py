@@ -420,3 +420,28 @@ def test_a_furigana_with_wa_read_as_ro_is_one_slip_off_its_name():
     """イチカワ read イチカロ at 0.994 had been accepted: ロ and ワ are shape twins in a hand."""
     _, k = name_and_kana("市川\u3000奈々", "イチカロ\u3000ナナ")
     assert k.decision == "review" and k.value == "イチカワ\u3000ナナ"
+
+
+# ---- why a floor holds a value, in words staff act on ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read", "scores", "said"),
+    [
+        ("shimin_anketo", "q2_other", "図書館の端天", {5: 0.97}, "「端天」は辞書にない言葉です"),
+        (
+            "shimin_anketo",
+            "comment",
+            "高齡者向けのスマホ教室を増やしてください",
+            {1: 0.8},
+            "「齡」は「齢」の旧字体・異体字です",
+        ),
+        ("keitax_haisha", "owner_name", "藤井\u3000惠子", {3: 0.8}, "「惠」は「恵」の旧字体・異体字です"),
+        ("keitax_haisha", "owner_name", "井上\u3000由手", {4: 0.8}, "「由手」は名として辞書にありません"),
+        ("keitax_haisha", "chassis_no", "5500P-600905", {0: 0.74}, "型式は英字で始まります（先頭の「5」は"),
+    ],
+)
+def test_a_value_held_by_a_floor_says_why(form, field, read, scores, said):
+    r = decided(form, field, read, scores)
+    assert r.decision == "review" and r.doubt == "floor"
+    assert r.reason.startswith(said) and "文字目" in r.reason  # then which characters to compare
