@@ -73,9 +73,12 @@ def test_calibration_spends_the_budget_where_stopping_a_wrong_value_costs_most(t
     wrong value may pass, and it is the one whose stopping would send 100 right values to review."""
 
     def rec(ftype: str, score: float, exact: bool) -> str:
+        # A 車台番号 begins with a letter: one read with a digit first is its type's floor's (ChassisNo.floors).
+        first = "A" if ftype == "chassis_no" else "1"
         return json.dumps({"engine": "rapidocr", "split": "calib", "seed": 30001, "form": "keitax_haisha",
                            "kind": "printed", "field": ftype, "type": ftype, "doubt": None, "confidence": score,
-                           "chars": [["1", score, True], ["2", score, True]], "exact": exact, "pred": "12"})  # fmt: skip
+                           "chars": [[first, score, True], ["2", score, True]], "exact": exact,
+                           "pred": first + "2"})  # fmt: skip
 
     lines = [rec("code", 0.95, True)] * 100 + [rec("code", 0.99, True)] * 900 + [rec("code", 0.96, False)]
     lines += [rec("chassis_no", 0.99, True)] * 1000 + [rec("chassis_no", 0.86, False)]
