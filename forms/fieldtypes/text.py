@@ -75,8 +75,10 @@ class Text(FieldType):
 
     def floor_note(self, raw: str, held: list[int]) -> str | None:
         written = "".join(raw.split())
+        from daiko.forms.reference.variants import everyday_form
+
         variants = variant_notes(written, held)  # 齡: its everyday form says more than "no word"
-        plain = {i for i in held if not variant_notes(written, [i])}
+        plain = {i for i in held if not everyday_form(written[i])}
         strange = set() if self.rules.get("vocabulary") else _strange_kanji(written)
         words = [w for w, at in runs(written, strange) if plain & set(range(at, at + len(w)))]
         return "。".join([f"「{w}」は辞書にない言葉です" for w in words] + variants) or None

@@ -14,6 +14,7 @@ named. Nothing here accepts a value.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -61,9 +62,12 @@ def voicing_fixes(text: str) -> list[tuple[str, str]]:
 _KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff々〆]")
 
 
-def _tokens(text: str) -> list:
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple:
+    """janome's tokens of ``text``, once per text: a free-text field is tokenized by its floors, its
+    check, its floor note and each 濁点 twin tried — the same few hundred comments over and over."""
     with lock:
-        return list(tokenizer().tokenize(text))
+        return tuple(tokenizer().tokenize(text))
 
 
 def strange_kanji(text: str) -> set[int]:
