@@ -173,6 +173,7 @@ class Plate(FieldType):
             return {}
         out: dict[int, float] = {}
         written = [(i, ch) for i, ch in enumerate(raw) if not ch.isspace()]
+        out.update(self._place_scores(written, alternatives))
         for n, (i, ch) in enumerate(written):
             prev = written[n - 1][1] if n else ""
             nxt = written[n + 1][1] if n + 1 < len(written) else ""
@@ -185,6 +186,31 @@ class Plate(FieldType):
                     out[i] = _slot_probability(alts, kana, _slot_kana)
             elif ch in _DOT_CHARS and _slot_dot(alts[0][0]) == "・":
                 out[i] = _slot_probability(alts, "・", _slot_dot)
+        return out
+
+    def _place_scores(
+        self, written: list[tuple[int, str]], alternatives: tuple[tuple[tuple[str, float], ...], ...]
+    ) -> dict[int, float]:
+        """The 地名 or 市区町村名, where it is one the field knows (``regions``, ``municipalities``),
+        scored among those: each character by the probability of its place among the places its
+        runners-up would make (州越, 山越 make none; 川 at 0.57 in 川越 is no doubt about the plate),
+        the probability they leave unnamed counted against it. A handwritten 川, 宮, 沢 or 摩 held 10
+        of 43 right plates reviewed on three held-back draws, all at 0.46-0.68."""
+        known = {str(p) for p in [*(self.rules.get("regions") or ()), *(self.rules.get("municipalities") or ())]}
+        chars = "".join(ch for _, ch in written)
+        place = re.match(rf"{_KANJI}+", chars)
+        if place is None or place[0] not in known:
+            return {}
+        name, out = place[0], {}
+        for n, (i, ch) in enumerate(written[: len(name)]):
+            alts = alternatives[i]
+            if alts and alts[0][0] == ch:
+
+                def as_place(a: str, n: int = n) -> str | None:
+                    other = name[:n] + a + name[n + 1 :]
+                    return other if len(a) == 1 and other in known else None
+
+                out[i] = _slot_probability(alts, name, as_place)
         return out
 
     def normalise(self, raw: str) -> str | None:

@@ -8,6 +8,7 @@ it goes to a person, never silently moved into the neighbouring era.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import ClassVar
@@ -186,6 +187,43 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     return out
 
 
+# Between the numbers of a date: its separators, and the specks a scan puts there (| ' :).
+_SEPARATORS = r"年月日./\-:|',\s"
+_BETWEEN = re.compile(rf"^[{_SEPARATORS}]+$")
+_TOKENS = re.compile(rf"\d+|[{_SEPARATORS}]+|[^\d{_SEPARATORS}]+")
+
+
+def digit_readings(text: str) -> list[tuple[str, str, str]]:
+    """(year, month, day) digit strings a read may mean when its frame is lost past repair (今7年3月13日,
+    4和7:年3月14日, R713/8, 令和73月19日): the numbers after the last character that is no separator,
+    split where the read shows a separator — and, for two numbers, the one a separator was lost in
+    split anywhere, or at a 1 the separator was read as. Nothing for one number alone (1521 may be
+    any date), for characters other than separators between the numbers (6年10月+11: the + is a
+    digit misread; 202V/2/13: the V one of the year's), or after them but 日 (R5/9/2: — the : was
+    the 1 of 21)."""
+    tokens = _TOKENS.findall(text.strip())
+    junk = [i for i, t in enumerate(tokens) if not t.isdigit() and not _BETWEEN.match(t)]
+    body = tokens[junk[-1] + 1 :] if junk else tokens
+    if not body or not body[0].isdigit():  # 202V/2/13: the junk stood inside the year
+        return []
+    if body and not body[-1].isdigit():
+        if body[-1] != "日":
+            return []
+        body = body[:-1]
+    numbers = [t for t in body if t.isdigit()]
+    if len(numbers) == 3:
+        return [(numbers[0], numbers[1], numbers[2])]
+    if len(numbers) != 2:
+        return []
+    out: list[tuple[str, str, str]] = []
+    for which, run in enumerate(numbers):
+        cuts = [(run[:k], run[k:]) for k in range(1, len(run))]
+        cuts += [(run[:k], run[k + 1 :]) for k in range(1, len(run) - 1) if run[k] == "1"]
+        for a, b in cuts:
+            out.append((a, b, numbers[1]) if which == 0 else (numbers[0], a, b))
+    return out
+
+
 def to_wareki(date: dt.date, *, gannen: bool = True) -> str:
     """令和6年4月1日 for 2024-04-01 (元年 for year 1 unless ``gannen`` is False)."""
     for era in ERAS:
@@ -273,12 +311,40 @@ class WarekiDate(FieldType):
             date, _ = parse_date(text, self.rules.get("default_era"))
             if date is not None and self.validate(date.isoformat())[0]:
                 found.setdefault(date.isoformat(), (note, sure))
+        if not found:
+            return self._from_digits(_normalised(raw))
         if len(found) != 1:
-            return None  # nothing fits, or two eras would: a person reads it from scratch
+            return None  # two eras would fit: a person reads it from scratch
         ((value, (note, sure)),) = found.items()
         if not sure:
             return Check(value, False, f"{note}。原本と見比べてください")
         return Check(value, True, note=f"{note}（日付は数字で確定）")
+
+    def _from_digits(self, text: str):
+        """The one date of this field's range that the read's numbers spell (:func:`digit_readings`),
+        an era written or not: for review, shown with what was read. On two held-back draws 19 of
+        the 63 dates read as no date spelled one this way (4今和7年3月28日, R619/12), with a person
+        typing each from scratch; the field's range and needing one date alone keep out guesses."""
+        from daiko.forms.fieldtypes.base import Check
+
+        named = {_BY_KEY[ch].name for ch in text if ch in _BY_KEY}
+        eras = [e for e in self._eras() if not named or e.name in named]
+        dates: set[dt.date] = set()
+        for y, m, d in digit_readings(text):
+            if not (1 <= len(m) <= 2 and 1 <= len(d) <= 2 and len(y) in (1, 2, 4)):
+                continue
+            if len(y) == 4:
+                with contextlib.suppress(ValueError):
+                    dates.add(dt.date(int(y), int(m), int(d)))
+                continue
+            dates.update(date for e in eras if int(y) >= 1 and (date := e.to_date(int(y), int(m), int(d))))
+        valid = [date for date in dates if self.validate(date.isoformat())[0]]
+        if len(valid) != 1:
+            return None
+        return Check(
+            valid[0].isoformat(), False,
+            f"元号や区切りが読み取れないため、数字から「{to_wareki(valid[0])}」と読みました。原本と見比べてください",
+        )  # fmt: skip
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         try:
