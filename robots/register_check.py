@@ -26,20 +26,50 @@ CONFIRMED_REASON = "基幹システムの登録内容と一致したため確認
 
 
 def confirmable(item: WorkItem, task: Any) -> list[str]:
-    """Review fields of this item the register could confirm."""
+    """Review fields of this item the register could confirm: those in review for low confidence
+    alone; a field that locates the record only where a proving field was read surely."""
     names = []
     for name in item.review_fields or []:
         spec = item.fields.get(name) or {}
-        if name in task.register_keys and name not in task.locating_fields and spec.get("cause") == "low_confidence":
-            names.append(name)
+        if name not in task.register_keys or spec.get("cause") != "low_confidence":
+            continue
+        if name in task.locating_fields and not (spec.get("value") and _provable(item, task)):
+            continue
+        names.append(name)
     return names
 
 
+def _sure(item: WorkItem, name: str) -> bool:
+    spec = item.fields.get(name) or {}
+    return spec.get("decision") == "accept" and name not in (item.review_fields or []) and bool(spec.get("value"))
+
+
+def _provable(item: WorkItem, task: Any) -> bool:
+    """A proving field (the 車台番号) read surely, that could vouch for the record an unsure locating
+    field finds."""
+    return any(name in task.register_keys and _sure(item, name) for name in task.proving_fields)
+
+
+def _proven(item: WorkItem, task: Any, record: dict[str, str]) -> bool:
+    """The record found holds exactly what a surely read proving field says: it is the page's record
+    (a misread plate that lands on the vehicle with the page's 車台番号 does not happen by chance)."""
+    return any(
+        _sure(item, name)
+        and identity.exact(str(item.fields[name].get("type") or "text"), str(item.fields[name].get("value") or ""),
+                           record.get(task.register_keys[name], ""))
+        for name in task.proving_fields if name in task.register_keys
+    )  # fmt: skip
+
+
 def _located(item: WorkItem, task: Any) -> bool:
-    """The fields that find the record are themselves accepted (else the lookup proves nothing)."""
+    """The fields that find the record are accepted, or unsure but provable (else the lookup proves
+    nothing)."""
+    unsure_ok = _provable(item, task)
     for name in task.locating_fields:
         spec = item.fields.get(name)
-        if spec is not None and (spec.get("decision") != "accept" or name in (item.review_fields or [])):
+        if spec is None or (spec.get("decision") == "accept" and name not in (item.review_fields or [])):
+            continue
+        if not (unsure_ok and name in confirmable(item, task)):
             return False
     return True
 
@@ -84,7 +114,10 @@ def run(runner: Any, adapter: Any) -> tuple[int, int]:
         comparison = identity.compare(item.fields, record, rule, task.register_keys)
         confirmed = []
         if comparison.verdict != identity.MISMATCH:
+            proven = comparison.verdict == identity.MATCH and _proven(item, task, record)
             for name in confirmable(item, task):
+                if name in task.locating_fields and not proven:
+                    continue
                 spec = item.fields.get(name) or {}
                 value = record.get(task.register_keys[name], "")
                 if identity.exact(str(spec.get("type") or "text"), str(spec.get("value") or ""), value):

@@ -71,7 +71,8 @@ class Task(ABC):
     title_ja: ClassVar[str] = ""  # what `daiko validate` and the docs call it
     document_ja: ClassVar[str] = "申告書"  # what staff call the paper, in reasons (申告書, 依頼書 …)
     # Proving the right record (daiko.robots.identity): form field → the key the adapter's record
-    # uses for it; the fields that locate the record (never "confirmed" by the record they found);
+    # uses for it; the fields that locate the record (confirmed by the record they found only where
+    # a proving field vouches for it);
     # the default of robots.yaml ``identity.must_match``.
     # The form fields this task keys into its target system (None: every field). Only these are
     # sampled for 抜き取り確認: a value never keyed cannot be keyed wrong.
@@ -79,6 +80,10 @@ class Task(ABC):
     register_keys: ClassVar[dict[str, str]] = {}
     locating_fields: ClassVar[frozenset[str]] = frozenset()
     identity_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields one record alone holds (a 車台番号): read surely and found exactly in the record an
+    # unsure locating field found, they prove that record — and so the locating field's reading
+    # (daiko.robots.register_check). None by default: a locating field is then never confirmed.
+    proving_fields: ClassVar[frozenset[str]] = frozenset()
 
     def identity_rule(self, robot: Any) -> Any:
         """robots.yaml ``identity`` with this task's defaults; ValueError names unknown fields."""

@@ -74,6 +74,9 @@ class HaishaTask(Task):
     register_keys = REGISTER_KEYS
     keyed_fields = KEYED_FIELDS
     locating_fields = frozenset({PLATE, REFERENCE})
+    # A vehicle's 車台番号 is its own: a plate read unsure that finds the record holding the page's
+    # sure 車台番号 was read right.
+    proving_fields = frozenset({CHASSIS})
     identity_fields = IDENTITY_FIELDS
 
     @classmethod

@@ -533,39 +533,54 @@ def _scanned_item(cfg, vehicle, reference: str, name: str, *, review: dict[str, 
 def test_unsure_readings_the_register_confirms_exactly_need_no_person(servers, robot_config):
     """Issue 10.1: a 車台番号 in review only for low confidence, read exactly as the register holds it
     for the declaration's vehicle, is accepted as 登録で確認 (audited) and keyed; a reading one
-    character off stays for a person; the plate (it found the vehicle) is never confirmed this way."""
+    character off stays for a person. Issue 13: the plate found the vehicle, so its own agreement
+    proves nothing — it is confirmed only where the record holds the page's surely read 車台番号;
+    with that 車台番号 unsure too, or a plate misread as another vehicle's, it stays for a person."""
     server = servers["base"]
     cfg = robot_config(server)
-    exact, off, plate_unsure = take(server, 3)
-    if exact.registered_on >= dt.date(2025, 4, 1) or off.registered_on >= dt.date(2025, 4, 1):
-        exact, off = sorted([exact, off, plate_unsure], key=lambda v: v.registered_on)[:2]
-        plate_unsure = take(server, 1)[0]
+    early: list = []
+    while len(early) < 5:  # registered before the 廃車年月日 the items carry
+        early += [v for v in take(server, 1) if v.registered_on < dt.date(2025, 4, 1)]
+    exact, off, plate_unsure, plate_alone, misread = early
+    (other,) = take(server, 1)  # whose plate the misread one is read as
     wrong = off.chassis_no[:-1] + ("1" if off.chassis_no[-1] != "1" else "2")
     ids = {
         "exact": _scanned_item(cfg, exact, "R07-08001", "scan_exact.pdf", review={"chassis_no": exact.chassis_no}),
         "off": _scanned_item(cfg, off, "R07-08002", "scan_off.pdf", review={"chassis_no": wrong}),
         "plate": _scanned_item(cfg, plate_unsure, "R07-08003", "scan_plate.pdf", review={"plate": plate_unsure.plate}),
-    }
+        "plate_alone": _scanned_item(
+            cfg, plate_alone, "R07-08004", "scan_plate_alone.pdf",
+            review={"plate": plate_alone.plate, "chassis_no": plate_alone.chassis_no},
+        ),
+        "misread": _scanned_item(cfg, misread, "R07-08005", "scan_misread.pdf", review={"plate": other.plate}),
+    }  # fmt: skip
 
     summary = run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
 
     items = {i.id: i for i in items_of(cfg)}
-    done = items[ids["exact"]]
-    assert done.state == ItemState.DONE, (done.state, done.reason)
-    assert done.fields["chassis_no"]["confirmed_by"] == "register" and done.fields["chassis_no"]["decision"] == "accept"
-    (row,) = keyed(server, "R07-08001")
-    assert row["target"] == f"vehicle:{exact.id}"
-    assert summary.confirmed_by_register == 1 and summary.fields_confirmed_by_register == 1
-    for key in ("off", "plate"):
+    for key, vehicle, field in (("exact", exact, "chassis_no"), ("plate", plate_unsure, "plate")):
+        done = items[ids[key]]
+        assert done.state == ItemState.DONE, (key, done.state, done.reason)
+        assert done.fields[field]["confirmed_by"] == "register" and done.fields[field]["decision"] == "accept"
+        (row,) = keyed(server, done.reference)
+        assert row["target"] == f"vehicle:{vehicle.id}"
+    assert summary.confirmed_by_register == 2 and summary.fields_confirmed_by_register == 2
+    for key in ("off", "plate_alone", "misread"):
         item = items[ids[key]]
         assert item.state == ItemState.REVIEW and item.review_fields, (key, item.state)
         assert not keyed(server, item.reference)
+    assert items[ids["plate_alone"]].review_fields == ["plate", "chassis_no"]
     with Ledger(cfg.ledger_url).session() as s:
-        (audit,) = s.scalars(select(Audit).where(Audit.action == "fields_confirmed_by_register")).all()
-        assert (
-            audit.actor == "robot:haisha" and audit.target == f"work_item:{ids['exact']}" and "車台番号" in audit.detail
-        )
-    assert placement(cfg) == {"scan_exact.pdf": "done", "scan_off.pdf": "review", "scan_plate.pdf": "review"}
+        audits = s.scalars(select(Audit).where(Audit.action == "fields_confirmed_by_register")).all()
+        by_target = {a.target: a for a in audits}
+        assert set(by_target) == {f"work_item:{ids['exact']}", f"work_item:{ids['plate']}"}
+        assert all(a.actor == "robot:haisha" for a in audits)
+        assert "車台番号" in by_target[f"work_item:{ids['exact']}"].detail
+        assert "標識番号" in by_target[f"work_item:{ids['plate']}"].detail
+    assert placement(cfg) == {
+        "scan_exact.pdf": "done", "scan_off.pdf": "review", "scan_plate.pdf": "done",
+        "scan_plate_alone.pdf": "review", "scan_misread.pdf": "review",
+    }  # fmt: skip
     # Each is looked up once: a second run does not ask the system about them again.
     lookups = len([r for r in server.audit_rows() if r["action"] == "login"])
     run_robot(cfg, "haisha", trigger="test", settle_seconds=0)
