@@ -344,8 +344,8 @@ def test_a_plates_place_one_character_off_or_a_speck_after_it_is_shown_put_right
 
 
 def test_a_plates_place_near_two_known_ones_is_not_guessed():
-    # 川口 and 川越 are both one character from 川□.
-    assert decided("keitax_haisha", "plate", "川□ 40 え 54-29").value is None
+    # 川口 and 川越 are both one character from 川〓 (a □ is 口's shape: round 8).
+    assert decided("keitax_haisha", "plate", "川〓 40 え 54-29").value is None
 
 
 # ---- その他 marked, nothing read beside it ---------------------------------------------------------

@@ -171,3 +171,38 @@ def test_an_unsure_place_the_field_does_not_know_is_not_rescored():
     read = plate_read("川崎 480 な 97-57", 0, (("川", 0.57), ("州", 0.3), ("山", 0.1)))
     r = _decide_text(form, form.field("plate"), read, "rapidocr")
     assert r.decision == "review"
+
+
+# ---- a gap inside a postal code, specks and boxes in a plate -------------------------------------
+
+
+def test_a_gap_inside_a_postal_code_is_no_character():
+    # √ 357-003 7: the 〒 read as √, the wide last digit read apart (held-back page 904782).
+    r = decided("keitax_haisha", "owner_postal_code", "√ 357-003 7", {0: 0.59})
+    assert r.value == "357-0037"
+    assert decided("keitax_haisha", "owner_postal_code", "357-003").value is None  # a digit lost stays lost
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("川越480も.55-25", "川越 480 も 55-25"),
+        ("飯能市も.1858", "飯能市 も 1858"),
+        ("所沢580ち,25-94", "所沢 580 ち 25-94"),
+    ],
+)
+def test_a_speck_between_a_plates_kana_and_its_four_digits_is_shown_without_it(read, meant):
+    r = decided("keitax_haisha", "plate", read)
+    assert r.decision == "review" and r.value == meant and "汚れとみなして" in r.reason
+
+
+def test_a_padding_dot_after_the_kana_is_kept():
+    assert decided("keitax_haisha", "plate", "川越480も・123").value == "川越 480 も ・123"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"), [("川□480さ45-29", "川口 480 さ 45-29"), ("川□40く·123", "川口 40 く ・123")]
+)
+def test_a_box_in_a_plates_place_is_shown_as_its_kuchi(read, meant):
+    r = decided("keitax_haisha", "plate", read)
+    assert r.decision == "review" and r.value == meant and "「□」を「口」と読みました" in r.reason
