@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 from daiko.forms.fieldtypes.base import voicing_twins
@@ -162,7 +163,8 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
 
     - part by part, the one reading of the kanji the read is a slip or two away from (オオクホ for
       大久保 → オオクボ, 7サミ for 浅見 → アサミ, ライ for 新井 → アライ); a part that is a reading
-      already stays as read;
+      already stays as read, unless it is a rare one beside a much commoner 濁点 twin (ヤマクチ for
+      山口 → ヤマグチ);
     - a フリガナ read without its gap, split where exactly one 姓 reading and one 名 reading meet
       (オカダマユミ for 岡田　真由美 → オカダ　マユミ).
 
@@ -182,7 +184,10 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     for k, r, part in zip(k_parts, r_parts, parts, strict=True):
         known = readings_as(k, part) if part else readings(k)
         if r in known:
-            out.append(r)
+            # A rare reading beside a much commoner 濁点 twin (ヤマクチ for 山口, ノクチ for 野口): the
+            # 濁点 lost is the likelier story — shown so, for a person to confirm.
+            common = [t for t in twins(r) & known if part and _voiced(r, t) and _rarer_twin(k, part, r, {t})]
+            out.append(common[0] if len(common) == 1 else r)
             continue
         near = [x for x in known if _slipped(r, x)]
         if len(near) != 1:
@@ -190,6 +195,14 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
         out.append(near[0])
     fixed = "\u3000".join(out)
     return fixed if fixed != kana else None
+
+
+def _voiced(read: str, twin: str) -> bool:
+    """``twin`` is ``read`` with a 濁点 or 半濁点 the recogniser lost (ヤマクチ → ヤマグチ); a 濁点 it
+    added is no slip it makes."""
+    return len(read) == len(twin) and any(
+        a != b and unicodedata.normalize("NFD", b)[0] == a for a, b in zip(read, twin, strict=True)
+    )
 
 
 def kana_part_mismatch(name: str, kana: str) -> tuple[str, str] | None:

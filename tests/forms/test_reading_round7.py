@@ -116,7 +116,7 @@ def test_a_rare_reading_beside_a_common_twin_goes_to_review():
     """山口 is ヤマグチ far more often than ヤマクチ (IPADIC's costs): accepted at 0.999 before."""
     _, kana = name_and_kana("山口\u3000優子", "ヤマクチ\u3000ユウコ")
     assert kana.decision == "review" and kana.doubt == "disagree"
-    assert "ヤマクチ" in kana.reason and kana.value == "ヤマクチ\u3000ユウコ"  # shown as read
+    assert "ヤマクチ" in kana.reason  # what was read is said; shown as ヤマグチ since round 8
 
 
 def test_the_common_reading_is_left_to_the_thresholds():

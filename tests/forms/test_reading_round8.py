@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from daiko.forms.definition import load_definition
-from daiko.forms.reader import _decide_text, _empty_beside_lost_writing
+from daiko.forms.reader import _apply_reading, _decide_text, _empty_beside_lost_writing
 from daiko.ocr.base import TextLine
 
 
@@ -22,6 +22,13 @@ def decided(form_name: str, field: str, text: str | None, scores: dict[int, floa
     confs = tuple((scores or {}).get(i, 1.0) for i in range(len(text)))
     line = TextLine(text, sum(confs) / len(confs), char_confidences=confs)
     return _decide_text(form, form.field(field), line, "rapidocr")
+
+
+def name_and_kana(name: str, kana: str):
+    form = load_definition("keitax_haisha")
+    n, k = decided("keitax_haisha", "owner_name", name), decided("keitax_haisha", "owner_kana", kana)
+    _apply_reading(form, n, k, "rapidocr")
+    return n, k
 
 
 # ---- writing lost on part of a page --------------------------------------------------------------
@@ -206,3 +213,25 @@ def test_a_padding_dot_after_the_kana_is_kept():
 def test_a_box_in_a_plates_place_is_shown_as_its_kuchi(read, meant):
     r = decided("keitax_haisha", "plate", read)
     assert r.decision == "review" and r.value == meant and "「□」を「口」と読みました" in r.reason
+
+
+# ---- a rare フリガナ beside a common 濁点 twin is shown as the twin --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "meant"),
+    [
+        ("山口\u3000優子", "ヤマクチ\u3000ユウコ", "ヤマグチ\u3000ユウコ"),  # held-back pages 904776, 904504, 904538
+        ("野口\u3000由美", "ノクチ\u3000ユミ", "ノグチ\u3000ユミ"),
+        ("松田\u3000翼", "マツタ\u3000ツバサ", "マツダ\u3000ツバサ"),
+    ],
+)
+def test_a_rare_furigana_beside_a_common_voiced_twin_is_shown_as_the_twin(name, read, meant):
+    n, k = name_and_kana(name, read)
+    assert k.decision == "review" and k.value == meant and "氏名の読み（辞書）に近い値" in k.reason
+    assert n.decision == "accept"
+
+
+def test_a_common_reading_is_left_as_read():
+    _, k = name_and_kana("中田\u3000翼", "ナカタ\u3000ツバサ")
+    assert k.decision == "accept" and k.value == "ナカタ\u3000ツバサ"
