@@ -50,6 +50,10 @@ SHOWN = {
     "plate's place one character off": re.compile(r"として入れてあります"),
     "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
     "氏名 split by the dictionary, confirmed by its フリガナ": re.compile(r"姓と名の区切りをフリガナの読みで確認"),
+    # Round 8.
+    "date from its numbers (era or separator lost)": re.compile(r"数字から「"),
+    "々 read as 口": re.compile(r"々[^」]*」と読みました（辞書）"),
+    "□ in a plate's place read as 口": re.compile(r"「□」を「口」と読みました"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
 # how many of them had been read wrong (caught).
@@ -59,6 +63,8 @@ HELD = {
     "symbol in an address": re.compile(r"住所に使わない文字"),
     "番地 misread": re.compile(r"番地の書き方が正しくありません"),
     "kana 氏名 unlike its フリガナ": re.compile(r"とフリガナの「"),
+    # Round 8.
+    "empty beside 3+ unreadable fields": re.compile(r"読み取れない項目が多く"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
