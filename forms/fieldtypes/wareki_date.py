@@ -213,7 +213,9 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     numbers = [t for t in body if t.isdigit()]
     if len(numbers) == 3:
         return [(numbers[0], numbers[1], numbers[2])]
-    if len(numbers) != 2:
+    # Two numbers, one to be split, only where the year is named — by its era (R617/29) or by four
+    # digits (2024/10129): 17.1 and 4:7115 spelled a date of the range each, neither the one written.
+    if len(numbers) != 2 or not (len(numbers[0]) == 4 or any(ch in _BY_KEY for ch in text)):
         return []
     out: list[tuple[str, str, str]] = []
     for which, run in enumerate(numbers):

@@ -98,7 +98,10 @@ def _unsure_only(definition: Any, f: Any) -> bool:
     """In review only because the reading's confidence is low: a valid value was read whole.
 
     Such a value may be confirmed by the register (an exact match); one that failed its check,
-    was empty, or may be missing characters (faint or unread ink) never is.
+    was empty, or may be missing characters (faint or unread ink) never is. The reader says why
+    (``doubt``): a score short of the calibrated thresholds, or of a bar the value itself sets (a
+    車台番号 beginning with a digit needs 0.99 on it) — the form YAML's hand-set thresholds, once
+    compared here, miss both.
     """
     if f.decision != "review" or f.value in (None, "", []) or f.confidence is None or f.raw is None:
         return False
@@ -106,6 +109,8 @@ def _unsure_only(definition: Any, f: Any) -> bool:
         return False
     if not definition.field(f.name).field_type().check(f.raw).ok:
         return False
+    if f.doubt is not None:
+        return f.doubt in ("threshold", "floor")
     fdef = definition.field(f.name)
     weakest = f.weakest if f.weakest is not None else 1.0
     return f.confidence < definition.threshold(fdef) or weakest < definition.char_threshold(fdef)

@@ -140,6 +140,8 @@ def test_a_date_whose_era_or_separator_is_lost_is_shown_from_its_numbers(form, f
         ("deregistered_on", "2024/1118"),  # 11/18, or 1/18 with the slash read as 1
         ("declared_on", "5.411月日"),
         ("declared_on", "f006年09月09日"),  # a year of three digits
+        ("declared_on", "17.1"),  # two numbers, the year not named: 2019-07-01 fits, 2025-03-12 was written
+        ("declared_on", "4:7115"),
     ],
 )
 def test_numbers_that_spell_no_single_date_are_not_guessed(field, read):
