@@ -9,26 +9,18 @@ from __future__ import annotations
 import pytest
 
 from daiko.forms.definition import load_definition
-from daiko.forms.reader import _apply_reading, _decide_text, _empty_beside_lost_writing
+from daiko.forms.reader import _decide_text, _empty_beside_lost_writing
 from daiko.ocr.base import TextLine
+from tests.forms.test_reading_round7 import decided as decided_read
+from tests.forms.test_reading_round7 import name_and_kana
 
 
 def decided(form_name: str, field: str, text: str | None, scores: dict[int, float] | None = None):
-    """The decision on ``text`` read with every character at 1.0 but those in ``scores`` (None: the
-    field read as empty)."""
-    form = load_definition(form_name)
+    """As round 7's, and None for a field read as empty."""
     if text is None:
+        form = load_definition(form_name)
         return _decide_text(form, form.field(field), None, "rapidocr")
-    confs = tuple((scores or {}).get(i, 1.0) for i in range(len(text)))
-    line = TextLine(text, sum(confs) / len(confs), char_confidences=confs)
-    return _decide_text(form, form.field(field), line, "rapidocr")
-
-
-def name_and_kana(name: str, kana: str):
-    form = load_definition("keitax_haisha")
-    n, k = decided("keitax_haisha", "owner_name", name), decided("keitax_haisha", "owner_kana", kana)
-    _apply_reading(form, n, k, "rapidocr")
-    return n, k
+    return decided_read(form_name, field, text, scores)
 
 
 # ---- writing lost on part of a page --------------------------------------------------------------
