@@ -135,9 +135,7 @@ class Address(FieldType):
         # between two digits, where removing it would merge two numbers.
         text = re.sub(r"(?<=\d)\s+(?=\d)", " ", text.strip())
         text = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", text)
-        from daiko.forms.reference.postal import in_reference_spelling
-
-        return in_reference_spelling(text) if text else None
+        return text or None
 
     def check_read(self, raw: str) -> Check:
         """As every type, and a building word read one 濁点 off (メソン飯能, コーホ双柳) shown as the

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from daiko.forms.fieldtypes.address import PREFECTURES
-from daiko.forms.reference.variants import spelled_as, starts_with
+from daiko.forms.reference.variants import starts_with
 
 _local = threading.local()
 
@@ -141,28 +141,6 @@ def parse(address: str) -> Parsed | None:
     if town is not None:
         rest = stripped[len(town) :]
     return Parsed(p, city, town, rest)
-
-
-def in_reference_spelling(address: str) -> str:
-    """``address`` (spaces already normalised away before its 番地) with the rare kanji forms of its
-    都道府県, 市区町村 and 町名 spelled as Japan Post spells them (中藤下鄉 → 中藤下郷): the recogniser
-    returns 鄉, 增, 穗 for what people write 郷, 増, 穂, and the core system's register holds the
-    everyday form. An everyday kanji, ヶ/ケ and width stay as written."""
-    parsed = parse(address)
-    if parsed is None or " " in address[: len(address) - len(parsed.rest)]:
-        return address
-    head = address[: len(address) - len(parsed.rest)]
-    spelled = ""
-    for part in (parsed.prefecture, parsed.city, parsed.town):
-        rest = head[len(spelled) :]
-        if part and part != parsed.prefecture and (dai := re.match(r"(?:大字|字)", rest)) and part == parsed.town:
-            spelled += dai[0]
-            rest = rest[len(dai[0]) :]
-        if part and starts_with(rest, part):
-            spelled += spelled_as(rest[: len(part)], part)
-    if len(spelled) != len(head):  # a part implied, not written (no 都道府県, a 郡 left out): as read
-        return address
-    return spelled + parsed.rest
 
 
 def _city_candidates(head: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:

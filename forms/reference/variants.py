@@ -61,22 +61,6 @@ def same_char(a: str, b: str) -> bool:
     return bool(set(fam.get(a2, ())) & set(fam.get(b2, ())) - {a2, b2})
 
 
-def _rare(ch: str) -> bool:
-    """A kanji outside JIS level 1: a form the recogniser drifts to more often than people write it."""
-    return ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff") and not _jis_level_1(ch)
-
-
-def spelled_as(read: str, reference: str) -> str:
-    """``read`` with each rare form (鄉, 增, 穗) that ``reference`` writes as an everyday kanji at the
-    same place (郷, 増, 穂) in the reference's spelling; everything else as read — ヶ/ケ, width and
-    the everyday forms people choose stay as written. ``read`` and ``reference`` are the same text
-    up to :func:`same_text` (the caller has matched them)."""
-    return "".join(
-        r if r != x and _rare(x) and not _rare(r) and same_char(x, r) else x
-        for x, r in zip(read, reference, strict=True)
-    )
-
-
 def same_text(a: str, b: str) -> bool:
     """Equal character by character up to 異体字, width and ヶ/ケ."""
     if a == b:

@@ -57,18 +57,22 @@ def test_an_empty_field_beside_one_or_two_unreadable_fields_stays_empty():
 # ---- rare kanji forms in a place name ------------------------------------------------------------
 
 
-def test_a_rare_form_in_a_town_name_is_keyed_as_japan_post_spells_it():
-    # 鄉 read for 郷 at 0.78 and accepted as read (held-back page 905074): ja-itaiji reaches 郷 from
-    # 鄉 only through 乡.
+def test_a_rare_form_in_a_town_name_is_kept_as_read_and_found_in_japan_posts_data():
+    # 鄉 read for 郷 at 0.78 (held-back page 905074): ja-itaiji reaches 郷 from 鄉 only through 乡, so
+    # the town was not found and the bench scored the value wrong. The value stays as read (the issue:
+    # fold for comparison, key as written).
+    from daiko.forms.reference.postal import parse
+
     r = decided("keitax_haisha", "owner_address", "埼玉県飯能市大字中藤下鄉560番地8")
-    assert r.value == "埼玉県飯能市大字中藤下郷560番地8"
+    assert r.value == "埼玉県飯能市大字中藤下鄉560番地8"
+    assert parse(r.value).town == "中藤下郷"
 
 
 @pytest.mark.parametrize(
     "address",
-    ["埼玉県鶴ヶ島市上広谷1-2", "埼玉県鶴ケ島市上広谷1-2", "飯能市笠縫7-23", "埼玉県飯能市大字中藤下郷560番地8"],
+    ["埼玉県鶴ヶ島市上広谷1-2", "埼玉県鶴ケ島市上広谷1-2", "飯能市笠縫7-23", "埼玉縣飯能市柳町9番16號"],
 )
-def test_an_address_spelled_with_everyday_forms_is_kept_as_written(address):
+def test_an_address_is_kept_as_written(address):
     assert decided("keitax_haisha", "owner_address", address).value == address
 
 
@@ -229,3 +233,12 @@ def test_a_rare_furigana_beside_a_common_voiced_twin_is_shown_as_the_twin(name, 
 def test_a_common_reading_is_left_as_read():
     _, k = name_and_kana("中田\u3000翼", "ナカタ\u3000ツバサ")
     assert k.decision == "accept" and k.value == "ナカタ\u3000ツバサ"
+
+
+# ---- kanji that make no word: only a perfect score --------------------------------------------
+
+
+def test_kanji_that_make_no_word_are_held_even_at_0_995():
+    # 図書館の端天 accepted at 0.9952 under round 7's 0.99 (held-back page 906367).
+    r = decided("shimin_anketo", "q2_other", "図書館の端天", {5: 0.9952})
+    assert r.decision == "review" and r.doubt == "floor"
