@@ -6,7 +6,8 @@ Several dumps are counted together (the figures over several draws). ``--against
 dump with one of older code on the same pages: which fields and pages changed decision, and
 whether the value was right (seeds and field names only, never values).
 
-For every engine in the dump: the fields the second opinion accepted (and how many of those were
+For every engine in the dump: the pages whose writing the scan lost (round 8's rule) and what they
+hold; the fields the second opinion accepted (and how many of those were
 wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
 (and how many of those had been read wrong: errors caught), the dates accepted although their
 era's first character was doubtful (it is not scored where the second decides the era), the
@@ -103,6 +104,47 @@ def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
               f"{max(p['rss_mb'] for p in pages)} MB")  # fmt: skip
 
 
+def lost_writing(engine: str, recs: list[dict]) -> None:
+    """Round 8's figures on writing the scan lost: pages with ``LOST_WRITING_FIELDS`` or more fields
+    unreadable (the reader's own rule), the handwritten errors they hold, written fields read as
+    empty, and free texts holding kanji that make no word (``words.strange_kanji``)."""
+    from daiko.forms.reader import LOST_WRITING_DOUBTS, LOST_WRITING_FIELDS
+    from daiko.forms.reference.words import strange_kanji
+
+    by_page: dict[int, list[dict]] = defaultdict(list)
+    for d in recs:
+        by_page[d["seed"]].append(d)
+    c: Counter = Counter()
+    for fields in by_page.values():
+        lost = (
+            sum(d["decision"] == "review" and d["doubt"] in LOST_WRITING_DOUBTS for d in fields) >= LOST_WRITING_FIELDS
+        )
+        where = "lost" if lost else "kept"
+        c[f"pages {where}"] += 1
+        for d in fields:
+            if d["kind"] == "handwriting":
+                c[f"hw fields {where}"] += 1
+                c[f"hw wrong {where}"] += not d["exact"]
+            if d["pred"] is None and d["truth"] is not None and d["type"] != "mynumber":
+                c[f"read empty {where}"] += 1
+                c[f"read empty accepted {where}"] += d["decision"] == "accept"
+            if d["type"] == "text" and d["pred"] and strange_kanji(d["pred"]):
+                c["strange"] += 1
+                c["strange right"] += d["exact"]
+                c["strange accepted"] += d["decision"] == "accept"
+    kept = c["hw fields kept"] or 1
+    print(f"== {engine}: writing lost (pages with {LOST_WRITING_FIELDS}+ unreadable fields)")
+    print(f"  {c['pages lost']} of {c['pages lost'] + c['pages kept']} pages; they hold {c['hw fields lost']} "
+          f"handwritten fields, {c['hw wrong lost']} of them read wrong; elsewhere handwriting is "
+          f"{100 * (1 - c['hw wrong kept'] / kept):.2f} % exact ({c['hw wrong kept']} of {c['hw fields kept']} wrong)")  # fmt: skip
+    print(f"  written fields read as empty: {c['read empty lost'] + c['read empty kept']}, "
+          f"{c['read empty lost']} of them on such pages; accepted as empty: "
+          f"{c['read empty accepted lost'] + c['read empty accepted kept']}, {c['read empty accepted lost']} "
+          "of them on such pages")  # fmt: skip
+    print(f"  free texts with kanji that make no word: {c['strange']} ({c['strange right']} right, "
+          f"{c['strange accepted']} accepted)")  # fmt: skip
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -164,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             (pages if d.get("record") == "page" else rows)[d["engine"]].append(d)
     for engine, recs in rows.items():
         figures(engine, recs, pages.get(engine, []))
+        lost_writing(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

@@ -486,13 +486,6 @@ NAME_SHORT_JA = "フリガナに比べて「{}」の字が足りない可能性�
 NAME_VOICING_JA = "フリガナの濁点が読み取れていません。氏名のかなの濁点も原本で確かめてください"
 
 
-def _lost_voicing(read: str, meant: str) -> bool:
-    """``meant`` has a 濁点/半濁点 where ``read`` has the plain kana (コントウ for コンドウ)."""
-    return len(read) == len(meant) and any(
-        a != b and unicodedata.normalize("NFD", b)[0] == a for a, b in zip(read, meant, strict=True)
-    )
-
-
 def _has_voicing_twin(name: str) -> bool:
     """A kana in a 氏名 that a lost 濁点 could have made (み と り: と may be ど)."""
     return any(("ぁ" <= ch <= "ヺ") and voicing_twins(ch) for ch in name)
@@ -572,7 +565,7 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
             kana.decision, kana.doubt, kana.reason = "review", "disagree", found.reason_ja
         fixed = names.suggested_reading(name.value, kana.value)
         if fixed is not None and kana.decision == "review":
-            if _lost_voicing(kana.value, fixed) and name.decision == "accept" and _has_voicing_twin(name.value):
+            if names.lost_voicing(kana.value, fixed) and name.decision == "accept" and _has_voicing_twin(name.value):
                 name.decision, name.doubt, name.reason = "review", "disagree", NAME_VOICING_JA
             kana.value, kana.reason = fixed, _also(kana.reason, SUGGESTED_KANA_JA)
     elif found.status == "agree":

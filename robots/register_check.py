@@ -64,12 +64,11 @@ def _proven(item: WorkItem, task: Any, record: dict[str, str]) -> bool:
 def _located(item: WorkItem, task: Any) -> bool:
     """The fields that find the record are accepted, or unsure but provable (else the lookup proves
     nothing)."""
-    unsure_ok = _provable(item, task)
     for name in task.locating_fields:
         spec = item.fields.get(name)
         if spec is None or (spec.get("decision") == "accept" and name not in (item.review_fields or [])):
             continue
-        if not (unsure_ok and name in confirmable(item, task)):
+        if name not in confirmable(item, task):  # a locating field is confirmable only where provable
             return False
     return True
 

@@ -145,11 +145,15 @@ class Plate(FieldType):
             return Check(unboxed.value, False, "「□」を「口」と読みました。原本と見比べてください")
         return self._place_put_right(found)
 
+    def _known_places(self) -> list[str]:
+        """The 地名 and 市区町村名 this field's plates may carry (rules ``regions``, ``municipalities``)."""
+        return [str(p) for p in [*(self.rules.get("regions") or ()), *(self.rules.get("municipalities") or ())]]
+
     def _place_put_right(self, found: Check) -> Check:
         if found.value is None:
             return found
         place = found.value.split(" ")[0]
-        known = [str(p) for p in [*(self.rules.get("regions") or ()), *(self.rules.get("municipalities") or ())]]
+        known = self._known_places()
         near = [p for p in known if len(p) == len(place) and sum(a != b for a, b in zip(p, place, strict=True)) == 1]
         if len(near) != 1 or place in known:
             return found
@@ -203,7 +207,7 @@ class Plate(FieldType):
         runners-up would make (州越, 山越 make none; 川 at 0.57 in 川越 is no doubt about the plate),
         the probability they leave unnamed counted against it. A handwritten 川, 宮, 沢 or 摩 held 10
         of 43 right plates reviewed on three held-back draws, all at 0.46-0.68."""
-        known = {str(p) for p in [*(self.rules.get("regions") or ()), *(self.rules.get("municipalities") or ())]}
+        known = set(self._known_places())
         chars = "".join(ch for _, ch in written)
         place = re.match(rf"{_KANJI}+", chars)
         if place is None or place[0] not in known:

@@ -206,7 +206,7 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     body = tokens[junk[-1] + 1 :] if junk else tokens
     if not body or not body[0].isdigit():  # 202V/2/13: the junk stood inside the year
         return []
-    if body and not body[-1].isdigit():
+    if not body[-1].isdigit():
         if body[-1] != "日":
             return []
         body = body[:-1]

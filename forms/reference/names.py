@@ -186,7 +186,7 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
         if r in known:
             # A rare reading beside a much commoner 濁点 twin (ヤマクチ for 山口, ノクチ for 野口): the
             # 濁点 lost is the likelier story — shown so, for a person to confirm.
-            common = [t for t in twins(r) & known if part and _voiced(r, t) and _rarer_twin(k, part, r, {t})]
+            common = [t for t in twins(r) & known if part and lost_voicing(r, t) and _rarer_twin(k, part, r, {t})]
             out.append(common[0] if len(common) == 1 else r)
             continue
         near = [x for x in known if _slipped(r, x)]
@@ -197,9 +197,9 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     return fixed if fixed != kana else None
 
 
-def _voiced(read: str, twin: str) -> bool:
-    """``twin`` is ``read`` with a 濁点 or 半濁点 the recogniser lost (ヤマクチ → ヤマグチ); a 濁点 it
-    added is no slip it makes."""
+def lost_voicing(read: str, twin: str) -> bool:
+    """``twin`` is ``read`` with a 濁点 or 半濁点 the recogniser lost (ヤマクチ → ヤマグチ, コントウ →
+    コンドウ); a 濁点 it added is no slip it makes."""
     return len(read) == len(twin) and any(
         a != b and unicodedata.normalize("NFD", b)[0] == a for a, b in zip(read, twin, strict=True)
     )
