@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import VARIANT_FLOOR, Check, FieldType, Reason, variant_notes, words_put_right
+from daiko.forms.fieldtypes.base import Check, FieldType, Reason, variant_notes, words_put_right
 from daiko.forms.fieldtypes.kana_name import normalise_spaces
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
@@ -19,6 +19,10 @@ _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ
 
 
 UNKNOWN_NAME_FLOOR = 0.9
+# A 旧字体 or 異体字 in a name needs a near-perfect score, higher than in other text (base.VARIANT_FLOOR):
+# the recogniser reads a hand's 恵 as 惠 and 気 as 气 at 0.994-0.997 (round 9: 3 accepted on ~7,000
+# held-back pages, all wrong), and which form a person is registered with is what the name is for.
+NAME_VARIANT_FLOOR = 0.999
 # 々 repeats the kanji before it; the recogniser reads a hand's 々 as the 口 it looks like.
 _ITERATION_READ_AS_KUCHI = re.compile(r"(?<=[\u3400-\u9fff])口")
 
@@ -86,7 +90,7 @@ class KanjiName(FieldType):
         return words_put_right(found, fixes, "辞書")
 
     def floors(self, raw: str) -> list[float]:
-        """0.95 for a 旧字体 or 異体字 of an everyday kanji (惠 for 恵: the recogniser drifts between the
+        """0.999 for a 旧字体 or 異体字 of an everyday kanji (惠 for 恵: the recogniser drifts between the
         two forms, and which one a person is registered with matters); 0.9 for every kanji of a 姓
         or 名 that IPADIC does not know as one, where the reading cannot vouch for it (井上　由手 for
         由美 at 0.77: on ~530 廃車申告書 of the calibration and spent held-back pages this held that one
@@ -101,7 +105,9 @@ class KanjiName(FieldType):
             unknown = role is not None and not readings_as(part, role)
             for ch in part:
                 kanji = "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-                out.append(VARIANT_FLOOR if everyday_form(ch) else UNKNOWN_NAME_FLOOR if unknown and kanji else 0.0)
+                out.append(
+                    NAME_VARIANT_FLOOR if everyday_form(ch) else UNKNOWN_NAME_FLOOR if unknown and kanji else 0.0
+                )
         return out
 
     def floor_note(self, raw: str, held: list[int]) -> str | None:

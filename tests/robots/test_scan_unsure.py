@@ -46,3 +46,24 @@ def test_a_value_short_of_its_threshold_is_unsure_only():
     form, r = decided("plate", "川越480も55-25", {5: 0.3})
     assert r.decision == "review" and r.doubt == "threshold"
     assert _unsure_only(form, r)
+
+
+def test_a_value_a_cross_field_check_holds_is_not():
+    # A bank code read at 0.89 (calibration accepted it) whose branch the bank does not have: the
+    # check's finding carried no doubt, so the YAML's threshold (0.90) made it "unsure only", and the
+    # register could have confirmed a code the form itself contradicts.
+    from daiko.forms.reader import _run_checks
+    from daiko.forms.result import FieldResult
+
+    form = load_definition("kouza_furikae")
+
+    def accepted(name: str, value: str | None, confidence: float | None) -> FieldResult:
+        return FieldResult(name=name, label_ja=name, type=form.field(name).type, value=value, raw=value,
+                           confidence=confidence, decision="accept", reason=None, box=(0, 0, 1, 1),
+                           weakest=confidence)  # fmt: skip
+
+    bank, branch = accepted("bank_code", "0005", 0.89), accepted("branch_code", "999", 0.99)
+    names = [accepted("bank_name", None, None), accepted("branch_name", None, None)]
+    _run_checks(form, [bank, branch, *names])
+    assert bank.decision == "review" and bank.doubt == "disagree" and "999" in bank.reason
+    assert not _unsure_only(form, bank)

@@ -1,0 +1,97 @@
+"""Reading round 9 (issue 13): wrong values accepted at high scores where the writing says they may
+be wrong (a 番地 whose hyphen was lost, a page whose pen the scan half lost, a rare kanji form in a
+name), and right dates held by the score of a character the date does not depend on.
+
+Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.forms.test_reading_round8 import decided
+
+# ---- a date whose era's first character was misread ----------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["合和6年6月15日", "分和5年9月18日", "4和6年12月7日", "冬和6年9月16日"])
+def test_a_misread_first_character_of_the_era_does_not_hold_a_date_the_digits_fix(read):
+    # Held-back pages 905226, 905270, 905294, 906302: the 令 read as 合/分/4/冬 at 0.39-0.54 held a
+    # right date (the era is fixed by 和 and the field's range, the date by its digits).
+    r = decided("keitax_haisha", "declared_on", read, {0: 0.39})
+    assert r.decision == "accept", r.reason
+
+
+def test_the_digits_of_a_repaired_date_still_decide():
+    r = decided("keitax_haisha", "declared_on", "合和6年6月15日", {0: 0.39, 2: 0.4})
+    assert r.decision == "review" and "3文字目「6」" in r.reason
+
+
+# ---- a 番地 whose hyphen was lost ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "written"),
+    [
+        ("飯能市笠縫7345", "飯能市笠縫734-5"),  # held-back page 905390, accepted at 0.998
+        ("埼玉県飯能市仲町3315", "埼玉県飯能市仲町331-5"),  # 906222, at 0.998
+        ("埼玉県入間市木蓮寺49419", "埼玉県入間市木蓮寺494-19"),  # 904150, at 0.999
+    ],
+)
+def test_a_long_bare_number_after_the_town_goes_to_review(read, written):
+    r = decided("keitax_haisha", "owner_address", read)
+    assert r.decision == "review" and r.value == read
+    assert "「-」" in r.reason and "原本" in r.reason
+
+
+@pytest.mark.parametrize(
+    "read",
+    ["飯能市笠縫734-5", "飯能市大字青木1918番地9", "飯能市笠縫734", "飯能市南町30番17號サンライズ中山1102",
+     "埼玉県飯能市笠縫635-11ハイツ美杉1306"],
+)  # fmt: skip
+def test_a_number_with_its_separators_or_a_room_number_is_accepted(read):
+    assert decided("keitax_haisha", "owner_address", read).decision == "accept"
+
+
+# ---- a rare kanji form in a name -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "at", "score"),
+    [("平沼\u3000惠子", 3, 0.994), ("大村\u3000勇气", 4, 0.9966)],  # held-back pages 906326, 905554
+)
+def test_a_rare_form_in_a_name_read_short_of_sure_goes_to_review(read, at, score):
+    r = decided("keitax_haisha", "owner_name", read, {at: score})
+    assert r.decision == "review" and r.value == read
+    assert read[at] in r.reason
+
+
+def test_a_rare_form_in_a_name_read_surely_is_accepted_as_written():
+    assert decided("keitax_haisha", "owner_name", "髙橋\u3000一郎").decision == "accept"
+
+
+# ---- a page whose pen the scan partly lost -------------------------------------------------------
+
+
+def test_on_a_page_of_unreadable_fields_only_sure_reads_stand():
+    # Held-back page 906346 (a pale pen, 9 fields unreadable): 平沼 京子 read 平召 京, accepted at 0.994.
+    from daiko.forms.reader import _empty_beside_lost_writing
+    from tests.forms.test_reading_round8 import page
+
+    form, results = page(unreadable=3)
+    name = decided("keitax_haisha", "owner_name", "平召\u3000京", {1: 0.9939})
+    sure = decided("keitax_haisha", "chassis_no", "DS17V-796600")
+    assert name.decision == "accept" and sure.decision == "accept"
+    _empty_beside_lost_writing(form, [*results, name, sure])
+    assert name.decision == "review" and "欠けた文字" in name.reason
+    assert sure.decision == "accept"
+
+
+def test_beside_one_or_two_unreadable_fields_a_read_stands_on_its_score():
+    from daiko.forms.reader import _empty_beside_lost_writing
+    from tests.forms.test_reading_round8 import page
+
+    form, results = page(unreadable=2)
+    name = decided("keitax_haisha", "owner_name", "平召\u3000京", {1: 0.9939})
+    _empty_beside_lost_writing(form, [*results, name])
+    assert name.decision == "accept"
