@@ -65,7 +65,11 @@ HELD = {
     "番地 misread": re.compile(r"番地の書き方が正しくありません"),
     "kana 氏名 unlike its フリガナ": re.compile(r"とフリガナの「"),
     # Round 8.
-    "empty beside 3+ unreadable fields": re.compile(r"読み取れない項目が多く"),
+    "empty beside 3+ unreadable fields": re.compile(r"記入が読み取れません（このページは読み取れない項目が多く"),
+    # Round 9.
+    "read short of 0.995 beside 3+ unreadable fields": re.compile(r"かすれて欠けた文字"),
+    "番地 of 4+ bare digits (a hyphen lost?)": re.compile(r"区切りのない長い数字"),
+    "rare kanji form short of its floor (name 0.999, text 0.95)": re.compile(r"の旧字体・異体字です"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 

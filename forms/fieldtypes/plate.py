@@ -44,6 +44,7 @@ _DOT_CHARS = "・.·•･‧∙"
 # A digit where the kana stands is taken for a misread kana only where the recogniser gave a plate
 # hiragana this much there: below it, the class number's own digit and a kana dropped beside it.
 DIGIT_SLOT_MIN = 0.05
+SPECK_SURE_NOTE = "文字の間の点は汚れとみなして除きました（数字の入らない位置の点）"
 
 
 def _slot_kana(ch: str) -> str | None:
@@ -122,21 +123,19 @@ class Plate(FieldType):
         return None
 
     def check_read(self, raw: str) -> Check:
-        """For review: a dot, colon or = between two digits (2.6-08, 1:7-83), before the kana
-        (飯能市.や) or after the 地名 (大宮.40) is a speck — a serial's padding dots stand after the
-        kana only — and is shown without it; a 地名 or 市区町村名 one character off exactly one the
+        """A dot, colon or = between two digits (2.6-08, 1:7-83), before the kana (飯能市.や) or after
+        the 地名 (大宮.40) is a speck — a serial's padding dots stand after the kana only — and the
+        value is taken without it: on its scores where no digit could stand there, else for review;
+        a 地名 or 市区町村名 one character off exactly one the
         field knows (所沪, 饭能市: read in a simplified form) is shown as that one."""
         found = super().check_read(raw)
         if found.ok:
             return found
-        bare = re.sub(
-            rf"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)|(?<={_KANJI})[.:=·](?=\d)"
-            # After the kana, before a serial of four digits (も.55-25, ち,25-94): no padding dot.
-            rf"|(?<=[ぁ-ゖ])[.,:=·](?=\d{{2}}-?\d{{2}}$)",
-            "",
-            raw,
-        )
-        if bare != raw and (cleaned := self.check(bare)).ok:
+        specks = self._specks(raw)
+        bare = "".join(ch for i, ch in enumerate(raw) if i not in specks)
+        if specks and (cleaned := self.check(bare)).ok:
+            if self._no_digit_fits(raw, specks):
+                return Check(cleaned.value, True, note=SPECK_SURE_NOTE)
             return Check(cleaned.value, False, SPECK_JA)
         # □ is no character of a place: the 口 of 川口 read as a box (held-back pages 905082, 905142) —
         # shown so, for review: an illegible 越 may come out as a box too.
@@ -144,6 +143,41 @@ class Plate(FieldType):
         if boxed != raw and (unboxed := self.check(boxed)).ok:
             return Check(unboxed.value, False, "「□」を「口」と読みました。原本と見比べてください")
         return self._place_put_right(found)
+
+    @staticmethod
+    def _specks(raw: str) -> set[int]:
+        """Where a dot, colon or = stands that no plate holds: between two digits, before the kana,
+        after the 地名, or after the kana before a four-digit serial (も.55-25: no padding dot)."""
+        return {
+            m.start()
+            for m in re.finditer(
+                rf"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)"
+                rf"|(?<={_KANJI})[.:=·](?=\d)|(?<=[ぁ-ゖ])[.,:=·](?=\d{{2}}-?\d{{2}}$)",
+                raw,
+            )
+        }
+
+    def _no_digit_fits(self, raw: str, specks: set[int]) -> bool:
+        """No digit read as the speck makes a plate either (79.31, 480.む, 熊谷.40 — a fifth digit of a
+        serial, a fourth of a 分類番号): the dot was no character of the plate, so the value stands on
+        the scores of the rest. Round 9: 16 of 16 such plates on ~3,600 held-back pages were right,
+        each held for a person. A dot where a digit would also make a plate (5.0: 50 or 510) is
+        still shown for review."""
+        for at in specks:
+            others = "".join(ch for i, ch in enumerate(raw) if i not in specks or i == at)
+            spot = at - sum(1 for i in specks if i < at)
+            if any(self.check(others[:spot] + d + others[spot + 1 :]).ok for d in "0123456789"):
+                return False
+        return True
+
+    def significant(self, raw: str) -> list[bool]:
+        """A speck where no digit fits (:meth:`_no_digit_fits`) is not scored: it is no character."""
+        specks = self._specks(raw)
+        if not specks or not self.check("".join(ch for i, ch in enumerate(raw) if i not in specks)).ok:
+            return [True] * len(raw)
+        if not self._no_digit_fits(raw, specks):
+            return [True] * len(raw)
+        return [i not in specks for i in range(len(raw))]
 
     def _known_places(self) -> list[str]:
         """The 地名 and 市区町村名 this field's plates may carry (rules ``regions``, ``municipalities``)."""

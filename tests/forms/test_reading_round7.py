@@ -209,7 +209,9 @@ def test_a_sure_short_comment_is_still_read():
 )
 def test_a_speck_in_a_plate_or_postal_code_is_shown_without_it(field, read, meant):
     r = decided("keitax_haisha", field, read)
-    assert r.decision == "review" and r.value == meant and "汚れとみなして除きました" in r.reason
+    assert r.value == meant and "汚れとみなして除きました" in (r.reason or r.confirmed_by)
+    # Round 9: a plate's speck where no digit fits is no character, and the plate stands on its scores.
+    assert r.decision == ("accept" if field == "plate" else "review")
 
 
 def test_a_plates_padding_dot_is_no_speck():
