@@ -55,6 +55,8 @@ SHOWN = {
     "date from its numbers (era or separator lost)": re.compile(r"数字から「"),
     "々 read as 口": re.compile(r"々[^」]*」と読みました（辞書）"),
     "□ in a plate's place read as 口": re.compile(r"「□」を「口」と読みました"),
+    # Round 9.
+    "番 read as another kanji before a 号": re.compile(r"」を「番」と読みました"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
 # how many of them had been read wrong (caught).

@@ -740,7 +740,8 @@ def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult])
 
     Writing lost as a whole (blue ballpoint faxed in 1 bit, a pale pen scanned in grey) leaves every
     field empty: the required ones went to review, the optional ones were accepted as "nothing
-    written" (held-back split: 4 of 8 wrong acceptances on one such page).
+    written" (held-back split: 4 of 8 wrong acceptances on one such page). On a page whose writing
+    was lost in part, reads short of sure are held as well (:func:`_sure_only`).
     """
     required_lost = any(r.doubt == "empty" or (r.doubt == "unread" and form.field(r.name).required) for r in results)
     # Writing lost in part (a pale pen in JPEG, a fax's 1 bit) leaves no required field empty but

@@ -123,3 +123,39 @@ def test_a_speck_where_no_digit_fits_does_not_hold_a_plate(read, at, value):
 def test_a_speck_where_a_digit_fits_is_shown_for_review(read, at):
     r = decided("keitax_haisha", "plate", read)
     assert r.decision == "review" and "読み違いの可能性" in r.reason
+
+
+# ---- free text: a prefix before no noun, a kanji known only as a name ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "at", "score"),
+    [
+        ("使用不のため", 2, 0.9994),  # held-back pages 906478, 906970: 不能 lost its 能, accepted at 0.9999
+        ("所在明", 2, 0.9997),  # 904178: 所在不明, 明 known only as a name
+        ("家族の章族", 3, 0.99),  # 章 (a name) beside 族
+    ],
+)
+def test_a_kanji_that_makes_no_word_in_a_sentence_needs_a_perfect_score(read, at, score):
+    r = decided("keitax_haisha", "reason_note", read, {at: score})
+    assert r.decision == "review" and r.doubt == "floor" and "辞書にない言葉" in r.reason
+
+
+@pytest.mark.parametrize("read", ["使用不能のため", "所在不明", "林さんに相談しました", "本市の窓口"])
+def test_words_of_a_sentence_are_accepted_on_their_scores(read):
+    assert decided("keitax_haisha", "reason_note", read, {1: 0.99}).decision == "accept"
+
+
+# ---- a 番 misread between the numbers of an address ----------------------------------------------
+
+
+def test_a_kanji_between_the_numbers_of_an_address_is_shown_as_its_ban():
+    # Held-back page 906442: 20番7号 read 20書7号, accepted at 0.996 (the 町名 agreed with the 〒).
+    r = decided("keitax_haisha", "owner_address", "埼玉県飯能市柳町20書7号グリーンヒル105")
+    assert r.decision == "review" and r.value == "埼玉県飯能市柳町20番7号グリーンヒル105"
+    assert "「書」を「番」と読みました" in r.reason
+
+
+@pytest.mark.parametrize("read", ["札幌市中央区北3条西2丁目1番", "飯能市大字青木1918番地9", "飯能市東町5番19号"])
+def test_the_kanji_addresses_put_between_numbers_are_accepted(read):
+    assert decided("keitax_haisha", "owner_address", read).decision == "accept"
