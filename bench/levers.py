@@ -70,6 +70,7 @@ HELD = {
     "empty beside 3+ unreadable fields": re.compile(r"記入が読み取れません（このページは読み取れない項目が多く"),
     # Round 9.
     "read short of 0.995 beside 3+ unreadable fields": re.compile(r"かすれて欠けた文字"),
+    "フリガナ empty beside a 氏名": re.compile(r"フリガナが読み取れません"),
     "番地 of 4+ bare digits (a hyphen lost?)": re.compile(r"区切りのない長い数字"),
     "rare kanji form short of its floor (name 0.999, text 0.95)": re.compile(r"の旧字体・異体字です"),
 }

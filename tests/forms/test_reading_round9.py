@@ -159,3 +159,28 @@ def test_a_kanji_between_the_numbers_of_an_address_is_shown_as_its_ban():
 @pytest.mark.parametrize("read", ["札幌市中央区北3条西2丁目1番", "飯能市大字青木1918番地9", "飯能市東町5番19号"])
 def test_the_kanji_addresses_put_between_numbers_are_accepted(read):
     assert decided("keitax_haisha", "owner_address", read).decision == "accept"
+
+
+# ---- a フリガナ read as empty beside a written 氏名 ---------------------------------------------------
+
+
+def test_a_furigana_read_as_empty_beside_a_written_name_goes_to_review():
+    # Held-back pages 906510, 906802: ハヤシ アケミ and ノグチ ススム written in a thin pen, read as
+    # nothing and accepted as "not written" (their pages had fewer than three unreadable fields).
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _apply_reading
+
+    name, kana = decided("keitax_haisha", "owner_name", "林\u3000明美"), decided("keitax_haisha", "owner_kana", None)
+    assert kana.decision == "accept" and kana.value is None
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
+    assert kana.decision == "review" and kana.doubt == "empty" and "フリガナが読み取れません" in kana.reason
+    assert name.decision == "accept"
+
+
+def test_both_empty_stay_empty():
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _apply_reading
+
+    name, kana = decided("keitax_haisha", "owner_name", None), decided("keitax_haisha", "owner_kana", None)
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
+    assert kana.decision == "accept"
