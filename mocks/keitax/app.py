@@ -87,8 +87,10 @@ class _AfterCommit:
             self._left -= 1
             return self._kind
 
-    def committed(self) -> str | None:
-        """Called once a 登録 is saved; returns 'pid N' when it killed a process (for the audit)."""
+    def committed(self) -> int | None:
+        """Called once a 登録 is saved; returns the pid to kill when a kill is due. The caller writes
+        the audit row first and then calls :meth:`kill`: a test that sees the robot die must find
+        the row (killing first raced the row's INSERT)."""
         with self._lock:
             self._commits += 1
             if self.faults.down_after_commit:
@@ -96,18 +98,17 @@ class _AfterCommit:
             elif self.faults.slow_after_commit:
                 self._kind, self._left = "slow", self.faults.slow_after_commit_n - 1
             due = self.faults.kill_after_commit and self._commits % self.faults.kill_after_commit_every == 0
-        return self._kill() if due else None
-
-    def _kill(self) -> str | None:
-        pidfile = Path(self.faults.kill_after_commit)
+        if not due:
+            return None
         try:
-            pid = int(pidfile.read_text().strip())
+            return int(Path(self.faults.kill_after_commit).read_text().strip())
         except (OSError, ValueError):
             return None
+
+    def kill(self, pid: int) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-        pidfile.unlink(missing_ok=True)
-        return f"pid {pid}"
+        Path(self.faults.kill_after_commit).unlink(missing_ok=True)
 
 
 @dataclass
@@ -465,8 +466,11 @@ def create_app(settings: Settings, *, password: str | None = None) -> FastAPI:
                 return detail(request, ctx, vehicle, rejected.messages)
             return haisha_input(request, ctx, vehicle, form, rules.Checked(rejected.messages, rejected.bad_fields))
         kill = after_commit.committed()
-        if kill:
-            store.add_audit(ctx.conn, login="system", action="fault_kill", target=kill, reference=form.reference)
+        if kill is not None:
+            store.add_audit(
+                ctx.conn, login="system", action="fault_kill", target=f"pid {kill}", reference=form.reference
+            )
+            after_commit.kill(kill)
         if faults.down_after_commit:
             return system_error(request)  # saved; the system then stays down for a while
         if faults.slow_after_commit:

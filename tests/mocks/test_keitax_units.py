@@ -88,3 +88,25 @@ def test_every_owners_postal_code_is_the_one_japan_post_gives_their_address():
         if "名栗" not in town and "南高麗" not in town and agreement(code, town).status != "agree"
     ]
     assert len(towns) >= 20 and wrong == []
+
+
+def test_the_kill_after_commit_is_audited_before_the_robot_dies(tmp_path):
+    # The mock killed the robot, then wrote the audit row: a test that saw the robot die could read
+    # the audit before the row was there (a loaded CI run did). Now the caller writes the row
+    # between committed() and kill().
+    import subprocess
+
+    from daiko.mocks.keitax.app import _AfterCommit
+
+    proc = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        pidfile = tmp_path / "robot.pid"
+        pidfile.write_text(str(proc.pid))
+        after = _AfterCommit(FaultConfig(kill_after_commit=str(pidfile)))
+        assert after.committed() == proc.pid
+        assert proc.poll() is None  # still alive: the audit row goes in first
+        after.kill(proc.pid)
+        assert proc.wait(timeout=30) == -9 and not pidfile.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -33,7 +33,7 @@ def test_a_value_held_short_of_its_floor_is_unsure_only():
     ("field", "text", "scores", "doubt"),
     [
         ("chassis_no", "CA42A", {}, "invalid"),  # no 車台番号's shape: a person reads it
-        ("plate", "川越480も.55-25", {}, "invalid"),  # put right for review: shown, never confirmed
+        ("plate", "所沢40.り20-94", {}, "invalid"),  # put right for review (401 fits too): never confirmed
     ],
 )
 def test_a_value_that_failed_its_check_is_not(field, text, scores, doubt):
