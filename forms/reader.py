@@ -752,7 +752,8 @@ def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult])
     written" (held-back split: 4 of 8 wrong acceptances on one such page). On a page whose writing
     was lost in part, reads short of sure are held as well (:func:`_sure_only`).
     """
-    required_lost = any(r.doubt == "empty" or (r.doubt == "unread" and form.field(r.name).required) for r in results)
+    # (A required field's doubt only: a フリガナ read as empty beside its 氏名 is held as "empty" too.)
+    required_lost = any(r.doubt in ("empty", "unread") and form.field(r.name).required for r in results)
     # Writing lost in part (a pale pen in JPEG, a fax's 1 bit) leaves no required field empty but
     # several unreadable — and the palest of its fields read as nothing at all (round 8: 8 of the 11
     # written fields accepted as empty in 2,400 held-back pages were on pages with 3 or more such

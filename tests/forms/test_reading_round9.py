@@ -184,3 +184,17 @@ def test_both_empty_stay_empty():
     name, kana = decided("keitax_haisha", "owner_name", None), decided("keitax_haisha", "owner_kana", None)
     _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
     assert kana.decision == "accept"
+
+
+def test_a_furigana_held_as_empty_does_not_hold_the_pages_other_empty_boxes():
+    # The page rule for writing lost as a whole fires on a *required* field read as empty: the
+    # フリガナ's hold (doubt "empty" as well) must not make every empty box of the page doubtful.
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _apply_reading, _empty_beside_lost_writing
+
+    form = load_definition("keitax_haisha")
+    name, kana = decided("keitax_haisha", "owner_name", "林\u3000明美"), decided("keitax_haisha", "owner_kana", None)
+    note = decided("keitax_haisha", "reason_note", None)
+    _apply_reading(form, name, kana, "rapidocr")
+    _empty_beside_lost_writing(form, [name, kana, note])
+    assert kana.decision == "review" and note.decision == "accept"
