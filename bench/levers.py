@@ -7,7 +7,7 @@ dump with one of older code on the same pages: which fields and pages changed de
 whether the value was right (seeds and field names only, never values).
 
 For every engine in the dump: the pages whose writing the scan lost (round 8's rule) and what they
-hold; the fields the second opinion accepted (and how many of those were
+hold; what round 9's rules find in the reads (for a dump of older code: what they would have done); the fields the second opinion accepted (and how many of those were
 wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
 (and how many of those had been read wrong: errors caught), the dates accepted although their
 era's first character was doubtful (it is not scored where the second decides the era), the
@@ -72,7 +72,7 @@ HELD = {
     "read short of 0.995 beside 3+ unreadable fields": re.compile(r"かすれて欠けた文字"),
     "フリガナ empty beside a 氏名": re.compile(r"フリガナが読み取れません"),
     "番地 of 4+ bare digits (a hyphen lost?)": re.compile(r"区切りのない長い数字"),
-    "rare kanji form short of its floor (name 0.999, text 0.95)": re.compile(r"の旧字体・異体字です"),
+    "rare kanji form short of its floor (names, free text)": re.compile(r"の旧字体・異体字です"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
@@ -152,6 +152,65 @@ def lost_writing(engine: str, recs: list[dict]) -> None:
           f"{c['strange accepted']} accepted)")  # fmt: skip
 
 
+def round9_reads(engine: str, recs: list[dict]) -> None:
+    """What round 9's rules find in a dump's reads, by the reader's own functions — for a dump of
+    older code, what they would have held or accepted (forms/README.md, "Round 9"): right and
+    wrong values each rule touches, and how many of them had been accepted."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.address import _BARE_LONG_NUMBER, _STRAY_KANJI
+    from daiko.forms.fieldtypes.kanji_name import NAME_VARIANT_FLOOR
+    from daiko.forms.reader import LOST_WRITING_DOUBTS, LOST_WRITING_FIELDS, LOST_WRITING_SURE
+    from daiko.forms.reference.variants import everyday_form
+
+    by_page: dict[int, list[dict]] = defaultdict(list)
+    for d in recs:
+        by_page[d["seed"]].append(d)
+    c: Counter = Counter()
+
+    def count(label: str, d: dict) -> None:
+        c[f"{label}"] += 1
+        c[f"{label} right"] += d["exact"]
+        c[f"{label} accepted"] += d["decision"] == "accept"
+        c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
+
+    forms: dict = {}
+    for fields in by_page.values():
+        unreadable = sum(d["decision"] == "review" and d["doubt"] in LOST_WRITING_DOUBTS for d in fields)
+        by_name = {d["field"]: d for d in fields}
+        for d in fields:
+            pred, text = d["pred"], "".join(ch for ch, _, _ in d.get("chars") or ())
+            notes = (d.get("reason") or "") + (d.get("confirmed_by") or "")
+            if d["type"] == "wareki_date" and "元号の1文字目「" in notes:
+                count("date, era's first character misread", d)
+            if d["type"] == "plate" and text:
+                ftype = forms.setdefault(d["form"], load_definition(d["form"])).field(d["field"]).field_type()
+                specks, bare = ftype._specks(text)
+                if specks and ftype.check(bare).ok and ftype._no_digit_fits(bare, specks):
+                    count("plate, a speck where no digit fits", d)
+            if d["type"] == "address" and isinstance(pred, str):
+                if _BARE_LONG_NUMBER.search(pred):
+                    count("address, 4+ bare digits after the town", d)
+                if _STRAY_KANJI.search(pred):
+                    count("address, a stray kanji between numbers", d)
+            if d["type"] == "kanji_name" and any(
+                everyday_form(ch) and sc < NAME_VARIANT_FLOOR for ch, sc, _ in d.get("chars") or ()
+            ):
+                count(f"name, a rare kanji form under {NAME_VARIANT_FLOOR}", d)
+            if (
+                unreadable >= LOST_WRITING_FIELDS and d["decision"] == "accept" and pred is not None
+                and d["type"] not in ("choice", "checkbox") and not d.get("confirmed_by") and d["weakest"] is not None
+            ):  # fmt: skip
+                count("lost-writing page, read " + ("under" if d["weakest"] < LOST_WRITING_SURE else "at or over")
+                      + f" {LOST_WRITING_SURE}", d)  # fmt: skip
+            name = by_name.get("owner_name")
+            if d["type"] == "kana_name" and pred is None and name is not None and isinstance(name["pred"], str):
+                count("フリガナ read as empty beside a 氏名", d)
+    print(f"== {engine}: round 9's rules on these reads (right / accepted / accepted wrong)")
+    for label in sorted({k for k in c if not k.endswith(("right", "accepted", "wrong"))}):
+        print(f"  {label}: {c[label]} ({c[label + ' right']} right, {c[label + ' accepted']} accepted, "
+              f"{c[label + ' accepted wrong']} of them wrong)")  # fmt: skip
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -214,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     for engine, recs in rows.items():
         figures(engine, recs, pages.get(engine, []))
         lost_writing(engine, recs)
+        round9_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

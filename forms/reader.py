@@ -743,7 +743,7 @@ EMPTY_PAGE_LOST_JA = (
 )
 
 
-def _empty_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) -> None:
+def _hold_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) -> None:
     """On a page where a required field reads as empty (or as nothing: ink that no character could be
     read from), an empty optional field is not trusted either.
 
@@ -899,7 +899,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     _second_opinion(form, results, crops, index, set(unread), engine)
     del lines, crops
     _apply_agreements(form, results, engine.name)
-    _empty_beside_lost_writing(form, results)
+    _hold_beside_lost_writing(form, results)
     _run_checks(form, results)
     _apply_review_policy(form, results)
     result = FormResult(

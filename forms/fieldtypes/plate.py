@@ -131,10 +131,9 @@ class Plate(FieldType):
         found = super().check_read(raw)
         if found.ok:
             return found
-        specks = self._specks(raw)
-        bare = "".join(ch for i, ch in enumerate(raw) if i not in specks)
+        specks, bare = self._specks(raw)
         if specks and (cleaned := self.check(bare)).ok:
-            if self._no_digit_fits(raw, specks):
+            if self._no_digit_fits(bare, specks):
                 return Check(cleaned.value, True, note=SPECK_SURE_NOTE)
             return Check(cleaned.value, False, SPECK_JA)
         # □ is no character of a place: the 口 of 川口 read as a box (held-back pages 905082, 905142) —
@@ -145,39 +144,35 @@ class Plate(FieldType):
         return self._place_put_right(found)
 
     @staticmethod
-    def _specks(raw: str) -> set[int]:
-        """Where a dot, colon or = stands that no plate holds: between two digits, before the kana,
-        after the 地名, or after the kana before a four-digit serial (も.55-25: no padding dot)."""
-        return {
+    def _specks(raw: str) -> tuple[list[int], str]:
+        """Where a dot, colon or = stands that no plate holds — between two digits, before the kana,
+        after the 地名, or after the kana before a four-digit serial (も.55-25: no padding dot) — and
+        the read without them."""
+        specks = [
             m.start()
             for m in re.finditer(
                 rf"(?<=\d)[.:=·](?=\d)|(?<=[市区町村\d])[.:=·](?=[ぁ-ゖ])|(?<=[ぁ-ゖ])[:=](?=\d)"
                 rf"|(?<={_KANJI})[.:=·](?=\d)|(?<=[ぁ-ゖ])[.,:=·](?=\d{{2}}-?\d{{2}}$)",
                 raw,
             )
-        }
+        ]
+        return specks, "".join(ch for i, ch in enumerate(raw) if i not in specks)
 
-    def _no_digit_fits(self, raw: str, specks: set[int]) -> bool:
-        """No digit read as the speck makes a plate either (79.31, 480.む, 熊谷.40 — a fifth digit of a
-        serial, a fourth of a 分類番号): the dot was no character of the plate, so the value stands on
-        the scores of the rest. Round 9: 16 of 16 such plates on ~3,600 held-back pages were right,
-        each held for a person. A dot where a digit would also make a plate (5.0: 50 or 510) is
-        still shown for review."""
-        for at in specks:
-            others = "".join(ch for i, ch in enumerate(raw) if i not in specks or i == at)
-            spot = at - sum(1 for i in specks if i < at)
-            if any(self.check(others[:spot] + d + others[spot + 1 :]).ok for d in "0123456789"):
-                return False
-        return True
+    def _no_digit_fits(self, bare: str, specks: list[int]) -> bool:
+        """No digit read where a speck stood makes a plate either (79.31, 480.む, 熊谷.40 — a fifth
+        digit of a serial, a fourth of a 分類番号): the dot was no character of the plate, so the
+        value stands on the scores of the rest. Round 9: 16 of 16 such plates on ~3,600 held-back
+        pages were right, each held for a person. A dot where a digit would also make a plate (5.0:
+        50 or 510) is still shown for review. ``bare`` is the read without its ``specks``."""
+        spots = [at - n for n, at in enumerate(specks)]  # where each speck stood in ``bare``
+        return not any(self.check(bare[:at] + d + bare[at:]).ok for at in spots for d in "0123456789")
 
     def significant(self, raw: str) -> list[bool]:
         """A speck where no digit fits (:meth:`_no_digit_fits`) is not scored: it is no character."""
-        specks = self._specks(raw)
-        if not specks or not self.check("".join(ch for i, ch in enumerate(raw) if i not in specks)).ok:
-            return [True] * len(raw)
-        if not self._no_digit_fits(raw, specks):
-            return [True] * len(raw)
-        return [i not in specks for i in range(len(raw))]
+        specks, bare = self._specks(raw)
+        if specks and self.check(bare).ok and self._no_digit_fits(bare, specks):
+            return [i not in specks for i in range(len(raw))]
+        return [True] * len(raw)
 
     def _known_places(self) -> list[str]:
         """The 地名 and 市区町村名 this field's plates may carry (rules ``regions``, ``municipalities``)."""

@@ -62,9 +62,9 @@ class Text(FieldType):
 
     def floors(self, raw: str) -> list[float]:
         """0.95 for a 旧字体 of an everyday kanji: free text is written in everyday forms, and one read
-        at less is the recogniser drifting (高齢 read 高齡 at 0.79-0.81 and accepted). 0.99 for kanji
-        that make no word where they stand (``words.strange_kanji``: 端末 read 端天 at 0.92-0.99) —
-        outside a list of values, where a vocabulary decides."""
+        at less is the recogniser drifting (高齢 read 高齡 at 0.79-0.81 and accepted). ``WORD_FLOOR``
+        (a perfect score) for kanji that make no word where they stand (``words.strange_kanji``: 端末
+        read 端天 at 0.92-0.995) — outside a list of values, where a vocabulary decides."""
         from daiko.forms.reference.variants import everyday_form
 
         text = "".join(raw.split())

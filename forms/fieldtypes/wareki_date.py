@@ -103,6 +103,8 @@ def parse_date(raw: str, default_era: str | None = None) -> tuple[dt.date | None
 # The era's first character, lost or misread (合和, A和, 和7年): the eras its second one allows.
 _ERA_BY_SECOND = {"和": ("令和", "昭和"), "成": ("平成",), "正": ("大正",), "治": ("明治",)}
 _FULL_ERA = re.compile(r"^(?:令和|平成|昭和|大正|明治)")
+# The era's second character, after a first one read as anything or lost, before the year (合和6年, 和6年).
+_ERA_FROM_SECOND = re.compile(r"^(.?)([和成正治])(?=元|\d)")
 
 
 def _two_character_day(head: str) -> tuple[str, str] | None:
@@ -167,7 +169,7 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     twice = re.search(r"([年月])\1", text)
     if twice:
         heads = [(text.replace(twice[0], twice[1], 1), f"「{twice[1]}」が2度読めています", False)]
-    m = re.match(r"^(.?)([和成正治])(?=元|\d)", heads[0][0])
+    m = _ERA_FROM_SECOND.match(heads[0][0])
     if m and not _FULL_ERA.match(heads[0][0]):
         for era in _ERA_BY_SECOND[m[2]]:
             what = f"元号の1文字目「{m[1]}」" if m[1] else "元号の1文字目"
@@ -268,7 +270,8 @@ class WarekiDate(FieldType):
         back whose second character was read, and the digits fix the date — so the misread character's
         score says nothing. Round 9: on ~7,000 held-back pages 82 dates so repaired were held by that
         score alone or with others, and 52 accepted; all 134 were right."""
-        if read[:1] == era[:1] or not re.match(r"^.[和成正治](?:元|\d)", read):
+        m = _ERA_FROM_SECOND.match(read)
+        if m is None or not m[1] or m[1] == era[0]:
             return False
         check = self._repaired(read)
         return check is not None and check.value is not None
@@ -313,8 +316,9 @@ class WarekiDate(FieldType):
         character, 日) → the one date the repairs allow within this field's rules, valid, with a
         note of what was put right. The date is its digits, which are never changed and whose
         scores still decide acceptance (as does 和's, but not the misread character's: see
-        :meth:`significant`): only where exactly one date of the field's range fits. Round 4 sent every such date to a person: 14
-        of 14 on held-back pages were right, and they held 7 of 37 handwritten pages of a draw."""
+        :meth:`significant`): only where exactly one date of the field's range fits. Round 4 sent
+        every such date to a person: 14 of 14 on held-back pages were right, and they held 7 of 37
+        handwritten pages of a draw."""
         from daiko.forms.fieldtypes.base import Check
 
         found: dict[str, tuple[str, bool]] = {}

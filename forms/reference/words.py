@@ -94,11 +94,11 @@ def strange_kanji(text: str) -> set[int]:
     # Round 9: a one-kanji prefix before no noun (使用不のため: 不能 lost its 能), and a lone kanji the
     # dictionary knows only as a name (所在明, 章族) — on the bench's draws 25 free texts held
     # either, none of them right, 4 accepted at 0.99-0.9999.
-    for (a_at, a), b in itertools.zip_longest(tokens, [t for _, t in tokens[1:]]):
-        pos = a.part_of_speech.split(",")
+    for i, (a_at, a) in enumerate(tokens):
         if len(a.surface) != 1 or not _KANJI.match(a.surface):
             continue
-        after = b.part_of_speech.split(",") if b is not None else ["", ""]
+        pos = a.part_of_speech.split(",")
+        after = tokens[i + 1][1].part_of_speech.split(",") if i + 1 < len(tokens) else ["", ""]
         if pos[0] == "接頭詞" and (after[0] != "名詞" or after[1] == "接尾"):
             out.add(a_at)
         if pos[0] == "名詞" and pos[1] == "固有名詞" and after[:3] != ["名詞", "接尾", "人名"]:

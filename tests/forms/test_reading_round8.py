@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from daiko.forms.definition import load_definition
-from daiko.forms.reader import _decide_text, _empty_beside_lost_writing
+from daiko.forms.reader import _decide_text, _hold_beside_lost_writing
 from daiko.ocr.base import TextLine
 from tests.forms.test_reading_round7 import decided as decided_read
 from tests.forms.test_reading_round7 import name_and_kana
@@ -42,7 +42,7 @@ def test_an_empty_field_on_a_page_of_unreadable_fields_goes_to_review():
     form, results = page(unreadable=3)
     kana = results[-2]
     assert kana.value is None and kana.decision == "accept"  # as read
-    _empty_beside_lost_writing(form, results)
+    _hold_beside_lost_writing(form, results)
     assert kana.decision == "review" and kana.doubt == "empty"
     assert "薄い記入が写っていない可能性" in kana.reason
     assert results[-1].decision == "accept"  # a value read is not touched
@@ -50,7 +50,7 @@ def test_an_empty_field_on_a_page_of_unreadable_fields_goes_to_review():
 
 def test_an_empty_field_beside_one_or_two_unreadable_fields_stays_empty():
     form, results = page(unreadable=2)
-    _empty_beside_lost_writing(form, results)
+    _hold_beside_lost_writing(form, results)
     assert results[-2].decision == "accept" and results[-2].value is None
 
 

@@ -75,25 +75,25 @@ def test_a_rare_form_in_a_name_read_surely_is_accepted_as_written():
 
 def test_on_a_page_of_unreadable_fields_only_sure_reads_stand():
     # Held-back page 906346 (a pale pen, 9 fields unreadable): 平沼 京子 read 平召 京, accepted at 0.994.
-    from daiko.forms.reader import _empty_beside_lost_writing
+    from daiko.forms.reader import _hold_beside_lost_writing
     from tests.forms.test_reading_round8 import page
 
     form, results = page(unreadable=3)
     name = decided("keitax_haisha", "owner_name", "平召\u3000京", {1: 0.9939})
     sure = decided("keitax_haisha", "chassis_no", "DS17V-796600")
     assert name.decision == "accept" and sure.decision == "accept"
-    _empty_beside_lost_writing(form, [*results, name, sure])
+    _hold_beside_lost_writing(form, [*results, name, sure])
     assert name.decision == "review" and "欠けた文字" in name.reason
     assert sure.decision == "accept"
 
 
 def test_beside_one_or_two_unreadable_fields_a_read_stands_on_its_score():
-    from daiko.forms.reader import _empty_beside_lost_writing
+    from daiko.forms.reader import _hold_beside_lost_writing
     from tests.forms.test_reading_round8 import page
 
     form, results = page(unreadable=2)
     name = decided("keitax_haisha", "owner_name", "平召\u3000京", {1: 0.9939})
-    _empty_beside_lost_writing(form, [*results, name])
+    _hold_beside_lost_writing(form, [*results, name])
     assert name.decision == "accept"
 
 
@@ -190,11 +190,11 @@ def test_a_furigana_held_as_empty_does_not_hold_the_pages_other_empty_boxes():
     # The page rule for writing lost as a whole fires on a *required* field read as empty: the
     # フリガナ's hold (doubt "empty" as well) must not make every empty box of the page doubtful.
     from daiko.forms.definition import load_definition
-    from daiko.forms.reader import _apply_reading, _empty_beside_lost_writing
+    from daiko.forms.reader import _apply_reading, _hold_beside_lost_writing
 
     form = load_definition("keitax_haisha")
     name, kana = decided("keitax_haisha", "owner_name", "林\u3000明美"), decided("keitax_haisha", "owner_kana", None)
     note = decided("keitax_haisha", "reason_note", None)
     _apply_reading(form, name, kana, "rapidocr")
-    _empty_beside_lost_writing(form, [name, kana, note])
+    _hold_beside_lost_writing(form, [name, kana, note])
     assert kana.decision == "review" and note.decision == "accept"
