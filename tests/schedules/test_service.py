@@ -173,8 +173,11 @@ def test_a_tick_due_while_the_service_stops_is_kept_for_the_next_start(harness):
     recorder = harness.Recorder(real=False)
     service = harness.start(run_fn=recorder)
     service.scheduler.pause()  # as stop() does while it waits for runs to finish their item
-    due = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)).replace(microsecond=0)
+    # The tick falls due after the pause: a pass the scheduler's thread began before it took its
+    # "now" earlier and cannot see the tick as due (a tick set 5 s back, it could — a loaded CI did).
+    due = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).replace(microsecond=0)
     service.scheduler.modify_job("robot:kozin", next_run_time=due)
+    harness.wait_until(lambda: dt.datetime.now(dt.UTC) > due + dt.timedelta(seconds=2))  # due, past its 1 s grace
     service.stop()
 
     store = make_jobstore(harness.ledger())
