@@ -84,11 +84,12 @@ def candidates(ledger: Ledger, robot_id: str, task: Any) -> list[WorkItem]:
                 .order_by(WorkItem.id)
             )
         )
-    return [
-        i
-        for i in items
-        if not (i.identity or {}).get("review_check") and _located(i, task) and confirmable(i, task) and i.fields
-    ]
+    return [i for i in items if not (i.identity or {}).get("review_check") and checkable(i, task)]
+
+
+def checkable(item: WorkItem, task: Any) -> bool:
+    """Worth a look-up: found by accepted (or provable) locating fields, with fields to confirm."""
+    return bool(item.fields) and _located(item, task) and bool(confirmable(item, task))
 
 
 def run(runner: Any, adapter: Any) -> tuple[int, int]:
@@ -110,21 +111,29 @@ def run(runner: Any, adapter: Any) -> tuple[int, int]:
                 exc,
             )
             return released, confirmed_total
-        comparison = identity.compare(item.fields, record, rule, task.register_keys)
-        confirmed = []
-        if comparison.verdict != identity.MISMATCH:
-            proven = comparison.verdict == identity.MATCH and _proven(item, task, record)
-            for name in confirmable(item, task):
-                if name in task.locating_fields and not proven:
-                    continue
-                spec = item.fields.get(name) or {}
-                value = record.get(task.register_keys[name], "")
-                if identity.exact(str(spec.get("type") or "text"), str(spec.get("value") or ""), value):
-                    confirmed.append(name)
+        confirmed, comparison = confirmed_fields(item, task, record, rule)
         if _confirm(ledger, item, confirmed, runner.robot.id, comparison):
             confirmed_total += len(confirmed)
             released += not (set(item.review_fields) - set(confirmed))
     return released, confirmed_total
+
+
+def confirmed_fields(item: WorkItem, task: Any, record: dict[str, str], rule: Any) -> tuple[list[str], Any]:
+    """The review fields ``record`` (the one the item's locator found) confirms, and the identity
+    comparison behind it: nothing where the record is another's; a locating field only where the
+    record is proven the page's own. Also what ``bench/ocr.py`` counts as released by the register."""
+    comparison = identity.compare(item.fields, record, rule, task.register_keys)
+    confirmed: list[str] = []
+    if comparison.verdict != identity.MISMATCH:
+        proven = comparison.verdict == identity.MATCH and _proven(item, task, record)
+        for name in confirmable(item, task):
+            if name in task.locating_fields and not proven:
+                continue
+            spec = item.fields.get(name) or {}
+            value = record.get(task.register_keys[name], "")
+            if identity.exact(str(spec.get("type") or "text"), str(spec.get("value") or ""), value):
+                confirmed.append(name)
+    return confirmed, comparison
 
 
 def _note(ledger: Ledger, item: WorkItem, check: dict) -> None:

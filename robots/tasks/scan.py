@@ -44,7 +44,6 @@ def scan_drafts(
     """
     from PIL import Image
 
-    from daiko.forms.definition import load_definition
     from daiko.forms.result import PageError
 
     drafts = []
@@ -56,18 +55,7 @@ def scan_drafts(
         if isinstance(result, PageError):
             drafts.append(ItemDraft(part=part, error=result.message_ja, error_code=result.kind, ocr_seconds=seconds))
             continue
-        fields = {
-            f.name: {
-                **field_record(f),
-                "personal": f.type in PERSONAL_TYPES,
-                **({"policy": f.policy} if f.policy else {}),
-            }
-            for f in result.fields
-        }
-        definition = load_definition(result.form)
-        for f in result.fields:
-            if _unsure_only(definition, f):
-                fields[f.name]["cause"] = "low_confidence"
+        fields, review_fields = page_fields(result, keyed)
         image = None
         if read.alignment is not None and read.image is not None:
             image_dir.mkdir(parents=True, exist_ok=True)
@@ -78,12 +66,7 @@ def scan_drafts(
             ItemDraft(
                 part=part,
                 fields=fields,
-                # A field whose policy is ``always`` holds the page even when the robot does not key it.
-                review_fields=[
-                    f.name
-                    for f in result.fields
-                    if f.decision == "review" and (f.name in keyed or f.policy == "always")
-                ],
+                review_fields=review_fields,
                 reference=value(fields, reference),
                 form=result.form,
                 min_confidence=min(confidences) if confidences else None,
@@ -92,6 +75,29 @@ def scan_drafts(
             )
         )
     return drafts
+
+
+def page_fields(result: Any, keyed: frozenset[str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """A read page's fields as the ledger keeps them, and those that hold the item for a person.
+
+    One function for the robot and ``bench/ocr.py``: the bench's straight-through figure "with the
+    register" is the register check run on exactly what a scan task would have stored.
+    """
+    from daiko.forms.definition import load_definition
+
+    definition = load_definition(result.form)
+    fields = {
+        f.name: {
+            **field_record(f),
+            "personal": f.type in PERSONAL_TYPES,
+            **({"policy": f.policy} if f.policy else {}),
+            **({"cause": "low_confidence"} if _unsure_only(definition, f) else {}),
+        }
+        for f in result.fields
+    }
+    # A field whose policy is ``always`` holds the page even when the robot does not key it.
+    review = [f.name for f in result.fields if f.decision == "review" and (f.name in keyed or f.policy == "always")]
+    return fields, review
 
 
 def _unsure_only(definition: Any, f: Any) -> bool:

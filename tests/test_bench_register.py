@@ -1,0 +1,72 @@
+"""bench/ocr.py's straight-through "with the register": the robot's own register check, on the page
+as read, against a register holding the page's vehicle — releasing only what the robot releases."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.ocr import released_by_register
+from daiko.forms.definition import load_definition
+from daiko.forms.reader import _decide_text
+from daiko.forms.result import FieldResult, FormResult
+from daiko.ocr.base import TextLine
+
+TRUTH = {
+    "reference": "R07-83809", "declared_on": "2024-07-23", "owner_postal_code": "357-0045",
+    "owner_phone": "042-975-8416", "owner_address": "飯能市大字笠縫630番地3", "owner_kana": "ムラカミ\u3000タカシ",
+    "owner_name": "村上\u3000隆", "mynumber": None, "plate": "飯能市 ひ 5941", "car_name": None,
+    "chassis_no": "SA39J-392528", "deregistered_on": "2024-07-03", "reason": "scrap", "reason_note": None,
+    "plate_return": "returned",
+}  # fmt: skip
+
+
+def page(read: dict[str, tuple[str, dict[int, float]]]) -> FormResult:
+    """The 廃車申告書 as read: every field accepted as the truth, but those in ``read`` (text, the
+    per-character scores that differ from 1.0) decided by the reader from that line."""
+    form = load_definition("keitax_haisha")
+    fields = []
+    for name, value in TRUTH.items():
+        fdef = form.field(name)
+        if name in read:
+            text, scores = read[name]
+            confs = tuple(scores.get(i, 1.0) for i in range(len(text)))
+            line = TextLine(text, sum(confs) / len(confs), char_confidences=confs)
+            fields.append(_decide_text(form, fdef, line, "rapidocr"))
+            continue
+        fields.append(FieldResult(name=name, label_ja=fdef.label_ja, type=fdef.type, value=value, raw=value,
+                                  confidence=1.0 if value else None, decision="accept", reason=None,
+                                  box=(0, 0, 1, 1), weakest=1.0 if value else None))  # fmt: skip
+    return FormResult(form="keitax_haisha", title_ja="軽自動車税（種別割）廃車申告書", fields=fields)
+
+
+UNSURE_KANA = {"plate": ("飯能市ひ5941", {3: 0.4})}
+
+
+def test_an_unsure_plate_the_vehicles_record_holds_with_the_sure_chassis_number_is_released():
+    result = page(UNSURE_KANA)
+    assert [f.name for f in result.fields if f.decision == "review"] == ["plate"]
+    assert released_by_register("keitax_haisha", result, TRUTH)
+
+
+@pytest.mark.parametrize(
+    ("read", "why"),
+    [
+        ({"plate": ("飯能市ひ5947", {3: 0.4})}, "the plate read finds another vehicle, or none"),
+        ({**UNSURE_KANA, "chassis_no": ("SA39J-392528", {8: 0.3})}, "no sure 車台番号 proves the record"),
+        ({**UNSURE_KANA, "declared_on": ("令和6年7月23日", {7: 0.3})}, "a date: the register holds none"),
+    ],
+)
+def test_what_the_register_cannot_prove_stays_held(read, why):
+    result = page(read)
+    assert any(f.decision == "review" for f in result.fields)
+    assert not released_by_register("keitax_haisha", result, TRUTH), why
+
+
+def test_a_sure_owner_the_register_contradicts_releases_nothing():
+    result = page(UNSURE_KANA)
+    other = {**TRUTH, "owner_name": "川口\u3000花子"}  # the vehicle is registered to someone else
+    assert not released_by_register("keitax_haisha", result, other)
+
+
+def test_the_survey_is_not_keyed_and_nothing_is_released():
+    assert not released_by_register("shimin_anketo", page(UNSURE_KANA), TRUTH)
