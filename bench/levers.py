@@ -95,6 +95,9 @@ def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
     for p in pages:
         groups[(p["form"], p["kind"])]["pages"] += 1
         groups[(p["form"], p["kind"])]["straight"] += p["straight"]
+        # A dump older than the register figure (round 10) has none: the line then leaves it out.
+        groups[(p["form"], p["kind"])]["register"] += p.get("straight_register", p["straight"])
+        groups[(p["form"], p["kind"])]["has_register"] += "straight_register" in p
     splits = sorted({d.get("split", "?") for d in recs})
     seeds = sorted({d["seed"] for d in recs})
     print(
@@ -103,6 +106,8 @@ def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
     for (form, kind), g in sorted(groups.items()):
         n = g["fields"] or 1
         st = f"straight-through {100 * g['straight'] / g['pages']:.1f} % of {g['pages']} pages, " if g["pages"] else ""
+        if g["pages"] and g["has_register"] == g["pages"] and form == "keitax_haisha":
+            st += f"with the register {100 * g['register'] / g['pages']:.1f} %, "
         print(f"  {form}/{kind}: {st}exact {100 * g['exact'] / n:.2f} %, review {100 * g['review'] / n:.2f} %, "
               f"wrong accepted {g['wrong']} ({100 * g['wrong'] / n:.3f} %) of {g['fields']} fields")  # fmt: skip
     if pages:
