@@ -137,10 +137,17 @@ def _make_one(args: tuple[int, str, str, str, str, int, bool]) -> dict:
 
 
 def build_dataset(
-    n: int, out_dir: Path, workers: int, seed_base: int, augment: bool = True, templates: tuple[str, ...] = TEMPLATES
+    n: int,
+    out_dir: Path,
+    workers: int,
+    seed_base: int,
+    augment: bool = True,
+    templates: tuple[str, ...] = TEMPLATES,
+    start: int = 0,
 ) -> tuple[list[dict], float]:
+    """Pages ``start`` … ``n - 1`` of the split (page ``i`` is seed ``seed_base + i``)."""
     jobs = []
-    for i in range(n):
+    for i in range(start, n):
         form, kind = FORMS[i % len(FORMS)], KINDS[(i // len(FORMS)) % len(KINDS)]
         template = templates[(i // (len(FORMS) * len(KINDS))) % len(templates)]
         jobs.append((i, form, kind, template, str(out_dir), seed_base, augment))
@@ -478,15 +485,20 @@ def main(argv: list[str] | None = None) -> int:
     manifest = out_dir / "items.json"
     spec = {"seed_base": seed_base, "plain": args.plain, "templates": list(templates)}
     kept = json.loads(manifest.read_text()) if args.keep and manifest.is_file() else None
-    if kept and kept["spec"] == spec and len(kept["items"]) >= args.pages:
-        # The same pages, kept from an earlier run (the first --pages of them).
-        items, gen_s = kept["items"][: args.pages], 0.0
-    else:
-        items, gen_s = build_dataset(args.pages, out_dir, args.workers, seed_base, not args.plain, templates)
+    # Pages kept from earlier runs with the same spec, by seed (a later --from adds its own).
+    known = {it["seed"]: it for it in kept["items"]} if kept and kept["spec"] == spec else {}
+    wanted = range(seed_base + args.start, seed_base + args.pages)
+    if all(seed in known for seed in wanted):
+        items, gen_s = [known[seed] for seed in wanted], 0.0
+    else:  # only the pages read are made: --from 7600 does not generate the 7,600 before it
+        items, gen_s = build_dataset(
+            args.pages, out_dir, args.workers, seed_base, not args.plain, templates, start=args.start
+        )
         if args.keep:
-            manifest.write_text(json.dumps({"spec": spec, "items": items}, ensure_ascii=False))
+            known.update({it["seed"]: it for it in items})
+            every = [known[seed] for seed in sorted(known)]
+            manifest.write_text(json.dumps({"spec": spec, "items": every}, ensure_ascii=False))
 
-    items = items[args.start :]
     results, skipped = [], {}
     if args.off:
         os.environ["DAIKO_READER_OFF"] = args.off  # read by the engine processes (spawned with this env)
