@@ -87,16 +87,9 @@ def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
     return out
 
 
-# Policy, not fitted: values with no check digit and nothing else to vouch for them keep a high bar
-# on every digit whatever a calibration set happened to contain (049-307-2606 for 049-507-2606 was
-# accepted with a 3 at 0.74). A postal code that agrees with its address is let through anyway.
-# Likewise a kana with a 濁点 twin in free text and フリガナ: the slip leaves another valid kana the
-# recogniser is sure of (でき read てき at 0.93, フクダ read フクタ at 0.96), and nothing but the
-# paper can tell them apart (a フリガナ's 氏名 can, where the dictionary knows it: reference.names).
-POLICY = {
-    "phone": {"digit": 0.9}, "postal_code": {"digit": 0.9},
-    "text": {"voiced": 0.95}, "kana_name": {"voiced": 0.95},
-}  # fmt: skip
+# Policy, not fitted (forms/acceptance.py CHAR_POLICY): the fit starts from it, and the reader holds
+# to it whatever a calibration file says.
+from daiko.forms.acceptance import CHAR_POLICY as POLICY  # noqa: E402
 
 
 def _best_move(recs: list[Rec], f: Fit, wrong: list[Rec], char_floor: float) -> tuple[float, float, Fit] | None:

@@ -164,6 +164,22 @@ def thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresho
     return _apply_factor(_base_thresholds(form, f, engine), f.type)
 
 
+# Policy, not fitted: values with no check digit and nothing else to vouch for them keep a high bar
+# on every digit whatever a calibration set happened to contain (049-307-2606 for 049-507-2606 was
+# accepted with a 3 at 0.74). A postal code that agrees with its address is let through anyway;
+# the 番地 of an address, never — Japan Post's data names the town, not the numbers (round 10:
+# 栗坪14-5 for 154-5 and 久下700番地 for 700番地8 accepted with a digit at 0.75-0.84, the town
+# confirmed by the postal code).
+# Likewise a kana with a 濁点 twin in free text and フリガナ: the slip leaves another valid kana the
+# recogniser is sure of (でき read てき at 0.93, フクダ read フクタ at 0.96), and nothing but the
+# paper can tell them apart (a フリガナ's 氏名 can, where the dictionary knows it: reference.names).
+# ``bench/calibrate.py`` starts its fit from these; a calibrated engine's thresholds never go under them.
+CHAR_POLICY: dict[str, dict[str, float]] = {
+    "phone": {"digit": 0.9}, "postal_code": {"digit": 0.9}, "address": {"digit": 0.9},
+    "text": {"voiced": 0.95}, "kana_name": {"voiced": 0.95},
+}  # fmt: skip
+
+
 def _base_thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresholds:
     import os
 
@@ -172,6 +188,8 @@ def _base_thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> T
     fitted = (calibration(engine).get("types") or {}).get(f.type) if engine and not off else None
     if fitted:
         chars = {k: float(v) for k, v in (fitted.get("chars") or {}).items()}
+        for cls, bar in CHAR_POLICY.get(f.type, {}).items():
+            chars[cls] = max(bar, class_threshold(chars, cls, float(fitted.get("char_default", char_default))))
         line = float(fitted.get("line", form.threshold(f)))
         source = f"calibration:{engine}"
         if f.threshold is not None:

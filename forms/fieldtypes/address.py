@@ -81,6 +81,9 @@ _BANCHI = re.compile(r"\d|[一二三四五六七八九十百]+(?:丁目|番地?|
 # for 20番7号 was accepted at 0.996 — round 9: 10 such reads on the bench's draws, none right.
 _STRAY = r"(?![番号地丁目条線区])[一-龥]"
 _STRAY_KANJI = re.compile(rf"(?<=\d){_STRAY}(?=\d)")
+# The character a 番地's 番 was misread as: anything but 番 or 団 between a number and 地 where a
+# number follows (439看地3), and a kanji other than 番, 団 or 号 (1号地 is an address) where none does.
+_MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一-龥](?=地))")
 # A number of four digits or more straight after the town's name, ending the address: a hand's
 # hyphen the recogniser dropped (734-5 read 7345 at 0.998 — round 9: 4 accepted on ~7,000 held-back
 # pages, none written so). A 番地 written as one long number (大字赤沢1234) is held for a look too;
@@ -151,9 +154,10 @@ class Address(FieldType):
         """As every type, and a building word read one 濁点 off (メソン飯能, コーホ双柳) shown as the
         word, for review: accepted at 0.985 with the ゾ read ソ (held-back draw 902500–799)."""
         found = super().check_read(raw)
-        # 439看地3: the character between a number and 地 is its 番, misread. (11041地7 may be the 1 or
-        # a 番 dropped: no guess.)
-        misread = re.search(r"(?<=\d)([^\d番団\s])(?=地\d)", found.value or "")
+        # 439看地3: the character between a number and 地 is its 番, misread; so is a kanji there
+        # at the end of the 番地 (25書地, accepted at 0.78 — round 10). (11041地7 may be the 1 or a
+        # 番 dropped: no guess.)
+        misread = _MISREAD_BAN.search(found.value or "")
         if not found.ok and misread:
             fixed = self.check((found.value or "").replace(misread[0] + "地", "番地", 1))
             if fixed.ok:
@@ -194,7 +198,7 @@ class Address(FieldType):
             return False, "市区町村名が日本郵便のデータに見つかりません"
         # Lower-case letters are not written in addresses (棟 and 号室 use A, B …): q08 is a 908 misread.
         # 地 after a number is 番地's: 439看地3 and 11041地7 (番 read 看 and 1, at 0.76-0.81) are no 番地.
-        if re.search(r"\d地|\d[^\d番団\s]地(?=\d)", body) or _STRAY_KANJI.search(body):
+        if re.search(r"\d地", body) or _MISREAD_BAN.search(body) or _STRAY_KANJI.search(body):
             return False, "番地の書き方が正しくありません（「番」の読み違いの可能性）"
         # Nor symbols (€ for 6 and : for 1 were accepted at 0.78-0.96 in a room number).
         if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~:;|\"'\\]", body) or any(
