@@ -78,3 +78,19 @@ def test_a_kanji_read_for_the_ban_of_a_banchi_at_its_end_is_shown_as_ban_for_rev
 
 def test_a_go_chi_is_an_address():
     assert decided("keitax_haisha", "owner_address", "飯能市川寺1号地").decision == "accept"
+
+
+# ---- a dot between two Japanese characters of free text -------------------------------------------
+
+
+def test_a_latin_dot_between_japanese_characters_of_free_text_is_a_speck_shown_for_review():
+    # Held-back page 908179: 図書館の端末 read 図書館.の端末, accepted at 0.96.
+    r = decided("shimin_anketo", "q2_other", "図書館.の端末")
+    assert r.decision == "review" and r.value == "図書館の端末"
+    assert "汚れとみなして除きました" in r.reason
+
+
+@pytest.mark.parametrize("read", ["Ver.2のソフト", "駅まで3.5km", "図書館、の端末"])
+def test_dots_that_are_writing_stay(read):
+    r = decided("shimin_anketo", "q2_other", read)
+    assert r.value == read
