@@ -94,3 +94,26 @@ def test_a_latin_dot_between_japanese_characters_of_free_text_is_a_speck_shown_f
 def test_dots_that_are_writing_stay(read):
     r = decided("shimin_anketo", "q2_other", read)
     assert r.value == read
+
+
+# ---- a small kana where a place name begins ---------------------------------------------------------
+
+
+def test_a_small_kana_right_after_the_city_is_shown_large_for_review():
+    # Held-back page 908322: 狭山市つつじ野 read 狭山市っつじ野, accepted at 0.99 (no name begins so).
+    r = decided("keitax_haisha", "owner_address", "埼玉県狭山市っつじ野338-1グリーンヒル302")
+    assert r.decision == "review" and r.value == "埼玉県狭山市つつじ野338-1グリーンヒル302"
+    assert "小さい「っ」" in r.reason
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "埼玉県入間市下谷ヶ貫481-15",
+        "埼玉県入間市狭山ヶ原76-18",
+        "飯能市中山1-2ハイツヴィラ103",
+        "埼玉県狭山市三ッ木10-2",
+    ],
+)
+def test_ke_and_small_kana_inside_words_stay(read):
+    assert decided("keitax_haisha", "owner_address", read).decision == "accept"
