@@ -117,3 +117,33 @@ def test_a_small_kana_right_after_the_city_is_shown_large_for_review():
 )
 def test_ke_and_small_kana_inside_words_stay(read):
     assert decided("keitax_haisha", "owner_address", read).decision == "accept"
+
+
+# ---- the 日 that closes a date ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "at", "value"),
+    [
+        ("令和7年1月21日", 8, "2025-01-21"),  # held-back page 908270: 日 at 0.70
+        ("令和07年01月11日", 10, "2025-01-11"),  # 908678: 0.63
+        ("令和5年12月13E", 9, "2023-12-13"),  # 908246: 日 read E at 0.57
+        ("令和6年8月12ヨ", 8, "2024-08-12"),  # 908406: read ヨ at 0.53
+    ],
+)
+def test_the_closing_day_mark_after_a_two_digit_day_does_not_hold_a_date(read, at, value):
+    r = decided("keitax_haisha", "deregistered_on", read, {at: 0.5})
+    assert r.decision == "accept" and r.value == value, r.reason
+
+
+@pytest.mark.parametrize(
+    ("read", "at"),
+    [
+        ("令和6年8月2日", 7),  # a one-digit day: the mark may be a digit's neighbour
+        ("令和6年8月21E", 8),  # 21E may be 2日 with its 日 read as two characters
+        ("令和6年8月12日", 6),  # a digit still counts
+    ],
+)
+def test_a_weak_mark_after_a_one_digit_day_or_a_weak_digit_still_holds_it(read, at):
+    r = decided("keitax_haisha", "deregistered_on", read, {at: 0.5})
+    assert r.decision == "review"
