@@ -15,6 +15,12 @@ from tests.forms.test_reading_round8 import decided
 HIDAKA_KURITSUBO = "350-1245"  # Japan Post: 埼玉県日高市栗坪
 
 
+def shown_for_review(form: str, field: str, read: str, shown: str, said: str) -> None:
+    """``read`` is held, filled in as ``shown``, and the reason says what was put right."""
+    r = decided(form, field, read)
+    assert (r.decision, r.value) == ("review", shown) and said in r.reason, r.reason
+
+
 @pytest.mark.parametrize(
     ("read", "at", "score"),
     [
@@ -71,9 +77,7 @@ def test_sure_digits_of_an_address_are_accepted():
     ],
 )
 def test_a_kanji_read_for_the_ban_of_a_banchi_at_its_end_is_shown_as_ban_for_review(read, shown):
-    r = decided("keitax_haisha", "owner_address", read)
-    assert r.decision == "review" and r.value == shown
-    assert "「書地」を「番地」と読みました" in r.reason
+    shown_for_review("keitax_haisha", "owner_address", read, shown, "「書地」を「番地」と読みました")
 
 
 def test_a_go_chi_is_an_address():
@@ -85,9 +89,7 @@ def test_a_go_chi_is_an_address():
 
 def test_a_latin_dot_between_japanese_characters_of_free_text_is_a_speck_shown_for_review():
     # Held-back page 908179: 図書館の端末 read 図書館.の端末, accepted at 0.96.
-    r = decided("shimin_anketo", "q2_other", "図書館.の端末")
-    assert r.decision == "review" and r.value == "図書館の端末"
-    assert "汚れとみなして除きました" in r.reason
+    shown_for_review("shimin_anketo", "q2_other", "図書館.の端末", "図書館の端末", "汚れとみなして除きました")
 
 
 @pytest.mark.parametrize("read", ["Ver.2のソフト", "駅まで3.5km", "図書館、の端末"])
@@ -101,9 +103,8 @@ def test_dots_that_are_writing_stay(read):
 
 def test_a_small_kana_right_after_the_city_is_shown_large_for_review():
     # Held-back page 908322: 狭山市つつじ野 read 狭山市っつじ野, accepted at 0.99 (no name begins so).
-    r = decided("keitax_haisha", "owner_address", "埼玉県狭山市っつじ野338-1グリーンヒル302")
-    assert r.decision == "review" and r.value == "埼玉県狭山市つつじ野338-1グリーンヒル302"
-    assert "小さい「っ」" in r.reason
+    read, shown = "埼玉県狭山市っつじ野338-1グリーンヒル302", "埼玉県狭山市つつじ野338-1グリーンヒル302"
+    shown_for_review("keitax_haisha", "owner_address", read, shown, "小さい「っ」")
 
 
 @pytest.mark.parametrize(
