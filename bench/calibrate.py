@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from daiko.forms.acceptance import class_threshold
+from daiko.forms.acceptance import CHAR_POLICY, class_threshold
 
 ROOT = Path(__file__).resolve().parent.parent
 EPS = 0.0005
@@ -89,7 +89,7 @@ def load(paths: list[Path]) -> dict[tuple[str, str], list[Rec]]:
 
 # Policy, not fitted (forms/acceptance.py CHAR_POLICY): the fit starts from it, and the reader holds
 # to it whatever a calibration file says.
-from daiko.forms.acceptance import CHAR_POLICY as POLICY  # noqa: E402
+POLICY = CHAR_POLICY
 
 
 def _best_move(recs: list[Rec], f: Fit, wrong: list[Rec], char_floor: float) -> tuple[float, float, Fit] | None:

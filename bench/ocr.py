@@ -39,6 +39,7 @@ per-character jitter, not real handwriting: real handwriting will score lower.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -67,13 +68,24 @@ def keyed_fields(form: str) -> frozenset[str] | None:
     return task.keyed_fields if task is not None else None
 
 
+@functools.cache
 def task_for_form(form: str):
-    """The robot task that keys ``form`` (None: the form is tallied, not keyed)."""
-    if form == "keitax_haisha":
-        from daiko.robots.tasks.haisha import HaishaTask
+    """The robot task class that reads ``form``, found as robots.yaml finds it (``handles_form``);
+    None where no task does. Looked up once per form, not per page."""
+    from daiko.robots.tasks import load_tasks
 
-        return HaishaTask()
-    return None
+    return next((cls for cls in load_tasks().values() if cls.handles_form(form)), None)
+
+
+@functools.cache
+def _register_task_and_rule(form: str):
+    """The task instance and its identity rule (robots.yaml's defaults) for the register check."""
+    from types import SimpleNamespace
+
+    from daiko.config.schema import IdentityCheck
+
+    task = task_for_form(form)()
+    return task, task.identity_rule(SimpleNamespace(identity=IdentityCheck()))
 
 
 def released_by_register(form: str, result, truth: dict) -> bool:
@@ -83,17 +95,15 @@ def released_by_register(form: str, result, truth: dict) -> bool:
     an honest declaration. The look-up goes by what was *read* (plate, a sure 車台番号): a misread
     finds another vehicle or none, and confirms nothing. ``bench/identity.py`` runs the same check
     end to end, robot and mock system, on vehicles registered the way registers write them."""
-    from types import SimpleNamespace
-
-    from daiko.config.schema import IdentityCheck
     from daiko.ledger import WorkItem
     from daiko.robots import identity
     from daiko.robots.register_check import checkable, confirmed_fields
     from daiko.robots.tasks.scan import page_fields
 
-    task = task_for_form(form)
-    if task is None or not task.register_keys:
+    cls = task_for_form(form)
+    if cls is None or not cls.register_keys:
         return False
+    task, rule = _register_task_and_rule(form)
     fields, review = page_fields(result, task.keyed_fields)
     item = WorkItem(fields=fields, review_fields=review)
     if not review or not checkable(item, task):
@@ -102,9 +112,7 @@ def released_by_register(form: str, result, truth: dict) -> bool:
     for name, read in task.locator(fields).items():
         if not identity.exact(str(fields[name].get("type") or "text"), read, record.get(task.register_keys[name], "")):
             return False  # the look-up finds no record, or another vehicle's
-    confirmed, _comparison = confirmed_fields(
-        item, task, record, task.identity_rule(SimpleNamespace(identity=IdentityCheck()))
-    )
+    confirmed, _comparison = confirmed_fields(item, task, record, rule)
     return not set(review) - set(confirmed)
 
 

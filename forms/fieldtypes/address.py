@@ -178,7 +178,7 @@ class Address(FieldType):
             fixed = self.check((found.value or "")[: stray.start()] + "番" + (found.value or "")[stray.end() :])
             if fixed.ok:
                 return Check(fixed.value, False, f"「{stray[1]}」を「番」と読みました。原本と見比べてください")
-        # 狭山市っつじ野: no place name begins with a small kana; shown large (ヶ and ヵ stand).
+        # 狭山市っつじ野: no place name begins with a small kana; shown large (ッ and ヶ stand: 三ッ木).
         if found.value and (small := _SMALL_KANA_AFTER_KANJI.search(found.value)):
             large = self.check(_SMALL_KANA_AFTER_KANJI.sub(lambda m: _large(m[0]), found.value))
             if large.value is not None:
