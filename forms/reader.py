@@ -50,7 +50,7 @@ from daiko.forms.crops import (
     stretch,
     tighten,
 )
-from daiko.forms.definition import TEMPLATE_DPI, FieldDef, FormDefinition, load_all, load_definition
+from daiko.forms.definition import TEMPLATE_DPI, Box, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
 from daiko.forms.fieldtypes.base import voicing_twins
 from daiko.forms.fieldtypes.mynumber import MASKED
@@ -109,11 +109,14 @@ def _written(text: str) -> str:
     return text.strip().strip(SPECKS + " \u3000")
 
 
-def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk) -> tuple[list[np.ndarray], bool]:
+def _text_crops(
+    aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk
+) -> tuple[list[np.ndarray], bool, str | None]:
     """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty.
 
     The flag is True when some of the writing is pale (seen only at :meth:`PageInk.faint`): the
-    zone is then darkened and read whole, and the field can only go to review.
+    zone is then darkened and read whole, and the field can only go to review. The side is '末尾'
+    where the writing runs on past the zone's right-hand rule (:func:`_over_the_frame`).
     """
     assert f.zone is not None
     if f.cells:
@@ -125,7 +128,7 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
             piece = tighten(crop, ink, pad_frac=0.05)
             if piece is not None:
                 pieces.append(piece)
-        return ([stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []), False
+        return ([stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []), False, None
     crop, _ = cut(aligned, f.zone)
     tpl, _ = cut(template, f.zone)
     cleaned = blank_printed(crop, tpl, ink)
@@ -148,8 +151,60 @@ def _text_crops(aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: Pag
     elif (strokes := faint_strokes(cleaned)) is not None:
         line, faint = stretch(cut_to(cleaned, strokes), ink), True
     else:
-        return [], False
-    return (split_at_gap(line, ink) if f.field_type().gap_is_space else [line]), faint
+        return [], False, None
+    pieces = split_at_gap(line, ink) if f.field_type().gap_is_space else [line]
+    over = _over_the_frame(aligned, template, f.zone, box, normal.shape[1], ink)
+    return pieces, faint, "末尾" if over else None
+
+
+# Writing that runs on across the right-hand rule, out of room: a 104 whose 4 the writer put across
+# it was read 10 at 0.9997 (tune page 20326) — the rule and the band round it are painted out, so the
+# 4's stem ended 8 px short of the crop's edge, no further from it than writing that stops close to
+# the rule (0.7 mm inset + 1.3 mm). What tells them apart is past the rule: a strip beyond it holds
+# ink (the template's own painted out) only where the writing crossed it. The strip starts 0.7 mm
+# out: a scan's rule lying 1-2 px off the template's leaves a line of it nearer (35 fields of a tune
+# draw); the crossing 4 reached 1.5 mm out. Only the right-hand side: writing begins inside its box,
+# and on the left a label cell's print off the template's by a pixel or two looked like writing.
+BEYOND_MM = (0.7, 2.5)  # from the rule outwards
+FRAME_NEAR_PX = 12  # the writing inside reaches this close to the crop's edge
+
+
+def _over_the_frame(
+    aligned: np.ndarray,
+    template: np.ndarray,
+    zone: Box,
+    box: tuple[int, int, int, int] | None,
+    width: int,
+    ink: PageInk,
+) -> bool:
+    """Whether the writing inside reaches the zone's right-hand edge and goes on past the rule."""
+    if box is None or box[2] < width - FRAME_NEAR_PX:
+        return False
+    near, far = BEYOND_MM
+    strip = Box(x=zone.x + zone.w + near, y=zone.y, w=far - near, h=zone.h)
+    crop, _ = cut(aligned, strip, 0.0)
+    tpl, _ = cut(template, strip, 0.0)
+    if crop.size == 0 or crop.shape != tpl.shape:
+        return False
+    height = max(1, box[3] - box[1])
+    beyond = int(ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink)).sum())
+    return beyond >= UNREAD_MIN_AREA * height * height / 2
+    height = max(1, box[3] - box[1])
+    near, far = BEYOND_MM
+    sides = []
+    if box[2] >= width - FRAME_NEAR_PX:
+        sides.append(("末尾", Box(x=zone.x + zone.w + near, y=zone.y, w=far - near, h=zone.h)))
+    if box[0] <= FRAME_NEAR_PX:
+        sides.append(("先頭", Box(x=zone.x - far, y=zone.y, w=far - near, h=zone.h)))
+    for side, strip in sides:
+        crop, _ = cut(aligned, strip, 0.0)
+        tpl, _ = cut(template, strip, 0.0)
+        if crop.size == 0 or crop.shape != tpl.shape:
+            continue
+        mask = ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink))
+        if mask.sum() >= UNREAD_MIN_AREA * height * height / 2:
+            return side
+    return None
 
 
 # Ink reaching further than this (× the writing's height) past the centre of the first or last
@@ -196,14 +251,51 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
         first, last = line.char_x[0] * width, line.char_x[-1] * width
         ahead = first - x0 > _unread_limit(written[0]) * height
         behind = x1 - last > _unread_limit(written[-1]) * height
-        if not (ahead or behind):
-            continue
         mask, least = ink.mask(crop), UNREAD_MIN_AREA * height * height
         if ahead and mask[:, x0 : int(first - height / 2)].sum() >= least:
             return "先頭"
         if behind and mask[:, int(last + height / 2) : x1].sum() >= least:
             return "末尾"
+        if _skipped_between([x * width for x in line.char_x], _spaced(line.text), mask, height):
+            return "途中"
     return None
+
+
+# A character the recogniser skipped between two it read (スマートウォッチ read スマーウォッチ at 0.997,
+# tune page 20311: centres 96 px apart where the line's pitch is 39, writing 39 px high) leaves a gap
+# of this many × the line's usual pitch and × the writing's height between their centres (a printed
+# 川口 beside narrow digits is 1.5 heights apart), with a character's worth of ink
+# (UNREAD_MIN_AREA × height²) clear of both neighbours' half-widths.
+SKIPPED_PITCH = 1.7
+SKIPPED_HEIGHTS = 1.8
+SKIPPED_CLEAR = 0.55  # × height either side of a gap's ink: the two read characters' own half-widths
+
+
+def _spaced(text: str) -> set[int]:
+    """Indices i (among the written characters) with a space read between character i and i + 1."""
+    out, i = set(), -1
+    for ch in text:
+        if ch.isspace():
+            out.add(i)
+        else:
+            i += 1
+    return out
+
+
+def _skipped_between(xs: list[float], spaced: set[int], mask: np.ndarray, height: int) -> bool:
+    """A gap the recogniser read as a space accounted for is not one: 川口 480 れ 21-84."""
+    if len(xs) < 3:
+        return False
+    pitches = np.diff(xs)
+    usual = float(np.median(pitches))
+    least = UNREAD_MIN_AREA * height * height
+    for i, pitch in enumerate(pitches):
+        if i in spaced or pitch < max(SKIPPED_PITCH * usual, SKIPPED_HEIGHTS * height):
+            continue
+        lo, hi = int(xs[i] + SKIPPED_CLEAR * height), int(xs[i + 1] - SKIPPED_CLEAR * height)
+        if hi > lo and mask[:, lo:hi].sum() >= least:
+            return True
+    return False
 
 
 def _join(parts: list[TextLine]) -> TextLine | None:
@@ -351,7 +443,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
         return result("review", said, "floor" if held else "threshold")
     accepted = result("accept", None)
-    accepted.confirmed_by = check.note
+    accepted.confirmed_by, accepted.repaired = check.note, check.note is not None
     return accepted
 
 
@@ -786,13 +878,15 @@ def _sure_only(form: FormDefinition, results: list[FieldResult]) -> None:
     a character into another that the recogniser is quite sure of (平沼 京子 read 平召 京 at 0.994,
     木村 勇気 as 大村 勇气 at 0.71). Round 9, on ~3,600 held-back pages: on such pages 4 of 82 handwritten values
     accepted below 0.995 were wrong, against 0 of 335 at or above it. The page is held anyway, almost
-    always, so this costs staff a look at a field, not a page. Values reference data confirmed stand."""
+    always, so this costs staff a look at a field, not a page. Values reference data confirmed stand;
+    a frame the reader put right is no such confirmation (a 廃車年月日 令和7年1月13日 whose pale 3日 the
+    scan lost was read 二和7年1月1 and accepted as 1月1日 on its repaired era)."""
     for r in results:
         if (
             form.field(r.name).kind == "text"
             and r.decision == "accept"
             and r.value is not None
-            and r.confirmed_by is None
+            and (r.confirmed_by is None or r.repaired)
             and r.weakest is not None
             and r.weakest < LOST_WRITING_SURE
         ):
@@ -849,11 +943,14 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     crops: list[np.ndarray] = [title_line if title_line is not None else title_crop]
     index: dict[str, list[int]] = {}
     faint: set[str] = set()
+    over: dict[str, str] = {}
     for f in form.fields:
         if f.kind == "text":
-            pieces, pale = _text_crops(aligned, template, f, ink)
+            pieces, pale, edge = _text_crops(aligned, template, f, ink)
             if pale:
                 faint.add(f.name)
+            if edge:
+                over[f.name] = edge
             if pieces:
                 index[f.name] = list(range(len(crops), len(crops) + len(pieces)))
                 crops.extend(pieces)
@@ -863,6 +960,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
             for i in index.get(f.name, []):
                 lines[i] = _without_specks(lines[i])
     unread = {name: side for name, idx in index.items() if (side := _unread_ink(crops, lines, idx, ink))}
+    unread = over | unread
     title_read = lines[0].text
     similarity = title_similarity(form.identity.title, title_read)
     results: list[FieldResult] = []
@@ -880,6 +978,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                 f.name in unread
                 and decided.decision == "accept"
                 and not (unread[f.name] == "先頭" and decided.raw and f.field_type().frame_before(decided.raw))
+                and not (unread[f.name] == "末尾" and decided.raw and f.field_type().frame_after(decided.raw))
             ):
                 decided.decision, decided.doubt = "review", "unread"
                 decided.reason = (

@@ -45,6 +45,10 @@ class FieldResult:
         # Not part of the JSON: (character, score, counts) per written character, for calibration
         # (bench/calibrate.py). Never set for sensitive types.
         self.char_scores: list[tuple[str, float, bool]] | None = None
+        # Set when ``confirmed_by`` is the field type's note of a frame it put right (an era's misread
+        # first character, a speck between a plate's characters): the reader's own repair, not
+        # independent evidence — it does not vouch for the value on a page whose pen the scan lost.
+        self.repaired = False
 
     @property
     def accepted(self) -> bool:

@@ -83,6 +83,11 @@ class FieldType(ABC):
         The reader then does not ask whether a first character was lost."""
         return False
 
+    def frame_after(self, raw: str) -> bool:
+        """Is writing found after the last character of ``raw`` (or past the zone's rule) part of a
+        mark closing the value that the recogniser read (a date's 日), not a character lost?"""
+        return False
+
     def repair(
         self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]
     ) -> tuple[str, int, float] | None:

@@ -107,6 +107,8 @@ _FULL_ERA = re.compile(r"^(?:令和|平成|昭和|大正|明治)")
 _ERA_FROM_SECOND = re.compile(r"^(.?)([和成正治])(?=元|\d)")
 
 
+# A day after 月 and one character read after it: its 日, or what the recogniser made of it.
+_DAY_THEN_MARK = re.compile(r"月\d{1,2}\D$")
 # A date's last two characters before its 日 (or what was read for it) after 月: a two-digit day.
 _CLOSING_DAY = re.compile(r"月(\d\d)(\D)$")
 
@@ -299,6 +301,11 @@ class WarekiDate(FieldType):
         """Writing before a date read from 和/成/正/治 on is the era's first character, which the
         repair put back (和6年5月12日 → 令和): only where the repaired date is valid."""
         return _normalised(raw)[:1] in _ERA_BY_SECOND and self.check(raw).ok
+
+    def frame_after(self, raw: str) -> bool:
+        """A valid date read up to a mark after its day (日, or 8E for a 日 drawn across the rule:
+        3 of 3 dates flagged on a tune draw) ends there: ink past it is that mark's."""
+        return bool(_DAY_THEN_MARK.search(nfkc(raw.strip()))) and self.check_read(raw).ok
 
     def _eras(self) -> list[Era]:
         """The eras a date of this field can fall in, by its ``min`` / ``max`` / ``not_future``."""
