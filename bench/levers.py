@@ -57,6 +57,8 @@ SHOWN = {
     "□ in a plate's place read as 口": re.compile(r"「□」を「口」と読みました"),
     # Round 9.
     "番 read as another kanji before a 号": re.compile(r"」を「番」と読みました"),
+    # Round 11.
+    "gap inside an address number closed": re.compile(r"番地などの数字の間に空白があります"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
 # how many of them had been read wrong (caught).
@@ -73,6 +75,9 @@ HELD = {
     "フリガナ empty beside a 氏名": re.compile(r"フリガナが読み取れません"),
     "番地 of 4+ bare digits (a hyphen lost?)": re.compile(r"区切りのない長い数字"),
     "rare kanji form short of its floor (names, free text)": re.compile(r"の旧字体・異体字です"),
+    # Round 11.
+    "a character skipped between two read": re.compile(r"途中の文字を読み落とした"),
+    "writing run on across the right-hand rule": re.compile(r"枠の外まで書かれています"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
@@ -306,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
                 if pattern.search(reason) and d["decision"] == "review":
                     c[f"held {label}"] += 1
                     c[f"held {label} caught"] += not d["exact"]
+            if "かすれて欠けた文字" in reason and REPAIRED.search(by):  # round 11: a repair vouches for nothing there
+                c["repaired_lost"] += 1
+                c["repaired_lost_caught"] += not d["exact"]
             if REPAIRED.search(reason) or REPAIRED.search(by):
                 c["repaired"] += 1
                 c["repaired_right"] += d["exact"]
@@ -389,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         for label in HELD:
             if c[f"held {label}"]:
                 print(f"  {label}: {c[f'held {label}']} held (of which read wrong: {c[f'held {label} caught']})")
+        print(f"  repaired frame held beside 3+ unreadable fields: {c['repaired_lost']} "
+              f"(of which read wrong: {c['repaired_lost_caught']})")  # fmt: skip
         print(f"  era's first character not scored: {c['era_unscored']} dates accepted with it doubtful "
               f"({c['era_unscored_wrong']} wrong)")  # fmt: skip
         print(f"  kana with a 濁点 twin: {c['voiced_review']} fields held by them alone "

