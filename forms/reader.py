@@ -96,8 +96,9 @@ def _default_engine() -> OcrEngine:
 
 
 # Dots the recogniser makes of dust or a pen resting beside the writing (R07-56827. / マユミ.). No
-# field value starts or ends with one; a read that is nothing else is an empty field.
-SPECKS = ".．・•·‧∙,，"
+# field value starts or ends with one; a read that is nothing else is an empty field. A backtick is
+# such a speck too (`コンビニで証明書が… at 0.78, a printed comment on held-back page 910513).
+SPECKS = ".．・•·‧∙,，`｀"
 
 
 def _is_filler(ch: str) -> bool:

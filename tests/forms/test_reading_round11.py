@@ -225,3 +225,9 @@ def test_writing_seen_only_as_faint_strokes_is_not_released_by_a_second_recognis
     (page,) = read_file(item["path"])
     note = page.field("reason_note")
     assert note.decision == "review", (note.value, note.confirmed_by)
+
+
+def test_a_backtick_before_free_text_is_a_speck():
+    # Held-back page 910513 (printed): a comment read with a ` before it (0.78), accepted.
+    r = decided("shimin_anketo", "comment", "`コンビニで証明書が取れるのは便利です", {0: 0.7757})
+    assert (r.decision, r.value) == ("accept", "コンビニで証明書が取れるのは便利です")
