@@ -201,22 +201,6 @@ def _over_the_frame(
     height = max(1, box[3] - box[1])
     beyond = int(ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink)).sum())
     return beyond >= UNREAD_MIN_AREA * height * height / 2
-    height = max(1, box[3] - box[1])
-    near, far = BEYOND_MM
-    sides = []
-    if box[2] >= width - FRAME_NEAR_PX:
-        sides.append(("末尾", Box(x=zone.x + zone.w + near, y=zone.y, w=far - near, h=zone.h)))
-    if box[0] <= FRAME_NEAR_PX:
-        sides.append(("先頭", Box(x=zone.x - far, y=zone.y, w=far - near, h=zone.h)))
-    for side, strip in sides:
-        crop, _ = cut(aligned, strip, 0.0)
-        tpl, _ = cut(template, strip, 0.0)
-        if crop.size == 0 or crop.shape != tpl.shape:
-            continue
-        mask = ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink))
-        if mask.sum() >= UNREAD_MIN_AREA * height * height / 2:
-            return side
-    return None
 
 
 # Ink reaching further than this (× the writing's height) past the centre of the first or last
