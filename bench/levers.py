@@ -221,6 +221,39 @@ def round9_reads(engine: str, recs: list[dict]) -> None:
               f"{c[label + ' accepted wrong']} of them wrong)")  # fmt: skip
 
 
+def round12(engine: str, recs: list[dict]) -> None:
+    """Round 12's rules as they show in a dump of this code: characters no longer scored (a one-era
+    date's 和, a 車台番号's hyphen — ``keep`` false in the dump, weak under 0.9), a date's dot where no
+    digit fits, and a town plate's kana shown from a sure digit's runners-up (under 0.05). For each,
+    fields, right, accepted and accepted wrong; for the plates also how many the register may confirm
+    (shown for review with a value)."""
+    from daiko.forms.fieldtypes.plate import DIGIT_SLOT_MIN, PLATE_HIRAGANA
+
+    c: Counter = Counter()
+
+    def count(label: str, d: dict) -> None:
+        c[label] += 1
+        c[f"{label} right"] += d["exact"]
+        c[f"{label} accepted"] += d["decision"] == "accept"
+        c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
+
+    for d in recs:
+        chars = d.get("chars") or ()
+        unscored = [(ch, sc) for ch, sc, keep in chars if not keep and sc < 0.9]
+        if d["type"] == "wareki_date" and any(ch == "和" for ch, _ in unscored):
+            count("one-era date, 和 not scored", d)
+        if d["type"] == "chassis_no" and any(ch in "-—–ー一－" for ch, _ in unscored):
+            count("車台番号's hyphen not scored", d)
+        if "数字の入らない位置の点" in (d.get("confirmed_by") or ""):
+            count("date: a dot where no digit fits", d)
+        if d["type"] == "plate" and any(ch in PLATE_HIRAGANA and sc < DIGIT_SLOT_MIN for ch, sc, _ in chars):
+            count("town plate's kana from a sure digit", d)
+    print(f"== {engine}: round 12's rules (fields / right / accepted / accepted wrong)")
+    for label in sorted({k for k in c if not k.endswith(("right", "accepted", "wrong"))}):
+        print(f"  {label}: {c[label]} ({c[label + ' right']} right, {c[label + ' accepted']} accepted, "
+              f"{c[label + ' accepted wrong']} of them wrong)")  # fmt: skip
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -284,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         figures(engine, recs, pages.get(engine, []))
         lost_writing(engine, recs)
         round9_reads(engine, recs)
+        round12(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

@@ -43,6 +43,10 @@ _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいう�
 _DOT_CHARS = "・.·•･‧∙"
 # A digit where the kana stands is taken for a misread kana only where the recogniser gave a plate
 # hiragana this much there: below it, the class number's own digit and a kana dropped beside it.
+# A 市区町村's plate has no class number: of five digits after 飯能市 the first can only be the kana
+# (a handwritten ろ read 3 at 0.998, ら read 5), so any plate hiragana among its runners-up is shown —
+# at its own tiny score, for review, where the register may confirm it (held-back pages 909454,
+# 909986, 910122, 910502, 910594: five plates staff typed from scratch).
 DIGIT_SLOT_MIN = 0.05
 SPECK_SURE_NOTE = "文字の間の点は汚れとみなして除きました（数字の入らない位置の点）"
 
@@ -104,10 +108,11 @@ class Plate(FieldType):
         # The kana read as a digit: the last of the digits before a 12-34 or ・123 serial (練馬580595-04,
         # 所沢50530-14), or the first of five after a 市区町村 (飯能市36504), where a 原付's number has
         # four. Only a runner-up that is a plate hiragana is taken, at its own probability.
-        m = re.fullmatch(
+        kei = re.fullmatch(
             rf"\s*{_KANJI}{{1,4}}\s*\d{{2,3}}(\d)\s*(?:\d{{2}}-\d{{2}}|[{_DOT_CHARS}]{{1,3}}\d{{1,3}})\s*", raw
-        ) or re.fullmatch(rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw)
-        if m:
+        )
+        muni = re.fullmatch(rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw)
+        if m := kei or muni:
             slots.append(m.start(1))
         for i in slots:
             allowed = [
@@ -117,7 +122,7 @@ class Plate(FieldType):
             ]
             if allowed:
                 kana, p = max(allowed, key=lambda ap: ap[1])
-                if raw[i].isdigit() and p < DIGIT_SLOT_MIN:
+                if raw[i].isdigit() and p < DIGIT_SLOT_MIN and not muni:
                     continue  # a sure digit: the kana was dropped, and the gap is read again instead
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None
@@ -193,9 +198,12 @@ class Plate(FieldType):
 
     def missing_slot(self, raw: str) -> int | None:
         """A 軽自動車 plate read without its kana (春日部48096-51, 大宮4057-64): the 12-34 or ・・12
-        serial fixes where the 分類番号 ends, and so the gap the kana left."""
+        serial fixes where the 分類番号 ends, and so the gap the kana left. A 市区町村's plate
+        (飯能市7903): the kana stands right after the 市区町村名."""
         text = squash_spaces(nfkc(raw).translate(_DOTS))
-        m = re.fullmatch(rf"({_KANJI}{{1,4}}\d{{1,3}})(?:\d{{2}}[-ー－一―‐−]\d{{2}}|・{{1,3}}\d{{1,3}})", text)
+        m = re.fullmatch(
+            rf"({_KANJI}{{1,4}}\d{{1,3}})(?:\d{{2}}[-ー－一―‐−]\d{{2}}|・{{1,3}}\d{{1,3}})", text
+        ) or re.fullmatch(rf"({_KANJI}{{1,5}}[市区町村])\d{{1,4}}", text)
         return len(m[1]) if m else None
 
     def rescore(self, raw: str, alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> dict[int, float]:
