@@ -46,7 +46,7 @@ SHOWN = {
     "date: speck, lost separator, era's 2nd character": re.compile(
         r"数字の間の点は汚れとみなして|「月」の文字が読めていません|区切りが読めていません|元号の2文字目"
     ),
-    "building word one 濁点 off": re.compile(r"建物名によく使われる語"),
+    "building word one 濁点 off (round 12: or one kana short)": re.compile(r"建物名によく使われる語"),
     "番 read as another kanji": re.compile(r"地」を「番地」と読みました"),
     "plate's place one character off": re.compile(r"として入れてあります"),
     "specks or a stamp shown as nothing written": re.compile(r"文字として読み取れません"),
@@ -78,6 +78,8 @@ HELD = {
     # Round 11.
     "a character skipped between two read": re.compile(r"途中の文字を読み落とした"),
     "writing run on across the right-hand rule": re.compile(r"枠の外まで書かれています"),
+    # Round 12 (the 4+ bare digits before a building name count with round 9's 番地 line above).
+    "building word with a kana dropped, two words fit": re.compile(r"の1文字を読み落とした可能性"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 

@@ -128,3 +128,33 @@ def test_a_town_plate_read_without_its_kana_is_shown_with_the_kana_read_again(en
     assert r.decision == "review" and r.value is None
     _reread_missing(form, [r], [crop], [lost], {"plate": [0]}, engine)
     assert r.decision == "review" and r.value == "飯能市 ぬ 7903"
+
+
+# ---- an address: a hyphen or a building word's kana dropped ------------------------------------------
+
+
+def test_a_long_bare_number_before_a_building_name_is_for_a_person():
+    """高富594-5サンライズ中山304 read 高富5945サンライズ… at 0.999 and accepted (fresh held-back page 911122;
+    two more on 910000 by paddleocr): a 番地 of 4+ digits with no hyphen, right before the building."""
+    r = decided("keitax_haisha", "owner_address", "埼玉県日高市高富5945サンライズ中山304")
+    assert r.decision == "review" and "区切りのない長い数字" in r.reason
+
+
+def test_a_番地_written_out_before_a_building_name_is_still_accepted():
+    r = decided("keitax_haisha", "owner_address", "飯能市柳町1603番地ハイツ美杉103")
+    assert r.decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("read", "shown", "said"),
+    [
+        # paddleocr, fresh page 911014: the ン of グリーンヒル dropped at 0.99 — one word fits, shown.
+        ("埼玉県飯能市岩沢1223番地グリーヒル105", "埼玉県飯能市岩沢1223番地グリーンヒル105", "「グリーヒル」を「グリーンヒル」"),
+        # 910786: ハイツ read ハイ — ハイツ or ハイム, so nothing is filled in.
+        ("飯能市大字下川崎332番地3ハイ美杉103", "飯能市大字下川崎332番地3ハイ美杉103", "「ハイツ・ハイム」の1文字を読み落とした"),
+        ("飯能市久下977-11レス仲町102", "飯能市久下977-11レス仲町102", "「パレス」の1文字を読み落とした"),  # 909710
+    ],
+)
+def test_a_building_word_with_a_kana_dropped_is_for_a_person(read, shown, said):
+    r = decided("keitax_haisha", "owner_address", read)
+    assert r.decision == "review" and r.value == shown and said in r.reason
