@@ -296,13 +296,15 @@ class WarekiDate(FieldType):
         specks = [m.start() for m in _FRAME_SPECK.finditer(read)]
         if not specks:
             return []
-        bare = "".join(ch for i, ch in enumerate(read) if i not in specks)
-        if not self.check(bare).ok:
+        bare = self.check("".join(ch for i, ch in enumerate(read) if i not in specks))
+        if not bare.ok:
             return []
         for at in specks:
             for digit in "0123456789":
-                date, _ = parse_date(read[:at] + digit + read[at + 1 :], self.rules.get("default_era"))
-                if date is not None and self.validate(date.isoformat())[0]:
+                # Read as the reader would read it (an era put back too): any other date, even one
+                # only shown for review, means the dot may have been that digit.
+                other = self.check(read[:at] + digit + read[at + 1 :]).value
+                if other is not None and other != bare.value:
                     return []
         return specks
 

@@ -203,7 +203,7 @@ def building_word_fixes(text: str) -> list[tuple[str, str]]:
         if run in BUILDING_WORDS:
             continue
         near = [w for w in BUILDING_WORDS if len(w) == len(run) and _unmarked(w) == _unmarked(run)]
-        if not near and len(run) >= 3:
+        if not near and len(run) >= 3:  # イツ for ハイツ is often 八イツ: the kanji stays, so not filled in
             near = _one_short_of(run)
         if len(near) == 1:
             out.append((run, near[0]))
