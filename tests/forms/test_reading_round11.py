@@ -174,10 +174,30 @@ def test_an_empty_field_beside_a_required_one_read_as_a_garble_goes_to_review(we
         assert date.doubt == "empty" and "写っていない可能性" in date.reason
 
 
-def test_writing_across_the_rule_tells_staff_so():
-    from daiko.forms.reader import ACROSS_THE_RULE, UNREAD_JA
+@pytest.mark.parametrize(("end", "across"), [(20, True), (-40, False)])
+def test_writing_across_the_rule_tells_staff_so(engine, end, across):
+    """A whole 廃車申告書 read by the real recogniser: グリーンヒル104 with its 4 drawn across the
+    住所's right-hand rule is read …10 and held with the reason staff read; written inside, not."""
+    import numpy as np
+    from PIL import Image, ImageDraw
 
-    assert "枠の外まで書かれています" in UNREAD_JA[ACROSS_THE_RULE]
+    from daiko.forms.definition import TEMPLATE_DPI, load_definition
+    from daiko.forms.fonts import font
+    from daiko.forms.reader import read_page
+    from daiko.forms.render import render_template
+
+    form = load_definition("keitax_haisha")
+    img = Image.fromarray(render_template(form, TEMPLATE_DPI)).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    _, y0, x1, _ = form.field("owner_address").zone.px()
+    text, face = "飯能市緑町532-26グリーンヒル104", font("sans", 56)
+    _, _, right, _ = draw.textbbox((0, 0), text, font=face)
+    draw.text((x1 + end - right, y0 + 30), text, font=face, fill=30)  # its last stroke `end` px past the rule
+    result, _ = read_page(np.asarray(img), form, engine)
+    address = next(r for r in result.fields if r.name == "owner_address")
+    assert address.decision == "review"
+    assert ("枠の外まで書かれています" in address.reason) is across
+    assert address.value == ("飯能市緑町532-26グリーンヒル10" if across else text)
 
 
 # ---- held-back draw 909400–909999: what the code above still accepted wrong --------------------------
