@@ -112,22 +112,8 @@ def test_a_chassis_numbers_weak_character_still_holds_it():
     assert r.decision == "review" and "8文字目「8」" in r.reason
 
 
-# ---- a 市区町村's plate read without its kana -----------------------------------------------------
-
-
-def test_a_town_plate_read_without_its_kana_is_shown_with_the_kana_read_again(engine):
-    """飯能市7903 (held-back page 909942): the gap after 飯能市 is read on its own, as a 軽 plate's is."""
-    from daiko.forms.reader import _reread_missing
-    from tests.forms.test_reading_round6 import _dropped, _plate_line
-
-    form = load_definition("keitax_haisha")
-    crop, line = _plate_line(engine, "飯能市 ぬ 7903")
-    assert "ぬ" in line.text and len(line.char_x) == len(line.text.replace(" ", ""))
-    lost = _dropped(line, "ぬ")
-    r = _decide_text(form, form.field("plate"), lost, engine.name)
-    assert r.decision == "review" and r.value is None
-    _reread_missing(form, [r], [crop], [lost], {"plate": [0]}, engine)
-    assert r.decision == "review" and r.value == "飯能市 ぬ 7903"
+# A 市区町村's plate read without its kana (飯能市7903, page 909942): round 6's test of a 軽 plate's
+# kana read again from its gap, with a town's plate as a second case.
 
 
 # ---- an address: a hyphen or a building word's kana dropped ------------------------------------------
