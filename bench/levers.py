@@ -180,10 +180,7 @@ def round9_reads(engine: str, recs: list[dict]) -> None:
     c: Counter = Counter()
 
     def count(label: str, d: dict) -> None:
-        c[f"{label}"] += 1
-        c[f"{label} right"] += d["exact"]
-        c[f"{label} accepted"] += d["decision"] == "accept"
-        c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
+        _count(c, label, d)
 
     forms: dict = {}
     for fields in by_page.values():
@@ -217,43 +214,62 @@ def round9_reads(engine: str, recs: list[dict]) -> None:
             name = by_name.get("owner_name")
             if d["type"] == "kana_name" and pred is None and name is not None and isinstance(name["pred"], str):
                 count("フリガナ read as empty beside a 氏名", d)
-    print(f"== {engine}: round 9's rules on these reads (right / accepted / accepted wrong)")
+    _report(f"{engine}: round 9's rules on these reads", c)
+
+
+def _count(c: Counter, label: str, d: dict) -> None:
+    """One field a rule touches: how many, how many right, accepted, and accepted wrong."""
+    c[label] += 1
+    c[f"{label} right"] += d["exact"]
+    c[f"{label} accepted"] += d["decision"] == "accept"
+    c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
+
+
+def _report(title: str, c: Counter) -> None:
+    print(f"== {title} (right / accepted / accepted wrong)")
     for label in sorted({k for k in c if not k.endswith(("right", "accepted", "wrong"))}):
         print(f"  {label}: {c[label]} ({c[label + ' right']} right, {c[label + ' accepted']} accepted, "
               f"{c[label + ' accepted wrong']} of them wrong)")  # fmt: skip
 
 
-def round12(engine: str, recs: list[dict]) -> None:
-    """Round 12's rules as they show in a dump of this code: characters no longer scored (a one-era
-    date's 和, a 車台番号's hyphen — ``keep`` false in the dump, weak under 0.9), a date's dot where no
-    digit fits, and a town plate's kana shown from a sure digit's runners-up (under 0.05). For each,
-    fields, right, accepted and accepted wrong; for the plates also how many the register may confirm
-    (shown for review with a value)."""
+def round12_reads(engine: str, recs: list[dict]) -> None:
+    """What round 12's rules find in a dump's reads, by the types' own functions — for a dump of
+    older code, what they would have released or held (forms/README.md, "Round 12"): a one-era
+    date's 和 and a 車台番号's one hyphen read under 0.9 (no longer scored), a date's dot where no
+    digit fits, 4+ bare digits before a building name, a building word one kana short. A town plate's
+    kana shown from a sure digit's runners-up needs the runners-up, which a dump does not keep: it is
+    counted by its tiny score, so only in a dump of round 12's code."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.address import _BARE_NUMBER_BEFORE_BUILDING
+    from daiko.forms.fieldtypes.base import unify_hyphens
     from daiko.forms.fieldtypes.plate import DIGIT_SLOT_MIN, PLATE_HIRAGANA
+    from daiko.forms.reference.words import building_word_cut_short
 
     c: Counter = Counter()
-
-    def count(label: str, d: dict) -> None:
-        c[label] += 1
-        c[f"{label} right"] += d["exact"]
-        c[f"{label} accepted"] += d["decision"] == "accept"
-        c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
-
+    forms: dict = {}
     for d in recs:
-        chars = d.get("chars") or ()
-        unscored = [(ch, sc) for ch, sc, keep in chars if not keep and sc < 0.9]
-        if d["type"] == "wareki_date" and any(ch == "和" for ch, _ in unscored):
-            count("one-era date, 和 not scored", d)
-        if d["type"] == "chassis_no" and any(ch in "-—–ー一－" for ch, _ in unscored):
-            count("車台番号's hyphen not scored", d)
-        if "数字の入らない位置の点" in (d.get("confirmed_by") or ""):
-            count("date: a dot where no digit fits", d)
+        chars, pred = d.get("chars") or (), d["pred"]
+        text = "".join(ch for ch, _, _ in chars)
+        ftype = forms.setdefault(d["form"], load_definition(d["form"])).field(d["field"]).field_type()
+        if d["type"] == "wareki_date" and text:
+            eras, lead = ftype._eras(), len(text) - len(text.lstrip())
+            one_era = len(eras) == 1 and text[lead : lead + 2] == eras[0].name
+            if one_era and chars[lead + 1][1] < 0.9 and ftype.check(text).ok:
+                _count(c, "one-era date, 和 under 0.9", d)
+            if ftype._idle_specks(text):
+                _count(c, "date: a dot where no digit fits", d)
+        if d["type"] == "chassis_no" and text and ftype.check(text).ok:
+            dashes = [sc for ch, sc, _ in chars if unify_hyphens(ch) == "-"]
+            if len(dashes) == 1 and dashes[0] < 0.9:
+                _count(c, "車台番号's one hyphen under 0.9", d)
         if d["type"] == "plate" and any(ch in PLATE_HIRAGANA and sc < DIGIT_SLOT_MIN for ch, sc, _ in chars):
-            count("town plate's kana from a sure digit", d)
-    print(f"== {engine}: round 12's rules (fields / right / accepted / accepted wrong)")
-    for label in sorted({k for k in c if not k.endswith(("right", "accepted", "wrong"))}):
-        print(f"  {label}: {c[label]} ({c[label + ' right']} right, {c[label + ' accepted']} accepted, "
-              f"{c[label + ' accepted wrong']} of them wrong)")  # fmt: skip
+            _count(c, "town plate's kana from a sure digit (round 12's dumps only)", d)
+        if d["type"] == "address" and isinstance(pred, str):
+            if _BARE_NUMBER_BEFORE_BUILDING.search(pred):
+                _count(c, "address, 4+ bare digits before a building name", d)
+            if building_word_cut_short(pred):
+                _count(c, "address, a building word one kana short", d)
+    _report(f"{engine}: round 12's rules on these reads", c)
 
 
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
@@ -319,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         figures(engine, recs, pages.get(engine, []))
         lost_writing(engine, recs)
         round9_reads(engine, recs)
-        round12(engine, recs)
+        round12_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

@@ -102,9 +102,9 @@ _MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一
 _GAP_IN_NUMBER = re.compile(r"([^\d\-\s]\d+) (?=\d)")
 GAP_IN_NUMBER_JA = "番地などの数字の間に空白があります（一つの番号か原本で確かめてください）"
 _BARE_LONG_NUMBER = re.compile(r"^\D*(?<=[一-龥々ヶ])\d{4,}$")
-# The same run of 4+ digits right before a building's name (高富5945サンライズ for 594-5: 4 of 4 such
-# reads on four draws were a hyphen lost, 3 of them accepted at 0.98-0.999; a 番地 written bare
-# before the building is rare, and a person checks it).
+# The same run of 4+ digits right before a building's name (高富5945サンライズ for 594-5): on four
+# draws, both engines, 5 such reads, none right, 4 of them accepted at 0.98-0.999 (bench/levers.py);
+# a 番地 written bare before the building is rare, and a person checks it.
 _BARE_NUMBER_BEFORE_BUILDING = re.compile(r"(?<=[一-龥々ヶ])\d{4,}(?=[ァ-ヶ])")
 BARE_LONG_NUMBER_JA = "番地が区切りのない長い数字です（「-」を読み落とした可能性があります）。原本と見比べてください"
 BUILDING_CUT_SHORT_JA = "建物名の「{}」は「{}」の1文字を読み落とした可能性があります。原本と見比べてください"

@@ -47,8 +47,9 @@ class ChassisNo(FieldType):
     def significant(self, raw: str) -> list[bool]:
         """The one hyphen between the 型式 and the serial is not scored: every 車台番号 has it, so its
         place is fixed by the value's shape, not by how sure the recogniser was of a short stroke —
-        a handwritten one is read at 0.5-0.9 (three held-back draws: 49 such reads, all right, 18
-        of them held for it alone). Every character of the 型式 and the serial still counts."""
+        a handwritten one is read at 0.5-0.9 (round 11's three draws, both engines: 29 reads with it
+        under 0.9, the wrong 2 of them held by a weak character that still counts — bench/levers.py).
+        Every character of the 型式 and the serial still counts."""
         keep = [True] * len(raw)
         dashes = [i for i, ch in enumerate(raw) if unify_hyphens(ch) == "-"]
         if len(dashes) == 1 and self.check(raw).ok:

@@ -220,8 +220,8 @@ def _one_short_of(run: str) -> list[str]:
 def building_word_cut_short(text: str) -> tuple[str, str] | None:
     """(as read, the words it may be) for the first katakana run of ``text`` that is no building word
     but a building word with one kana dropped (ハイ美杉 for ハイツ美杉, レス仲町 for パレス仲町): a
-    recogniser that drops a character gives no sign of it in its scores (four draws: 23 such
-    runs, none of them right, 3 accepted). Where only one word fits, :func:`building_word_fixes`
+    recogniser that drops a character gives no sign of it in its scores (four draws, both
+    engines: 16 such reads, none right — bench/levers.py). Where only one word fits, :func:`building_word_fixes`
     shows it; this says which words may have been meant."""
     for m in re.finditer(r"[ァ-ヶー]{2,}", text):
         if m[0] not in BUILDING_WORDS and (words := _one_short_of(m[0])):

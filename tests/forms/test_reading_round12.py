@@ -17,6 +17,15 @@ from tests.forms.test_reading_round8 import decided
 # ---- a 市区町村's plate whose kana was read as a digit -------------------------------------------
 
 
+def plate_read(read: str, at: int, kana: str, p: float):
+    """A plate read at 0.99 throughout, the recogniser having put ``kana`` at ``p`` as the runner-up of
+    the character at ``at``: the reader's decision on it."""
+    form = load_definition("keitax_haisha")
+    alts = tuple(((read[at], 1 - p), (kana, p)) if i == at else ((c, 0.99),) for i, c in enumerate(read))
+    line = TextLine(read, 0.99, char_confidences=(0.99,) * len(read), alternatives=alts)
+    return _decide_text(form, form.field("plate"), line, "rapidocr")
+
+
 @pytest.mark.parametrize(
     ("read", "at", "kana", "p", "meant"),
     [
@@ -28,21 +37,14 @@ def test_a_town_plates_kana_read_as_a_sure_digit_is_shown_from_its_runners_up(re
     """Five digits after 飯能市 are no plate (no class number, four digits at most): the first stands
     where the kana does, however sure the digit. The kana is shown at its own score — for review,
     as a low-confidence read the register can confirm — where before staff typed the plate anew."""
-    form = load_definition("keitax_haisha")
-    alts = tuple(((read[at], 1 - p), (kana, p)) if i == at else ((c, 0.99),) for i, c in enumerate(read))
-    line = TextLine(read, 0.99, char_confidences=(0.99,) * len(read), alternatives=alts)
-    r = _decide_text(form, form.field("plate"), line, "rapidocr")
+    r = plate_read(read, at, kana, p)
     assert r.value == meant and r.decision == "review" and r.doubt == "threshold"
 
 
 def test_a_class_number_digit_is_still_not_taken_for_the_kana_at_a_tiny_score():
     """川口 40 ろ ・593 read 川口403·593: a 軽 plate's 403 may be its class number with the kana dropped
     beside it, so a hiragana at 0.0003 among the runners-up is no evidence (the gap is read again)."""
-    form = load_definition("keitax_haisha")
-    read = "川口403·593"
-    alts = tuple((("3", 0.999), ("ろ", 0.0003)) if i == 4 else ((c, 0.99),) for i, c in enumerate(read))
-    line = TextLine(read, 0.99, char_confidences=(0.99,) * len(read), alternatives=alts)
-    assert _decide_text(form, form.field("plate"), line, "rapidocr").value is None
+    assert plate_read("川口403·593", 4, "ろ", 0.0003).value is None
 
 
 # ---- a date field with one era -----------------------------------------------------------------
