@@ -135,8 +135,8 @@ def _splits(digits: str, *, separator_read: bool = True) -> list[tuple[str, str]
     return out
 
 
-# A dot or colon a scan put inside a 年月日 frame (3.1日, 5.年, 令和.6年).
-_FRAME_SPECK = re.compile(r"(?<=[\d年月和成正治])[.,:](?=[\d年月日])")
+# A dot, colon or middle dot a scan put inside a 年月日 frame (3.1日, 5.年, 令和.6年, 11月1·6日).
+_FRAME_SPECK = re.compile(r"(?<=[\d年月和成正治])[.,:·•∙・](?=[\d年月日])")
 SPECK_FRAME_JA = "数字の間の点は汚れとみなして除きました"
 
 
