@@ -98,8 +98,10 @@ _MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一
 # hyphen the recogniser dropped (734-5 read 7345 at 0.998 — round 9: 4 accepted on ~7,000 held-back
 # pages, none written so). A 番地 written as one long number (大字赤沢1234) is held for a look too;
 # a room number after the 番地 and a building's name (中山1102) is not, nor 1918番地9.
-# A gap right after a number that follows a name is a wide gap inside that number.
-_GAP_IN_NUMBER = re.compile(r"([^\d\-\s]\d+) (?=\d)")
+# A gap right after a number that follows a name is a wide gap inside that number; so is one before
+# the last one or two digits after a hyphen (221-2 4 for 221-24, accepted on page 910732 by
+# paddleocr, which reads such gaps): a room number written after a space has three digits (1-2 101).
+_GAP_IN_NUMBER = re.compile(r"([^\d\-\s]\d+) (?=\d)|(-\d+) (?=\d{1,2}$)")
 GAP_IN_NUMBER_JA = "番地などの数字の間に空白があります（一つの番号か原本で確かめてください）"
 _BARE_LONG_NUMBER = re.compile(r"^\D*(?<=[一-龥々ヶ])\d{4,}$")
 # The same run of 4+ digits right before a building's name (高富5945サンライズ for 594-5): on four
@@ -197,7 +199,7 @@ class Address(FieldType):
                 )
         # 岩沢56 8番地1 (a printed 568, tune page 20588): shown as one number, for review.
         if not found.ok and found.reason == GAP_IN_NUMBER_JA and found.value:
-            closed = self.check(_GAP_IN_NUMBER.sub(r"\1", found.value))
+            closed = self.check(_GAP_IN_NUMBER.sub(lambda m: m[1] or m[2], found.value))
             if closed.ok:
                 return Check(closed.value, False, GAP_IN_NUMBER_JA)
         if found.ok and (

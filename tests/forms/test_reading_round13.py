@@ -66,3 +66,14 @@ def test_a_5_closing_the_model_code_needs_a_sure_score():
 def test_another_digit_closing_the_model_code_is_still_accepted_at_that_score():
     r = decided("keitax_haisha", "chassis_no", "JF3-7748059", {2: 0.95})
     assert r.decision == "accept" and r.value == "JF3-7748059"
+
+
+# ---- a gap before an address's last digits --------------------------------------------------------
+
+
+def test_a_gap_before_the_last_digit_after_a_hyphen_is_one_number_for_a_person():
+    """飯能市阿須221-24 was read 221-2 4 and accepted (paddleocr, page 910732): one or two digits
+    after a space are no room number (those have three: 1-2-3 101, which stands)."""
+    r = decided("keitax_haisha", "owner_address", "飯能市阿須221-2 4")
+    assert r.decision == "review" and r.value == "飯能市阿須221-24" and "数字の間に空白" in r.reason
+    assert decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1-2-3 101").value.endswith(" 101")
