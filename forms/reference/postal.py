@@ -143,6 +143,35 @@ def parse(address: str) -> Parsed | None:
     return Parsed(p, city, town, rest)
 
 
+@dataclass(frozen=True)
+class TownSlip:
+    """A 町名 the data does not list where it does list ones a character off (檢木 in 日高市: 楡木)."""
+
+    city: str
+    written: str  # as read, from after the 市区町村 (and 大字) up to the number
+    towns: tuple[str, ...]  # the listed 町名 of the same length one character off it, sorted
+
+
+def town_slip(address: str) -> TownSlip | None:
+    """For an address whose 市区町村 is known but whose 町名 is not, the listed 町名 of the length of
+    what stands before the number (two characters or more) that differ from it in exactly one
+    character; None where the 町名 is known, the 市区町村 is not, or no listed name is that close.
+    (高慶川: 高麗川, not 高富 + 川 — a name and a half is no evidence.)"""
+    parsed = parse(address)
+    if parsed is None or parsed.town is not None:
+        return None
+    lead = re.match(r"[^\d\-]+", re.sub(r"^(?:大字|字)", "", parsed.rest))
+    if lead is None:
+        return None
+    written = lead[0]
+    near = sorted(
+        t
+        for t in towns(parsed.prefecture or "", parsed.city)
+        if len(t) == len(written) >= 2 and sum(a != b for a, b in zip(written, t, strict=True)) == 1
+    )
+    return TownSlip(parsed.city, written, tuple(near)) if near else None
+
+
 def _city_candidates(head: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     cities = _cities()
     if head in cities:

@@ -77,3 +77,23 @@ def test_a_gap_before_the_last_digit_after_a_hyphen_is_one_number_for_a_person()
     r = decided("keitax_haisha", "owner_address", "飯能市阿須221-2 4")
     assert r.decision == "review" and r.value == "飯能市阿須221-24" and "数字の間に空白" in r.reason
     assert decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1-2-3 101").value.endswith(" 101")
+
+
+# ---- a 町名 one character off one Japan Post lists -----------------------------------------------------
+
+
+def test_a_town_name_one_character_off_the_listed_ones_is_held_naming_them():
+    """埼玉県日高市楡木361-17 was read 檢木 and accepted at 0.98 (paddleocr, page 910922): Japan Post
+    lists no 檢木 in 日高市, but 楡木 and 田木 a character off it."""
+    r = decided("keitax_haisha", "owner_address", "埼玉県日高市檢木361-17")
+    assert r.decision == "review" and "楡木・田木の読み違いの可能性" in r.reason
+
+
+def test_a_town_name_one_character_off_one_listed_name_is_shown_as_it():
+    r = decided("keitax_haisha", "owner_address", "飯能市芦莉場1175番地")
+    assert r.decision == "review" and r.value == "飯能市芦苅場1175番地" and "「芦苅場」と読みました" in r.reason
+
+
+def test_a_listed_town_and_a_typed_one_stand():
+    assert decided("keitax_haisha", "owner_address", "埼玉県日高市楡木361-17").decision == "accept"
+    assert get_type("address").check("埼玉県日高市檢木361-17").ok
