@@ -776,6 +776,45 @@ def _second_opinion(
             r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
 
 
+# A read that makes no value is read again by the second recogniser, and a valid value it gives is
+# shown for the person who decides anyway (never accepted: the two disagree), where its least sure
+# character reaches this — a value it is less than even on is no help (tune 10000–10599: 6 such
+# values, the one wrong with a character at 0.49, the right ones at 0.34 and 0.69–1.0).
+SECOND_SHOWN_FROM = 0.5
+SECOND_SHOWN_JA = "1つ目の読み取りでは値になりませんでした。2つ目の読み取り（別の認識モデル）の値を入れてあります。原本と見比べてください"
+
+
+def _second_read_unparsed(
+    form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
+    skip: set[str], engine: OcrEngine,
+) -> None:  # fmt: skip
+    """Fields whose read makes no value at all (a date read 五和7年月日1) are read again by the second
+    recogniser; where it reads a valid value, that is shown for review — staff then confirm rather
+    than type. A value the first read's type put right for review (a speck, a 町名) stands."""
+    todo = [
+        r for r in results
+        if r.decision == "review" and r.doubt == "invalid" and r.value is None and r.name in index and r.name not in skip
+        and not form.field(r.name).field_type().sensitive
+    ]  # fmt: skip
+    if not todo:
+        return
+    second = _second_engine(engine)
+    if second is None:
+        return
+    wanted = [i for r in todo for i in index[r.name]]
+    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
+    for r in todo:
+        line = _join([lines[i] for i in index[r.name]])
+        if line is None:
+            continue
+        ftype = form.field(r.name).field_type()
+        line = _repaired(ftype, line)
+        other = ftype.check_read(_written(line.text))
+        scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
+        if other.ok and other.value is not None and scores and min(scores) >= SECOND_SHOWN_FROM:
+            r.value, r.reason = other.value, SECOND_SHOWN_JA
+
+
 # A gap between two read characters is taken for a dropped one only where it is this many times the
 # line's usual distance between character centres (a dropped character leaves about two).
 MISSING_GAP_PITCHES = 1.6
@@ -1025,6 +1064,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     # threshold — 海外へ輸出 read 外 from the one character found, the second recogniser agreeing
     # (held-back page 909918).
     _second_opinion(form, results, crops, index, set(unread) | barely, engine)
+    _second_read_unparsed(form, results, crops, index, barely, engine)
     del lines, crops
     _apply_agreements(form, results, engine.name)
     _hold_beside_lost_writing(form, results)

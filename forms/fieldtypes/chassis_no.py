@@ -11,8 +11,8 @@ from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
     ALL_DOTS,
-    Check,
     DIGIT_LOOKALIKES,
+    Check,
     FieldType,
     Reason,
     nfkc,

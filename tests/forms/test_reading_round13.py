@@ -97,3 +97,58 @@ def test_a_town_name_one_character_off_one_listed_name_is_shown_as_it():
 def test_a_listed_town_and_a_typed_one_stand():
     assert decided("keitax_haisha", "owner_address", "埼玉県日高市楡木361-17").decision == "accept"
     assert get_type("address").check("埼玉県日高市檢木361-17").ok
+
+
+# ---- a read that makes no value, read again by the second recogniser ------------------------------------
+
+
+def _unparsed(field: str, read: str, written: str):
+    """The reader's decision on ``read`` (no value), then the second recogniser on a crop of ``written``."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _second_read_unparsed
+    from daiko.ocr.engines import get_engine
+    from daiko.ocr.synthetic import render_line
+
+    form = load_definition("shimin_anketo")
+    r = decided("shimin_anketo", field, read)
+    assert r.decision == "review" and r.value is None  # as the first recogniser left it
+    _second_read_unparsed(form, [r], [render_line(written)], {field: [0]}, set(), get_engine("rapidocr"))
+    return r
+
+
+def test_a_date_read_as_no_value_is_shown_as_the_second_recogniser_reads_it():
+    """令和7年3月31日 read 五和7年月日1 (page 910683) was shown empty: staff typed it. The second
+    recogniser's valid read is filled in — for review, never accepted on it."""
+    r = _unparsed("answered_on", "五和7年月日1", "令和7年3月31日")
+    assert r.decision == "review" and r.value == "2025-03-31" and "2つ目の読み取り" in r.reason
+
+
+def test_a_second_read_that_makes_no_value_either_leaves_the_field_empty():
+    r = _unparsed("answered_on", "五和7年月日1", "五和7年月日")
+    assert r.decision == "review" and r.value is None
+
+
+# ---- a date whose era lost its first character, and maybe a 1 too ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read"),
+    [
+        ("shimin_anketo", "answered_on", "和7年3月8日"),  # 3月18日, tune page 10039
+        ("keitax_haisha", "declared_on", "和05年10月5日"),  # 10月15日, held-back page 911022
+        ("keitax_haisha", "deregistered_on", "和6年2月11日"),  # 2月 may be 12月
+    ],
+)
+def test_a_date_that_lost_its_eras_first_character_and_may_have_lost_a_1_is_for_a_person(form, field, read):
+    """Both were accepted "sure on the digits": a read that dropped 令 has dropped a character
+    already, and 8日 may be 18日. Staff are told to look for the 1."""
+    r = decided(form, field, read)
+    assert r.decision == "review" and "十の位の「1」" in r.reason
+
+
+@pytest.mark.parametrize("read", ["和7年3月28日", "合和5年10月5日"])
+def test_a_two_digit_day_or_a_misread_era_character_still_stands_on_its_digits(read):
+    """Nothing lost but the 令 (all 8 right so repaired on four dumps had two-digit days), or the 令
+    read as another character: nothing dropped at all."""
+    r = decided("keitax_haisha", "declared_on", read)
+    assert r.decision == "accept"
