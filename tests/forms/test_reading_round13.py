@@ -152,3 +152,16 @@ def test_a_two_digit_day_or_a_misread_era_character_still_stands_on_its_digits(r
     read as another character: nothing dropped at all."""
     r = decided("keitax_haisha", "declared_on", read)
     assert r.decision == "accept"
+
+
+# ---- a 中黒 inside a part of a フリガナ ------------------------------------------------------------------
+
+
+def test_a_dot_inside_the_given_name_of_a_furigana_with_its_gap_is_a_speck_for_a_person():
+    """ハセガワ　トモコ read ハセガワ　トモ・コ at 0.94 was accepted (paddleocr, page 911110)."""
+    r = decided("keitax_haisha", "owner_kana", "ハセガワ\u3000トモ・コ")
+    assert r.decision == "review" and r.value == "ハセガワ\u3000トモコ" and "「・」は汚れ" in r.reason
+
+
+def test_a_dot_between_the_parts_of_a_name_written_without_a_gap_stands():
+    assert get_type("kana_name").check_read("ジョン・スミス").ok
