@@ -165,3 +165,35 @@ def test_a_dot_inside_the_given_name_of_a_furigana_with_its_gap_is_a_speck_for_a
 
 def test_a_dot_between_the_parts_of_a_name_written_without_a_gap_stands():
     assert get_type("kana_name").check_read("ジョン・スミス").ok
+
+
+# ---- a postal code its address could not vouch for, on a page whose pen was lost ----------------------
+
+
+def test_on_a_page_of_unreadable_fields_a_postal_code_the_address_did_not_confirm_is_held():
+    """357-0049 read 357-0019, every digit 0.995+, accepted on a 1-bit page whose address, plate, date
+    and フリガナ were unreadable (held-back page 911736): no check digit, and nothing to compare with."""
+    from daiko.forms.reader import POSTAL_CONFIRMED_JA, _hold_beside_lost_writing
+    from tests.forms.test_reading_round8 import page
+
+    form, results = page(unreadable=3)
+    alone = decided("keitax_haisha", "owner_postal_code", "357-0019")
+    assert alone.decision == "accept"
+    _hold_beside_lost_writing(form, [*results, alone])
+    assert alone.decision == "review" and "住所と照らし合わせて確かめられなかった" in alone.reason
+
+    form, results = page(unreadable=3)
+    confirmed = decided("keitax_haisha", "owner_postal_code", "357-0019")
+    confirmed.confirmed_by = POSTAL_CONFIRMED_JA
+    _hold_beside_lost_writing(form, [*results, confirmed])
+    assert confirmed.decision == "accept"
+
+
+def test_beside_two_unreadable_fields_a_postal_code_stands_on_its_scores():
+    from daiko.forms.reader import _hold_beside_lost_writing
+    from tests.forms.test_reading_round8 import page
+
+    form, results = page(unreadable=2)
+    alone = decided("keitax_haisha", "owner_postal_code", "357-0019")
+    _hold_beside_lost_writing(form, [*results, alone])
+    assert alone.decision == "accept"
