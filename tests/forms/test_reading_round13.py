@@ -197,3 +197,19 @@ def test_beside_two_unreadable_fields_a_postal_code_stands_on_its_scores():
     alone = decided("keitax_haisha", "owner_postal_code", "357-0019")
     _hold_beside_lost_writing(form, [*results, alone])
     assert alone.decision == "accept"
+
+
+# ---- a plate's serial hyphen -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "at"), [("熊谷 480 ろ 72-01", 11), ("所沢 50 う 90-77", 10)])
+def test_a_plates_weak_serial_hyphen_does_not_hold_it(read, at):
+    """熊谷 480 ろ 72-01 with its hyphen at 0.49 (tune page 20066) was held for it alone: the hyphen's
+    place is fixed by the four-digit serial."""
+    r = decided("keitax_haisha", "plate", read, {at: 0.49})
+    assert r.decision == "accept" and r.value == read
+
+
+def test_a_plates_weak_serial_digit_still_holds_it():
+    r = decided("keitax_haisha", "plate", "熊谷 480 ろ 72-01", {12: 0.49})
+    assert r.decision == "review"
