@@ -251,6 +251,22 @@ _LONG_VOWEL_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶー])[一ｰ‐―—−](
 _HYPHEN_AFTER_KATAKANA = re.compile(r"(?<=[ァ-ヶー])[-－](?![一-龥々\d０-９])")
 
 
+# Two long-vowel marks in a row stand in no word: one of them was another character (スマートウォッチ
+# read スマーーウォッチ, its ト as ー at 0.92 — held-back page 912311).
+# (After katakana only: a comment's よかったーー is emphasis.)
+_DOUBLE_LONG_VOWEL = re.compile(r"[ァ-ヶ]ーー")
+DOUBLE_LONG_VOWEL_JA = "長音「ー」が2つ続いています（ほかの文字の読み違いの可能性があります）。原本と見比べてください"
+
+
+def double_long_vowel(found: Check) -> Check:
+    """``found`` held for review, as it is, where its value has ーー; else ``found``."""
+    if found.value is not None and _DOUBLE_LONG_VOWEL.search(found.value):
+        return Check(
+            found.value, False, DOUBLE_LONG_VOWEL_JA if found.ok else f"{found.reason}。{DOUBLE_LONG_VOWEL_JA}"
+        )
+    return found
+
+
 def katakana_long_vowels(text: str) -> str:
     """一 (kanji one) or a dash right after katakana, not followed by kanji, is the long vowel ー.
 

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import jaconv
 
-from daiko.forms.fieldtypes.base import SPECK_DOTS, Check, FieldType, Reason
+from daiko.forms.fieldtypes.base import SPECK_DOTS, Check, FieldType, Reason, double_long_vowel
 
 _LOOKALIKE = str.maketrans(
     {
@@ -32,6 +32,7 @@ _LOOKALIKE = str.maketrans(
 _KATAKANA = re.compile(r"^[ァ-ヶー・]+(?:\u3000[ァ-ヶー・]+)*$")
 _DOT_IN_PART = re.compile(r"(?<=[ァ-ヶー])・(?=[ァ-ヶー])")
 DOT_IN_PART_JA = "フリガナの途中の「・」は汚れとみなして除きました。原本と見比べてください"
+THREE_PARTS_JA = "姓と名の区切りが2か所以上あります（文字の間のすき間を区切りと読んだ可能性）。原本と見比べてください"
 
 
 def to_katakana(text: str) -> str:
@@ -121,7 +122,11 @@ class KanaName(FieldType):
             bare = self.check(_DOT_IN_PART.sub("", value))
             if bare.ok:
                 return Check(bare.value, False, DOT_IN_PART_JA)
-        return found
+        if found.ok and value.count("\u3000") > 1:
+            # イノウエ　ススム read イノウエ　ス　スム (paddleocr, held-back page 911914): a gap read
+            # inside the 名. A name has two parts; which gap is the real one is for a person.
+            return Check(found.value, False, THREE_PARTS_JA)
+        return double_long_vowel(found)
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         if not _KATAKANA.match(value):

@@ -19,6 +19,7 @@ from daiko.forms.fieldtypes.base import (
     Check,
     FieldType,
     Reason,
+    double_long_vowel,
     katakana_long_vowels,
     runs,
     variant_notes,
@@ -109,7 +110,7 @@ class Text(FieldType):
                 return Check(bare.value, False, SPECK_JA)
         vocabulary = self.rules.get("vocabulary")
         if not vocabulary and found.value is not None:
-            return _grammar_put_right(_words_put_right(found))
+            return double_long_vowel(_grammar_put_right(_words_put_right(found)))
         if found.ok or found.value is None or not vocabulary or found.value in vocabulary:
             return found
         near = [str(v) for v in vocabulary if _one_slip(found.value, str(v))]

@@ -196,7 +196,8 @@ def _unmarked(text: str) -> str:
 def building_word_fixes(text: str) -> list[tuple[str, str]]:
     """(as read, as meant) for each katakana run of ``text`` that is no building word but one
     濁点/半濁点 or one kana's size away from exactly one (:data:`BUILDING_WORDS`): ハイッ, メソン —
-    or one kana short of exactly one (グリーヒル: the ン of グリーンヒル dropped)."""
+    or one kana short of exactly one (グリーヒル: the ン of グリーンヒル dropped), or one kana read as
+    its shape twin (グリーシヒル)."""
     out = []
     for m in re.finditer(r"[ァ-ヶー]{2,}", text):
         run = m[0]
@@ -204,10 +205,30 @@ def building_word_fixes(text: str) -> list[tuple[str, str]]:
             continue
         near = [w for w in BUILDING_WORDS if len(w) == len(run) and _unmarked(w) == _unmarked(run)]
         if not near and len(run) >= 3:  # イツ for ハイツ is often 八イツ: the kanji stays, so not filled in
-            near = _one_short_of(run)
+            near = _one_short_of(run) or _one_twin_off(run)
         if len(near) == 1:
             out.append((run, near[0]))
     return out
+
+
+def _one_twin_off(run: str) -> list[str]:
+    """The building words ``run`` is with one kana read as its shape twin (グリーシヒル: the ン of
+    グリーンヒル read シ at 0.85 and 0.94 by both engines and accepted — held-back page 912290)."""
+    from daiko.forms.reference.names import _char_twins
+
+    def twin(a: str, b: str) -> bool:
+        return a == b or b in _char_twins(a) or b in _HAND_TWINS.get(a, "")
+
+    return sorted(
+        w
+        for w in BUILDING_WORDS
+        if len(w) == len(run) and sum(a != b for a, b in zip(w, run, strict=True)) == 1
+        and all(twin(a, b) for a, b in zip(w, run, strict=True))
+    )  # fmt: skip
+
+
+# Shape twins of a hand beyond the フリガナ's (reference.names): ン and シ differ by a stroke's slant.
+_HAND_TWINS = {"ン": "シ", "シ": "ン"}
 
 
 def _one_short_of(run: str) -> list[str]:

@@ -234,3 +234,25 @@ def test_a_list_entry_read_weakly_throughout_is_still_held():
 def test_a_read_one_slip_from_an_entry_is_still_shown_for_review():
     r = decided("keitax_haisha", "car_name", "ダイハシ")
     assert r.decision == "review" and r.value == "ダイハツ"
+
+
+# ---- the fresh draw 911800–912399's wrong acceptances ------------------------------------------------
+
+
+def test_a_building_word_with_a_kana_read_as_its_shape_twin_is_shown_as_the_word():
+    """グリーンヒル read グリーシヒル and accepted by both engines (held-back page 912290)."""
+    r = decided("keitax_haisha", "owner_address", "埼玉県飯能市永田557番地グリーシヒル104")
+    assert r.decision == "review" and r.value == "埼玉県飯能市永田557番地グリーンヒル104"
+
+
+def test_two_long_vowel_marks_after_katakana_are_for_a_person():
+    """スマートウォッチ read スマーーウォッチ (the ト as ー at 0.92) was accepted (page 912311)."""
+    r = decided("shimin_anketo", "q2_other", "スマーーウォッチ")
+    assert r.decision == "review" and "長音「ー」が2つ続いています" in r.reason
+    assert decided("shimin_anketo", "comment", "とてもよかったーー").decision == "accept"  # emphasis
+
+
+def test_a_furigana_read_in_three_parts_is_for_a_person():
+    """イノウエ　ススム read イノウエ　ス　スム was accepted (paddleocr, page 911914)."""
+    r = decided("keitax_haisha", "owner_kana", "イノウエ\u3000ス\u3000スム")
+    assert r.decision == "review" and "区切りが2か所以上" in r.reason
