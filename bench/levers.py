@@ -276,12 +276,21 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
     """What round 13's rules find in a dump's reads, by the types' own functions (for a dump of older
     code: what they would have held or shown — forms/README.md, "Round 13"): a 車台番号 serial of
     other than six or seven digits, a 5 closing the 型式 under 0.99, a gap before an address's last
-    one or two digits after a hyphen, a 町名 one character off those Japan Post lists; and, in a
-    dump of round 13's code only, the values the second recogniser filled in for reads that made none."""
+    one or two digits after a hyphen, a 町名 one character off those Japan Post lists, a plate's
+    serial hyphen under 0.9, a フリガナ in three parts, ーー after katakana, a building word one
+    shape twin off; and, in a dump of round 13's code only, the values the second recogniser filled
+    in for reads that made none."""
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.address import _GAP_IN_NUMBER
+    from daiko.forms.fieldtypes.base import unify_hyphens
     from daiko.forms.reader import SECOND_SHOWN_JA
     from daiko.forms.reference.postal import town_slip
+    from daiko.forms.reference.words import BUILDING_WORDS, _one_short_of, _one_twin_off, _unmarked
+
+    def _twin_only(run: str) -> bool:  # as building_word_fixes tries them: 濁点, one short, then twin
+        if run in BUILDING_WORDS or any(len(w) == len(run) and _unmarked(w) == _unmarked(run) for w in BUILDING_WORDS):
+            return False
+        return not _one_short_of(run) and len(_one_twin_off(run)) == 1
 
     c: Counter = Counter()
     forms: dict = {}
@@ -304,6 +313,16 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
                 _count(c, "address, a gap before the last digits after a hyphen", d)
             if town_slip(read):
                 _count(c, "address, a 町名 one character off a listed one", d)
+        if d["type"] == "plate" and text and ftype.check(text).ok:
+            dashes = [sc for ch, sc, _ in chars if unify_hyphens(ch) == "-"]
+            if len(dashes) == 1 and dashes[0] < 0.9:
+                _count(c, "plate, the serial's hyphen under 0.9", d)
+        if d["type"] == "kana_name" and isinstance(d["pred"], str) and d["pred"].count("\u3000") > 1:
+            _count(c, "フリガナ read in three parts", d)
+        if d["type"] in ("text", "kana_name") and isinstance(d["pred"], str) and re.search("[ァ-ヶ]ーー", d["pred"]):
+            _count(c, "ーー after katakana", d)
+        if d["type"] == "address" and text and any(_twin_only(m[0]) for m in re.finditer("[ァ-ヶー]{3,}", text)):
+            _count(c, "address, a building word one shape twin off", d)
         if reason.startswith(SECOND_SHOWN_JA[:20]):
             _count(c, f"no value read, the second recogniser's shown ({d['type']})", d)
     _report(f"{engine}: round 13's rules on these reads", c)
