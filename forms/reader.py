@@ -757,23 +757,28 @@ def _second_opinion(
         and not form.field(r.name).field_type().sensitive and r.name in index
         and not _weak_voicing_slip(form, r, engine.name)
     ]  # fmt: skip
-    if not rescue:
-        return
-    second = _second_engine(engine)
-    if second is None:
-        return
-    wanted = [i for r in rescue for i in index[r.name]]
-    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
-    for r in rescue:
-        line = _join([lines[i] for i in index[r.name]])
-        if line is None:
-            continue
-        f = form.field(r.name)
-        line = _repaired(f.field_type(), line)
-        other = f.field_type().check(_written(line.text))
+    for r, line in _read_again(form, rescue, crops, index, engine):
+        other = form.field(r.name).field_type().check(_written(line.text))
         scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
         if other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
             r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
+
+
+def _read_again(
+    form: FormDefinition, todo: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
+    engine: OcrEngine,
+) -> Iterator[tuple[FieldResult, TextLine]]:  # fmt: skip
+    """Each field of ``todo`` with the second recogniser's read of its crops (frame put right), in one
+    call; nothing where the engine has no second or a field's crops read as nothing."""
+    second = _second_engine(engine) if todo else None
+    if second is None:
+        return
+    wanted = [i for r in todo for i in index[r.name]]
+    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
+    for r in todo:
+        line = _join([lines[i] for i in index[r.name]])
+        if line is not None:
+            yield r, _repaired(form.field(r.name).field_type(), line)
 
 
 # A read that makes no value is read again by the second recogniser, and a valid value it gives is
@@ -796,20 +801,8 @@ def _second_read_unparsed(
         if r.decision == "review" and r.doubt == "invalid" and r.value is None and r.name in index and r.name not in skip
         and not form.field(r.name).field_type().sensitive
     ]  # fmt: skip
-    if not todo:
-        return
-    second = _second_engine(engine)
-    if second is None:
-        return
-    wanted = [i for r in todo for i in index[r.name]]
-    lines = dict(zip(wanted, second.recognize([crops[i] for i in wanted]), strict=True))
-    for r in todo:
-        line = _join([lines[i] for i in index[r.name]])
-        if line is None:
-            continue
-        ftype = form.field(r.name).field_type()
-        line = _repaired(ftype, line)
-        other = ftype.check_read(_written(line.text))
+    for r, line in _read_again(form, todo, crops, index, engine):
+        other = form.field(r.name).field_type().check_read(_written(line.text))
         scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
         if other.ok and other.value is not None and scores and min(scores) >= SECOND_SHOWN_FROM:
             r.value, r.reason = other.value, SECOND_SHOWN_JA
