@@ -127,18 +127,16 @@ def lost_writing(engine: str, recs: list[dict]) -> None:
     """Round 8's figures on writing the scan lost: pages with ``LOST_WRITING_FIELDS`` or more fields
     unreadable (the reader's own rule), the handwritten errors they hold, written fields read as
     empty, and free texts holding kanji that make no word (``words.strange_kanji``)."""
-    from daiko.forms.reader import LOST_WRITING_DOUBTS, LOST_WRITING_FIELDS
+    from daiko.forms.reader import LOST_WRITING_FIELDS
     from daiko.forms.reference.words import strange_kanji
 
+    lost_pages = _lost_pages(recs)
     by_page: dict[int, list[dict]] = defaultdict(list)
     for d in recs:
         by_page[d["seed"]].append(d)
     c: Counter = Counter()
-    for fields in by_page.values():
-        lost = (
-            sum(d["decision"] == "review" and d["doubt"] in LOST_WRITING_DOUBTS for d in fields) >= LOST_WRITING_FIELDS
-        )
-        where = "lost" if lost else "kept"
+    for seed, fields in by_page.items():
+        where = "lost" if seed in lost_pages else "kept"
         c[f"pages {where}"] += 1
         for d in fields:
             if d["kind"] == "handwriting":
@@ -162,6 +160,16 @@ def lost_writing(engine: str, recs: list[dict]) -> None:
           "of them on such pages")  # fmt: skip
     print(f"  free texts with kanji that make no word: {c['strange']} ({c['strange right']} right, "
           f"{c['strange accepted']} accepted)")  # fmt: skip
+
+
+def _lost_pages(recs: list[dict]) -> set[int]:
+    """The pages (seeds) whose writing the scan lost, by the reader's own rule."""
+    from daiko.forms.reader import LOST_WRITING_DOUBTS, LOST_WRITING_FIELDS
+
+    unread: Counter = Counter(
+        d["seed"] for d in recs if d["decision"] == "review" and d["doubt"] in LOST_WRITING_DOUBTS
+    )
+    return {seed for seed, n in unread.items() if n >= LOST_WRITING_FIELDS}
 
 
 def round9_reads(engine: str, recs: list[dict]) -> None:
@@ -241,7 +249,7 @@ def round12_reads(engine: str, recs: list[dict]) -> None:
     counted by its tiny score, so only in a dump of round 12's code."""
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.address import _BARE_NUMBER_BEFORE_BUILDING
-    from daiko.forms.fieldtypes.base import unify_hyphens
+    from daiko.forms.fieldtypes.base import hyphens_at
     from daiko.forms.fieldtypes.plate import DIGIT_SLOT_MIN, PLATE_HIRAGANA
     from daiko.forms.reference.words import building_word_cut_short
 
@@ -259,8 +267,8 @@ def round12_reads(engine: str, recs: list[dict]) -> None:
             if ftype._idle_specks(text):
                 _count(c, "date: a dot where no digit fits", d)
         if d["type"] == "chassis_no" and text and ftype.check(text).ok:
-            dashes = [sc for ch, sc, _ in chars if unify_hyphens(ch) == "-"]
-            if len(dashes) == 1 and dashes[0] < 0.9:
+            dashes = hyphens_at(text)
+            if len(dashes) == 1 and chars[dashes[0]][1] < 0.9:
                 _count(c, "車台番号's one hyphen under 0.9", d)
         if d["type"] == "plate" and any(ch in PLATE_HIRAGANA and sc < DIGIT_SLOT_MIN for ch, sc, _ in chars):
             _count(c, "town plate's kana from a sure digit (round 12's dumps only)", d)
@@ -278,11 +286,12 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
     other than six or seven digits, a 5 closing the 型式 under 0.99, a gap before an address's last
     one or two digits after a hyphen, a 町名 one character off those Japan Post lists, a plate's
     serial hyphen under 0.9, a フリガナ in three parts, ーー after katakana, a building word one
-    shape twin off; and, in a dump of round 13's code only, the values the second recogniser filled
-    in for reads that made none."""
+    shape twin off, a 車名 that is an entry with none a slip away (not scored per character), a postal
+    code its address does not confirm on a page whose pen the scan lost; and, in a dump of round 13's
+    code only, the values the second recogniser filled in for reads that made none."""
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.address import _GAP_IN_NUMBER
-    from daiko.forms.fieldtypes.base import unify_hyphens
+    from daiko.forms.fieldtypes.base import hyphens_at
     from daiko.forms.reader import SECOND_SHOWN_JA
     from daiko.forms.reference.postal import town_slip
     from daiko.forms.reference.words import BUILDING_WORDS, _one_short_of, _one_twin_off, _unmarked
@@ -294,6 +303,7 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
 
     c: Counter = Counter()
     forms: dict = {}
+    lost = _lost_pages(recs)
     for d in recs:
         chars, reason = d.get("chars") or (), d.get("reason") or ""
         text = "".join(ch for ch, _, _ in chars)
@@ -302,7 +312,7 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
             if not 6 <= len((found.value or "").rsplit("-", 1)[-1]) <= 7:
                 _count(c, "車台番号, serial not of 6 or 7 digits", d)
             written = "".join(text.split())
-            dashes = [i for i, ch in enumerate(written) if ch in "-－—‐"]
+            dashes = hyphens_at(written)
             if len(dashes) == 1 and written[dashes[0] - 1] == "5" and chars[dashes[0] - 1][1] < 0.99:
                 _count(c, "車台番号, a 5 closing the 型式 under 0.99", d)
         if d["type"] == "address" and text and (read := ftype.normalise(text)):
@@ -314,8 +324,8 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
             if town_slip(read):
                 _count(c, "address, a 町名 one character off a listed one", d)
         if d["type"] == "plate" and text and ftype.check(text).ok:
-            dashes = [sc for ch, sc, _ in chars if unify_hyphens(ch) == "-"]
-            if len(dashes) == 1 and dashes[0] < 0.9:
+            dashes = hyphens_at(text)
+            if len(dashes) == 1 and chars[dashes[0]][1] < 0.9:
                 _count(c, "plate, the serial's hyphen under 0.9", d)
         if d["type"] == "kana_name" and isinstance(d["pred"], str) and d["pred"].count("\u3000") > 1:
             _count(c, "フリガナ read in three parts", d)
@@ -325,6 +335,16 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
             _count(c, "address, a building word one shape twin off", d)
         if reason.startswith(SECOND_SHOWN_JA[:20]):
             _count(c, f"no value read, the second recogniser's shown ({d['type']})", d)
+            # Its least sure character (the second's read, as the dump keeps it since round 14's
+            # mend): the basis of SECOND_SHOWN_FROM.
+            sure = "at or over" if (d["weakest"] or 0) >= 0.7 else "under"
+            _count(c, f"no value read, the second recogniser's shown, least sure {sure} 0.7", d)
+        if d["type"] == "text" and text and not any(ftype.significant(text)):
+            _count(c, "vocabulary entry with none a slip away (not scored per character)", d)
+            if min(sc for _, sc, _ in chars) < 0.9:
+                _count(c, "vocabulary entry with none a slip away, a character under 0.9", d)
+        if d["type"] == "postal_code" and d["seed"] in lost and d["pred"] and "住所" not in (d["confirmed_by"] or ""):
+            _count(c, "postal code on a lost-writing page, its address not agreeing", d)
     _report(f"{engine}: round 13's rules on these reads", c)
 
 

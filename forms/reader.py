@@ -52,7 +52,7 @@ from daiko.forms.crops import (
 )
 from daiko.forms.definition import TEMPLATE_DPI, Box, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
-from daiko.forms.fieldtypes.base import voicing_twins
+from daiko.forms.fieldtypes.base import FieldType, voicing_twins
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
@@ -391,6 +391,24 @@ def _repaired(ftype, line: TextLine) -> TextLine:
     return TextLine(line.text, line.confidence, line.box, tuple(confs), line.char_x, line.alternatives)
 
 
+def _scored(ftype: FieldType, line: TextLine) -> tuple[list[tuple[str, float, bool]], float, float]:
+    """A read's written characters with their scores and whether each counts, its line score and its
+    least sure counted character. Only the characters that carry the value count (not the 〒 before a
+    postal code, not a 車台番号's hyphen — ``FieldType.significant``); spaces are left out."""
+    scored = [
+        (ch, sc, keep)
+        for (ch, sc), keep in zip(_written_scores(line), ftype.significant(_written(line.text)), strict=True)
+        if not ch.isspace()
+    ]
+    counted = [(ch, sc) for ch, sc, keep in scored if keep] or [(ch, sc) for ch, sc, _ in scored]
+    conf = round(sum(sc for _, sc in counted) / len(counted), 4) if counted else 0.0
+    return scored, conf, round(min(sc for _, sc in counted), 4) if counted else 0.0
+
+
+def _rounded(scored: list[tuple[str, float, bool]]) -> list[tuple[str, float, bool]]:
+    return [(ch, round(float(sc), 4), keep) for ch, sc, keep in scored]
+
+
 def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engine: str | None = None) -> FieldResult:
     ftype = f.field_type()
     base = dict(name=f.name, label_ja=f.label_ja, type=f.type, box=_box_px(f))
@@ -405,15 +423,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
             )  # fmt: skip
         return FieldResult(**base, value=None, raw=None, confidence=None, decision="accept", reason=None)
     assert line is not None
-    # Only the characters that carry the value are scored (not the 〒 before a postal code, not spaces).
-    scored = [
-        (ch, sc, keep)
-        for (ch, sc), keep in zip(_written_scores(line), ftype.significant(raw), strict=True)
-        if not ch.isspace()
-    ]
-    counted = [(ch, sc) for ch, sc, keep in scored if keep] or [(ch, sc) for ch, sc, _ in scored]
-    conf = round(sum(sc for _, sc in counted) / len(counted), 4) if counted else 0.0
-    base["weakest"] = round(min(sc for _, sc in counted), 4) if counted else 0.0
+    scored, conf, base["weakest"] = _scored(ftype, line)
     keep_raw = None if ftype.sensitive else raw
     check = ftype.check_read(raw)
     value = MASKED if ftype.sensitive else check.value
@@ -425,7 +435,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
             **base, value=value, raw=keep_raw, confidence=conf, decision=decision, reason=reason, doubt=doubt
         )
         if not ftype.sensitive:
-            out.char_scores = [(ch, round(float(sc), 4), keep) for ch, sc, keep in scored]
+            out.char_scores = _rounded(scored)
         return out
 
     if conf < UNREADABLE_LINE or not letters:
@@ -802,10 +812,15 @@ def _second_read_unparsed(
         and not form.field(r.name).field_type().sensitive
     ]  # fmt: skip
     for r, line in _read_again(form, todo, crops, index, engine):
-        other = form.field(r.name).field_type().check_read(_written(line.text))
+        ftype = form.field(r.name).field_type()
+        other = ftype.check_read(_written(line.text))
         scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
         if other.ok and other.value is not None and scores and min(scores) >= SECOND_SHOWN_FROM:
-            r.value, r.reason = other.value, SECOND_SHOWN_JA
+            # The read shown is the second's: its characters and scores go with its value (the
+            # evidence a reviewer and bench/levers.py see), not the first read's that made none.
+            r.value, r.reason, r.raw = other.value, SECOND_SHOWN_JA, _written(line.text)
+            scored, r.confidence, r.weakest = _scored(ftype, line)
+            r.char_scores = _rounded(scored)
 
 
 # A gap between two read characters is taken for a dropped one only where it is this many times the

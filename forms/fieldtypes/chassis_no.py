@@ -15,6 +15,7 @@ from daiko.forms.fieldtypes.base import (
     Check,
     FieldType,
     Reason,
+    hyphens_at,
     nfkc,
     squash_spaces,
     unify_hyphens,
@@ -58,7 +59,7 @@ class ChassisNo(FieldType):
         under 0.9, the wrong 2 of them held by a weak character that still counts — bench/levers.py).
         Every character of the 型式 and the serial still counts."""
         keep = [True] * len(raw)
-        dashes = [i for i, ch in enumerate(raw) if unify_hyphens(ch) == "-"]
+        dashes = hyphens_at(raw)
         if len(dashes) == 1 and self.check(raw).ok:
             keep[dashes[0]] = False
         return keep
@@ -118,5 +119,5 @@ def _digits_ja(fewest: int, most: int) -> str:
 
 def _last_of_model(written: str) -> int | None:
     """Where the 型式's last character stands in a read with one hyphen (None without one)."""
-    dashes = [i for i, ch in enumerate(written) if unify_hyphens(ch) == "-"]
+    dashes = hyphens_at(written)
     return dashes[0] - 1 if len(dashes) == 1 and dashes[0] > 0 else None

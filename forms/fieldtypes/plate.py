@@ -20,7 +20,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from daiko.forms.fieldtypes.base import DIGIT_LOOKALIKES, SPECK_JA, Check, FieldType, Reason, nfkc, squash_spaces
+from daiko.forms.fieldtypes.base import (
+    DIGIT_LOOKALIKES,
+    SPECK_JA,
+    Check,
+    FieldType,
+    Reason,
+    hyphens_at,
+    nfkc,
+    squash_spaces,
+)
 
 _KANJI = r"[一-龥々ヶ]"
 _KEI = re.compile(
@@ -29,8 +38,6 @@ _KEI = re.compile(
 # 二輪 (軽二輪・小型二輪) plates from the 運輸支局 carry no 分類番号: ``所沢 ろ 4087``.
 _NIRIN = re.compile(rf"^(?P<region>{_KANJI}{{1,4}})(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}}|\d{{2}}-\d{{2}})$")
 _MUNI = re.compile(rf"^(?P<muni>{_KANJI}{{1,6}}[市区町村])(?P<kana>[ぁ-ゖ])(?P<serial>\d{{1,4}})$")
-# The hyphen between the two pairs of a four-digit serial, as read (any dash the recogniser gives).
-_SERIAL_HYPHEN = re.compile(r"\d\s*([\-－—‐−ー一])\s*\d\s*\d\s*$")
 _DOTS = str.maketrans({".": "・", "·": "・", "•": "・", "･": "・", "‧": "・", "∙": "・"})
 NEVER_ISSUED = "おしへん"
 # Every hiragana a plate can carry (a 市区町村 may use any for its own 原付 plates).
@@ -140,7 +147,7 @@ class Plate(FieldType):
             return found
         specks, bare = self._specks(raw)
         if specks and (cleaned := self.check(bare)).ok:
-            if self._no_digit_fits(bare, specks):
+            if self.no_digit_fits(raw, specks):
                 return Check(cleaned.value, True, note=SPECK_SURE_NOTE)
             return Check(cleaned.value, False, SPECK_JA)
         # □ is no character of a place: the 口 of 川口 read as a box (held-back pages 905082, 905142) —
@@ -165,27 +172,18 @@ class Plate(FieldType):
         ]
         return specks, "".join(ch for i, ch in enumerate(raw) if i not in specks)
 
-    def _no_digit_fits(self, bare: str, specks: list[int]) -> bool:
-        """No digit read where a speck stood makes a plate either (79.31, 480.む, 熊谷.40 — a fifth
-        digit of a serial, a fourth of a 分類番号): the dot was no character of the plate, so the
-        value stands on the scores of the rest. Round 9: 16 of 16 such plates on ~3,600 held-back
-        pages were right, each held for a person. A dot where a digit would also make a plate (5.0:
-        50 or 510) is still shown for review. ``bare`` is the read without its ``specks``."""
-        spots = [at - n for n, at in enumerate(specks)]  # where each speck stood in ``bare``
-        return not any(self.check(bare[:at] + d + bare[at:]).ok for at in spots for d in "0123456789")
-
     def significant(self, raw: str) -> list[bool]:
-        """A speck where no digit fits (:meth:`_no_digit_fits`) is not scored: it is no character.
+        """A speck where no digit fits (``FieldType.no_digit_fits``) is not scored: it is no character.
         Nor is the hyphen of a valid plate's four-digit serial (12-34): its place is fixed by the
         shape, as a 車台番号's is — a handwritten one read at 0.49–0.83 held 4 right plates on four
         dumps, and was under 0.9 in none read wrong but for a weak digit or kana that still counts."""
         specks, bare = self._specks(raw)
-        if specks and self.check(bare).ok and self._no_digit_fits(bare, specks):
+        if specks and self.check(bare).ok and self.no_digit_fits(raw, specks):
             return [i not in specks for i in range(len(raw))]
         keep = [True] * len(raw)
-        serial = _SERIAL_HYPHEN.search(raw)
-        if serial is not None and self.check(raw).ok:
-            keep[serial.start(1)] = False
+        dashes = hyphens_at(raw)  # a valid plate has one only, between the serial's pairs
+        if len(dashes) == 1 and self.check(raw).ok:
+            keep[dashes[0]] = False
         return keep
 
     def _known_places(self) -> list[str]:

@@ -305,25 +305,12 @@ class WarekiDate(FieldType):
 
     def _idle_specks(self, read: str) -> list[int]:
         """Where a dot or colon inside a 年月日 frame stands that no digit could (令和5年1.0月: 1?0 is
-        no month; 6.月: no month 60-69), the read without them being a valid date: such a dot is
-        no character, and the date stands on its digits' scores. One where a digit would also make
-        a date (1.月: 10-12) is still for a person. Round 11's draws: 4 dates held by such a dot, all right."""
+        no month — ``FieldType.no_digit_fits``): the date stands on its digits' scores."""
         if "年" not in read or "月" not in read:
             return []
         specks = [m.start() for m in _FRAME_SPECK.finditer(read)]
-        if not specks:
-            return []
-        bare = self.check("".join(ch for i, ch in enumerate(read) if i not in specks))
-        if not bare.ok:
-            return []
-        for at in specks:
-            for digit in "0123456789":
-                # Read as the reader would read it (an era put back too): any other date, even one
-                # only shown for review, means the dot may have been that digit.
-                other = self.check(read[:at] + digit + read[at + 1 :]).value
-                if other is not None and other != bare.value:
-                    return []
-        return specks
+        # Any other date a digit makes (the era put back too), even one only shown, means it may be one.
+        return specks if specks and self.no_digit_fits(read, specks, shown_counts=True) else []
 
     def _closing_day_mark(self, read: str) -> bool:
         """The 日 that closes a date after a two-digit day (3月13日, or 13E / 12ヨ, which the repair

@@ -121,6 +121,9 @@ def test_a_date_read_as_no_value_is_shown_as_the_second_recogniser_reads_it():
     recogniser's valid read is filled in — for review, never accepted on it."""
     r = _unparsed("answered_on", "五和7年月日1", "令和7年3月31日")
     assert r.decision == "review" and r.value == "2025-03-31" and "2つ目の読み取り" in r.reason
+    # What the reviewer (and the bench's dump) sees beside the value is the read that made it.
+    assert r.raw == "令和7年3月31日" and "".join(ch for ch, _, _ in r.char_scores) == r.raw
+    assert r.weakest == min(sc for _, sc, keep in r.char_scores if keep)
 
 
 def test_a_second_read_that_makes_no_value_either_leaves_the_field_empty():
