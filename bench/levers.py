@@ -202,7 +202,7 @@ def round9_reads(engine: str, recs: list[dict]) -> None:
             if d["type"] == "plate" and text:
                 ftype = forms.setdefault(d["form"], load_definition(d["form"])).field(d["field"]).field_type()
                 specks, bare = ftype._specks(text)
-                if specks and ftype.check(bare).ok and ftype._no_digit_fits(bare, specks):
+                if specks and ftype.check(bare).ok and ftype.no_digit_fits(text, specks):
                     count("plate, a speck where no digit fits", d)
             if d["type"] == "address" and isinstance(pred, str):
                 if _BARE_LONG_NUMBER.search(pred):

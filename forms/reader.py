@@ -315,20 +315,29 @@ def _join(parts: list[TextLine]) -> TextLine | None:
         return None
     if len(parts) == 1:
         return parts[0]
-    texts, scores = [], []
+    texts, scores, alts = [], [], []
     for p in parts:
-        pairs = list(zip(p.text, p.char_confidences, strict=True)) if len(p.text) == len(p.char_confidences) else []
+        runners = p.alternatives if len(p.alternatives) == len(p.text) else ((),) * len(p.text)
+        pairs = (
+            list(zip(p.text, p.char_confidences, runners, strict=True))
+            if len(p.text) == len(p.char_confidences)
+            else []
+        )
         while pairs and _is_filler(pairs[0][0]):
             pairs.pop(0)
         while pairs and _is_filler(pairs[-1][0]):
             pairs.pop()
         texts.append(_written(p.text))
-        scores.append([c for _, c in pairs])
+        scores.append([c for _, c, _ in pairs])
+        alts.append([a for _, _, a in pairs])
     text = "\u3000".join(texts)
     confs: tuple[float, ...] = ()
+    runners_up: tuple[tuple[tuple[str, float], ...], ...] = ()
     if all(len(t) == len(sc) for t, sc in zip(texts, scores, strict=True)):
         confs = tuple(c for i, sc in enumerate(scores) for c in ([1.0] if i else []) + sc)  # 1.0: the joining space
-    return TextLine(text, min(p.ink_confidence for p in parts), char_confidences=confs)
+        # The runners-up go with them (a 名's 千 beside 干: _runner_up_shown); the space has none.
+        runners_up = tuple(a for i, part in enumerate(alts) for a in ([()] if i else []) + part)
+    return TextLine(text, min(p.ink_confidence for p in parts), char_confidences=confs, alternatives=runners_up)
 
 
 def _without_specks(line: TextLine) -> TextLine:
@@ -405,6 +414,26 @@ def _scored(ftype: FieldType, line: TextLine) -> tuple[list[tuple[str, float, bo
     return scored, conf, round(min(sc for _, sc in counted), 4) if counted else 0.0
 
 
+RUNNER_UP_JA = "「{}」を2番目の候補の「{}」として入れてあります（辞書にある言葉になります）。原本と見比べてください"
+
+
+def _runner_up_shown(ftype: FieldType, raw: str | None, held: list[int], line: TextLine) -> tuple[str, str] | None:
+    """The value a runner-up of a character the type's dictionary held makes known (``FieldType.
+    runner_up_word``), with the words saying so: filled in for review, never accepted. Round 14's
+    fresh draw: 西村　干尋 (千 0.35) and 災害により減失 (滅 0.29), each typed by staff before."""
+    if not raw or not line.alternatives or len(line.alternatives) != len(line.text):
+        return None
+    start = len(line.text) - len(line.text.lstrip(SPECKS + " \u3000"))
+    written = [alts for ch, alts in zip(line.text[start:], line.alternatives[start:], strict=True) if not ch.isspace()]
+    alternatives = written[: len("".join(raw.split()))]
+    fixed = ftype.runner_up_word(raw, held, alternatives)
+    value = ftype.check_read(fixed).value if fixed is not None and len(fixed) == len(raw) else None
+    if not isinstance(value, str):
+        return None
+    was, now = next((a, b) for a, b in zip(raw, fixed, strict=True) if a != b)
+    return value, RUNNER_UP_JA.format(was, now)
+
+
 def _rounded(scored: list[tuple[str, float, bool]]) -> list[tuple[str, float, bool]]:
     return [(ch, round(float(sc), 4), keep) for ch, sc, keep in scored]
 
@@ -462,6 +491,9 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         held = [i for i in short if scored[i][1] < floors[i] and floors[i] > need.for_char(scored[i][0])]
         why = ftype.floor_note(keep_raw or "", held) if held else None
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
+        shown = _runner_up_shown(ftype, keep_raw, held, line) if held else None
+        if shown is not None:
+            value, said = shown[0], f"{said.removesuffix('。原本と見比べてください')}。{shown[1]}"
         return result("review", said, "floor" if held else "threshold")
     accepted = result("accept", None)
     accepted.confirmed_by, accepted.repaired = check.note, check.note is not None

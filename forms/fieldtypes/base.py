@@ -111,6 +111,16 @@ class FieldType(ABC):
         sure score (「端天」は辞書にない言葉です). None: the character list says enough."""
         return None
 
+    def runner_up_word(
+        self, raw: str, held: list[int], alternatives: list[tuple[tuple[str, float], ...]]
+    ) -> str | None:
+        """For a read held by ``floors`` because a word of it is none the type's dictionary knows
+        (干尋 as a 名, 減失 in free text): the read with one ``held`` character replaced by one of
+        the recogniser's runners-up for it (``alternatives``, one tuple per written character) that
+        makes the word known — where exactly one does. The reader shows that value for review,
+        never accepts it. None: no such replacement, or the type keeps no dictionary."""
+        return None
+
     def missing_slot(self, raw: str) -> int | None:
         """For a read that is no value because one character was dropped where the type knows a
         character stands (a plate's kana between 分類番号 and serial): the place, as the number of
@@ -202,6 +212,30 @@ def runs(written: str, positions: set[int]) -> list[tuple[str, int]]:
         elif 0 <= i < len(written):
             out.append((written[i], i))
     return out
+
+
+# A runner-up this likely or more may stand for the character read (干 0.65 beside 千 0.35, 減 0.62
+# beside 滅 0.29); under it, the recogniser had no second thought worth showing.
+RUNNER_UP_MIN = 0.1
+
+
+def runner_up_candidates(
+    raw: str, held: list[int], alternatives: list[tuple[tuple[str, float], ...]], known
+) -> str | None:
+    """``raw`` with one ``held`` written character replaced by a runner-up (at ``RUNNER_UP_MIN`` or
+    more) for which ``known(new_raw)`` holds — the one such read, or None where none or several do.
+    The one place a type's dictionary picks among the recogniser's second thoughts."""
+    at = [i for i, ch in enumerate(raw) if not ch.isspace()]
+    if len(at) != len(alternatives):
+        return None
+    found = {
+        raw[: at[i]] + other + raw[at[i] + 1 :]
+        for i in held
+        for other, p in alternatives[i]
+        if p >= RUNNER_UP_MIN and other != raw[at[i]] and len(other) == 1 and not other.isspace()
+    }
+    fits = [text for text in sorted(found) if known(text)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> Check:
