@@ -31,12 +31,12 @@ class Code(FieldType):
         return ("pattern",)
 
     def normalise(self, raw: str) -> str | None:
-        text = unify_hyphens(nfkc(squash_spaces(raw))).upper()
+        text = unify_hyphens(nfkc(squash_spaces(raw)))
         first_digit = re.search(r"\d", text)
-        if first_digit:  # after the letter prefix only digits are expected: fold O→0, I→1 …
-            i = first_digit.start()
+        if first_digit:  # after the letter prefix only digits are expected: fold O→0, I→1, q→9 …
+            i = first_digit.start()  # (before upper-casing: a q is a 9, a Q is not)
             text = text[:i] + text[i:].translate(DIGIT_LOOKALIKES)
-        return text or None
+        return text.upper() or None
 
     def check_read(self, raw: str) -> Check:
         found = self.check(raw)

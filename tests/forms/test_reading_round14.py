@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from daiko.forms.definition import load_definition
 from daiko.forms.reader import _decide_text, _join
 from daiko.ocr.base import TextLine
@@ -56,3 +58,21 @@ def test_the_runners_up_of_a_name_read_in_two_pieces_are_kept_beside_its_charact
     joined = _join([_line("西村"), _line("干尋", {0: 0.65}, {0: (("干", 0.65), ("千", 0.35))})])
     assert joined.text == "西村\u3000干尋" and len(joined.alternatives) == len(joined.text)
     assert joined.alternatives[3] == (("干", 0.65), ("千", 0.35))
+
+
+# ---- letters read for digits -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read", "value"),
+    [
+        ("keitax_haisha", "owner_postal_code", "〒357-00i3", "357-0013"),  # page 913052, both engines
+        ("keitax_haisha", "owner_phone", "080-4753-0q62", "080-4753-0962"),
+        ("shimin_anketo", "sheet_no", "155q", "1559"),
+        ("shimin_anketo", "sheet_no", "0q85", "0985"),
+    ],
+)
+def test_a_nine_read_q_and_a_one_read_i_are_digits_where_only_digits_stand(form, field, read, value):
+    """They were held as no value (番号として読めません) and typed by staff."""
+    f = load_definition(form).field(field)
+    assert f.field_type().check(read).value == value
