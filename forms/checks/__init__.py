@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from daiko.forms.checks.bank_branch import BankBranch
 from daiko.forms.checks.base import CrossCheck, Finding
+from daiko.forms.checks.date_order import DateOrder
 from daiko.forms.checks.other_detail import OtherDetail
 
-CHECKS: dict[str, type[CrossCheck]] = {c.kind: c for c in (BankBranch, OtherDetail)}
+CHECKS: dict[str, type[CrossCheck]] = {c.kind: c for c in (BankBranch, DateOrder, OtherDetail)}
 
 
 def get_check(kind: str) -> type[CrossCheck]:

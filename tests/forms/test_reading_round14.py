@@ -76,3 +76,54 @@ def test_a_nine_read_q_and_a_one_read_i_are_digits_where_only_digits_stand(form,
     """They were held as no value (番号として読めません) and typed by staff."""
     f = load_definition(form).field(field)
     assert f.field_type().check(read).value == value
+
+
+# ---- a フリガナ one kana off its 氏名's reading ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "meant", "at"),
+    [
+        ("高橋\u3000千尋", "タカハラ\u3000チヒロ", "タカハシ\u3000チヒロ", 3),  # page 913046, ラ at 0.86
+        ("石川\u3000大輔", "インカワ\u3000ダイスケ", "イシカワ\u3000ダイスケ", 1),  # page 913386, ン at 0.88
+    ],
+)
+def test_a_kana_reading_one_kana_off_the_names_reading_is_for_a_person_shown_as_the_reading(name, read, meant, at):
+    """Both were accepted (paddle): the slip is no 濁点 or shape twin the dictionary check knew."""
+    from tests.forms.test_reading_round6 import name_and_kana
+
+    _, kana = name_and_kana(name, read, {at: 0.87})
+    assert kana.decision == "review" and kana.value == meant
+
+
+def test_a_kana_reading_that_is_the_names_reading_still_stands():
+    from tests.forms.test_reading_round6 import name_and_kana
+
+    _, kana = name_and_kana("石川\u3000大輔", "イシカワ\u3000ダイスケ")
+    assert kana.decision == "accept"
+
+
+# ---- two dates out of the order the business fixes ------------------------------------------------------
+
+
+def _dates(declared: str, deregistered: str):
+    """The two dates decided, then the form's date_order check run on them."""
+    from daiko.forms.reader import _run_checks
+
+    form = load_definition("keitax_haisha")
+    dated = form.model_copy(update={"checks": [c for c in form.checks if c.kind == "date_order"]})
+    results = [_decided("declared_on", _line(declared)), _decided("deregistered_on", _line(deregistered))]
+    _run_checks(dated, results)
+    return results
+
+
+def test_a_vehicle_deregistered_after_its_declaration_is_a_misread_date_for_a_person():
+    """令和5年9月14日 read 令和6年 (paddle 0.91, page 913370) was accepted beside a 申告日 of 令和5年10月7日."""
+    declared, deregistered = _dates("令和5年10月7日", "令和6年9月14日")
+    assert declared.decision == deregistered.decision == "review"
+    assert "「廃車年月日」が「申告日」より後の日付" in deregistered.reason
+
+
+def test_dates_in_order_and_on_the_same_day_stand():
+    assert all(r.decision == "accept" for r in _dates("令和5年10月7日", "令和5年9月14日"))
+    assert all(r.decision == "accept" for r in _dates("令和5年10月7日", "令和5年10月7日"))
