@@ -127,3 +127,13 @@ def test_a_vehicle_deregistered_after_its_declaration_is_a_misread_date_for_a_pe
 def test_dates_in_order_and_on_the_same_day_stand():
     assert all(r.decision == "accept" for r in _dates("令和5年10月7日", "令和5年9月14日"))
     assert all(r.decision == "accept" for r in _dates("令和5年10月7日", "令和5年10月7日"))
+
+
+# ---- a 町名 read with a character left out ----------------------------------------------------------
+
+
+def test_a_town_name_read_one_character_short_of_a_listed_one_is_shown_as_it():
+    """飯能市大字芦苅場 read 芦場 (paddle, 0.998, page 913052) was accepted: no postal code had been read
+    to disagree. On eight dumps paddle read 芦苅場 so ten times; each is now shown as 芦苅場."""
+    r = _decided("owner_address", _line("飯能市大字芦場1743番地7"))
+    assert r.decision == "review" and r.value == "飯能市大字芦苅場1743番地7" and "「芦苅場」と読みました" in r.reason
