@@ -348,6 +348,53 @@ def round13_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 13's rules on these reads", c)
 
 
+def _only_one_kana_off(kanji: str, read: str, role: str) -> bool:
+    """Round 14's rule alone: ``read`` is no reading of ``kanji`` but one kana off one, where no 濁点,
+    size or shape twin nor a dropped kana (the rules before it) explain the slip."""
+    from daiko.forms.reference.names import _dropped_some, _one_kana_off, readings_as, twins
+
+    known = readings_as(kanji, role)
+    return bool(
+        known and read not in known and not twins(read) & known and not any(_dropped_some(read, x) for x in known)
+        and any(_one_kana_off(read, x) for x in known)
+    )  # fmt: skip
+
+
+def round14_reads(engine: str, recs: list[dict]) -> None:
+    """What round 14's rules find in a dump's reads (forms/README.md, "Round 14"): a フリガナ one kana
+    off a reading of its known 氏名, a 廃車年月日 after its 申告日, a 町名 one character short of a
+    listed one, a q or i among digits; and, in a dump of round 14's code only, the values a
+    runner-up made known to the dictionary (the dump keeps no runners-up to find them in older ones)."""
+    from daiko.forms.reader import RUNNER_UP_JA
+    from daiko.forms.reference.postal import town_slip
+
+    c: Counter = Counter()
+    pages: dict[int, dict[str, dict]] = defaultdict(dict)
+    for d in recs:
+        pages[d["seed"]][d["field"]] = d
+        chars, reason, pred = d.get("chars") or (), d.get("reason") or "", d["pred"]
+        text = "".join(ch for ch, _, _ in chars)
+        if d["type"] in ("postal_code", "phone", "code") and re.search(r"\d", text) and re.search("[qi]", text):
+            _count(c, "q or i among digits", d)
+        slip = town_slip(pred) if d["type"] == "address" and isinstance(pred, str) else None
+        if slip and any(len(t) > len(slip.written) for t in slip.towns):
+            _count(c, "address, a 町名 one character short of a listed one", d)
+        if RUNNER_UP_JA.split("{")[-1][:12] in reason:
+            _count(c, f"runner-up shown as a word the dictionary knows ({d['type']})", d)
+    for fields in pages.values():
+        name, kana = fields.get("owner_name"), fields.get("owner_kana")
+        if name and kana and isinstance(name["pred"], str) and isinstance(kana["pred"], str):
+            pairs = zip(name["pred"].split("\u3000"), kana["pred"].split("\u3000"), ("姓", "名"), strict=False)
+            if any(_only_one_kana_off(k, r, role) for k, r, role in pairs):
+                _count(c, "フリガナ one kana (no twin) off its 氏名's reading", kana)
+        declared, deregistered = fields.get("declared_on"), fields.get("deregistered_on")
+        dates = [x["pred"] if x and isinstance(x["pred"], str) else "" for x in (declared, deregistered)]
+        if all(dates) and dates[1] > dates[0]:
+            _count(c, "廃車年月日 after 申告日 (the 申告日)", declared)
+            _count(c, "廃車年月日 after 申告日 (the 廃車年月日)", deregistered)
+    _report(f"{engine}: round 14's rules on these reads", c)
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -413,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         round9_reads(engine, recs)
         round12_reads(engine, recs)
         round13_reads(engine, recs)
+        round14_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""
