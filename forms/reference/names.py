@@ -168,8 +168,9 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     - a フリガナ read without its gap, split where exactly one 姓 reading and one 名 reading meet
       (オカダマユミ for 岡田　真由美 → オカダ　マユミ).
 
-    None where the dictionary does not know a part, or where two readings fit equally: then the
-    read is shown as it was. Never a reason to accept by itself (the caller checks the result)."""
+    A part the dictionary does not know stays as read (round 14: 山崎　悠斗's ヤマサキ　ユウト was shown
+    as read for want of 悠斗). None where two readings fit equally, or nothing changes: then the read
+    is shown as it was. Never a reason to accept by itself (the caller checks the result)."""
     k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
     if not all(k_parts) or not all(r_parts):
         return None
@@ -183,6 +184,9 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     out = []
     for k, r, part in zip(k_parts, r_parts, parts, strict=True):
         known = readings_as(k, part) if part else readings(k)
+        if not known:  # a part the dictionary does not know stays as read (悠斗 beside ヤマサキ → ヤマザキ)
+            out.append(r)
+            continue
         if r in known:
             # A rare reading beside a much commoner 濁点 twin (ヤマクチ for 山口, ノクチ for 野口): the
             # 濁点 lost is the likelier story — shown so, for a person to confirm.

@@ -137,3 +137,12 @@ def test_a_town_name_read_one_character_short_of_a_listed_one_is_shown_as_it():
     to disagree. On eight dumps paddle read 芦苅場 so ten times; each is now shown as 芦苅場."""
     r = _decided("owner_address", _line("飯能市大字芦場1743番地7"))
     assert r.decision == "review" and r.value == "飯能市大字芦苅場1743番地7" and "「芦苅場」と読みました" in r.reason
+
+
+def test_a_kana_reading_is_put_right_where_the_dictionary_knows_one_part_only():
+    """山崎　悠斗 read ヤマサキ　ユウト (printed, page 913088): held as the rarer reading of 山崎, but
+    shown as read because the dictionary does not know 悠斗. The part it knows is put right."""
+    from tests.forms.test_reading_round6 import name_and_kana
+
+    _, kana = name_and_kana("山崎\u3000悠斗", "ヤマサキ\u3000ユウト")
+    assert kana.decision == "review" and kana.value == "ヤマザキ\u3000ユウト"
