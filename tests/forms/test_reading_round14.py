@@ -146,3 +146,18 @@ def test_a_kana_reading_is_put_right_where_the_dictionary_knows_one_part_only():
 
     _, kana = name_and_kana("山崎\u3000悠斗", "ヤマサキ\u3000ユウト")
     assert kana.decision == "review" and kana.value == "ヤマザキ\u3000ユウト"
+
+
+# ---- a katakana left alone in an address ---------------------------------------------------------------
+
+
+def test_a_lone_katakana_in_an_address_is_what_is_left_of_a_building_name():
+    """埼玉県飯能市芦苅場346番地コーポ双柳306 read …346番地ポ双柳306 (paddle, 0.92, page 913612) was
+    accepted, its town confirmed by the postal code."""
+    r = _decided("owner_address", _line("埼玉県飯能市芦苅場346番地ポ双柳306"))
+    assert r.decision == "review" and "カタカナの「ポ」が1文字だけあります" in r.reason
+
+
+def test_the_kana_place_names_carry_alone_stand():
+    for address in ("埼玉県狭山市鵜ノ木188-14", "埼玉県入間市三ツ木台343-14", "埼玉県入間市狭山ケ原758-16"):
+        assert _decided("owner_address", _line(address)).decision == "accept", address
