@@ -39,8 +39,18 @@ class Code(FieldType):
         return text.upper() or None
 
     def check_read(self, raw: str) -> Check:
+        """As every type, and a colon (or ; = ~ _) read where the pattern wants a hyphen (R07:40785,
+        page 914184) shown as the hyphen, for review."""
         found = self.check(raw)
-        return found if found.ok else super().check_read(raw)
+        if found.ok:
+            return found
+        dashed = re.sub(r"(?<=\w)\s*([:;=~_])\s*(?=\d)", "-", raw)
+        if dashed != raw and (fixed := self.check(dashed)).ok:
+            mark = re.search(r"[:;=~_]", raw)
+            return Check(
+                fixed.value, False, f"「{mark[0] if mark else ':'}」を「-」と読みました。原本と見比べてください"
+            )
+        return super().check_read(raw)
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         pattern = self.rules.get("pattern")

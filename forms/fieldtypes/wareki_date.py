@@ -203,6 +203,10 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
             if not m[1] and _one_lost_before(heads[0][0]):
                 note, sure = f"{note}、{TENS_LOST_JA}", False
             heads.append((era + heads[0][0][m.end() :], note, sure))
+    # A frame slip of its own beside the era's (合和06年1003日: 令 read 合 and 月 lost, page 914100):
+    # each unsure repair tried on the era put right too — for a person, both notes said.
+    for head, note, _ in heads[1:]:
+        out += [(t, "、".join(x for x in (note, n) if x), False) for t, n, _ in _unsure_frames(head)]
     for head, note, sure in heads:
         tail = re.match(r"^(.*月\d{1,2})(?:([^\d日])|日(.))$", head)
         two = _two_character_day(head)

@@ -161,3 +161,28 @@ def test_a_lone_katakana_in_an_address_is_what_is_left_of_a_building_name():
 def test_the_kana_place_names_carry_alone_stand():
     for address in ("埼玉県狭山市鵜ノ木188-14", "埼玉県入間市三ツ木台343-14", "埼玉県入間市狭山ケ原758-16"):
         assert _decided("owner_address", _line(address)).decision == "accept", address
+
+
+# ---- frame slips shown put right ------------------------------------------------------------------------
+
+
+def test_a_date_with_its_era_misread_and_its_month_mark_lost_is_shown_for_review():
+    """令和6年10月3日 read 合和06年1003日 (printed, page 914100): each slip alone was put right, both
+    together left the field empty for staff to type."""
+    r = _decided("declared_on", _line("合和06年1003日"))
+    assert r.decision == "review" and r.value == "2024-10-03" and "「月」の文字が読めていません" in r.reason
+
+
+def test_a_colon_where_a_reference_number_has_its_hyphen_is_shown_as_the_hyphen():
+    """R07-40785 read R07:40785 (printed, page 914184) was shown as read."""
+    r = _decided("reference", _line("R07:40785"))
+    assert r.decision == "review" and r.value == "R07-40785" and "「:」を「-」と読みました" in r.reason
+
+
+def test_a_date_with_its_era_misread_and_a_speck_in_its_frame_names_both():
+    """Round 8's 4和7:年3月14日 was shown from its numbers alone; it is now the same date with what
+    was put right named (the era's 4, the colon)."""
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("answered_on"), _line("4和7:年3月14日"), "rapidocr")
+    assert r.decision == "review" and r.value == "2025-03-14"
+    assert "元号の1文字目「4」" in r.reason and "汚れとみなして除きました" in r.reason
