@@ -186,3 +186,24 @@ def test_a_date_with_its_era_misread_and_a_speck_in_its_frame_names_both():
     r = _decide_text(form, form.field("answered_on"), _line("4和7:年3月14日"), "rapidocr")
     assert r.decision == "review" and r.value == "2025-03-14"
     assert "元号の1文字目「4」" in r.reason and "汚れとみなして除きました" in r.reason
+
+
+# ---- characters dropped at the edges of words ---------------------------------------------------------
+
+
+def test_a_request_cut_short_at_its_last_kana_is_shown_whole_for_review():
+    """高齢者向けのスマホ教室を増やしてください read …くださ (paddle, page 913799) and …してほし
+    (rapidocr, page 913731) were accepted: no sentence ends so."""
+    form = load_definition("shimin_anketo")
+    for read in ("高齢者向けのスマホ教室を増やしてくださ", "手続きをもっとオンラインでできるようにしてほし"):
+        r = _decide_text(form, form.field("comment"), _line(read), "rapidocr")
+        assert r.decision == "review" and r.value == read + "い" and "文末の「い」を補いました" in r.reason
+    whole = _decide_text(form, form.field("comment"), _line("駐車場をもっと広くしてほしい"), "rapidocr")
+    assert whole.decision == "accept"
+
+
+def test_za_right_after_the_city_may_have_lost_its_o():
+    """飯能市大字下川崎 read 飯能市字下川崎 (paddle, page 913996) was accepted."""
+    r = _decided("owner_address", _line("飯能市字下川崎910番地9パレス仲町306"))
+    assert r.decision == "review" and "「大」を読み落とした可能性" in r.reason
+    assert _decided("owner_address", _line("飯能市大字下川崎910番地9パレス仲町306")).decision == "accept"
