@@ -3,8 +3,8 @@ before or on the day its 申告 is made (申告日), never after.
 
 A date read with one digit wrong is still a date, and the two recognisers may both be sure of it
 (令和5年 read 令和6年 at 0.91, paddle, held-back page 913370: the 廃車 a year after its 申告). On
-eight draws' dumps every such pair held a misread date — 3 of them accepted. Which of the two is
-wrong the order cannot tell: both go to a person, values untouched.
+eight rapidocr dumps 6 such pairs, each holding a misread date, 2 of them accepted. Which of the two
+is wrong the order cannot tell: both go to a person, values untouched.
 """
 
 from __future__ import annotations

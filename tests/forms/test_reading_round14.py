@@ -207,3 +207,11 @@ def test_za_right_after_the_city_may_have_lost_its_o():
     r = _decided("owner_address", _line("飯能市字下川崎910番地9パレス仲町306"))
     assert r.decision == "review" and "「大」を読み落とした可能性" in r.reason
     assert _decided("owner_address", _line("飯能市大字下川崎910番地9パレス仲町306")).decision == "accept"
+
+
+def test_a_text_that_begins_with_a_particle_lost_its_first_characters():
+    """家族のパソコン read のパソコン (paddle, 0.999, page 913837) was accepted."""
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("q2_other"), _line("のパソコン"), "rapidocr")
+    assert r.decision == "review" and "先頭の文字を読み落とした可能性" in r.reason
+    assert _decide_text(form, form.field("q2_other"), _line("家族のパソコン"), "rapidocr").decision == "accept"
