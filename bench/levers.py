@@ -363,10 +363,14 @@ def _only_one_kana_off(kanji: str, read: str, role: str) -> bool:
 def round14_reads(engine: str, recs: list[dict]) -> None:
     """What round 14's rules find in a dump's reads (forms/README.md, "Round 14"): a フリガナ one kana
     off a reading of its known 氏名, a 廃車年月日 after its 申告日, a 町名 one character short of a
-    listed one, a q or i among digits; and, in a dump of round 14's code only, the values a
+    listed one, a q or i among digits, a lone katakana or a 字 without its 大 in an address, a free
+    text cut short at either end; and, in a dump of round 14's code only, the values a
     runner-up made known to the dictionary (the dump keeps no runners-up to find them in older ones)."""
+    from daiko.forms.fieldtypes.address import _KANA_OF_PLACE_NAMES, _LONE_KATAKANA, _ZA_WITHOUT_O
+    from daiko.forms.fieldtypes.text import _CUT_ENDINGS
     from daiko.forms.reader import RUNNER_UP_JA
     from daiko.forms.reference.postal import town_slip
+    from daiko.forms.reference.words import _tokens
 
     c: Counter = Counter()
     pages: dict[int, dict[str, dict]] = defaultdict(dict)
@@ -379,6 +383,16 @@ def round14_reads(engine: str, recs: list[dict]) -> None:
         slip = town_slip(pred) if d["type"] == "address" and isinstance(pred, str) else None
         if slip and any(len(t) > len(slip.written) for t in slip.towns):
             _count(c, "address, a 町名 one character short of a listed one", d)
+        if d["type"] == "address" and isinstance(pred, str):
+            if any(m[0] not in _KANA_OF_PLACE_NAMES for m in _LONE_KATAKANA.finditer(pred)):
+                _count(c, "address, a katakana standing alone", d)
+            if _ZA_WITHOUT_O.search(pred):
+                _count(c, "address, 字 right after the 市区町村", d)
+        if d["type"] == "text" and isinstance(pred, str) and pred:
+            if _CUT_ENDINGS.search(pred):
+                _count(c, "free text, a request cut short at its last kana", d)
+            if _tokens(pred)[0].part_of_speech.startswith("助詞"):
+                _count(c, "free text beginning with a particle", d)
         if RUNNER_UP_JA.split("{")[-1][:12] in reason:
             _count(c, f"runner-up shown as a word the dictionary knows ({d['type']})", d)
     for fields in pages.values():
