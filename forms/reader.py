@@ -362,13 +362,18 @@ def _box_px(f: FieldDef) -> tuple[int, int, int, int]:
 # ---- decisions -----------------------------------------------------------------------------------
 
 
+def _written_start(text: str) -> int:
+    """Where the written part of a read begins (the specks and spaces before it left out)."""
+    return len(text) - len(text.lstrip(SPECKS + " \u3000"))
+
+
 def _written_scores(line: TextLine) -> list[tuple[str, float]]:
     """(character, score) for the written part of a read (specks and spaces at either end left out).
 
     Where the engine gives no per-character scores every character carries the line's score.
     """
     text = line.text
-    start = len(text) - len(text.lstrip(SPECKS + " \u3000"))
+    start = _written_start(text)
     raw = _written(text)
     scores = (
         list(line.char_confidences[start : start + len(raw)])
@@ -423,7 +428,7 @@ def _runner_up_shown(ftype: FieldType, raw: str | None, held: list[int], line: T
     fresh draw: 西村　干尋 (千 0.35) and 災害により減失 (滅 0.29), each typed by staff before."""
     if not raw or not line.alternatives or len(line.alternatives) != len(line.text):
         return None
-    start = len(line.text) - len(line.text.lstrip(SPECKS + " \u3000"))
+    start = _written_start(line.text)
     written = [alts for ch, alts in zip(line.text[start:], line.alternatives[start:], strict=True) if not ch.isspace()]
     alternatives = written[: len("".join(raw.split()))]
     fixed = ftype.runner_up_word(raw, held, alternatives)

@@ -20,6 +20,7 @@ from daiko.forms.fieldtypes.base import (
     FieldType,
     Reason,
     double_long_vowel,
+    held_for,
     katakana_long_vowels,
     runner_up_candidates,
     runs,
@@ -186,8 +187,7 @@ ENDING_CUT_JA = "文末の「い」を補いました（読み落としの可能
 def _ending_cut_short(found: Check) -> Check:
     if found.value is None or not _CUT_ENDINGS.search(found.value):
         return found
-    said = ENDING_CUT_JA if found.ok else f"{found.reason}。{ENDING_CUT_JA}"
-    return Check(found.value + "い", False, said)
+    return held_for(found, ENDING_CUT_JA, found.value + "い")
 
 
 # A text whose first word is a particle (のパソコン for 家族のパソコン, により漏失 for 災害により滅失):
@@ -201,7 +201,7 @@ def _start_cut_short(found: Check) -> Check:
 
     if not found.value or not _tokens(found.value)[0].part_of_speech.startswith("助詞"):
         return found
-    return Check(found.value, False, START_CUT_JA if found.ok else f"{found.reason}。{START_CUT_JA}")
+    return held_for(found, START_CUT_JA)
 
 
 def _strange_kanji(text: str) -> set[int]:

@@ -154,7 +154,8 @@ class TownSlip:
 
 def town_slip(address: str) -> TownSlip | None:
     """For an address whose 市区町村 is known but whose 町名 is not, the listed 町名 that what stands
-    before the number (two characters or more) is with one character misread or left out; None where the 町名 is known, the 市区町村 is not, or no listed name is that close.
+    before the number (two characters or more) is with one character misread or left out; None
+    where the 町名 is known, the 市区町村 is not, or no listed name is that close.
     (高慶川: 高麗川, not 高富 + 川 — a name and a half is no evidence.)"""
     parsed = parse(address)
     if parsed is None or parsed.town is not None:
