@@ -9,7 +9,7 @@ LOAD_CPUS ?= 4
 RUNS      ?= 1
 TESTS     ?= tests
 
-.PHONY: setup setup-paddle test-setup demo test test-under-load lint bench bench-ocr bench-keying bench-scale bench-soak bench-identity report-pdf clean
+.PHONY: setup setup-paddle test-setup bytecode demo test test-under-load lint bench bench-ocr bench-keying bench-scale bench-soak bench-identity report-pdf clean
 
 $(STAMP): scripts/bootstrap.sh requirements.lock pyproject.toml setup.py
 	bash scripts/bootstrap.sh
@@ -32,7 +32,14 @@ $(TEST_STAMP): $(STAMP) scripts/bootstrap.sh
 
 test-setup: $(TEST_STAMP)
 
-demo: setup
+# Byte-code for the project's own modules, written once here: with PYTHONDONTWRITEBYTECODE set (as on
+# these machines) every robot, mock, console and CLI process would otherwise compile ~1 MB of source
+# at each start (1.5 s of `daiko validate`'s 4.5 s). Only changed files are compiled again.
+LAYERS := daiko ocr forms robots schedules reports console cli mocks bench tests
+bytecode: setup
+	@$(PY) -m compileall -q -j 0 $(LAYERS) >/dev/null
+
+demo: setup bytecode
 	$(VENV)/bin/daiko demo
 
 lint: setup
@@ -43,12 +50,12 @@ lint: setup
 # browser, a mock or a robot process, so the two cores are used while they do.
 PYTEST_WORKERS ?= 2
 
-test: setup setup-paddle test-setup lint
+test: setup setup-paddle test-setup lint bytecode
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
 # assumptions show up here first. Same workers as `make test`. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
-test-under-load: setup setup-paddle test-setup
+test-under-load: setup setup-paddle test-setup bytecode
 	@stress-ng --cpu $(LOAD_CPUS) --timeout 6h --quiet & hog=$$!; \
 	trap 'kill $$hog 2>/dev/null; wait $$hog 2>/dev/null' EXIT INT TERM; \
 	status=0; for run in $$(seq $(RUNS)); do \

@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.both_ledgers(ba
 
 PASSWORD_ENV = "DAIKO_TEST_KEITAX_PASSWORD"
 PCS = ("pc-1", "pc-2", "pc-3")
-CSV_ITEMS, SCAN_ITEMS = 40, 8  # 48 items: J-LIS rows are cheap to read, scans go through OCR
+CSV_ITEMS, SCAN_ITEMS = 20, 4  # 24 items: J-LIS rows are cheap to read, scans go through OCR
 KILL_AFTER = (CSV_ITEMS + SCAN_ITEMS) // 3  # done items before a PC is killed: mid-batch, not at its end
 CLERK = Principal(id=0, name="tanaka", display_name="田中 一郎", role="admin", section=None)
 
@@ -140,7 +140,7 @@ def test_three_pcs_share_inbox_and_ledger_and_finish_the_work_of_one_killed_mid_
             lambda: {h.name for h in hosts.overview(ledger) if h.state == "running"} == set(PCS),
             180, "three PCs heartbeating", check=survivors_alive(),
         )  # fmt: skip
-        csvs = jlis_files(fleet.inbox, vehicles[:CSV_ITEMS], per_file=10, prefix="MH", today=today)
+        csvs = jlis_files(fleet.inbox, vehicles[:CSV_ITEMS], per_file=5, prefix="MH", today=today)
         scans = scan_files(fleet.inbox, vehicles[CSV_ITEMS:], today=today)
         vehicle_of = dict(zip([r for _, refs in csvs for r in refs], vehicles[:CSV_ITEMS], strict=True))
         vehicle_of.update({s.reference: s.vehicle for s in scans})
