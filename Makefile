@@ -47,11 +47,12 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 # Two workers, a test file each at a time (module fixtures stay whole): most tests wait on a
-# browser, a mock or a robot process, so the two cores are used while they do.
+# browser, a mock or a robot process, so the two cores are used while they do. Files start in
+# collection order, the longest first (tests/conftest.py LONGEST_FIRST).
 PYTEST_WORKERS ?= 2
 
 test: setup setup-paddle test-setup lint bytecode
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 # The suite (or TESTS=...) with the CPU saturated by stress-ng, RUNS times: races and timing
 # assumptions show up here first. Same workers as `make test`. e.g.  make test-under-load TESTS="tests/schedules tests/robots" RUNS=3
@@ -60,7 +61,7 @@ test-under-load: setup setup-paddle test-setup bytecode
 	trap 'kill $$hog 2>/dev/null; wait $$hog 2>/dev/null' EXIT INT TERM; \
 	status=0; for run in $$(seq $(RUNS)); do \
 	  echo "daiko: run $$run of $(RUNS), beside stress-ng --cpu $(LOAD_CPUS)"; \
-	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile $(TESTS) || status=1; \
+	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(TESTS) || status=1; \
 	done; exit $$status
 
 bench: bench-ocr bench-keying bench-scale

@@ -20,6 +20,30 @@ from daiko.config.schema import LEDGER_URL_ENV
 
 BACKENDS = ("sqlite", "postgresql")
 
+# The files that take longest (``--durations``: mostly waiting on Chromium, a robot process or a
+# mock), in the order they start. `make test` gives whole files to two workers in collection order
+# (--dist loadfile --no-loadscope-reorder); left to xdist's own order (most tests first) the
+# one-test soak and fleet files ran last and one core sat idle for minutes at the end.
+LONGEST_FIRST = (
+    "robots/test_haisha_robot.py",
+    "robots/test_robot_safety.py",
+    "robots/test_multihost.py",
+    "robots/test_soak.py",
+    "adapters/test_keitax_adapter.py",
+    "console/test_console_browser.py",
+    "survey/test_survey_robot.py",
+    "kernel/test_validate_hardening.py",
+    "test_demo.py",
+    "desktop/test_shuno_adapter.py",
+    "desktop/test_kouza_robot.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = os.path.dirname(__file__)
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(os.path.relpath(item.path, here).replace(os.sep, "/"), len(rank)))
+
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("both_ledgers")
