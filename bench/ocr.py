@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="levers to switch off, to measure what each adds: "
         "second (second opinion), reference (postal ↔ address), rescore (plate slots among their alphabet), "
-        "names (フリガナ ↔ 氏名 readings), calibration (YAML thresholds instead)",
+        "same_value (a character's look-alikes that leave the value as read count with it), names (フリガナ ↔ 氏名 readings), calibration (YAML thresholds instead)",
     )
     parser.add_argument(
         "--keep",

@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.both_ledgers(ba
 
 PASSWORD_ENV = "DAIKO_TEST_KEITAX_PASSWORD"
 PCS = ("pc-1", "pc-2", "pc-3")
-CSV_ITEMS, SCAN_ITEMS = 20, 4  # 24 items: J-LIS rows are cheap to read, scans go through OCR
+CSV_ITEMS, SCAN_ITEMS = 15, 3  # 18 items: J-LIS rows are cheap to read, scans go through OCR
 KILL_AFTER = (CSV_ITEMS + SCAN_ITEMS) // 3  # done items before a PC is killed: mid-batch, not at its end
 CLERK = Principal(id=0, name="tanaka", display_name="田中 一郎", role="admin", section=None)
 

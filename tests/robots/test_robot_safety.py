@@ -324,7 +324,7 @@ def test_no_evidence_file_holds_the_password_after_logins_expiries_and_failures(
     POST). Sessions here die every 5th request, so items re-login mid-flow and many fail."""
     server = servers["expire"]
     cfg = robot_config(server)
-    vehicles = take(server, 3)
+    vehicles = take(server, 2)
     gone = (f"飯能市 あ {9990}", None)
     drop_jlis(cfg, "jlis_secret.csv", [*vehicles, gone], "PW")
 

@@ -1,17 +1,17 @@
 """The survey robot end to end: paper booklets (real scans, real OCR) and an 電子申請 CSV in, the
 集計 out — every figure checked against totals computed here from the generator's respondents.
 
-What it sets up (480 responses: 16 on paper, 464 on the web; 2,000 mailed):
-- booklets 1-10 in one batch PDF (page 1, page 2, page 1, …): each booklet becomes ONE item;
-- booklets 11-15: the 表 pages in one file, the 裏 pages in another, scanned days apart: the
+What it sets up (480 responses: 10 on paper, 470 on the web; 2,000 mailed):
+- booklets 1-6 in one batch PDF (page 1, page 2, page 1, …): each booklet becomes ONE item;
+- booklets 7-9: the 表 pages in one file, the 裏 pages in another, scanned days apart: the
   pages are joined into a response by 整理番号;
-- booklet 16 as a two-page TIFF; booklet 3 scanned a second time: flagged, counted once;
-- an 電子申請 export (Shift_JIS) of respondents 17-400 plus respondent 5 again (answered on
+- booklet 10 as a two-page TIFF; booklet 3 scanned a second time: flagged, counted once;
+- an 電子申請 export (Shift_JIS) of respondents 11-400 plus respondent 5 again (answered on
   paper and on the web: counted once), and later a second export (UTF-8) of 401-480.
 Respondents break the rules on purpose (two marks in a 単一回答, four in 「3つまで」, an answer
 to a question they were not asked, the same choice at two ranks). What goes to review is
 answered through the console's own accept (as a member of staff would, looking at the paper).
-OCR: 34 real pages, printed, clean scans — a few dozen pages keep the suite's OCR time modest.
+OCR: 22 real pages, printed, clean scans — a couple of dozen pages keep the suite's OCR time modest.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from .conftest import Final, expected_rows, final_answers, half_even, half_up, p
 
 pytestmark = pytest.mark.slow
 SURVEY = "shimin_ict"
+PAPER, BATCH, SPLIT, TIFF = 10, range(1, 7), range(7, 10), 10  # the booklets, by how they are scanned
 
 
 def _by_item(ledger: Ledger, state: str) -> list[tuple[WorkItem, str]]:
@@ -75,20 +76,20 @@ def test_survey_tally_matches_the_respondents(tmp_path: Path):
     inbox.mkdir(parents=True)
 
     # -- paper ------------------------------------------------------------------------------------
-    booklets = {n: respondent_pages(survey, people[n]) for n in range(1, 17)}
+    booklets = {n: respondent_pages(survey, people[n]) for n in range(1, PAPER + 1)}
     where: dict[tuple[str, int], int] = {}  # (file, first page in file) → respondent
-    save_pages([p.image for n in range(1, 11) for p in booklets[n]], inbox / "batch_0310.pdf")
-    where.update({("batch_0310.pdf", 2 * (n - 1) + 1): n for n in range(1, 11)})
-    save_pages([booklets[n][0].image for n in range(11, 16)], inbox / "omote_0312.pdf")
-    save_pages([booklets[n][1].image for n in range(11, 16)], inbox / "ura_0315.pdf")
-    where.update({(name, n - 10): n for name in ("omote_0312.pdf", "ura_0315.pdf") for n in range(11, 16)})
-    save_pages([p.image for p in booklets[16]], inbox / "booklet_0016.tif")
-    where[("booklet_0016.tif", 1)] = 16
+    save_pages([p.image for n in BATCH for p in booklets[n]], inbox / "batch_0310.pdf")
+    where.update({("batch_0310.pdf", 2 * (n - 1) + 1): n for n in BATCH})
+    save_pages([booklets[n][0].image for n in SPLIT], inbox / "omote_0312.pdf")
+    save_pages([booklets[n][1].image for n in SPLIT], inbox / "ura_0315.pdf")
+    where.update({(name, n - SPLIT.start + 1): n for name in ("omote_0312.pdf", "ura_0315.pdf") for n in SPLIT})
+    save_pages([p.image for p in booklets[TIFF]], inbox / "booklet_0010.tif")
+    where[("booklet_0010.tif", 1)] = TIFF
     again = respondent_pages(survey, people[3], severity="normal")  # the same sheet through the scanner again
     save_pages([p.image for p in again], inbox / "batch_0310_again.pdf")
     where[("batch_0310_again.pdf", 1)] = 3
     # -- web --------------------------------------------------------------------------------------
-    web_people = [people[n] for n in range(17, 401)] + [people[5]]
+    web_people = [people[n] for n in range(PAPER + 1, 401)] + [people[5]]
     write_web_csv(survey, web_people, inbox / "denshi_0320.csv", encoding="cp932")
     web_ids = {f"W{i + 1:06d}": r.number for i, r in enumerate(web_people)}
 
@@ -98,7 +99,7 @@ def test_survey_tally_matches_the_respondents(tmp_path: Path):
     # Each booklet of the batch is one item; the split booklets are an item per file page.
     with ledger.session() as s:
         items = s.scalars(select(WorkItem).join(IntakeFile).where(IntakeFile.original_name == "batch_0310.pdf")).all()
-        assert len(items) == 10 and all({"q1", "q5_r1", "q8"} <= set(i.fields) for i in items)
+        assert len(items) == len(BATCH) and all({"q1", "q5_r1", "q8"} <= set(i.fields) for i in items)
 
     # The tally is already there, with what is waiting for a person shown as 確認待ち.
     book = cfg.reports_dir / "surveys" / SURVEY / f"{SURVEY}_集計.xlsx"
@@ -147,7 +148,7 @@ def test_survey_tally_matches_the_respondents(tmp_path: Path):
     assert "整理番号 0003" in reason_file.read_text(encoding="utf-8")
 
     # -- every figure ----------------------------------------------------------------------------
-    finals = [Final("郵送" if n <= 16 else "電子申請", final_answers(survey, people[n])) for n in sorted(people)]
+    finals = [Final("郵送" if n <= PAPER else "電子申請", final_answers(survey, people[n])) for n in sorted(people)]
     expected = expected_rows(survey, finals)
     got = _read_tally_csv(book.with_name(f"{SURVEY}_集計.csv"))
     missing = sorted(set(expected) - set(got))[:5]
@@ -170,7 +171,7 @@ def test_survey_tally_matches_the_respondents(tmp_path: Path):
     assert summary["配布数"] == 2000 and summary["回収数"] == 480
     assert f"{summary['回収率']:.1f}" == half_up(480, 2000) == "24.0"
     assert summary["調査期間"] == "令和3年3月10日〜3月24日"
-    assert (summary["郵送"], summary["電子申請"], summary["合計"]) == (16, 464, 480)
+    assert (summary["郵送"], summary["電子申請"], summary["合計"]) == (PAPER, 480 - PAPER, 480)
     assert {"問1", "問2", "問3", "問4", "問5", "問6", "問7", "自由記述"} <= set(wb.sheetnames)
     q1 = wb["問1"]
     assert q1["A1"].value == survey.question("q1").title
@@ -199,5 +200,5 @@ def test_survey_tally_matches_the_respondents(tmp_path: Path):
         ).all()
     paper_items = sum(1 for kind, _ in done if kind == "scan")
     web_items = sum(1 for kind, _ in done if kind == "csv")
-    assert web_items == 464 and paper_items == 21  # 10 batch + 5 + 5 split pages + the TIFF
+    assert web_items == 480 - PAPER and paper_items == len(BATCH) + 2 * len(SPLIT) + 1  # batch, split pages, TIFF
     assert group.period.baseline_minutes == pytest.approx(5 * paper_items + 0.5 * web_items)
