@@ -35,7 +35,7 @@ test-setup: $(TEST_STAMP)
 # Byte-code for the project's own modules, written once here: with PYTHONDONTWRITEBYTECODE set (as on
 # these machines) every robot, mock, console and CLI process would otherwise compile ~1 MB of source
 # at each start (1.5 s of `daiko validate`'s 4.5 s). Only changed files are compiled again.
-LAYERS := daiko ocr forms robots schedules reports console cli mocks bench tests
+LAYERS := daiko ocr forms robots schedules reports console cli mocks bench
 bytecode: setup
 	@$(PY) -m compileall -q -j 0 $(LAYERS) >/dev/null
 
