@@ -3,23 +3,7 @@ Each test failed before its change."""
 
 from __future__ import annotations
 
-from daiko.forms.definition import load_definition
-from daiko.forms.reader import _decide_text
-from daiko.ocr.base import TextLine
-
-
-def _line(text: str, scores: dict[int, float] | None = None, runners: dict[int, tuple] | None = None) -> TextLine:
-    """``text`` read with every character at 1.0 but those in ``scores``; the runners-up in
-    ``runners`` (index → ((character, probability), …), the read one first)."""
-    confs = tuple((scores or {}).get(i, 1.0) for i in range(len(text)))
-    alts = tuple((runners or {}).get(i, ((ch, confs[i]),)) for i, ch in enumerate(text))
-    return TextLine(text, sum(confs) / len(confs), char_confidences=confs, alternatives=alts)
-
-
-def _decided(field: str, line: TextLine):
-    form = load_definition("keitax_haisha")
-    return _decide_text(form, form.field(field), line, "rapidocr")
-
+from tests.forms.test_reading_round14 import _decided, _line
 
 ADDRESS = "埼玉県飯能市大字青木926番地7コ一ポ双柳306"
 BAR = ADDRESS.index("一")
