@@ -428,11 +428,15 @@ def _same_value_scores(ftype, line: TextLine) -> dict[int, float]:
     for i, (ch, score, alts) in enumerate(zip(text, confs, line.alternatives, strict=True)):
         if score >= SAME_VALUE_BELOW or ch.isspace():
             continue
-        same = [p for alt, p in alts if alt != ch and _written(text[:i] + alt + text[i + 1 :]) and
-                ftype.normalise(_written(text[:i] + alt + text[i + 1 :])) == value]  # fmt: skip
+        same = [p for alt, p in alts if alt != ch and _gives(ftype, _written(text[:i] + alt + text[i + 1 :]), value)]
         if same:
             out[i] = min(1.0, score + sum(same))
     return out
+
+
+def _gives(ftype, written: str, value: object) -> bool:
+    """Whether the read ``written`` (non-empty) normalises to ``value``."""
+    return bool(written) and ftype.normalise(written) == value
 
 
 def _scored(ftype: FieldType, line: TextLine) -> tuple[list[tuple[str, float, bool]], float, float]:
