@@ -25,7 +25,10 @@ per engine, form and kind of writing:
                         exactly, proven by a sure 車台番号 — see released_by_register)
 - field exact-match %   value equal to the truth (empty fields included; phone numbers by digits,
                         addresses up to 異体字 and ヶ/ケ)
-- wrong-but-accepted %  accepted without review, yet wrong — the number that must stay ~0
+- wrong-but-accepted %  accepted without review, yet wrong — the number that must stay ~0;
+                        "of them keyed": less those on 廃車申告書 pages whose plate or 車台番号 read
+                        finds no vehicle in the register (the robot keys nothing there — see
+                        lookup_misses; bench/identity.py runs the look-up end to end)
 - review %              fields sent to a person (each costs staff time)
 - pages/min, s/page     reading only (decode, align, OCR, validate), not generating
 - peak RSS              of the engine's reading process
@@ -86,6 +89,28 @@ def _register_task_and_rule(form: str):
 
     task = task_for_form(form)()
     return task, task.identity_rule(SimpleNamespace(identity=IdentityCheck()))
+
+
+def lookup_misses(form: str, result, truth: dict) -> bool:
+    """Would the robot's look-up by what was read (its ``locator``: a 廃車 page's plate, and its
+    車台番号 where accepted) miss the page's vehicle, as the paper gives it, by a value accepted (one
+    held is put right by a person first)? Then nothing of the page is keyed without a person,
+    whatever else was read wrong: a wrong plate finds no record, or another vehicle whose owner the
+    identity rule refuses (``bench/identity.py``)."""
+    from daiko.robots import identity
+    from daiko.robots.tasks.scan import page_fields
+
+    cls = task_for_form(form)
+    if cls is None or not cls.register_keys:
+        return False
+    task, _rule = _register_task_and_rule(form)
+    fields, _review = page_fields(result, task.keyed_fields)
+    record = {key: str(truth.get(name) or "") for name, key in task.register_keys.items()}
+    return any(
+        fields[name].get("decision") == "accept"  # one held is put right by a person, then found
+        and not identity.exact(str(fields[name].get("type") or "text"), read, record.get(task.register_keys[name], ""))
+        for name, read in task.locator(fields).items()
+    )
 
 
 def released_by_register(form: str, result, truth: dict) -> bool:
@@ -204,20 +229,23 @@ def same(ftype: str, pred: str | None, truth: str | None) -> bool:
 
 class Tally:
     def __init__(self) -> None:
-        self.fields = self.exact = self.wrong_accepted = self.review = 0
+        self.fields = self.exact = self.wrong_accepted = self.wrong_keyed = self.review = 0
         self.pages = self.straight = self.straight_register = self.page_errors = 0
 
-    def add(self, exact: bool, decision: str) -> None:
+    def add(self, exact: bool, decision: str, stopped: bool = False) -> None:
+        """``stopped``: the page's register look-up misses its vehicle (nothing of it keyed)."""
         self.fields += 1
         self.exact += exact
         self.review += decision == "review"
         self.wrong_accepted += decision == "accept" and not exact
+        self.wrong_keyed += decision == "accept" and not exact and not stopped
 
     def merge(self, other: Tally) -> None:
         for k in (
             "fields",
             "exact",
             "wrong_accepted",
+            "wrong_keyed",
             "review",
             "pages",
             "straight",
@@ -233,7 +261,9 @@ class Tally:
     def row(self) -> dict:
         return {"pages": self.pages, "fields": self.fields, "exact_pct": round(self.pct(self.exact), 2),
                 "wrong_accepted_pct": round(self.pct(self.wrong_accepted), 3),
-                "wrong_accepted": self.wrong_accepted, "review_pct": round(self.pct(self.review), 2),
+                "wrong_accepted": self.wrong_accepted,
+                "wrong_keyed_pct": round(self.pct(self.wrong_keyed), 3), "wrong_keyed": self.wrong_keyed,
+                "review_pct": round(self.pct(self.review), 2),
                 "straight_through_pct": round(self.pct(self.straight, self.pages), 1),
                 "straight_through_register_pct": round(self.pct(self.straight_register, self.pages), 1),
                 "page_errors": self.page_errors}  # fmt: skip
@@ -270,6 +300,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
             continue
         keyed = keyed_fields(item["form"])
         held_back = False
+        stopped = lookup_misses(item["form"], result, item["truth"])
         for fr in result.fields:
             field = {"type": fr.type, "value": fr.value, "decision": fr.decision, "reason": fr.reason}
             truth = _comparable(fr.type, item["truth"].get(fr.name))
@@ -284,12 +315,13 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
                     "decision": fr.decision, "doubt": fr.doubt, "reason": fr.reason, "confirmed_by": fr.confirmed_by,
                     "confidence": fr.confidence, "weakest": fr.weakest, "chars": fr.char_scores,
                     "pred": pred, "truth": truth, "exact": exact}, ensure_ascii=False) + "\n")  # fmt: skip
-            page.add(exact, fr.decision)
-            by_type[fr.type].add(exact, fr.decision)
+            page.add(exact, fr.decision, stopped)
+            by_type[fr.type].add(exact, fr.decision, stopped)
             if fr.decision == "accept" and not exact:
                 # For the 個人番号 truth and pred are only valid/invalid/unsure: no digits are printed.
                 wrong.append({"file": Path(item["path"]).name, "field": fr.name, "truth": truth,
-                              "read": pred, "confidence": fr.confidence, "weakest": fr.weakest})  # fmt: skip
+                              "read": pred, "confidence": fr.confidence, "weakest": fr.weakest,
+                              "lookup_misses": stopped})  # fmt: skip
         page.straight = int(not held_back)
         page.straight_register = int(not held_back or released_by_register(item["form"], result, item["truth"]))
         if dump is not None:  # one record per page: figures can be rebuilt from a dump (bench/levers.py)
@@ -410,6 +442,7 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
     row("wrong-but-accepted % (≤0.05)", lambda r: r["all"]["wrong_accepted_pct"], GOALS["wrong_accepted"], False)
     row("  printed", kind("printed", "wrong_accepted_pct"))
     row("  handwriting-style", kind("handwriting", "wrong_accepted_pct"))
+    row("  of them keyed (the register look-up misses the rest)", lambda r: r["all"]["wrong_keyed_pct"])
     row("fields scored", lambda r: r["all"]["fields"])
     row("page errors", lambda r: len(r["page_errors"]))
     row("pages/min (≥60)", lambda r: r["pages_per_min"], GOALS["pages_per_min"])
@@ -437,7 +470,8 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
             console.print(f"[red]{r['engine']}: wrong but accepted:[/]")
             for w in r["wrong_accepted_examples"]:
                 console.print(f"  {w['file']} {w['field']}: truth={w['truth']!r} read={w['read']!r} "
-                              f"conf={w['confidence']} weakest={w['weakest']}")  # fmt: skip
+                              f"conf={w['confidence']} weakest={w['weakest']}"
+                              + (" (look-up misses the vehicle: not keyed)" if w.get("lookup_misses") else ""))  # fmt: skip
         for e in r["page_errors"][:10]:
             console.print(f"  page error {e['path']}: {e['error']}")
 

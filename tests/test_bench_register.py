@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.ocr import released_by_register
+from bench.ocr import lookup_misses, released_by_register
 from daiko.forms.definition import load_definition
 from daiko.forms.reader import _decide_text
 from daiko.forms.result import FieldResult, FormResult
@@ -70,3 +70,27 @@ def test_a_sure_owner_the_register_contradicts_releases_nothing():
 
 def test_the_survey_is_not_keyed_and_nothing_is_released():
     assert not released_by_register("shimin_anketo", page(UNSURE_KANA), TRUTH)
+
+
+# ---- wrong values the look-up stops before anything is keyed -----------------------------------------
+
+
+def test_a_plate_accepted_wrong_finds_no_vehicle_so_nothing_of_the_page_is_keyed():
+    """Held-back page 914202: 飯能市 き 6024 read さ at 0.74 and accepted. The wrong value counts as
+    wrong-but-accepted; "of them keyed" leaves it out, as the robot's look-up misses the vehicle."""
+    result = page({"plate": ("飯能市さ5941", {3: 0.99})})
+    assert result.field("plate").decision == "accept" and result.field("plate").value == "飯能市 さ 5941"
+    assert lookup_misses("keitax_haisha", result, TRUTH)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        {},
+        {"declared_on": ("令和6年7月28日", {})},  # wrong, but the look-up finds the vehicle: it is keyed
+        {"plate": ("飯能市ひ5941", {3: 0.4})},  # unsure: a person, not a miss
+        {"plate": ("飯能市さ5941", {3: 0.4})},  # wrong but held: a person puts it right, then it is found
+    ],
+)
+def test_a_page_whose_plate_and_chassis_number_are_right_is_found(read):
+    assert not lookup_misses("keitax_haisha", page(read), TRUTH)

@@ -1,0 +1,87 @@
+"""Reading round 16 (issue 13): what the fresh draw 914200–914799 showed. Each test failed before its change."""
+
+from __future__ import annotations
+
+import pytest
+
+from daiko.forms.definition import load_definition
+from daiko.forms.reader import _decide_text
+
+from .test_reading_round14 import _line
+
+# ---- a character read as a dot at a line's end ----------------------------------------------------------
+
+
+def _date_read_with_a_dot(written: str, read: str):
+    """``written`` drawn in one line; the recogniser's read ``read`` (as long), each character placed
+    at the centre of the one drawn at its index."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from daiko.forms.fonts import font
+    from daiko.ocr.base import TextLine
+
+    f = font("sans", 36)
+    img = Image.new("L", (40 + 30 * len(written), 52), 255)
+    draw = ImageDraw.Draw(img)
+    x, centres = 20, []
+    for ch in written:
+        x0, _, x1, _ = f.getbbox(ch)
+        draw.text((x - x0, 6), ch, font=f, fill=20)
+        centres.append((x + (x1 - x0) / 2) / img.width)
+        x += x1 - x0 + 6
+    assert len(read) == len(written)
+    return np.asarray(img), TextLine(read, 0.95, char_confidences=(0.99,) * len(read), char_x=tuple(centres))
+
+
+@pytest.mark.parametrize(
+    ("written", "read", "side"),
+    [
+        ("R7.3.31", "R7.3.3.", "末尾"),  # held-back page 914431: the 1 read '.' at 0.79, accepted as 3月3日
+        ("R7.3.31.", "R7.3.31.", None),  # a full stop written after the day is one
+        ("R7.3.3", "R7.3.3", None),
+        (".R7.3.3", ".R7.3.3", None),  # a speck before the era
+        ("1R7.3.3", ".R7.3.3", "先頭"),
+    ],
+)
+def test_a_character_read_as_a_dot_at_either_end_is_not_dropped_as_a_speck(written, read, side):
+    from daiko.forms.crops import PageInk
+    from daiko.forms.reader import _unread_ink
+
+    crop, line = _date_read_with_a_dot(written, read)
+    assert _unread_ink([crop], [line], [0], PageInk.measure(crop)) == side
+
+
+def test_the_day_whose_last_digit_was_read_as_a_dot_goes_to_a_person(tmp_path):
+    """Held-back page 914431, regenerated as the bench made it: R7.3.31 handwritten, read R7.3.3. and
+    accepted as 2025-03-03 (912519 on an earlier draw the same)."""
+    import importlib.util
+    from pathlib import Path
+
+    from daiko.forms.reader import read_file
+
+    spec = importlib.util.spec_from_file_location("bench_ocr", Path(__file__).parents[2] / "bench" / "ocr.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    item = bench._make_one((14431, "shimin_anketo", "handwriting", "b", str(tmp_path), 900000, True))
+    assert item["truth"]["answered_on"] == "2025-03-31"
+    (page,) = read_file(item["path"])
+    date = page.field("answered_on")
+    assert date.decision == "review" and "末尾" in date.reason, (date.value, date.reason)
+
+
+# ---- a negative cut short at its ん ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["特にありませ", "まだ使ったことがありませ", "特に困っていませ"])
+def test_a_negative_cut_short_at_its_n_is_shown_whole_for_review(read):
+    """特にありません read 特にありませ by both engines (held-back page 914511) and accepted."""
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("comment"), _line(read), "rapidocr")
+    assert r.decision == "review" and r.value == read + "ん" and "文末の「ん」を補いました" in r.reason
+
+
+def test_a_sentence_that_ends_in_kudasaimase_is_left_as_written():
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("comment"), _line("今後ともよろしくお願いくださいませ"), "rapidocr")
+    assert r.value == "今後ともよろしくお願いくださいませ" and "文末の" not in (r.reason or "")
