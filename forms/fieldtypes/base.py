@@ -176,7 +176,8 @@ class FieldType(ABC):
         if not found.ok and _PLUS_BY_DIGIT.search(raw):
             four = self.check(_PLUS_BY_DIGIT.sub("4", raw))
             if four.ok:
-                return Check(four.value, False, PLUS_JA)
+                read_as = "".join(f"「{c}」" for c in dict.fromkeys(m[0] for m in _PLUS_BY_DIGIT.finditer(raw)))
+                return Check(four.value, False, PLUS_JA.format(read_as))
         return found
 
 
@@ -252,9 +253,10 @@ def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> 
 
 
 # A 4 whose top is open reads as + (held-back draws: 7207+11, 080-9319-79+2, R7.3.1+, 07+0, all
-# printed): where the value is no value with the +, it is shown with a 4, for review.
-_PLUS_BY_DIGIT = re.compile(r"(?<=\d)\+|\+(?=\d)")
-PLUS_JA = "「+」を「4」と読みました。原本と見比べてください"
+# printed), or as ± ((0±2)972-3238, 070-±029-8101, 〒35700±1: nine printed reads on the kept dumps,
+# each a 4): where the value is no value with it, it is shown with a 4, for review.
+_PLUS_BY_DIGIT = re.compile(r"(?<=\d)[+±]|[+±](?=\d)")
+PLUS_JA = "{}を「4」と読みました。原本と見比べてください"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"

@@ -85,3 +85,22 @@ def test_a_sentence_that_ends_in_kudasaimase_is_left_as_written():
     form = load_definition("shimin_anketo")
     r = _decide_text(form, form.field("comment"), _line("今後ともよろしくお願いくださいませ"), "rapidocr")
     assert r.value == "今後ともよろしくお願いくださいませ" and "文末の" not in (r.reason or "")
+
+
+# ---- a printed 4 read ± -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "read", "value", "said"),
+    [
+        ("owner_phone", "(0±2)972-3238", "042-972-3238", "「±」を「4」"),  # held-back page 914220
+        ("owner_phone", "070-±029-8101", "070-4029-8101", "「±」を「4」"),  # page 914692
+        ("owner_postal_code", "〒357012±", "357-0124", "「±」を「4」"),
+        ("owner_phone", "(0±2)977-+155", "042-977-4155", "「±」「+」を「4」"),
+    ],
+)
+def test_a_printed_four_read_plus_minus_is_shown_as_a_four_for_review(field, read, value, said):
+    """Held as no value (電話番号として読めません) and typed by staff: on the kept dumps nine printed
+    reads had a ± beside digits, each a 4."""
+    r = _decide_text(load_definition("keitax_haisha"), load_definition("keitax_haisha").field(field), _line(read))
+    assert r.decision == "review" and r.value == value and f"{said}と読みました" in r.reason
