@@ -104,3 +104,21 @@ def test_a_printed_four_read_plus_minus_is_shown_as_a_four_for_review(field, rea
     reads had a ± beside digits, each a 4."""
     r = _decide_text(load_definition("keitax_haisha"), load_definition("keitax_haisha").field(field), _line(read))
     assert r.decision == "review" and r.value == value and f"{said}と読みました" in r.reason
+
+
+# ---- a date's 日 the recogniser skipped ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dropped", "ends_the_date"), [({8}, True), ({7, 8}, False)])
+def test_ink_after_a_two_digit_day_is_its_hi_but_after_one_digit_it_may_be_a_digit(dropped, ends_the_date):
+    """令和7年3月23日 read 令和7年3月23 by paddleocr (held-back page 914743) was held for the ink after
+    the 23; no day has three digits, so that ink is the 日. Read 令和7年3月2 (3日 dropped) it is held."""
+    from daiko.forms.crops import PageInk
+    from daiko.forms.reader import _unread_ink
+
+    from .test_reading_round11 import _written_line
+
+    crop, line = _written_line("令和7年3月23日", dropped)
+    assert _unread_ink([crop], [line], [0], PageInk.measure(crop)) == "末尾"
+    date = load_definition("shimin_anketo").field("answered_on").field_type()
+    assert date.frame_after(line.text) is ends_the_date
