@@ -43,7 +43,7 @@ class Code(FieldType):
         page 914184) shown as the hyphen, for review."""
         found = self.check(raw)
         if found.ok:
-            return found
+            return self.held_for_folds(found, raw)
         dashed = re.sub(r"(?<=\w)\s*([:;=~_])\s*(?=\d)", "-", raw)
         if dashed != raw and (fixed := self.check(dashed)).ok:
             mark = re.search(r"[:;=~_]", raw)

@@ -122,3 +122,27 @@ def test_ink_after_a_two_digit_day_is_its_hi_but_after_one_digit_it_may_be_a_dig
     assert _unread_ink([crop], [line], [0], PageInk.measure(crop)) == "末尾"
     date = load_definition("shimin_anketo").field("answered_on").field_type()
     assert date.frame_after(line.text) is ends_the_date
+
+
+# ---- an S folded into a 5 ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "read"),
+    [
+        ("shimin_anketo", "sheet_no", "1S5S"),  # held-back page 914929: 1858 accepted as 1555
+        ("keitax_haisha", "owner_phone", "042-97S-2957"),
+        ("keitax_haisha", "chassis_no", "HA36S-9S4354"),
+    ],
+)
+def test_an_s_read_where_a_digit_stands_is_for_a_person(form, field, read):
+    """An S looks like a 5 and an 8: its score says nothing of which. The 型式's own S stays a letter."""
+    definition = load_definition(form)
+    r = _decide_text(definition, definition.field(field), _line(read))
+    assert r.decision == "review" and "「S」" in r.reason
+
+
+def test_the_letters_of_a_chassis_numbers_model_are_no_digits_folded():
+    definition = load_definition("keitax_haisha")
+    r = _decide_text(definition, definition.field("chassis_no"), _line("HA36S-934354"))
+    assert r.decision == "accept" and r.value == "HA36S-934354"
