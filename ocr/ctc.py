@@ -65,28 +65,20 @@ def fold_probabilities(preds: np.ndarray, groups: list[tuple[int, np.ndarray]]) 
     return out
 
 
-def emitted_columns(preds: np.ndarray) -> list[list[int]]:
-    """Per batch item, the CTC column at which each character of its best path is emitted (the first
-    of a run of repeats; blanks left out) — where on the line the character stands."""
-    idx = preds.argmax(axis=2)
-    out = []
-    for tokens in idx:
-        keep = np.ones(len(tokens), dtype=bool)
-        keep[1:] = tokens[1:] != tokens[:-1]
-        keep &= tokens != 0
-        out.append([int(c) for c in np.nonzero(keep)[0]])
-    return out
-
-
 def alternatives(
     preds: np.ndarray, characters: Sequence[str], k: int = ALTERNATIVES
 ) -> list[tuple[tuple[tuple[str, float], ...], ...]]:
     """Per batch item, per emitted character (CTC best path, repeats and blanks removed): the ``k``
     best non-blank classes at the column where the character was emitted, with their probabilities."""
+    idx = preds.argmax(axis=2)
     out = []
-    for b, cols in enumerate(emitted_columns(preds)):
+    for b in range(preds.shape[0]):
+        tokens = idx[b]
+        keep = np.ones(len(tokens), dtype=bool)
+        keep[1:] = tokens[1:] != tokens[:-1]
+        keep &= tokens != 0
         per_char = []
-        for col in cols:
+        for col in np.nonzero(keep)[0]:
             probs = preds[b, col]
             best = np.argpartition(-probs[1:], k)[:k] + 1
             best = best[np.argsort(-probs[best])]

@@ -12,7 +12,6 @@ check is disabled, and paddlepaddle 3.3.0/3.3.1 (oneDNN crash on CPU) run with o
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import threading
 from collections.abc import Sequence
@@ -86,19 +85,6 @@ def check_model_dirs(det_dir: Path, rec_dir: Path) -> None:
         raise OcrError("PaddleOCR models are not usable: " + "; ".join(problems) + ". " + _HOW_TO_MODELS)
 
 
-REC_HEIGHT, REC_MIN_WIDTH, REC_MAX_WIDTH = 48, 320, 3200  # paddlex's OCRReisizeNormImg for PP-OCRv5 rec
-
-
-def _scaled_width(img: np.ndarray) -> tuple[int, int]:
-    """(padded width, width the crop itself fills) of ``img`` as paddlex scales it for recognition."""
-    h, w = img.shape[:2]
-    ratio = w / max(1, h)
-    padded = int(REC_HEIGHT * max(REC_MIN_WIDTH / REC_HEIGHT, ratio))
-    if padded > REC_MAX_WIDTH:
-        return REC_MAX_WIDTH, REC_MAX_WIDTH
-    return padded, max(1, min(padded, math.ceil(REC_HEIGHT * ratio)))
-
-
 def _paddle_version() -> str | None:
     try:
         return metadata.version("paddlepaddle")
@@ -128,14 +114,12 @@ class _PaddleFoldingDecoder:
         self.character = inner.character
         self.groups = fold_groups(self.character)
         self.seen: list[tuple] = []
-        self.columns: list[tuple[list[list[int]], int]] = []  # per batch: each item's columns, the width in columns
 
     def __call__(self, pred: Any, **kwargs: Any):
-        from daiko.ocr.ctc import alternatives, emitted_columns, fold_probabilities
+        from daiko.ocr.ctc import alternatives, fold_probabilities
 
         folded = fold_probabilities(np.array(pred[0]), self.groups)
         self.seen.extend(alternatives(folded, self.character))
-        self.columns.append((emitted_columns(folded), folded.shape[1]))
         return self.inner([folded, *list(pred[1:])], **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -276,41 +260,17 @@ class PaddleOcrEngine(OcrEngine):
             rec = self._recognizer()
             if self._decoder is not None:
                 self._decoder.seen.clear()
-                self._decoder.columns.clear()
             out = list(rec.predict(input=todo, batch_size=self.rec_batch_size))
             per_char = list(self._decoder.seen) if self._decoder is not None else []
-            places = self._places(todo, self._decoder.columns) if self._decoder is not None else []
         if len(per_char) != len(out):
             per_char = [()] * len(out)
-        if len(places) != len(out):
-            places = [()] * len(out)
-        for i, res, alts, xs in zip(todo_idx, out, per_char, places, strict=True):
+        for i, res, alts in zip(todo_idx, out, per_char, strict=True):
             text = str(_get(res, "rec_text", ""))
             if len(alts) != len(text):
-                alts, xs = (), ()
+                alts = ()
             confs = tuple(a[0][1] for a in alts)
-            # Positions of the written characters only, as the default engine gives them.
-            xs = tuple(x for x, ch in zip(xs, text, strict=True) if not ch.isspace()) if xs else ()
-            results[i] = TextLine(text, float(_get(res, "rec_score", 0.0)), None, confs, xs, tuple(alts))
+            results[i] = TextLine(text, float(_get(res, "rec_score", 0.0)), None, confs, (), tuple(alts))
         return results
-
-    def _places(self, images: list[np.ndarray], batches: list[tuple[list[list[int]], int]]) -> list[tuple]:
-        """Each character's centre as a fraction of its crop's width, from the CTC column it was emitted
-        at — so the reader's checks for writing the recogniser skipped (``forms.reader._unread_ink``)
-        serve this engine too. paddlex scales each crop to 48 px high (at least 320 px wide, padded
-        right) and pads a batch to its widest; a column spans the batch's width over its columns."""
-        widths = [_scaled_width(img) for img in images]
-        out: list[tuple] = []
-        for b, (columns, span) in enumerate(batches):
-            batch = widths[b * self.rec_batch_size : (b + 1) * self.rec_batch_size]
-            if len(batch) != len(columns) or span <= 0:
-                return []
-            step = max(padded for padded, _ in batch) / span
-            out += [
-                tuple(min(1.0, (c + 0.5) * step / used) for c in cols)
-                for (_, used), cols in zip(batch, columns, strict=True)
-            ]
-        return out
 
     def read_page(self, page: Image) -> list[TextLine]:
         bgr = to_bgr(page)

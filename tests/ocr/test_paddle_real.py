@@ -93,33 +93,3 @@ def test_paddle_finds_lines_on_a_page_with_the_detector_loaded_on_demand(paddle)
     texts = [ln.text.replace(" ", "") for ln in lines]
     assert any("双柳" in t for t in texts) and any("ヤマダ" in t for t in texts), texts
     assert all(ln.box is not None for ln in lines)
-
-
-def test_paddle_places_each_character_where_it_is_written(paddle):
-    """Its characters' positions (as the default engine gives them) let the reader's checks for skipped
-    writing serve this engine too: MH55S read M55S by paddle was accepted on held-back page 914282."""
-    from daiko.forms.crops import PageInk, ink_box
-
-    crops = [_line("MH55S-571974"), _line("飯能市双柳123-4", 30), _line("R7.3.31")]
-    for crop, line in zip(crops, paddle.recognize(crops), strict=True):
-        written = line.text.replace(" ", "")
-        assert len(line.char_x) == len(written), line.text
-        x0, _, x1, _ = ink_box(crop[..., 0], PageInk.measure(crop[..., 0]))
-        xs = [x * crop.shape[1] for x in line.char_x]
-        assert xs == sorted(xs)
-        pitch = (x1 - x0) / len(written)
-        assert abs(xs[0] - (x0 + pitch / 2)) < pitch and abs(xs[-1] - (x1 - pitch / 2)) < pitch, (xs, x0, x1)
-
-
-def test_a_first_letter_paddle_skipped_is_held(paddle):
-    """The ink before the first character it read is a character it dropped."""
-    from daiko.forms.crops import PageInk
-    from daiko.forms.reader import _unread_ink
-    from daiko.ocr.base import TextLine
-
-    crop = _line("MH55S-571974")[..., 0]
-    (line,) = paddle.recognize([crop])
-    dropped = TextLine(line.text[1:], line.confidence, None, line.char_confidences[1:], line.char_x[1:])
-    ink = PageInk.measure(crop)
-    assert _unread_ink([crop], [line], [0], ink) is None
-    assert _unread_ink([crop], [dropped], [0], ink) == "先頭"
