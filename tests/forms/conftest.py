@@ -26,3 +26,14 @@ def synthetic(form: str, seed: int, kind: str, severity: str = "normal"):
 @pytest.fixture(scope="session")
 def page_of():
     return synthetic
+
+
+def bench_page(tmp_path, index: int, form: str, kind: str, template: str):
+    """Held-back page ``index`` (seed 900000 + index) regenerated as ``bench/ocr.py`` made it, read with
+    the default engine: (its fields as read, its truth)."""
+    from bench.ocr import _make_one
+    from daiko.forms.reader import read_file
+
+    item = _make_one((index, form, kind, template, str(tmp_path), 900000, True))
+    (page,) = read_file(item["path"])
+    return page, item["truth"]

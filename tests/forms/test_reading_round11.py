@@ -232,17 +232,10 @@ def test_a_read_far_too_short_for_the_writing_is_caught_without_character_positi
 def test_writing_seen_only_as_faint_strokes_is_not_released_by_a_second_recogniser(tmp_path):
     """Held-back page 909918, regenerated as the bench made it: 海外へ輸出 in a pen the JPEG all but
     lost, its pale ink one blob read 外 — both recognisers agreed and it was accepted."""
-    import importlib.util
-    from pathlib import Path
+    from .conftest import bench_page
 
-    from daiko.forms.reader import read_file
-
-    spec = importlib.util.spec_from_file_location("bench_ocr", Path(__file__).parents[2] / "bench" / "ocr.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    item = bench._make_one((9918, "keitax_haisha", "handwriting", "b", str(tmp_path), 900000, True))
-    assert item["truth"]["reason_note"] == "海外へ輸出"
-    (page,) = read_file(item["path"])
+    page, truth = bench_page(tmp_path, 9918, "keitax_haisha", "handwriting", "b")
+    assert truth["reason_note"] == "海外へ輸出"
     note = page.field("reason_note")
     assert note.decision == "review", (note.value, note.confirmed_by)
 

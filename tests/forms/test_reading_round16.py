@@ -55,17 +55,10 @@ def test_a_character_read_as_a_dot_at_either_end_is_not_dropped_as_a_speck(writt
 def test_the_day_whose_last_digit_was_read_as_a_dot_goes_to_a_person(tmp_path):
     """Held-back page 914431, regenerated as the bench made it: R7.3.31 handwritten, read R7.3.3. and
     accepted as 2025-03-03 (912519 on an earlier draw the same)."""
-    import importlib.util
-    from pathlib import Path
+    from .conftest import bench_page
 
-    from daiko.forms.reader import read_file
-
-    spec = importlib.util.spec_from_file_location("bench_ocr", Path(__file__).parents[2] / "bench" / "ocr.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    item = bench._make_one((14431, "shimin_anketo", "handwriting", "b", str(tmp_path), 900000, True))
-    assert item["truth"]["answered_on"] == "2025-03-31"
-    (page,) = read_file(item["path"])
+    page, truth = bench_page(tmp_path, 14431, "shimin_anketo", "handwriting", "b")
+    assert truth["answered_on"] == "2025-03-31"
     date = page.field("answered_on")
     assert date.decision == "review" and "末尾" in date.reason, (date.value, date.reason)
 
