@@ -91,26 +91,43 @@ def _register_task_and_rule(form: str):
     return task, task.identity_rule(SimpleNamespace(identity=IdentityCheck()))
 
 
+def _register_view(form: str, result, truth: dict):
+    """(task, identity rule, the page's field records, the fields held, the register's record of the
+    page's vehicle as the paper gives it) for a form whose robot checks a register; None otherwise."""
+    from daiko.robots.tasks.scan import page_fields
+
+    cls = task_for_form(form)
+    if cls is None or not cls.register_keys:
+        return None
+    task, rule = _register_task_and_rule(form)
+    fields, review = page_fields(result, task.keyed_fields)
+    record = {key: str(truth.get(name) or "") for name, key in task.register_keys.items()}
+    return task, rule, fields, review, record
+
+
+def _missed_by_lookup(task, fields: dict, record: dict) -> list[str]:
+    """The fields the robot looks the vehicle up by (its ``locator``) whose read the record does not
+    hold: the look-up finds no record, or another vehicle's."""
+    from daiko.robots import identity
+
+    return [
+        name
+        for name, read in task.locator(fields).items()
+        if not identity.exact(str(fields[name].get("type") or "text"), read, record.get(task.register_keys[name], ""))
+    ]
+
+
 def lookup_misses(form: str, result, truth: dict) -> bool:
     """Would the robot's look-up by what was read (its ``locator``: a 廃車 page's plate, and its
     車台番号 where accepted) miss the page's vehicle, as the paper gives it, by a value accepted (one
     held is put right by a person first)? Then nothing of the page is keyed without a person,
     whatever else was read wrong: a wrong plate finds no record, or another vehicle whose owner the
     identity rule refuses (``bench/identity.py``)."""
-    from daiko.robots import identity
-    from daiko.robots.tasks.scan import page_fields
-
-    cls = task_for_form(form)
-    if cls is None or not cls.register_keys:
+    view = _register_view(form, result, truth)
+    if view is None:
         return False
-    task, _rule = _register_task_and_rule(form)
-    fields, _review = page_fields(result, task.keyed_fields)
-    record = {key: str(truth.get(name) or "") for name, key in task.register_keys.items()}
-    return any(
-        fields[name].get("decision") == "accept"  # one held is put right by a person, then found
-        and not identity.exact(str(fields[name].get("type") or "text"), read, record.get(task.register_keys[name], ""))
-        for name, read in task.locator(fields).items()
-    )
+    task, _rule, fields, _review, record = view
+    return any(fields[name].get("decision") == "accept" for name in _missed_by_lookup(task, fields, record))
 
 
 def released_by_register(form: str, result, truth: dict) -> bool:
@@ -121,22 +138,15 @@ def released_by_register(form: str, result, truth: dict) -> bool:
     finds another vehicle or none, and confirms nothing. ``bench/identity.py`` runs the same check
     end to end, robot and mock system, on vehicles registered the way registers write them."""
     from daiko.ledger import WorkItem
-    from daiko.robots import identity
     from daiko.robots.register_check import checkable, confirmed_fields
-    from daiko.robots.tasks.scan import page_fields
 
-    cls = task_for_form(form)
-    if cls is None or not cls.register_keys:
+    view = _register_view(form, result, truth)
+    if view is None:
         return False
-    task, rule = _register_task_and_rule(form)
-    fields, review = page_fields(result, task.keyed_fields)
+    task, rule, fields, review, record = view
     item = WorkItem(fields=fields, review_fields=review)
-    if not review or not checkable(item, task):
+    if not review or not checkable(item, task) or _missed_by_lookup(task, fields, record):
         return False
-    record = {key: str(truth.get(name) or "") for name, key in task.register_keys.items()}
-    for name, read in task.locator(fields).items():
-        if not identity.exact(str(fields[name].get("type") or "text"), read, record.get(task.register_keys[name], "")):
-            return False  # the look-up finds no record, or another vehicle's
     confirmed, _comparison = confirmed_fields(item, task, record, rule)
     return not set(review) - set(confirmed)
 

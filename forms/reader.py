@@ -267,9 +267,9 @@ def _unread_ink(crops: list[np.ndarray], lines: list[TextLine], idx: list[int], 
             return "先頭"
         if behind and mask[:, int(last + height / 2) : x1].sum() >= least:
             return "末尾"
-        if _skipped_between([x * width for x in line.char_x], _spaced(line.text), mask, height):
-            return "途中"
         xs = [x * width for x in line.char_x]
+        if _skipped_between(xs, _spaced(line.text), mask, height):
+            return "途中"
         for end, side in ((len(written) - 1, "末尾"), (0, "先頭")):
             if written[end] in SPECKS and len(written) > 1 and _speck_is_writing(xs, end, mask, height):
                 return side

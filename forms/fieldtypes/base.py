@@ -174,10 +174,8 @@ class FieldType(ABC):
             if bare.ok:
                 return Check(bare.value, False, SPECK_JA)
         if found.ok:
-            found = self.held_for_folds(found, raw)
-            if not found.ok:
-                return found
-        if not found.ok and _PLUS_BY_DIGIT.search(raw):
+            return self.held_for_folds(found, raw)
+        if _PLUS_BY_DIGIT.search(raw):
             four = self.check(_PLUS_BY_DIGIT.sub("4", raw))
             if four.ok:
                 read_as = "".join(f"「{c}」" for c in dict.fromkeys(m[0] for m in _PLUS_BY_DIGIT.finditer(raw)))
@@ -203,12 +201,13 @@ class FieldType(ABC):
         value = self.normalise(written)
         if value is None:
             return []
-        found = []
+        found: dict[str, None] = {}  # in reading order, each letter once (Ｓ and S are one)
         for i, ch in enumerate(written):
-            digits = _UNSURE_FOLDS.get(nfkc(ch))
-            if digits and ch not in found and self.normalise(written[:i] + digits[0] + written[i + 1 :]) == value:
-                found.append(nfkc(ch))
-        return found
+            letter = nfkc(ch)
+            digits = _UNSURE_FOLDS.get(letter)
+            if digits and self.normalise(written[:i] + digits[0] + written[i + 1 :]) == value:
+                found[letter] = None
+        return list(found)
 
 
 # A 旧字体 of an everyday kanji read at less than this is the recogniser drifting between the two

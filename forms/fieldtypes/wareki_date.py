@@ -107,10 +107,9 @@ _FULL_ERA = re.compile(r"^(?:令和|平成|昭和|大正|明治)")
 _ERA_FROM_SECOND = re.compile(r"^(.?)([和成正治])(?=元|\d)")
 
 
-# A day after 月 and one character read after it: its 日, or what the recogniser made of it.
-_DAY_THEN_MARK = re.compile(r"月\d{1,2}\D$")
-# A date read up to a two-digit day after its 月, the 日 not read.
-_TWO_DIGIT_DAY_END = re.compile(r"月\d\d$")
+# A date that ends at its day: one character read after the day (its 日, or what the recogniser made
+# of it), or a two-digit day with the 日 not read at all.
+_DAY_ENDS = re.compile(r"月(?:\d{1,2}\D|\d\d)$")
 # A date's last two characters before its 日 (or what was read for it) after 月: a two-digit day.
 _CLOSING_DAY = re.compile(r"月(\d\d)(\D)$")
 
@@ -352,8 +351,7 @@ class WarekiDate(FieldType):
         up to a two-digit day after 月 with its 日 lost (令和7年3月23 — paddleocr, held-back page
         914743): no day has three digits, so the ink past it is the 日. A one-digit day is not so
         ended: the ink may be its second digit."""
-        text = nfkc(raw.strip())
-        return bool(_DAY_THEN_MARK.search(text) or _TWO_DIGIT_DAY_END.search(text)) and self.check_read(raw).ok
+        return bool(_DAY_ENDS.search(nfkc(raw.strip()))) and self.check_read(raw).ok
 
     def _eras(self) -> list[Era]:
         """The eras a date of this field can fall in, by its ``min`` / ``max`` / ``not_future``."""

@@ -14,24 +14,14 @@ from .test_reading_round14 import _line
 
 def _date_read_with_a_dot(written: str, read: str):
     """``written`` drawn in one line; the recogniser's read ``read`` (as long), each character placed
-    at the centre of the one drawn at its index."""
-    import numpy as np
-    from PIL import Image, ImageDraw
+    where the one drawn at its index stands."""
+    from dataclasses import replace
 
-    from daiko.forms.fonts import font
-    from daiko.ocr.base import TextLine
+    from .test_reading_round11 import _written_line
 
-    f = font("sans", 36)
-    img = Image.new("L", (40 + 30 * len(written), 52), 255)
-    draw = ImageDraw.Draw(img)
-    x, centres = 20, []
-    for ch in written:
-        x0, _, x1, _ = f.getbbox(ch)
-        draw.text((x - x0, 6), ch, font=f, fill=20)
-        centres.append((x + (x1 - x0) / 2) / img.width)
-        x += x1 - x0 + 6
     assert len(read) == len(written)
-    return np.asarray(img), TextLine(read, 0.95, char_confidences=(0.99,) * len(read), char_x=tuple(centres))
+    crop, line = _written_line(written, set())
+    return crop, replace(line, text=read)
 
 
 @pytest.mark.parametrize(
