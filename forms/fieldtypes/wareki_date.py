@@ -178,6 +178,14 @@ def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
 TENS_LOST_JA = "十の位の「1」も読み落としていないか確かめてください"
 
 
+# The era's first character of such a date needs this score, though the era is fixed by its second
+# (``WarekiDate.significant``): on six dumps of held-back reads, rapidocr accepted 14 such dates with
+# it under 0.6, 2 of them wrong by a lost digit (令和6年1月15日 read 1月1日 with 令 at 0.54, page 915194;
+# 3月23日 read 3月3日 with 节 for 令 at 0.44, page 914595); of two-digit days none.
+SHORT_DATE_ERA_FLOOR = 0.75
+SHORT_DATE_ERA_JA = "元号の文字がかすれています。日付の数字も読み落としていないか確かめてください"
+
+
 def _one_lost_before(text: str) -> bool:
     """Whether the month or day of ``text`` could have lost a leading 1 and still be a date."""
     m = re.search(r"(\d{1,2})月(\d{1,2})", text)
@@ -295,7 +303,11 @@ class WarekiDate(FieldType):
         era = raw[lead : lead + 2]
         eras = self._eras()
         by_second = [e for e in eras if len(era) == 2 and e.name[1] == era[1]]
-        if len(by_second) == 1 and (era == by_second[0].name or self._first_misread(raw[lead:], by_second[0].name)):
+        if (
+            len(by_second) == 1
+            and (era == by_second[0].name or self._first_misread(raw[lead:], by_second[0].name))
+            and self._era_floor(raw) is None
+        ):
             keep[lead] = False
         if len(eras) == 1 and era == eras[0].name:
             # A field whose range holds one era (a 申告日 since 2019: 令和) learns nothing from the
@@ -307,6 +319,26 @@ class WarekiDate(FieldType):
         if end > lead and self._closing_day_mark(raw[: end + 1]):
             keep[end] = False
         return keep
+
+    def floors(self, raw: str) -> list[float]:
+        """``SHORT_DATE_ERA_FLOOR`` for the era's first character of a date that could have lost a digit
+        and still be one (``_one_lost_before``): a pen the scan lost at the era may have lost a digit too."""
+        out = [0.0] * len("".join(raw.split()))
+        at = self._era_floor(raw)
+        if at is not None:
+            out[at] = SHORT_DATE_ERA_FLOOR
+        return out
+
+    def floor_note(self, raw: str, held: list[int]) -> str | None:
+        return SHORT_DATE_ERA_JA if held and held == [self._era_floor(raw)] else None
+
+    def _era_floor(self, raw: str) -> int | None:
+        """The index (among the written characters) of a kanji era's first character where the date
+        has a one-digit day or a month 1 or 2 — where a lost digit still leaves a date."""
+        written = nfkc("".join(raw.split()))
+        if not _ERA_FROM_SECOND.match(written) or not _one_lost_before(written):
+            return None
+        return 0
 
     def _idle_specks(self, read: str) -> list[int]:
         """Where a dot or colon inside a 年月日 frame stands that no digit could (令和5年1.0月: 1?0 is

@@ -25,3 +25,33 @@ def test_a_space_beside_latin_letters_or_digits_stands(read):
     form = load_definition("shimin_anketo")
     r = _decide_text(form, form.field("q2_other"), _line(read), "rapidocr")
     assert r.decision == "accept" and r.value == read
+
+
+# ---- a date that may have lost a digit where the scan lost its era -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "scores"),
+    [
+        ("令和6年1月1日", {0: 0.54}),  # held-back page 915194: 令和6年1月15日, the 5 lost, accepted as 1月1日
+        ("节和7年3月3日", {0: 0.44}),  # held-back page 914595: 3月23日 with its 2 lost, the era put right
+        ("令和6年2月13日", {0: 0.6}),  # 12月 with its 1 lost is a date too
+    ],
+)
+def test_a_date_that_could_have_lost_a_digit_is_held_where_its_era_is_faint(read, scores):
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("deregistered_on"), _line(read, scores), "rapidocr")
+    assert r.decision == "review" and "日付の数字も読み落としていないか" in r.reason
+
+
+@pytest.mark.parametrize("read", ["令和6年3月15日", "令和6年12月15日", "令和6年10月25日"])
+def test_a_two_digit_day_and_month_stand_on_their_digits_whatever_the_era_reads(read):
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("deregistered_on"), _line(read, {0: 0.4}), "rapidocr")
+    assert r.decision == "accept"
+
+
+def test_a_sure_era_leaves_a_one_digit_day_accepted():
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("deregistered_on"), _line("令和7年3月3日", {0: 0.9}), "rapidocr")
+    assert r.decision == "accept" and r.value == "2025-03-03"
