@@ -162,11 +162,12 @@ def _space_closed_up(found: Check) -> Check:
 
 
 def _words_put_right(found: Check) -> Check:
-    """Free text with a katakana word read off by a 濁点 (コンピニ) shown with the word, for review:
-    round 5's held-back pages held 5 such comments, all sent to review as misread."""
-    from daiko.forms.reference.words import voicing_fixes
+    """Free text with a katakana word read off by a 濁点 (コンピニ) or one kana (パソニン) shown with the
+    word, for review: round 5's held-back pages held 5 such comments, all sent to review as misread."""
+    from daiko.forms.reference.words import katakana_slip_fixes, voicing_fixes
 
-    return words_put_right(found, voicing_fixes(found.value or ""), "辞書")
+    text = found.value or ""
+    return words_put_right(found, voicing_fixes(text) + katakana_slip_fixes(text), "辞書")
 
 
 def _grammar_put_right(found: Check) -> Check:

@@ -55,3 +55,26 @@ def test_a_sure_era_leaves_a_one_digit_day_accepted():
     form = load_definition("keitax_haisha")
     r = _decide_text(form, form.field("deregistered_on"), _line("令和7年3月3日", {0: 0.9}), "rapidocr")
     assert r.decision == "accept" and r.value == "2025-03-03"
+
+
+# ---- a katakana word one kana off a word the dictionary knows ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("家族のパソニン", "家族のパソコン"),  # held-back page 915327: ニ at 0.99, accepted by both engines
+        ("手続きをもっとオンライゾでできるように", "手続きをもっとオンラインでできるように"),
+    ],
+)
+def test_a_katakana_word_one_kana_off_a_known_word_is_shown_as_it_for_review(read, shown):
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("q2_other" if len(read) < 30 else "comment"), _line(read), "rapidocr")
+    assert r.decision == "review" and r.value == shown and "と読みました（辞書）" in r.reason
+
+
+@pytest.mark.parametrize("read", ["スマートウォッチ", "家族のパソコン", "スマホ"])
+def test_a_katakana_word_the_dictionary_lacks_with_no_near_word_stands(read):
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("q2_other"), _line(read), "rapidocr")
+    assert r.decision == "accept" and r.value == read
