@@ -158,6 +158,19 @@ def _slipped(read: str, reading: str) -> bool:
     return all(map(_is_kana, read)) and _dropped_some(read, reading)
 
 
+def _fewest_off(read: str, near: list[str]) -> list[str]:
+    """The readings of ``near`` fewest characters off ``read``: マリダ for 松田 is one slip from マツダ
+    and two from マツタ (held-back page 914886, shown as read for the tie before; 914914's マッダ too)."""
+
+    def off(reading: str) -> int:
+        if len(reading) != len(read):
+            return abs(len(reading) - len(read))
+        return sum(a != b for a, b in zip(read, reading, strict=True))
+
+    least = min(map(off, near), default=0)
+    return [x for x in near if off(x) == least]
+
+
 def suggested_reading(kanji: str, kana: str) -> str | None:
     """The フリガナ a read that is not a reading of its 氏名 most likely says, for a person to confirm:
 
@@ -193,7 +206,7 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
             common = [t for t in twins(r) & known if part and lost_voicing(r, t) and _rarer_twin(k, part, r, {t})]
             out.append(common[0] if len(common) == 1 else r)
             continue
-        near = [x for x in known if _slipped(r, x)] or [x for x in known if _one_kana_off(r, x)]
+        near = _fewest_off(r, [x for x in known if _slipped(r, x)] or [x for x in known if _one_kana_off(r, x)])
         if len(near) != 1:
             return None
         out.append(near[0])

@@ -78,3 +78,29 @@ def test_a_katakana_word_the_dictionary_lacks_with_no_near_word_stands(read):
     form = load_definition("shimin_anketo")
     r = _decide_text(form, form.field("q2_other"), _line(read), "rapidocr")
     assert r.decision == "accept" and r.value == read
+
+
+# ---- a フリガナ nearer one reading of its 氏名 than the other ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "shown"),
+    [
+        (
+            "松田　花子",
+            "マリダ　ハナコ",
+            "マツダ　ハナコ",
+        ),  # held-back page 914886: one slip off マツダ, two off マツタ
+        ("松田　直樹", "マッダ　ナオキ", "マツダ　ナオキ"),  # 914914
+    ],
+)
+def test_a_furigana_is_shown_as_the_reading_of_its_name_it_is_fewest_kana_off(name, read, shown):
+    from daiko.forms.reference.names import suggested_reading
+
+    assert suggested_reading(name, read) == shown
+
+
+def test_a_furigana_as_far_from_two_readings_is_shown_as_read():
+    from daiko.forms.reference.names import suggested_reading
+
+    assert suggested_reading("野口　健太", "ノプチ　ケンタ") is None  # ノグチ or ノクチ: one kana off each
