@@ -247,6 +247,8 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     tokens = _TOKENS.findall(text.strip())
     junk = [i for i, t in enumerate(tokens) if not t.isdigit() and not _BETWEEN.match(t)]
     body = tokens[junk[-1] + 1 :] if junk else tokens
+    if junk == [0] and len(body) > 1 and _BETWEEN.match(body[0]):
+        body = body[1:]  # F.7.3.26: the era's letter misread, a separator after it (held-back page 915043)
     if not body or not body[0].isdigit():  # 202V/2/13: the junk stood inside the year
         return []
     if not body[-1].isdigit():

@@ -104,3 +104,19 @@ def test_a_furigana_as_far_from_two_readings_is_shown_as_read():
     from daiko.forms.reference.names import suggested_reading
 
     assert suggested_reading("野口　健太", "ノプチ　ケンタ") is None  # ノグチ or ノクチ: one kana off each
+
+
+# ---- an era letter misread, a separator after it ---------------------------------------------------------
+
+
+def test_a_date_whose_era_letter_was_misread_before_a_dot_is_shown_from_its_digits():
+    """R7.3.26 read F.7.3.26 (held-back page 915043): no value was shown, staff typed the date."""
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("answered_on"), _line("F.7.3.26"), "rapidocr")
+    assert r.decision == "review" and r.value == "2025-03-26" and "数字から「令和7年3月26日」" in r.reason
+
+
+def test_junk_inside_a_year_still_spells_no_date():
+    from daiko.forms.fieldtypes.wareki_date import digit_readings
+
+    assert digit_readings("202V/2/13") == []
