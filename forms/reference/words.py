@@ -163,15 +163,20 @@ def _one_voicing_by_grammar(text: str) -> str | None:
     if strange_kanji(text) or len(text) > 60:
         return None
     base = _cost(text)
-    found = set()
+    found: dict[str, int] = {}
     for i, ch in enumerate(text):
         if not ("ぁ" <= ch <= "ゖ" or "ァ" <= ch <= "ヶ"):
             continue
-        for twin in _slips_to(ch):
+        # A hiragana's mark may be taken away too (してぼしい → してほしい: its twin ぽ saves a third as
+        # much — round 17); a katakana's only added, the dictionary lacking loanwords (メゾン).
+        for twin in voicing_twins(ch) if "ぁ" <= ch <= "ゖ" else _slips_to(ch):
             other = text[:i] + twin + text[i + 1 :]
-            if base - _cost(other) >= GRAMMAR_GAIN:
-                found.add(other)
-    return found.pop() if len(found) == 1 else None
+            if base - (cost := _cost(other)) >= GRAMMAR_GAIN:
+                found[other] = cost
+    ranked = sorted(found, key=found.__getitem__)
+    if not ranked or (len(ranked) > 1 and found[ranked[1]] - found[ranked[0]] < GRAMMAR_GAIN):
+        return None
+    return ranked[0]
 
 
 # The words Japanese building names are made of (the ones a 住所's last part most often carries):

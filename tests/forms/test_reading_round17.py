@@ -120,3 +120,22 @@ def test_junk_inside_a_year_still_spells_no_date():
     from daiko.forms.fieldtypes.wareki_date import digit_readings
 
     assert digit_readings("202V/2/13") == []
+
+
+# ---- a 濁点 the recogniser added to a hiragana --------------------------------------------------------------
+
+
+def test_a_hiragana_read_with_a_mark_it_lacks_is_shown_without_it_when_that_makes_japanese():
+    """してほしい read してぼしい (held-back page 915371) was shown as してぽしい: only a mark added was tried."""
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("comment"), _line("個人情報の管理をしっかりしてぼしい"), "rapidocr")
+    assert r.decision == "review" and r.value == "個人情報の管理をしっかりしてほしい"
+
+
+@pytest.mark.parametrize(
+    "read", ["コンビニで証明書が取れるのは便利です", "手続きをもっとオンラインでできるようにしてほしい"]
+)
+def test_ordinary_japanese_keeps_its_marks(read):
+    form = load_definition("shimin_anketo")
+    r = _decide_text(form, form.field("comment"), _line(read), "rapidocr")
+    assert r.decision == "accept" and r.value == read
