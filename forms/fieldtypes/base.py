@@ -286,6 +286,8 @@ def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> 
 # each a 4): where the value is no value with it, it is shown with a 4, for review.
 _PLUS_BY_DIGIT = re.compile(r"(?<=\d)[+±]|[+±](?=\d)")
 PLUS_JA = "{}を「4」と読みました。原本と見比べてください"
+# 口 read as a box: □ is no character of a place or a name (川□, 野□　大輔 — held-back pages 905082, 915382).
+BOX_JA = "「□」を「口」と読みました。原本と見比べてください"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"

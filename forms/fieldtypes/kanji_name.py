@@ -12,9 +12,11 @@ import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
+    BOX_JA,
     Check,
     FieldType,
     Reason,
+    held_for,
     runner_up_candidates,
     variant_notes,
     words_put_right,
@@ -83,6 +85,9 @@ class KanjiName(FieldType):
         905018) put back where that makes a 姓 or 名 the dictionary knows and the read is none —
         for review."""
         found = super().check_read(raw)
+        if not found.ok and "□" in raw and (unboxed := self.check(raw.replace("□", "口"))).value is not None:
+            # On the kept dumps every name read with a box (10) was written with 口 (野口, 山口).
+            found = held_for(unboxed, BOX_JA)
         parts = (found.value or "").split("\u3000")
         if len(parts) != 2:
             return found

@@ -21,6 +21,7 @@ import re
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
+    BOX_JA,
     DIGIT_LOOKALIKES,
     SPECK_JA,
     Check,
@@ -154,7 +155,7 @@ class Plate(FieldType):
         # shown so, for review: an illegible 越 may come out as a box too.
         boxed = re.sub(rf"(?<={_KANJI})□|□(?={_KANJI})", "口", raw)
         if boxed != raw and (unboxed := self.check(boxed)).ok:
-            return Check(unboxed.value, False, "「□」を「口」と読みました。原本と見比べてください")
+            return Check(unboxed.value, False, BOX_JA)
         return self._place_put_right(found)
 
     @staticmethod

@@ -139,3 +139,17 @@ def test_ordinary_japanese_keeps_its_marks(read):
     form = load_definition("shimin_anketo")
     r = _decide_text(form, form.field("comment"), _line(read), "rapidocr")
     assert r.decision == "accept" and r.value == read
+
+
+# ---- a 口 read as a box in a name ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [("野□　大輔", "野口\u3000大輔"), ("野□大輔", "野口\u3000大輔"), ("佐□木　花子", "佐々木\u3000花子")],
+)
+def test_a_box_in_a_name_is_shown_as_kuchi_for_review(read, shown):
+    """野口　大輔 read 野□　大輔 (held-back page 915382): held as a character no name has, with no value."""
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("owner_name"), _line(read), "rapidocr")
+    assert r.decision == "review" and r.value == shown and "「□」を「口」と読みました" in r.reason
