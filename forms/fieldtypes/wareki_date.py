@@ -258,6 +258,11 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     numbers = [t for t in body if t.isdigit()]
     if len(numbers) == 3:
         return [(numbers[0], numbers[1], numbers[2])]
+    # A four-digit year whose separator was read as a 1 (2024/8/28 read 202418/28): on the kept dumps
+    # six such reads, each spelling the date written — shown for review like every date read so.
+    if len(numbers) == 2 and len(numbers[0]) in (5, 6) and numbers[0][:2] in ("19", "20"):
+        year, month = numbers[0][:4], numbers[0][4:]
+        return [(year, month, numbers[1])] + ([(year, month[1:], numbers[1])] if month[:1] == "1" else [])
     # Two numbers, one to be split, only where the year is named — by its era (R617/29) or by four
     # digits (2024/10129): 17.1 and 4:7115 spelled a date of the range each, neither the one written.
     if len(numbers) != 2 or not (len(numbers[0]) == 4 or any(ch in _BY_KEY for ch in text)):

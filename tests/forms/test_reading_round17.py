@@ -153,3 +153,10 @@ def test_a_box_in_a_name_is_shown_as_kuchi_for_review(read, shown):
     form = load_definition("keitax_haisha")
     r = _decide_text(form, form.field("owner_name"), _line(read), "rapidocr")
     assert r.decision == "review" and r.value == shown and "「□」を「口」と読みました" in r.reason
+
+
+def test_a_four_digit_years_separator_read_as_a_one_leaves_the_date_its_digits_spell():
+    """2024/8/28 read 202418/28 (held-back pages 914498, 914602 …: six on the kept dumps, each typed by staff)."""
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("deregistered_on"), _line("202418/28"), "rapidocr")
+    assert r.decision == "review" and r.value == "2024-08-28"
