@@ -109,6 +109,7 @@ _BARE_LONG_NUMBER = re.compile(r"^\D*(?<=[一-龥々ヶ])\d{4,}$")
 # a 番地 written bare before the building is rare, and a person checks it.
 _BARE_NUMBER_BEFORE_BUILDING = re.compile(r"(?<=[一-龥々ヶ])\d{4,}(?=[ァ-ヶ])")
 BARE_LONG_NUMBER_JA = "番地が区切りのない長い数字です（「-」を読み落とした可能性があります）。原本と見比べてください"
+BUILDING_BEHIND_JUNK_JA = "「{}」を「{}」と読みました（建物名によく使われる語）。原本と見比べてください"
 BUILDING_CUT_SHORT_JA = "建物名の「{}」は「{}」の1文字を読み落とした可能性があります。原本と見比べてください"
 # A katakana standing alone (346番地ポ双柳: コーポ lost its コー, paddle, accepted at 0.92): of the
 # kana place names carry alone (三ツ木, 鵜ノ木, 狭山ケ原) none — on the kept dumps (both engines) 26 such reads, every one
@@ -217,7 +218,12 @@ class Address(FieldType):
             _BARE_LONG_NUMBER.search(found.value or "") or _BARE_NUMBER_BEFORE_BUILDING.search(found.value or "")
         ):
             return Check(found.value, False, BARE_LONG_NUMBER_JA)
-        from daiko.forms.reference.words import building_word_cut_short, building_word_fixes
+        from daiko.forms.reference.words import building_word_behind_junk, building_word_cut_short, building_word_fixes
+
+        if (junk := building_word_behind_junk(found.value or "")) and (
+            fixed := self.check((found.value or "").replace(*junk, 1))
+        ).value is not None:
+            return Check(fixed.value, False, BUILDING_BEHIND_JUNK_JA.format(*junk))
 
         put_right = words_put_right(found, building_word_fixes(found.value or ""), "建物名によく使われる語")
         if put_right.ok and (cut := building_word_cut_short(found.value or "")):

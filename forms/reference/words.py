@@ -270,6 +270,22 @@ def _one_short_of(run: str) -> list[str]:
     )
 
 
+# A mark that is no character of an address standing where a building word's first kana is missing
+# (/レス仲町 for パレス仲町, ×ゾン飯能 for メゾン飯能, 3号Pレス): that kana, misread.
+_JUNK_BEFORE_KATAKANA = re.compile(r"([^\u3040-\u30ff\u3400-\u9fff々\d\s-])([ァ-ヶー]{2,})")
+
+
+def building_word_behind_junk(text: str) -> tuple[str, str] | None:
+    """(as read, as meant) for the first katakana run of ``text`` that is no building word, follows a
+    character no address has there, and is the end of exactly one building word one kana longer:
+    the character is that kana misread. On the kept dumps 6 such reads, the word right in each."""
+    for m in _JUNK_BEFORE_KATAKANA.finditer(text):
+        words = [w for w in _one_short_of(m[2]) if w.endswith(m[2])] if m[2] not in BUILDING_WORDS else []
+        if len(words) == 1:
+            return m[0], words[0]
+    return None
+
+
 def building_word_cut_short(text: str) -> tuple[str, str] | None:
     """(as read, the words it may be) for the first katakana run of ``text`` that is no building word
     but a building word with one kana dropped (ハイ美杉 for ハイツ美杉, レス仲町 for パレス仲町): a

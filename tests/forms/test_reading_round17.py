@@ -160,3 +160,25 @@ def test_a_four_digit_years_separator_read_as_a_one_leaves_the_date_its_digits_s
     form = load_definition("keitax_haisha")
     r = _decide_text(form, form.field("deregistered_on"), _line("202418/28"), "rapidocr")
     assert r.decision == "review" and r.value == "2024-08-28"
+
+
+# ---- a building word's first kana read as a mark no address has -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("飯能市双柳647番地/レス仲町305", "飯能市双柳647番地パレス仲町305"),  # held-back page 913794 (paddle)
+        ("飯能市山手町995-19×ゾン飯能204", "飯能市山手町995-19メゾン飯能204"),  # 909962
+    ],
+)
+def test_a_building_words_first_kana_read_as_a_mark_is_shown_as_the_word(read, shown):
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("owner_address"), _line(read), "rapidocr")
+    assert r.decision == "review" and r.value == shown and "建物名によく使われる語" in r.reason
+
+
+def test_digits_before_a_cut_building_word_are_not_taken_for_its_kana():
+    form = load_definition("keitax_haisha")
+    r = _decide_text(form, form.field("owner_address"), _line("埼玉県飯能市東町23番21号19レス仲町104"), "rapidocr")
+    assert r.decision == "review" and r.value == "埼玉県飯能市東町23番21号19レス仲町104"
