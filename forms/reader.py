@@ -501,6 +501,14 @@ def _runner_up_shown(ftype: FieldType, raw: str | None, held: list[int], line: T
     return value, RUNNER_UP_JA.format(was, now)
 
 
+def _as_counted(scored: list[tuple[str, float, bool]], floors: list[float]) -> list[tuple[str, float]]:
+    """Each character's score as the thresholds see it: one that does not count (``FieldType.
+    significant``) passes, unless it is under a floor its type sets for it even so (a date's era
+    where a lost digit would still leave a date — ``WarekiDate.floors``)."""
+    bars = floors if len(floors) == len(scored) else [0.0] * len(scored)
+    return [(ch, sc if keep or sc < bar else 1.0) for (ch, sc, keep), bar in zip(scored, bars, strict=True)]
+
+
 def _rounded(scored: list[tuple[str, float, bool]]) -> list[tuple[str, float, bool]]:
     return [(ch, round(float(sc), 4), keep) for ch, sc, keep in scored]
 
@@ -550,12 +558,15 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
     floors = ftype.floors(keep_raw or "") if not ftype.sensitive else []
     if len(floors) != len(scored):
         floors = [0.0] * len(scored)
-    short = need.short([(ch, sc if keep else 1.0) for ch, sc, keep in scored], floors)
+    short = need.short(_as_counted(scored, floors), floors)
     weak = [(i + 1, scored[i][0]) for i in short]
     if weak:
         # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser
         # agreeing is no evidence against it — both read 端末 as 端天 at 0.99.
-        held = [i for i in short if scored[i][1] < floors[i] and floors[i] > need.for_char(scored[i][0])]
+        held = [
+            i for i in short
+            if scored[i][1] < floors[i] and (floors[i] > need.for_char(scored[i][0]) or not scored[i][2])
+        ]  # fmt: skip
         why = ftype.floor_note(keep_raw or "", held) if held else None
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
         shown = _runner_up_shown(ftype, keep_raw, held, line) if held else None
@@ -715,8 +726,9 @@ def _sure(form: FormDefinition, r: FieldResult, engine: str | None) -> bool:
     """Every character that counts, and the line, at or over the field's thresholds and its type's floors."""
     f = form.field(r.name)
     need = thresholds(form, f, engine)
-    written = [(ch, sc if keep else 1.0) for ch, sc, keep in (r.char_scores or []) if not ch.isspace()]
+    scored = [(ch, sc, keep) for ch, sc, keep in (r.char_scores or []) if not ch.isspace()]
     floors = f.field_type().floors(r.raw or "")
+    written = _as_counted(scored, floors)
     return bool(written) and (r.confidence or 0) >= need.line and not need.short(written, floors)
 
 

@@ -97,6 +97,8 @@ class Text(FieldType):
         from daiko.forms.reference.variants import everyday_form
 
         text = "".join(raw.split())
+        if not any(self.significant(raw)):
+            return [0.0] * len(text)  # an entry of the list as written (日產 for 日産): the list vouches
         strange = set() if self.rules.get("vocabulary") or not text else _strange_kanji(text)
         return [
             WORD_FLOOR if i in strange else VARIANT_FLOOR if everyday_form(ch) else 0.0 for i, ch in enumerate(text)

@@ -178,11 +178,12 @@ def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
 TENS_LOST_JA = "十の位の「1」も読み落としていないか確かめてください"
 
 
-# The era's first character of such a date needs this score, though the era is fixed by its second
-# (``WarekiDate.significant``): on six dumps of held-back reads, rapidocr accepted 14 such dates with
-# it under 0.6, 2 of them wrong by a lost digit (令和6年1月15日 read 1月1日 with 令 at 0.54, page 915194;
-# 3月23日 read 3月3日 with 节 for 令 at 0.44, page 914595); of two-digit days none.
-SHORT_DATE_ERA_FLOOR = 0.75
+# The era's first character of such a date needs this score, though it does not count otherwise (the
+# era is fixed by its second — ``WarekiDate.significant``): rapidocr accepted 令和6年1月15日 read 1月1日
+# with 令 at 0.54 (held-back page 915194) and 3月23日 read 3月3日 with 节 for 令 at 0.44 (914595). At
+# 0.75 the fresh draw 915400–915999 had it hold 3 right dates (令 at 0.60–0.68) and catch none; on
+# seven draws' dumps, 11 such dates were accepted with it under 0.55, those 2 of them wrong.
+SHORT_DATE_ERA_FLOOR = 0.55
 SHORT_DATE_ERA_JA = "元号の文字がかすれています。日付の数字も読み落としていないか確かめてください"
 
 
@@ -310,11 +311,7 @@ class WarekiDate(FieldType):
         era = raw[lead : lead + 2]
         eras = self._eras()
         by_second = [e for e in eras if len(era) == 2 and e.name[1] == era[1]]
-        if (
-            len(by_second) == 1
-            and (era == by_second[0].name or self._first_misread(raw[lead:], by_second[0].name))
-            and self._era_floor(raw) is None
-        ):
+        if len(by_second) == 1 and (era == by_second[0].name or self._first_misread(raw[lead:], by_second[0].name)):
             keep[lead] = False
         if len(eras) == 1 and era == eras[0].name:
             # A field whose range holds one era (a 申告日 since 2019: 令和) learns nothing from the
