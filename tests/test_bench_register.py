@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.ocr import lookup_misses, released_by_register
+from bench.ocr import identity_refuses, lookup_misses, released_by_register
 from daiko.forms.definition import load_definition
 from daiko.forms.reader import _decide_text
 from daiko.forms.result import FieldResult, FormResult
@@ -94,3 +94,27 @@ def test_a_plate_accepted_wrong_finds_no_vehicle_so_nothing_of_the_page_is_keyed
 )
 def test_a_page_whose_plate_and_chassis_number_are_right_is_found(read):
     assert not lookup_misses("keitax_haisha", page(read), TRUTH)
+
+
+# ---- wrong values the identity check stops before anything is keyed -----------------------------------
+
+
+def test_an_owner_accepted_wrong_fails_the_identity_check_so_nothing_of_the_page_is_keyed():
+    """Held-back page 915758: 山田　浩二 read 山田　告二 at 0.998 and accepted, counted as keyed; the
+    robot compares the owner with the vehicle's record before 登録 and stops there."""
+    result = page({"owner_name": ("村上\u3000陸", {})})
+    assert result.field("owner_name").decision == "accept"
+    assert not lookup_misses("keitax_haisha", result, TRUTH)
+    assert identity_refuses("keitax_haisha", result, TRUTH)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        {},
+        {"declared_on": ("令和6年7月28日", {})},  # wrong, but not a field the check compares: keyed
+        {"owner_name": ("村上\u3000陸", {3: 0.3})},  # wrong but held: a person puts it right first
+    ],
+)
+def test_a_page_whose_compared_fields_are_right_or_held_passes_the_identity_check(read):
+    assert not identity_refuses("keitax_haisha", page(read), TRUTH)
