@@ -126,8 +126,10 @@ def lookup_misses(form: str, result, truth: dict) -> bool:
     whatever else was read wrong: a wrong plate finds no record, or another vehicle whose owner the
     identity rule refuses (``bench/identity.py``)."""
     view = _register_view(form, result, truth)
-    if view is None:
-        return False
+    return view is not None and _accepted_miss(view)
+
+
+def _accepted_miss(view) -> bool:
     task, _rule, fields, _review, record = view
     return any(fields[name].get("decision") == "accept" for name in _missed_by_lookup(task, fields, record))
 
@@ -138,13 +140,23 @@ def identity_refuses(form: str, result, truth: dict) -> bool:
     the 車台番号 and the address with the vehicle's record: one *accepted* that disagrees is a
     mismatch — a business exception for a person, nothing keyed (山田　浩二 read 山田　告二 at 0.998,
     held-back page 915758). A held one is put right by a person first."""
+    view = _register_view(form, result, truth)
+    return view is not None and _accepted_mismatch(view)
+
+
+def _accepted_mismatch(view) -> bool:
     from daiko.robots import identity
 
-    view = _register_view(form, result, truth)
-    if view is None:
-        return False
     task, rule, fields, _review, record = view
     return identity.compare(fields, record, rule, task.register_keys).verdict == identity.MISMATCH
+
+
+def register_stops(form: str, result, truth: dict) -> bool:
+    """Whether the robot stops the page before keying anything: its look-up misses the vehicle
+    (:func:`lookup_misses`) or its identity check refuses it (:func:`identity_refuses`) — the
+    page's field records built once for both."""
+    view = _register_view(form, result, truth)
+    return view is not None and (_accepted_miss(view) or _accepted_mismatch(view))
 
 
 def released_by_register(form: str, result, truth: dict) -> bool:
@@ -328,9 +340,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
             continue
         keyed = keyed_fields(item["form"])
         held_back = False
-        stopped = lookup_misses(item["form"], result, item["truth"]) or identity_refuses(
-            item["form"], result, item["truth"]
-        )
+        stopped = register_stops(item["form"], result, item["truth"])
         for fr in result.fields:
             field = {"type": fr.type, "value": fr.value, "decision": fr.decision, "reason": fr.reason}
             truth = _comparable(fr.type, item["truth"].get(fr.name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.ocr import identity_refuses, lookup_misses, released_by_register
+from bench.ocr import identity_refuses, lookup_misses, register_stops, released_by_register
 from daiko.forms.definition import load_definition
 from daiko.forms.reader import _decide_text
 from daiko.forms.result import FieldResult, FormResult
@@ -118,3 +118,11 @@ def test_an_owner_accepted_wrong_fails_the_identity_check_so_nothing_of_the_page
 )
 def test_a_page_whose_compared_fields_are_right_or_held_passes_the_identity_check(read):
     assert not identity_refuses("keitax_haisha", page(read), TRUTH)
+
+
+@pytest.mark.parametrize(
+    ("read", "stops"),
+    [({}, False), ({"plate": ("飯能市さ5941", {3: 0.99})}, True), ({"owner_name": ("村上\u3000陸", {})}, True)],
+)
+def test_the_bench_counts_a_page_stopped_by_either_the_look_up_or_the_identity_check(read, stops):
+    assert register_stops("keitax_haisha", page(read), TRUTH) is stops

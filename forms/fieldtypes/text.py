@@ -34,14 +34,15 @@ _KATAKANA_RUN = re.compile(r"[ァ-ヶー]+")
 
 # A Latin dot or comma between two Japanese characters is no Japanese writing (、。 are): a speck
 # (図書館.の端末 accepted at 0.96 — round 10). Shown without it, for review; 3.5km and Ver.2 stand.
-_DOT_IN_WORDS = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff々])[.,](?=[\u3040-\u30ff\u3400-\u9fff々])")
+_JAPANESE = "[\u3040-\u30ff\u3400-\u9fff々]"
+_DOT_IN_WORDS = re.compile(rf"(?<={_JAPANESE})[.,](?={_JAPANESE})")
 
 
 # A gap read as a space between two Japanese characters (図書館の端末 read 図書 館の端末 by both engines
 # at 0.97-0.998 and accepted, held-back page 914811): Japanese is written without spaces, so the gap
 # is the pen's, or a character the scan lost. Shown closed up, for review; on the kept dumps no free
 # text was written with such a space, and the two read so were both wrong.
-_SPACE_IN_WORDS = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff々])\s+(?=[\u3040-\u30ff\u3400-\u9fff々])")
+_SPACE_IN_WORDS = re.compile(rf"(?<={_JAPANESE})\s+(?={_JAPANESE})")
 SPACE_JA = "文字の間の空白を詰めました（文字を読み落とした可能性もあります）。原本と見比べてください"
 
 
@@ -166,10 +167,9 @@ def _space_closed_up(found: Check) -> Check:
 def _words_put_right(found: Check) -> Check:
     """Free text with a katakana word read off by a 濁点 (コンピニ) or one kana (パソニン) shown with the
     word, for review: round 5's held-back pages held 5 such comments, all sent to review as misread."""
-    from daiko.forms.reference.words import katakana_slip_fixes, voicing_fixes
+    from daiko.forms.reference.words import katakana_word_fixes
 
-    text = found.value or ""
-    return words_put_right(found, voicing_fixes(text) + katakana_slip_fixes(text), "辞書")
+    return words_put_right(found, katakana_word_fixes(found.value or ""), "辞書")
 
 
 def _grammar_put_right(found: Check) -> Check:

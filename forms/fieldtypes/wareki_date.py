@@ -328,21 +328,18 @@ class WarekiDate(FieldType):
         """``SHORT_DATE_ERA_FLOOR`` for the era's first character of a date that could have lost a digit
         and still be one (``_one_lost_before``): a pen the scan lost at the era may have lost a digit too."""
         out = [0.0] * len("".join(raw.split()))
-        at = self._era_floor(raw)
-        if at is not None:
-            out[at] = SHORT_DATE_ERA_FLOOR
+        if self._era_may_hide_a_lost_digit(raw):
+            out[0] = SHORT_DATE_ERA_FLOOR
         return out
 
     def floor_note(self, raw: str, held: list[int]) -> str | None:
-        return SHORT_DATE_ERA_JA if held and held == [self._era_floor(raw)] else None
+        return SHORT_DATE_ERA_JA if held == [0] and self._era_may_hide_a_lost_digit(raw) else None
 
-    def _era_floor(self, raw: str) -> int | None:
-        """The index (among the written characters) of a kanji era's first character where the date
-        has a one-digit day or a month 1 or 2 — where a lost digit still leaves a date."""
+    @staticmethod
+    def _era_may_hide_a_lost_digit(raw: str) -> bool:
+        """A kanji era read first, and a one-digit day or a month 1 or 2: a lost digit still leaves a date."""
         written = nfkc("".join(raw.split()))
-        if not _ERA_FROM_SECOND.match(written) or not _one_lost_before(written):
-            return None
-        return 0
+        return bool(_ERA_FROM_SECOND.match(written)) and _one_lost_before(written)
 
     def _idle_specks(self, read: str) -> list[int]:
         """Where a dot or colon inside a 年月日 frame stands that no digit could (令和5年1.0月: 1?0 is
