@@ -168,6 +168,52 @@ def town_slip(address: str) -> TownSlip | None:
     return TownSlip(parsed.city, written, tuple(near)) if near else None
 
 
+@dataclass(frozen=True)
+class CitySlip:
+    """A 市区町村 the data does not know, a character off one it does, whose 町名 follows (板能市笠縫)."""
+
+    written: str  # as read (板能市, 飯能行, or 能市 with a character lost)
+    city: str  # as Japan Post spells it (飯能市)
+    address: str  # the address with the 市区町村 put right
+
+
+def city_slip(address: str) -> CitySlip | None:
+    """For an address no known 市区町村 starts, the one 市区町村 that its head is with one character
+    misread or left out *and* that lists the 町名 standing right after it; None otherwise.
+
+    The 町名 is what makes a guess evidence: 能市 alone could be any ○能市, but 能市山手町 is
+    飯能市's (呉市 lists 山手, a shorter match of what was read: the longest 町名 wins, and a tie
+    names none). Where the 都道府県 was written (read right, or put right by the field type), a
+    町名 itself a character off a listed one will do (埼玉県板能市笠鞋: 飯能市 lists 笠縫)."""
+    text = address.replace(" ", "").replace("\u3000", "")
+    if parse(text) is not None:
+        return None
+    pref = next((p for p in PREFECTURES if starts_with(text, p)), None)
+    body = text[len(pref) :] if pref else text
+    best: dict[tuple[str, str, str], int] = {}
+    for name, options in _cities().items():
+        for size in {len(name) - 1, len(name)} - {0}:
+            written = body[:size]
+            if len(written) < size or not _one_off(written, name):
+                continue
+            rest = re.sub(r"^(?:大字|字)", "", body[size:])
+            lead = re.match(r"[^\d\-]+", rest)
+            for p, city in options:
+                if pref is not None and p != pref:
+                    continue
+                listed = towns(p, city)
+                score = max((len(t) for t in listed if len(t) >= 2 and starts_with(rest, t)), default=0)
+                if not score and pref and lead and len(lead[0]) >= 2 and any(_one_off(lead[0], t) for t in listed):
+                    score = 1
+                if score:
+                    best[(written, city, name)] = max(score, best.get((written, city, name), 0))
+    top = sorted(best.items(), key=lambda kv: -kv[1])
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    written, city, name = top[0][0]
+    return CitySlip(written, city, (pref or "") + name + body[len(written) :])
+
+
 def _one_off(written: str, town: str) -> bool:
     """``written`` is ``town`` with one character misread, or one left out (芦場 for 芦苅場: paddle
     accepted it at 0.998 where no postal code was read to disagree — round 14)."""
