@@ -282,6 +282,27 @@ def _rarer_twin(surface: str, part: str, reading: str, twin_readings: set[str]) 
     return any((c := _cost_as(surface, part, t)) is not None and mine - c >= RARER_BY for t in twin_readings)
 
 
+def usual_reading(kanji: str) -> str | None:
+    """The フリガナ a 姓　名 is written with where IPADIC leaves little doubt: each part's commonest
+    reading as that part, at least ``RARER_BY`` commoner than its next (智子 サトコ 7,865 against
+    トモコ 8,844 gives none). None where a part is unknown or two readings are close — for a person
+    to fill in, never to accept (the caller shows it for review)."""
+    parts = kanji.split("\u3000")
+    if len(parts) != 2 or not all(parts):
+        return None
+    out = []
+    for surface, part in zip(parts, ("姓", "名"), strict=True):
+        costs: dict[str, int] = {}
+        for pos, reading, cost in _entries(surface):
+            if reading and reading != "*" and _name_part(pos) == part:
+                costs[reading] = min(cost, costs.get(reading, cost))
+        ranked = sorted(costs.items(), key=lambda kv: kv[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] - ranked[0][1] < RARER_BY):
+            return None
+        out.append(ranked[0][0])
+    return "\u3000".join(out)
+
+
 DISAGREE_JA = "フリガナが氏名の読み（辞書）と合いません（濁点・小さい文字などの読み違いの可能性）"
 
 

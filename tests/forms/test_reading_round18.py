@@ -52,3 +52,45 @@ def test_a_known_city_is_left_to_the_town_rules():
     assert city_slip("埼玉県飯能市美杉台1099番地") is None
     r = _read("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1099番地")
     assert r.decision == "accept"
+
+
+# ---- a フリガナ whose ink read as nothing, beside a 氏名 read right ----------------------------------------
+
+
+def _kana_unread(name_read: str, reason: str = "記入がありますが文字を読み取れません", doubt: str = "unread"):
+    from daiko.forms.reader import _apply_reading
+
+    from .test_reading_round8 import decided
+
+    name, kana = decided("keitax_haisha", "owner_name", name_read), decided("keitax_haisha", "owner_kana", None)
+    kana.decision, kana.doubt, kana.reason = "review", doubt, reason
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
+    return name, kana
+
+
+@pytest.mark.parametrize(
+    ("name", "usual"), [("斎藤\u3000翔太", "サイトウ\u3000ショウタ"), ("山本\u3000和也", "ヤマモト\u3000カズヤ")]
+)
+@pytest.mark.parametrize("doubt", ["unread", "faint"])
+def test_an_unreadable_furigana_is_shown_as_the_names_usual_reading(name, usual, doubt):
+    """Held-back page 916266: サイトウ　レン written pale, read 上 子 at 0.46/0.22 — shown empty."""
+    name_result, kana = _kana_unread(name, doubt=doubt)
+    assert kana.decision == "review" and kana.value == usual and "よくある読み（辞書）を入れてあります" in kana.reason
+    assert name_result.decision == "accept"
+
+
+def test_a_name_with_two_common_readings_leaves_the_furigana_empty():
+    """智子: サトコ and トモコ are both common (IPADIC costs 7,865 and 8,844) — a person fills it in."""
+    _, kana = _kana_unread("西村\u3000智子")
+    assert kana.value is None and kana.decision == "review"
+
+
+def test_a_furigana_left_blank_on_paper_stays_empty():
+    """No ink in the box: the フリガナ was not written (most such boxes on the bench were left blank)."""
+    from daiko.forms.reader import _apply_reading
+
+    from .test_reading_round8 import decided
+
+    name, kana = decided("keitax_haisha", "owner_name", "斎藤\u3000翔太"), decided("keitax_haisha", "owner_kana", None)
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
+    assert kana.value is None and kana.doubt == "empty"
