@@ -111,6 +111,12 @@ class FieldType(ABC):
         sure score (「端天」は辞書にない言葉です). None: the character list says enough."""
         return None
 
+    def everyday_forms(self, raw: str, held: list[int]) -> str | None:
+        """For a read held by ``floors`` for a 旧字体 or 異体字 (恵子 read 惠子, 涼子 read 凉子): the
+        read with those characters in the everyday form, where the type can tell that form is the
+        likelier one. The reader shows it for review, never accepts it. None: keep the read."""
+        return None
+
     def runner_up_word(
         self, raw: str, held: list[int], alternatives: list[tuple[tuple[str, float], ...]]
     ) -> str | None:

@@ -274,6 +274,13 @@ def _cost_as(surface: str, part: str, reading: str) -> int | None:
     return min(costs) if costs else None
 
 
+def name_cost(surface: str, part: str) -> int | None:
+    """IPADIC's cost of ``surface`` as a person's ``part`` (姓/名), whatever the reading — lower for
+    the commoner name; None where it knows no such name."""
+    costs = [c for pos, _, c in _entries(surface) if _name_part(pos) == part]
+    return min(costs) if costs else None
+
+
 def _rarer_twin(surface: str, part: str, reading: str, twin_readings: set[str]) -> bool:
     """``reading`` is a rare reading of ``surface`` as ``part`` beside a much commoner twin."""
     mine = _cost_as(surface, part, reading)

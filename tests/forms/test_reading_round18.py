@@ -94,3 +94,30 @@ def test_a_furigana_left_blank_on_paper_stays_empty():
     name, kana = decided("keitax_haisha", "owner_name", "斎藤\u3000翔太"), decided("keitax_haisha", "owner_kana", None)
     _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
     assert kana.value is None and kana.doubt == "empty"
+
+
+# ---- a 旧字体 or Chinese form read in a name, shown in the everyday form --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "scores", "shown"),
+    [
+        ("藤井\u3000惠子", {3: 0.99}, "藤井\u3000恵子"),  # round 9 onwards: 30-odd such 恵子, every one held as 惠子
+        ("大野\u3000凉子", {3: 0.95}, "大野\u3000涼子"),  # paddle, held-back page 915514
+        ("山口\u3000千寻", {4: 0.9}, "山口\u3000千尋"),  # 寻 is no Japanese form at all (page 20584)
+    ],
+)
+def test_a_held_variant_in_a_name_is_shown_in_its_everyday_form(read, scores, shown):
+    r = _read("keitax_haisha", "owner_name", read, scores)
+    assert r.decision == "review" and r.value == shown and "よく使われる字体" in r.reason
+
+
+def test_a_variant_that_is_the_commoner_name_stays_as_read():
+    """濱田 is a commoner 姓 in IPADIC than 浜田 (7,618 against 8,089): a person decides, from the read."""
+    r = _read("keitax_haisha", "owner_name", "濱田\u3000一郎", {0: 0.9})
+    assert r.decision == "review" and r.value == "濱田\u3000一郎"
+
+
+def test_a_sure_variant_is_accepted_as_written():
+    r = _read("keitax_haisha", "owner_name", "遠藤\u3000惠子", {3: 0.9995})
+    assert r.decision == "accept" and r.value == "遠藤\u3000惠子"

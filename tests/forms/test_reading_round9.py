@@ -62,7 +62,8 @@ def test_a_number_with_its_separators_or_a_room_number_is_accepted(read):
 )
 def test_a_rare_form_in_a_name_read_short_of_sure_goes_to_review(read, at, score):
     r = decided("keitax_haisha", "owner_name", read, {at: score})
-    assert r.decision == "review" and r.value == read
+    # Shown in the everyday form since round 18 (恵子, 勇気), the read form named in the reason.
+    assert r.decision == "review" and r.value == read.translate(str.maketrans("惠气", "恵気"))
     assert read[at] in r.reason
 
 
