@@ -151,23 +151,24 @@ class KanjiName(FieldType):
         the kept dumps of rounds 9–17 (both engines) about 40 names held so, every one written in the
         everyday form. Which form a person is registered with still matters: shown, never accepted."""
         from daiko.forms.reference.names import name_cost
-        from daiko.forms.reference.variants import everyday_form
+        from daiko.forms.reference.variants import everyday_forms
 
         parts = raw.split()
         if len(parts) != 2:
             return None
-        out, at, changed = [], 0, False
+        out, at = [], 0
         for part, role in zip(parts, ("姓", "名"), strict=True):
-            mine = [i - at for i in held if at <= i < at + len(part) and everyday_form(part[i - at])]
-            common = "".join(everyday_form(ch) or ch if k in mine else ch for k, ch in enumerate(part))
-            cost, as_read = name_cost(common, role), name_cost(part, role)
-            if mine and cost is not None and (as_read is None or cost <= as_read):
-                out.append(common)
-                changed = True
-            else:
-                out.append(part)
+            best, best_cost = part, name_cost(part, role)
+            for k in [i - at for i in held if at <= i < at + len(part)]:
+                for form in everyday_forms(part[k]):
+                    other = best[:k] + form + best[k + 1 :]
+                    cost = name_cost(other, role)
+                    if cost is not None and (best_cost is None or cost <= best_cost):
+                        best, best_cost = other, cost
+            out.append(best)
             at += len(part)
-        return "\u3000".join(out) if changed else None
+        fixed = "\u3000".join(out)
+        return fixed if out != parts else None
 
     def floor_note(self, raw: str, held: list[int]) -> str | None:
         from daiko.forms.reference.names import readings_as

@@ -119,6 +119,26 @@ class Text(FieldType):
             raw, sorted(strange & set(held)), alternatives, lambda t: _strange_kanji("".join(t.split())) <= stays
         )
 
+    def everyday_forms(self, raw: str, held: list[int]) -> str | None:
+        """Free text is written in everyday forms (``floors``): a held 旧字体 is shown in the everyday
+        form that makes the likeliest sentence (janome's cost: 図書馆 → 図書館, not 舘; 高齡者 →
+        高齢者), unless every form leaves a kanji making no word where none was (ja-itaiji's families
+        reach odd pairs: 鲁 → 旅). Free text only: a vocabulary puts its own values right."""
+        from daiko.forms.reference.variants import everyday_forms
+        from daiko.forms.reference.words import sentence_cost
+
+        if self.rules.get("vocabulary"):
+            return None
+        strange = _strange_kanji("".join(raw.split()))
+        fixed, at = raw, 0
+        for i, ch in enumerate(raw):
+            if not ch.isspace() and at in held:
+                options = [fixed[:i] + form + fixed[i + 1 :] for form in everyday_forms(ch)]
+                options = [t for t in options if _strange_kanji("".join(t.split())) <= strange]
+                fixed = min(options, key=sentence_cost, default=fixed)
+            at += not ch.isspace()
+        return fixed if fixed != raw else None
+
     def floor_note(self, raw: str, held: list[int]) -> str | None:
         written = "".join(raw.split())
         from daiko.forms.reference.variants import everyday_form

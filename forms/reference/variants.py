@@ -42,6 +42,15 @@ def everyday_form(ch: str) -> str | None:
     return common[0] if common else None
 
 
+@functools.cache
+def everyday_forms(ch: str) -> tuple[str, ...]:
+    """Every everyday form a 旧字体 or 異体字 may stand for (馆 → 舘, 館; 圆 → 元, 円): ja-itaiji's
+    families are broad, so a caller picks among them by the words they make. () for an everyday kanji."""
+    if everyday_form(ch) is None:
+        return ()
+    return tuple(sorted(x for x in _families().get(ch, ()) if x != ch and _jis_level_1(x)))
+
+
 def same_char(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` are one character in two forms (増/增, ケ/ヶ, 1/１)."""
     if a == b:

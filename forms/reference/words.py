@@ -131,6 +131,11 @@ def _cost(text: str) -> int:
     return tokens[-1].node.min_cost if tokens else 0
 
 
+def sentence_cost(text: str) -> int:
+    """The cost of janome's best path through ``text`` — lower for the likelier sentence."""
+    return _cost(text)
+
+
 def voicing_by_grammar(text: str) -> str | None:
     """:func:`_one_voicing_by_grammar` applied while it finds one, twice at most (ててきる → でできる)."""
     out = text

@@ -121,3 +121,16 @@ def test_a_variant_that_is_the_commoner_name_stays_as_read():
 def test_a_sure_variant_is_accepted_as_written():
     r = _read("keitax_haisha", "owner_name", "遠藤\u3000惠子", {3: 0.9995})
     assert r.decision == "accept" and r.value == "遠藤\u3000惠子"
+
+
+@pytest.mark.parametrize(
+    ("read", "at", "shown"),
+    [
+        ("高龄者向けのスマホ教室を増やしてください", 1, "高齢者向けのスマホ教室を増やしてください"),  # 龄: Chinese form
+        ("図書馆の端末", 2, "図書館の端末"),  # 馆's family holds 舘 and 館: the likelier sentence decides
+        ("海外へ输出", 3, "海外へ輸出"),
+    ],
+)
+def test_a_held_variant_in_free_text_is_shown_in_the_everyday_form_that_makes_the_sentence(read, at, shown):
+    r = _read("shimin_anketo", "comment" if len(read) > 10 else "q2_other", read, {at: 0.8})
+    assert r.decision == "review" and r.value == shown and "よく使われる字体" in r.reason
