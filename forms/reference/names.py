@@ -24,6 +24,7 @@ would confirm a wrong kanji.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -279,6 +280,53 @@ def name_cost(surface: str, part: str) -> int | None:
     the commoner name; None where it knows no such name."""
     costs = [c for pos, _, c in _entries(surface) if _name_part(pos) == part]
     return min(costs) if costs else None
+
+
+# IPADIC's context ids for 名詞,固有名詞,人名,姓 and …,名, as janome's compiled entries spell them:
+# ``123:(u'関根',1290,1290,6663)``. Read from the memory-mapped files (a private layout: should
+# janome change it, the index is empty and names are simply not completed).
+_PERSON_ENTRY = re.compile(rb"(\d+):\(u'([^']*)',(1290|1291),\d+,\s*-?\d+\)")
+
+
+@functools.cache
+def _names_by_reading() -> dict[tuple[str, str], tuple[str, ...]]:
+    """{(姓 or 名, reading): every surface IPADIC files so} — ~32,000 entries, ~2 s once a process."""
+    sys_dic, _ = _dictionary()
+    out: dict[tuple[str, str], list[str]] = {}
+    with lock:
+        for mm, _index in getattr(sys_dic, "entries_compact", {}).values():
+            for m in _PERSON_ENTRY.finditer(mm):
+                extra = sys_dic.lookup_extra(int(m[1]))
+                part = "姓" if m[3] == b"1290" else "名"
+                out.setdefault((part, extra[4] if len(extra) > 4 else ""), []).append(m[2].decode("unicode_escape"))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _one_kanji_off(read: str, name: str) -> bool:
+    """``read`` is ``name`` with one character misread, or one lost (吉 for 吉田)."""
+    if len(read) == len(name):
+        return sum(a != b for a, b in zip(read, name, strict=True)) == 1
+    return len(name) == len(read) + 1 and any(name[:i] + name[i + 1 :] == read for i in range(len(name)))
+
+
+def name_from_reading(kanji: str, kana: str) -> str | None:
+    """The 氏名 with each part IPADIC does not know as that part replaced by the one 姓/名 it files
+    under the フリガナ's reading of that part that is a character off what was read (閱根 with
+    セキネ → 関根; 口 with ヤマグチ → 山口, its 山 lost). None where nothing changes or a part has
+    two such names (扣也 with カズヤ: 和也, 一也, 数也) — a guess for a person to confirm."""
+    k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
+    if len(k_parts) != 2 or len(r_parts) != 2 or not all(k_parts) or not all(r_parts):
+        return None
+    out = []
+    for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
+        near = (
+            {n for n in _names_by_reading().get((part, r), ()) if _one_kanji_off(k, n)}
+            if not readings(k, part)
+            else set()
+        )
+        out.append(near.pop() if len(near) == 1 else k)
+    fixed = "\u3000".join(out)
+    return fixed if fixed != kanji else None
 
 
 def _rarer_twin(surface: str, part: str, reading: str, twin_readings: set[str]) -> bool:

@@ -134,3 +134,35 @@ def test_a_sure_variant_is_accepted_as_written():
 def test_a_held_variant_in_free_text_is_shown_in_the_everyday_form_that_makes_the_sentence(read, at, shown):
     r = _read("shimin_anketo", "comment" if len(read) > 10 else "q2_other", read, {at: 0.8})
     assert r.decision == "review" and r.value == shown and "よく使われる字体" in r.reason
+
+
+# ---- a 姓 or 名 a character off the one IPADIC files under the フリガナ's reading -----------------------------
+
+
+def _name_and_kana(name_read: str, name_scores: dict[int, float], kana_read: str):
+    from daiko.forms.reader import _apply_reading
+
+    from .test_reading_round8 import decided
+
+    name = decided("keitax_haisha", "owner_name", name_read, name_scores)
+    kana = decided("keitax_haisha", "owner_kana", kana_read)
+    _apply_reading(load_definition("keitax_haisha"), name, kana, "rapidocr")
+    return name, kana
+
+
+@pytest.mark.parametrize(
+    ("read", "scores", "kana", "shown"),
+    [
+        ("閱根\u3000拓也", {0: 0.49}, "セキネ\u3000タクヤ", "関根\u3000拓也"),  # held-back page 916410
+        ("口\u3000太郎", {0: 0.8}, "ヤマグチ\u3000タロウ", "山口\u3000太郎"),  # the 山 lost
+    ],
+)
+def test_a_name_part_a_character_off_the_one_its_furigana_reads_is_shown_as_that(read, scores, kana, shown):
+    name, _ = _name_and_kana(read, scores, kana)
+    assert name.decision == "review" and name.value == shown and "フリガナの読みで辞書にある名前" in name.reason
+
+
+def test_two_names_under_the_reading_leave_the_read_as_it_was():
+    """扣也 with カズヤ: 和也, 一也 and 数也 are each a character off — a person decides."""
+    name, _ = _name_and_kana("松本\u3000扣也", {3: 0.65}, "マツモト\u3000カズヤ")
+    assert name.decision == "review" and name.value == "松本\u3000扣也"
