@@ -21,7 +21,7 @@ from daiko.forms.fieldtypes.base import (
     variant_notes,
     words_put_right,
 )
-from daiko.forms.fieldtypes.kana_name import normalise_spaces
+from daiko.forms.fieldtypes.kana_name import dot_as_gap, normalise_spaces
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
 _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ-ゖァ-ヺー・\u3000]+$")
@@ -84,7 +84,7 @@ class KanjiName(FieldType):
         """As every type, and a 々 read as 口 (佐口木 for 佐々木 at 0.91, accepted: held-back page
         905018) put back where that makes a 姓 or 名 the dictionary knows and the read is none —
         for review."""
-        found = super().check_read(raw)
+        found = dot_as_gap(super().check_read(raw), self.rules, self.check)
         if not found.ok and "□" in raw and (unboxed := self.check(raw.replace("□", "口"))).value is not None:
             # On the kept dumps every name read with a box (10) was written with 口 (野口, 山口).
             found = held_for(unboxed, BOX_JA)

@@ -166,3 +166,24 @@ def test_two_names_under_the_reading_leave_the_read_as_it_was():
     """扣也 with カズヤ: 和也, 一也 and 数也 are each a character off — a person decides."""
     name, _ = _name_and_kana("松本\u3000扣也", {3: 0.65}, "マツモト\u3000カズヤ")
     assert name.decision == "review" and name.value == "松本\u3000扣也"
+
+
+# ---- the gap between 姓 and 名 read as a dot ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "read", "shown"),
+    [
+        ("owner_kana", "カトウ.カズヤ", "カトウ\u3000カズヤ"),  # held-back page 916166
+        ("owner_kana", "タカハシ・ユウト", "タカハシ\u3000ユウト"),  # page 915768 (printed)
+        ("owner_name", "斎藤.蓮", "斎藤\u3000蓮"),  # page 916266
+    ],
+)
+def test_a_dot_where_the_gap_should_be_is_shown_as_the_gap(field, read, shown):
+    r = _read("keitax_haisha", field, read)
+    assert r.decision == "review" and r.value == shown and "を区切りと読みました" in r.reason
+
+
+def test_a_dot_beside_a_gap_is_no_gap():
+    r = _read("keitax_haisha", "owner_kana", "カトウ　カズ.ヤ")
+    assert r.decision == "review" and "を区切りと読みました" not in (r.reason or "")
