@@ -187,3 +187,16 @@ def test_a_dot_where_the_gap_should_be_is_shown_as_the_gap(field, read, shown):
 def test_a_dot_beside_a_gap_is_no_gap():
     r = _read("keitax_haisha", "owner_kana", "カトウ　カズ.ヤ")
     assert r.decision == "review" and "を区切りと読みました" not in (r.reason or "")
+
+
+# ---- a lower-case q in a 型式 ------------------------------------------------------------------------------
+
+
+def test_a_lower_case_q_in_a_chassis_model_is_shown_as_a_9_for_review():
+    """SA39J-819041 read SA3qJ-819041 at 0.98 and accepted by both engines (held-back page 916738)."""
+    r = _read("keitax_haisha", "chassis_no", "SA3qJ-819041", {3: 0.98})
+    assert r.decision == "review" and r.value == "SA39J-819041" and "「9」の読み違い" in r.reason
+
+
+def test_capital_letters_of_a_chassis_model_stand():
+    assert _read("keitax_haisha", "chassis_no", "DA17V-638942").decision == "accept"
