@@ -501,18 +501,15 @@ def _runner_up_shown(ftype: FieldType, raw: str | None, held: list[int], line: T
     return value, RUNNER_UP_JA.format(was, now)
 
 
-EVERYDAY_JA = "「{}」を「{}」（よく使われる字体）として入れてあります。原本が旧字体なら直してください"
-
-
-def _everyday_shown(ftype: FieldType, raw: str, held: list[int]) -> tuple[str, str] | None:
-    """The value with its held 旧字体 in the everyday form (``FieldType.everyday_forms``) and the
-    words saying so; for review, never accepted."""
-    fixed = ftype.everyday_forms(raw, held)
+def _likelier_shown(ftype: FieldType, raw: str, held: list[int]) -> tuple[str, str] | None:
+    """The value with its held characters as the type finds them likelier (``FieldType.
+    likelier_read``: a 旧字体 in its everyday form) and the words saying so; for review, never accepted."""
+    fixed = ftype.likelier_read(raw, held)
     value = ftype.check_read(fixed).value if fixed is not None else None
     if not isinstance(value, str):
         return None
     pairs = [(a, b) for a, b in zip("".join(raw.split()), "".join(fixed.split()), strict=False) if a != b]
-    return value, EVERYDAY_JA.format("".join(a for a, _ in pairs), "".join(b for _, b in pairs))
+    return value, ftype.likelier_ja.format("".join(a for a, _ in pairs), "".join(b for _, b in pairs))
 
 
 def _as_counted(scored: list[tuple[str, float, bool]], floors: list[float]) -> list[tuple[str, float]]:
@@ -584,8 +581,8 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         why = ftype.floor_note(keep_raw or "", held) if held else None
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
         shown = _runner_up_shown(ftype, keep_raw, held, line) if held else None
-        if shown is None and held and (everyday := _everyday_shown(ftype, keep_raw or "", held)):
-            shown = everyday
+        if shown is None and held and (likelier := _likelier_shown(ftype, keep_raw or "", held)):
+            shown = likelier
         if shown is not None:
             value, said = shown[0], f"{said.removesuffix('。原本と見比べてください')}。{shown[1]}"
         return result("review", said, "floor" if held else "threshold")

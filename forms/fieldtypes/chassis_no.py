@@ -96,6 +96,20 @@ class ChassisNo(FieldType):
             return "型式の末尾は英字のことが多く、「5」は「S」の読み違いの可能性があります"
         return None
 
+    likelier_ja: ClassVar[str] = (
+        "型式の「{}」を英字の「{}」として入れてあります（読み違いの可能性）。原本と見比べてください"
+    )
+
+    def likelier_read(self, raw: str, held: list[int]) -> str | None:
+        """A 5 held at the start or the end of the 型式 shown as the S it mostly is (5500P for S500P,
+        HA365 for HA36S, LA6505 for LA650S: every such read on the kept dumps). Real 型式 with a 5
+        there (AF75) are corrected by staff, or confirmed by the 廃車 robot's register."""
+        written = nfkc("".join(raw.split()))
+        at = [i for i in held if written[i] == "5" and (i == 0 or i == _last_of_model(written))]
+        if not at:
+            return None
+        return "".join("S" if i in at else ch for i, ch in enumerate(written))
+
     def check_read(self, raw: str) -> Check:
         """As every type, and a read whose serial is not of the ``serial_digits`` a 型式 has held for
         review with the count named. Only a read: what staff type stands (an old vehicle's serial

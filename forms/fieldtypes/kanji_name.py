@@ -144,7 +144,7 @@ class KanjiName(FieldType):
             at += len(part)
         return runner_up_candidates(raw, unknown, alternatives, known) if unknown else None
 
-    def everyday_forms(self, raw: str, held: list[int]) -> str | None:
+    def likelier_read(self, raw: str, held: list[int]) -> str | None:
         """A 姓 or 名 held for a 旧字体 shown in the everyday form where IPADIC knows that as the same
         part of a name at least as commonly (惠子 7,896 against 恵子 7,659; 凉子 and 涼子 alike; 千寻
         unknown beside 千尋). The recogniser, trained on Chinese as well, reads a hand's 恵 as 惠: on

@@ -119,7 +119,7 @@ class Text(FieldType):
             raw, sorted(strange & set(held)), alternatives, lambda t: _strange_kanji("".join(t.split())) <= stays
         )
 
-    def everyday_forms(self, raw: str, held: list[int]) -> str | None:
+    def likelier_read(self, raw: str, held: list[int]) -> str | None:
         """Free text is written in everyday forms (``floors``): a held 旧字体 is shown in the everyday
         form that makes the likeliest sentence (janome's cost: 図書馆 → 図書館, not 舘; 高齡者 →
         高齢者), unless every form leaves a kanji making no word where none was (ja-itaiji's families

@@ -200,3 +200,30 @@ def test_a_lower_case_q_in_a_chassis_model_is_shown_as_a_9_for_review():
 
 def test_capital_letters_of_a_chassis_model_stand():
     assert _read("keitax_haisha", "chassis_no", "DA17V-638942").decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("read", "scores", "shown"),
+    [
+        ("HA365-360386", {4: 0.85}, "HA36S-360386"),  # held-back page 916830
+        ("LA6505-072691", {5: 0.69}, "LA650S-072691"),  # page 917194
+        ("5500P-632958", {0: 0.5}, "S500P-632958"),  # page 916502
+    ],
+)
+def test_a_held_5_at_either_end_of_a_chassis_model_is_shown_as_an_s(read, scores, shown):
+    r = _read("keitax_haisha", "chassis_no", read, scores)
+    assert r.decision == "review" and r.value == shown and "英字の「S」として入れてあります" in r.reason
+
+
+# ---- a dash read as an underscore between digits ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "read", "shown"),
+    [
+        ("owner_address", "埼玉県飯能市双柳625_6", "埼玉県飯能市双柳625-6"),  # held-back page 917146
+        ("chassis_no", "JH1_2614985", "JH1-2614985"),
+    ],
+)
+def test_an_underscore_between_digits_is_a_hyphen(field, read, shown):
+    assert _read("keitax_haisha", field, read).value == shown
