@@ -713,6 +713,7 @@ KANA_CONFIRMED_JA = "氏名の読みと一致（辞書）"
 
 SUGGESTED_KANA_JA = "氏名の読み（辞書）に近い値を入れてあります"
 USUAL_KANA_JA = "氏名のよくある読み（辞書）を入れてあります"
+_KATAKANA_ONLY = re.compile(r"^[ァ-ヶー・\u3000]+$")
 NAME_FROM_KANA_JA = "フリガナの読みで辞書にある名前を入れてあります。原本と見比べてください"
 GAP_FROM_NAME_JA = "姓と名の区切りを氏名の読みから補いました（辞書）"
 
@@ -798,6 +799,12 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
     if kana.doubt == "invalid":
         fixed = names.suggested_reading(name.value, kana.value)
         if fixed is None:
+            # Marks and letters where kana should be (1111, ー7　0カ): what was read says nothing of
+            # the name, the 氏名 does. On the kept dumps of rounds 9–17, 217 such フリガナ shown right
+            # by the usual reading, 3 wrong (each wrong as read too).
+            usual = names.usual_reading(name.value) if name.doubt != "invalid" else None
+            if usual and not _KATAKANA_ONLY.match(kana.value):
+                kana.value, kana.reason = usual, _also(kana.reason, USUAL_KANA_JA)
             return
         split_only = fixed.replace("\u3000", "") == kana.value.replace("\u3000", "")
         if split_only and names.reading_check(name.value, fixed).status == "agree" and _sure(form, kana, engine):

@@ -227,3 +227,16 @@ def test_a_held_5_at_either_end_of_a_chassis_model_is_shown_as_an_s(read, scores
 )
 def test_an_underscore_between_digits_is_a_hyphen(field, read, shown):
     assert _read("keitax_haisha", field, read).value == shown
+
+
+@pytest.mark.parametrize("kana_read", ["1111", "ー7\u30000カ", "1"])
+def test_marks_read_for_a_furigana_are_shown_as_the_names_usual_reading(kana_read):
+    """Held-back page 917022 (ハシモト　チヒロ read 1111) and the like: what was read says nothing of the name."""
+    _, kana = _name_and_kana("斎藤\u3000翔太", {}, kana_read)
+    assert kana.decision == "review" and kana.value == "サイトウ\u3000ショウタ" and "よくある読み" in kana.reason
+
+
+def test_a_furigana_read_in_kana_keeps_what_was_read():
+    """A read in katakana that no reading is near stays as read: it is the writer's evidence."""
+    _, kana = _name_and_kana("斎藤\u3000翔太", {}, "サイトウ\u3000ケンジ")
+    assert kana.value == "サイトウ\u3000ケンジ"
