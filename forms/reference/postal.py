@@ -111,6 +111,27 @@ def code_of(prefecture: str, city: str, town: str = "") -> str | None:
     return None
 
 
+def town_code(address: str) -> str | None:
+    """The one postal code Japan Post gives the 町名 the address names (``NNN-NNNN``); None where
+    the address names no known 町名, or its 町名 has several codes (split by 番地)."""
+    parsed = parse(address)
+    if parsed is None or not parsed.town:
+        return None
+    rows = (
+        _db()
+        .execute(
+            "select distinct code, neighborhood from postal_data where prefecture = ? and city = ?",
+            (parsed.prefecture, parsed.city),
+        )
+        .fetchall()
+    )
+    codes = {code for code, name in rows if _clean_town(name) == parsed.town}
+    if len(codes) != 1:
+        return None
+    code = codes.pop()
+    return f"{code[:3]}-{code[3:]}"
+
+
 def city_exists(name: str) -> bool:
     return name in _cities()
 

@@ -240,3 +240,39 @@ def test_a_furigana_read_in_kana_keeps_what_was_read():
     """A read in katakana that no reading is near stays as read: it is the writer's evidence."""
     _, kana = _name_and_kana("斎藤\u3000翔太", {}, "サイトウ\u3000ケンジ")
     assert kana.value == "サイトウ\u3000ケンジ"
+
+
+# ---- a postal code unreadable beside an address whose 町名 has one code ------------------------------------
+
+
+def _postal_and_address(code_read: str | None, address_read: str):
+    from daiko.forms.reader import _apply_agreements
+
+    from .test_reading_round8 import decided
+
+    form = load_definition("keitax_haisha")
+    pc = decided("keitax_haisha", "owner_postal_code", code_read)
+    ad = decided("keitax_haisha", "owner_address", address_read)
+    if code_read is None:
+        pc.decision, pc.doubt, pc.reason = "review", "unread", "記入がありますが文字を読み取れません"
+    names = [decided("keitax_haisha", f, None) for f in ("owner_name", "owner_kana")]
+    _apply_agreements(form, [pc, ad, *names], "rapidocr")
+    return pc, ad
+
+
+def test_an_unreadable_postal_code_is_shown_as_the_towns_code():
+    pc, ad = _postal_and_address(None, "埼玉県飯能市美杉台1099番地")
+    assert pc.decision == "review" and pc.value == "357-0041" and "町名の郵便番号" in pc.reason
+    assert ad.decision == "accept" and ad.confirmed_by is None  # a code filled in vouches for nothing
+
+
+def test_a_postal_code_left_blank_on_paper_stays_empty():
+    from daiko.forms.reader import _apply_agreements
+
+    from .test_reading_round8 import decided
+
+    pc = decided("keitax_haisha", "owner_postal_code", None)
+    ad = decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1099番地")
+    names = [decided("keitax_haisha", f, None) for f in ("owner_name", "owner_kana")]
+    _apply_agreements(load_definition("keitax_haisha"), [pc, ad, *names], "rapidocr")
+    assert pc.decision == "accept" and pc.value is None
