@@ -695,6 +695,11 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
             for r in (pc, ad):
                 if r.decision == "accept" or r.doubt == "threshold":
                     r.decision, r.doubt, r.reason = "review", "disagree", found.reason_ja
+            town = postal.town_code(ad.value)
+            if pc.decision == "review" and town and sum(x != y for x, y in zip(town, pc.value, strict=False)) == 1:
+                # 357-0082 beside an address in 357-0032's 町名: the digit is the likelier slip (on
+                # the kept dumps of rounds 9–17, 17 such codes, the 町名's right in each).
+                pc.value, pc.reason = town, _also(pc.reason, CODE_ONE_OFF_JA)
         elif found.status == "agree" and found.level == "town":
             if pc.doubt == "threshold" and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
                 pc.decision, pc.doubt, pc.reason = "accept", None, None
@@ -706,6 +711,9 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
                 ad.confirmed_by = ADDRESS_CONFIRMED_JA
 
 
+CODE_ONE_OFF_JA = (
+    "住所の町名の郵便番号（日本郵便のデータ）と1桁違うため、その番号を入れてあります。原本と見比べてください"
+)
 CODE_FROM_TOWN_JA = "住所の町名の郵便番号（日本郵便のデータ）を入れてあります。原本と見比べてください"
 
 

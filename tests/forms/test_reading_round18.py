@@ -276,3 +276,15 @@ def test_a_postal_code_left_blank_on_paper_stays_empty():
     names = [decided("keitax_haisha", f, None) for f in ("owner_name", "owner_kana")]
     _apply_agreements(load_definition("keitax_haisha"), [pc, ad, *names], "rapidocr")
     assert pc.decision == "accept" and pc.value is None
+
+
+def test_a_postal_code_one_digit_off_its_towns_is_shown_as_the_towns():
+    """357-0032 read 357-0082 beside its address (held-back page 916086): both held, the code shown right."""
+    pc, ad = _postal_and_address("357-0047", "埼玉県飯能市美杉台1099番地")  # 美杉台 is 357-0041
+    assert pc.decision == "review" and ad.decision == "review"
+    assert pc.value == "357-0041" and "1桁違うため" in pc.reason
+
+
+def test_a_postal_code_further_off_its_towns_is_shown_as_read():
+    pc, _ = _postal_and_address("357-0082", "埼玉県飯能市美杉台1099番地")
+    assert pc.decision == "review" and pc.value == "357-0082"
