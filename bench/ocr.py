@@ -361,7 +361,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
                 # For the 個人番号 truth and pred are only valid/invalid/unsure: no digits are printed.
                 wrong.append({"file": Path(item["path"]).name, "field": fr.name, "truth": truth,
                               "read": pred, "confidence": fr.confidence, "weakest": fr.weakest,
-                              "lookup_misses": stopped})  # fmt: skip
+                              "register_stops": stopped})  # fmt: skip
         page.straight = int(not held_back)
         page.straight_register = int(not held_back or released_by_register(item["form"], result, item["truth"]))
         if dump is not None:  # one record per page: figures can be rebuilt from a dump (bench/levers.py)
@@ -511,7 +511,7 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
             for w in r["wrong_accepted_examples"]:
                 console.print(f"  {w['file']} {w['field']}: truth={w['truth']!r} read={w['read']!r} "
                               f"conf={w['confidence']} weakest={w['weakest']}"
-                              + (" (the register stops the page: not keyed)" if w.get("lookup_misses") else ""))  # fmt: skip
+                              + (" (the register stops the page: not keyed)" if w.get("register_stops") else ""))  # fmt: skip
         for e in r["page_errors"][:10]:
             console.print(f"  page error {e['path']}: {e['error']}")
 

@@ -310,6 +310,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def one_character_off(read: str, meant: str) -> bool:
+    """``read`` is ``meant`` with one character misread, or one left out (芦場 for 芦苅場, 吉 for 吉田):
+    the slip a recogniser makes in a name it has no word for."""
+    if len(meant) == len(read):
+        return sum(a != b for a, b in zip(read, meant, strict=True)) == 1
+    return len(meant) == len(read) + 1 and any(meant[:i] + meant[i + 1 :] == read for i in range(len(meant)))
+
+
 def voicing_twins(ch: str) -> set[str]:
     """``ch`` with its 濁点/半濁点 taken away or added (カ ↔ ガ, ハ ↔ バ ↔ パ, ウ ↔ ヴ); empty for
     a character that has none. A 濁点 is a few pixels: the read without it is another valid kana."""

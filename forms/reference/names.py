@@ -29,7 +29,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-from daiko.forms.fieldtypes.base import voicing_twins
+from daiko.forms.fieldtypes.base import one_character_off, voicing_twins
 
 lock = threading.Lock()  # janome's matcher and tokenizer keep state between calls
 
@@ -302,13 +302,6 @@ def _names_by_reading() -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _one_kanji_off(read: str, name: str) -> bool:
-    """``read`` is ``name`` with one character misread, or one lost (吉 for 吉田)."""
-    if len(read) == len(name):
-        return sum(a != b for a, b in zip(read, name, strict=True)) == 1
-    return len(name) == len(read) + 1 and any(name[:i] + name[i + 1 :] == read for i in range(len(name)))
-
-
 def name_from_reading(kanji: str, kana: str) -> str | None:
     """The 氏名 with each part IPADIC does not know as that part replaced by the one 姓/名 it files
     under the フリガナ's reading of that part that is a character off what was read (閱根 with
@@ -320,7 +313,7 @@ def name_from_reading(kanji: str, kana: str) -> str | None:
     out = []
     for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
         near = (
-            {n for n in _names_by_reading().get((part, r), ()) if _one_kanji_off(k, n)}
+            {n for n in _names_by_reading().get((part, r), ()) if one_character_off(k, n)}
             if not readings(k, part)
             else set()
         )
@@ -347,14 +340,10 @@ def usual_reading(kanji: str) -> str | None:
         return None
     out = []
     for surface, part in zip(parts, ("姓", "名"), strict=True):
-        costs: dict[str, int] = {}
-        for pos, reading, cost in _entries(surface):
-            if reading and reading != "*" and _name_part(pos) == part:
-                costs[reading] = min(cost, costs.get(reading, cost))
-        ranked = sorted(costs.items(), key=lambda kv: kv[1])
-        if not ranked or (len(ranked) > 1 and ranked[1][1] - ranked[0][1] < RARER_BY):
+        ranked = sorted((_cost_as(surface, part, r) or 0, r) for r in readings(surface, part))
+        if not ranked or (len(ranked) > 1 and ranked[1][0] - ranked[0][0] < RARER_BY):
             return None
-        out.append(ranked[0][0])
+        out.append(ranked[0][1])
     return "\u3000".join(out)
 
 

@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from daiko.forms.fieldtypes.address import PREFECTURES
+from daiko.forms.fieldtypes.base import one_character_off
 from daiko.forms.reference.variants import starts_with
 
 _local = threading.local()
@@ -95,8 +96,8 @@ def towns(prefecture: str, city: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def code_of(prefecture: str, city: str, town: str = "") -> str | None:
-    """The postal code (``NNN-NNNN``) Japan Post gives a 町名 (or a whole 市区町村 with ``town=''``)."""
+def _codes_by_town(prefecture: str, city: str) -> dict[str, tuple[str, ...]]:
+    """{町名 ('' for the whole 市区町村): its postal codes, sorted} — one query a 市区町村, kept."""
     rows = (
         _db()
         .execute(
@@ -105,10 +106,22 @@ def code_of(prefecture: str, city: str, town: str = "") -> str | None:
         )
         .fetchall()
     )
+    out: dict[str, list[str]] = {}
     for code, name in rows:
-        if _clean_town(name) == town:
-            return f"{code[:3]}-{code[3:]}"
-    return None
+        codes = out.setdefault(_clean_town(name), [])
+        if code not in codes:
+            codes.append(code)
+    return {town: tuple(codes) for town, codes in out.items()}
+
+
+def _dashed(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}"
+
+
+def code_of(prefecture: str, city: str, town: str = "") -> str | None:
+    """The postal code (``NNN-NNNN``) Japan Post gives a 町名 (or a whole 市区町村 with ``town=''``)."""
+    codes = _codes_by_town(prefecture, city).get(town)
+    return _dashed(codes[0]) if codes else None
 
 
 def town_code(address: str) -> str | None:
@@ -117,19 +130,8 @@ def town_code(address: str) -> str | None:
     parsed = parse(address)
     if parsed is None or not parsed.town:
         return None
-    rows = (
-        _db()
-        .execute(
-            "select distinct code, neighborhood from postal_data where prefecture = ? and city = ?",
-            (parsed.prefecture, parsed.city),
-        )
-        .fetchall()
-    )
-    codes = {code for code, name in rows if _clean_town(name) == parsed.town}
-    if len(codes) != 1:
-        return None
-    code = codes.pop()
-    return f"{code[:3]}-{code[3:]}"
+    codes = _codes_by_town(parsed.prefecture or "", parsed.city).get(parsed.town, ())
+    return _dashed(codes[0]) if len(codes) == 1 else None
 
 
 def city_exists(name: str) -> bool:
@@ -185,7 +187,9 @@ def town_slip(address: str) -> TownSlip | None:
     if lead is None:
         return None
     written = lead[0]
-    near = sorted(t for t in towns(parsed.prefecture or "", parsed.city) if len(written) >= 2 and _one_off(written, t))
+    near = sorted(
+        t for t in towns(parsed.prefecture or "", parsed.city) if len(written) >= 2 and one_character_off(written, t)
+    )
     return TownSlip(parsed.city, written, tuple(near)) if near else None
 
 
@@ -215,7 +219,7 @@ def city_slip(address: str) -> CitySlip | None:
     for name, options in _cities().items():
         for size in {len(name) - 1, len(name)} - {0}:
             written = body[:size]
-            if len(written) < size or not _one_off(written, name):
+            if len(written) < size or not one_character_off(written, name):
                 continue
             rest = re.sub(r"^(?:大字|字)", "", body[size:])
             lead = re.match(r"[^\d\-]+", rest)
@@ -224,7 +228,13 @@ def city_slip(address: str) -> CitySlip | None:
                     continue
                 listed = towns(p, city)
                 score = max((len(t) for t in listed if len(t) >= 2 and starts_with(rest, t)), default=0)
-                if not score and pref and lead and len(lead[0]) >= 2 and any(_one_off(lead[0], t) for t in listed):
+                if (
+                    not score
+                    and pref
+                    and lead
+                    and len(lead[0]) >= 2
+                    and any(one_character_off(lead[0], t) for t in listed)
+                ):
                     score = 1
                 if score:
                     best[(written, city, name)] = max(score, best.get((written, city, name), 0))
@@ -233,14 +243,6 @@ def city_slip(address: str) -> CitySlip | None:
         return None
     written, city, name = top[0][0]
     return CitySlip(written, city, (pref or "") + name + body[len(written) :])
-
-
-def _one_off(written: str, town: str) -> bool:
-    """``written`` is ``town`` with one character misread, or one left out (芦場 for 芦苅場: paddle
-    accepted it at 0.998 where no postal code was read to disagree — round 14)."""
-    if len(town) == len(written):
-        return sum(a != b for a, b in zip(written, town, strict=True)) == 1
-    return len(town) == len(written) + 1 and any(town[:i] + town[i + 1 :] == written for i in range(len(town)))
 
 
 def _city_candidates(head: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
