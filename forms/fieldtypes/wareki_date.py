@@ -193,17 +193,29 @@ def _one_lost_before(text: str) -> bool:
     return m is not None and (len(m[2]) == 1 or m[1] in ("1", "2"))
 
 
+# 月 read as another character (川, at 0.9+ in a printed mincho: 合和6年9川211, 合和6年1川1011 on held-back
+# pages 917448 and 917520): the one character between the month's digits and the day's after 年.
+_MONTH_MISREAD = re.compile(r"年\d{1,2}([^\d\s年月日])\d")
+
+
 def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     """Readings of a date-that-is-not-one with frame characters put right, each with the note
     staff read and whether the repair is sure enough to accept on the digits' scores: the era's
     first character (lost, or read as another character), 日 (read as another character, or a
     speck after it) — sure; 日 read as two characters, a 年 or 月 read twice — for a person to
     confirm. The digits are never changed."""
-    out: list[tuple[str, str, bool]] = _unsure_frames(text)
     heads: list[tuple[str, str, bool]] = [(text, "", True)]
+    month = _MONTH_MISREAD.search(text) if "月" not in text else None
+    if month:
+        text = text[: month.start(1)] + "月" + text[month.end(1) :]
+        heads = [(text, f"「月」の文字が「{month[1]}」と読めています", False)]
+    out: list[tuple[str, str, bool]] = [
+        (t, "、".join(x for x in (heads[0][1], n) if x), s and heads[0][2]) for t, n, s in _unsure_frames(text)
+    ]
     twice = re.search(r"([年月])\1", text)
     if twice:
-        heads = [(text.replace(twice[0], twice[1], 1), f"「{twice[1]}」が2度読めています", False)]
+        note = "、".join(x for x in (heads[0][1], f"「{twice[1]}」が2度読めています") if x)
+        heads = [(text.replace(twice[0], twice[1], 1), note, False)]
     m = _ERA_FROM_SECOND.match(heads[0][0])
     if m and not _FULL_ERA.match(heads[0][0]):
         for era in _ERA_BY_SECOND[m[2]]:
