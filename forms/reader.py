@@ -721,10 +721,16 @@ def _postal_code_from_town(pc: FieldResult, ad: FieldResult) -> bool:
     """A 郵便番号 held with no value, or unreadable, beside an address whose 町名 has one code: that
     code is filled in for the person who must look anyway (on the kept dumps of rounds 9–17, 69
     postal codes so shown right, none wrong). A code written and read, right or not, is left to the
-    agreement check; one left blank on paper was accepted empty and stays so."""
+    agreement check; one left blank on paper was accepted empty and stays so. An address held for its
+    building or 番地 (コーボ shown コーポ, + shown 4: held-back pages 917356, 917764) names its 町名 as
+    well as an accepted one; one whose 市区町村 or 町名 was itself put right from Japan Post's data
+    (``address.READ_FROM_POSTAL_DATA``) is a guess already, and no code is drawn from it."""
+    from daiko.forms.fieldtypes.address import READ_FROM_POSTAL_DATA
     from daiko.forms.reference import postal
 
-    if pc.value is not None or pc.decision != "review" or not isinstance(ad.value, str) or ad.doubt == "invalid":
+    if pc.value is not None or pc.decision != "review" or not isinstance(ad.value, str):
+        return False
+    if ad.doubt == "invalid" and READ_FROM_POSTAL_DATA in (ad.reason or ""):
         return False
     if code := postal.town_code(ad.value):
         pc.value, pc.reason = code, _also(pc.reason, CODE_FROM_TOWN_JA)

@@ -296,7 +296,10 @@ class Address(FieldType):
         return True, None
 
 
-CITY_UNKNOWN_JA = "市区町村名が日本郵便のデータに見つかりません"
+# Every reason that says an address was checked against, or put right from, Japan Post's data names it:
+# a 郵便番号 is never drawn from such an address (``reader._postal_code_from_town``).
+READ_FROM_POSTAL_DATA = "日本郵便のデータ"
+CITY_UNKNOWN_JA = f"市区町村名が{READ_FROM_POSTAL_DATA}に見つかりません"
 CITY_SLIP_JA = (
     "市区町村名「{0}」は日本郵便のデータにありません。続く町名から「{1}」と読みました。原本と見比べてください"
 )

@@ -52,3 +52,43 @@ def test_a_day_the_misread_marks_leave_two_ways_shows_no_date():
     """合和6年9川211 (page 917448, 21日 with its 日 read 1): 2日 with 日 read 11 fits as well — no guess."""
     r = _read("keitax_haisha", "declared_on", "合和6年9川211")
     assert r.decision == "review" and r.value is None
+
+
+# ---- a 郵便番号 that does not parse, beside an address held for its building or 番地 -----------------------
+
+
+def _postal_and_address(code_read: str, address_read: str):
+    from .test_reading_round18 import _postal_and_address as pair
+
+    return pair(code_read, address_read)
+
+
+@pytest.mark.parametrize(
+    ("code_read", "address_read", "code"),
+    [
+        ("T:511-1", "埼玉県狭山市上奥富712-4コーボ双柳301", "350-1333"),  # held-back page 917356 (printed)
+        ("157001+4", "飯能市川寺+49-23", "357-0044"),  # page 917764: + read for 4 in code and 番地
+    ],
+)
+def test_an_unparsable_code_beside_an_address_held_for_its_building_or_number_is_the_towns(
+    code_read, address_read, code
+):
+    pc, ad = _postal_and_address(code_read, address_read)
+    assert ad.decision == "review" and ad.doubt == "invalid"
+    assert pc.decision == "review" and pc.value == code and "町名の郵便番号" in pc.reason
+
+
+def test_no_code_is_drawn_from_an_address_put_right_from_postal_data():
+    """埼玉県飯能行美杉台 is shown as 飯能市美杉台 for review: its 町名's code would be a guess on a guess."""
+    pc, ad = _postal_and_address("T:511-1", "埼玉県飯能行美杉台1099番地")
+    assert ad.value == "埼玉県飯能市美杉台1099番地" and ad.decision == "review"
+    assert pc.decision == "review" and pc.value is None
+
+
+# ---- a 4 read as + after a date's separator ---------------------------------------------------------------
+
+
+def test_a_plus_after_a_dates_separator_is_shown_as_a_4():
+    """Held-back page 917732 (printed): R6/2/4 read R6/2/+ — no date, so none shown; now 2024-02-04 for review."""
+    r = _read("keitax_haisha", "declared_on", "R6/2/+")
+    assert r.decision == "review" and r.value == "2024-02-04" and "「+」を「4」と読みました" in r.reason
