@@ -56,7 +56,9 @@ _DOT_CHARS = "・.·•･‧∙"
 # A 市区町村's plate has no class number: of five digits after 飯能市 the first can only be the kana
 # (a handwritten ろ read 3 at 0.998, ら read 5), so any plate hiragana among its runners-up is shown —
 # at its own tiny score, for review, where the register may confirm it (held-back pages 909454,
-# 909986, 910122, 910502, 910594: five plates staff typed from scratch).
+# 909986, 910122, 910502, 910594: five plates staff typed from scratch). So can the last of the digits
+# before a 軽's serial where they are no 分類番号 with it (越谷50358-87, 練馬580375-93, 所沢50331-64 for
+# ろ, its runner-up at 0.001-0.046: held-back pages 917398, 917622, 917654).
 DIGIT_SLOT_MIN = 0.05
 SPECK_SURE_NOTE = "文字の間の点は汚れとみなして除きました（数字の入らない位置の点）"
 
@@ -83,6 +85,12 @@ def _slot_probability(alts: tuple[tuple[str, float], ...], target: str, slot) ->
             mass[key] = mass.get(key, 0.0) + p
     unnamed = max(0.0, 1.0 - named)
     return round(mass.get(target, 0.0) / max(1e-9, sum(mass.values()) + unnamed), 5)
+
+
+def _kei_class(digits: str) -> bool:
+    """A 軽自動車's 分類番号 can be ``digits``: two digits (40, 50), or three with 8 in the middle
+    (480, 580 — the numbers added when the two-digit ones ran out)."""
+    return len(digits) == 2 or (len(digits) == 3 and digits[1] == "8")
 
 
 def _kana_to_hiragana(text: str) -> str:
@@ -119,11 +127,16 @@ class Plate(FieldType):
         # 所沢50530-14), or the first of five after a 市区町村 (飯能市36504), where a 原付's number has
         # four. Only a runner-up that is a plate hiragana is taken, at its own probability.
         kei = re.fullmatch(
-            rf"\s*{_KANJI}{{1,4}}\s*\d{{2,3}}(\d)\s*(?:\d{{2}}-\d{{2}}|[{_DOT_CHARS}]{{1,3}}\d{{1,3}})\s*", raw
+            rf"\s*{_KANJI}{{1,4}}\s*(\d{{2,3}})\s*(\d)\s*(?:\d{{2}}-\d{{2}}|[{_DOT_CHARS}]{{1,3}}\d{{1,3}})\s*", raw
         )
         muni = re.fullmatch(rf"\s*{_KANJI}{{1,5}}[市区町村]\s*(\d)\s*\d{{4}}\s*", raw)
-        if m := kei or muni:
-            slots.append(m.start(1))
+        # Where the digits before the serial are no 分類番号 (5803, 503: a 軽's three-digit class has
+        # 8 in the middle — 480, 580), the last of them can only be the kana, as after a 市区町村.
+        kana_only = muni is not None or (kei is not None and not _kei_class(kei[1] + kei[2]))
+        if kei:
+            slots.append(kei.start(2))
+        elif muni:
+            slots.append(muni.start(1))
         for i in slots:
             allowed = [
                 (kana, p)
@@ -132,7 +145,7 @@ class Plate(FieldType):
             ]
             if allowed:
                 kana, p = max(allowed, key=lambda ap: ap[1])
-                if raw[i].isdigit() and p < DIGIT_SLOT_MIN and not muni:
+                if raw[i].isdigit() and p < DIGIT_SLOT_MIN and not kana_only:
                     continue  # a sure digit: the kana was dropped, and the gap is read again instead
                 return raw[:i] + kana + raw[i + 1 :], i, p
         return None

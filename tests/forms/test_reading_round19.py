@@ -92,3 +92,32 @@ def test_a_plus_after_a_dates_separator_is_shown_as_a_4():
     """Held-back page 917732 (printed): R6/2/4 read R6/2/+ — no date, so none shown; now 2024-02-04 for review."""
     r = _read("keitax_haisha", "declared_on", "R6/2/+")
     assert r.decision == "review" and r.value == "2024-02-04" and "「+」を「4」と読みました" in r.reason
+
+
+# ---- a 軽 plate's kana read as a digit where the digits can be no 分類番号 ------------------------------------
+
+
+def _plate(read: str, slot: int, runner: float):
+    from .test_reading_round14 import _decided
+
+    kana = ((read[slot], 1.0 - runner), ("ろ", runner))
+    return _decided("plate", _line(read, runners={slot: kana}))
+
+
+@pytest.mark.parametrize(
+    ("read", "slot", "runner", "shown"),
+    [
+        ("越谷50 3 58-87", 5, 0.001, "越谷 50 ろ 58-87"),  # held-back page 917398: 503 is no class
+        ("練馬 580 3 75-93", 7, 0.0004, "練馬 580 ろ 75-93"),  # page 917622: nor 5803
+        ("所沢50331-64", 4, 0.046, "所沢 50 ろ 31-64"),  # page 917654
+    ],
+)
+def test_a_digit_where_only_the_kana_can_stand_is_shown_as_its_runner_up_kana(read, slot, runner, shown):
+    r = _plate(read, slot, runner)
+    assert r.decision == "review" and r.value == shown
+
+
+def test_a_digit_that_may_end_the_class_is_no_kana_on_a_faint_runner_up():
+    """58095-04: 580 is a class — the kana may have been dropped beside its 0, so a 0.01 ろ is no evidence."""
+    r = _plate("練馬58095-04", 4, 0.01)
+    assert r.value != "練馬 58 ろ 95-04"
