@@ -187,6 +187,11 @@ class FieldType(ABC):
                 return Check(bare.value, False, SPECK_JA)
         if found.ok:
             return self.held_for_folds(found, raw)
+        # The same dot with a gap beside it (042-975 .7846, held-back page 917298), where the read is no
+        # value with it: a gap is where a hand lifts its pen, and a speck lands anywhere.
+        spaced = rf"(?<=\S)\s+[{re.escape(self.specks)}]\s*(?=\S)|(?<=\S)[{re.escape(self.specks)}]\s+(?=\S)"
+        if self.specks and re.search(spaced, raw) and (bare := self.check(re.sub(spaced, "", raw))).ok:
+            return Check(bare.value, False, SPECK_JA)
         if _PLUS_BY_DIGIT.search(raw):
             four = self.check(_PLUS_BY_DIGIT.sub("4", raw))
             if four.ok:

@@ -38,6 +38,9 @@ NINE_LIKE_JA = (
 )
 
 
+HYPHEN_LOST_JA = "ハイフンが読み取れていないため、型式の後に補いました。原本と見比べてください"
+
+
 class ChassisNo(FieldType):
     """Rules: ``pattern`` (a regular expression the whole value must match); ``serial_digits``
     ([fewest, most] digits after the hyphen, default [6, 7])."""
@@ -115,6 +118,8 @@ class ChassisNo(FieldType):
         review with the count named. Only a read: what staff type stands (an old vehicle's serial
         may be shorter — the form's ``serial_digits`` rule widens it for all reads)."""
         found = super().check_read(raw)
+        if not found.ok and (dashed := self._hyphen_put_back(raw)) is not None:
+            return dashed
         if not found.ok or found.value is None:
             return found
         nine = _NINE_LIKE.search(nfkc(raw).split("-")[0])
@@ -131,6 +136,16 @@ class ChassisNo(FieldType):
             f"製造番号（ハイフンの後）が{len(serial)}桁です。{_digits_ja(fewest, most)}のはずなので、"
             f"数字の{slip}がないか原本で確かめてください",
         )
+
+    def _hyphen_put_back(self, raw: str) -> Check | None:
+        """A read with no hyphen whose 型式 ends in a letter (B34W7296406, held-back page 917206): the
+        serial is the digits after it, so the one place the hyphen can go is known — shown for review."""
+        fewest, most = self.rules.get("serial_digits", SERIAL_DIGITS)
+        text = nfkc(squash_spaces(raw)).upper()
+        m = re.fullmatch(rf"([A-Z0-9]*[A-Z])(\d{{{fewest},{most}}})", text)
+        if m is None or (dashed := self.check(f"{m[1]}-{m[2]}")).value is None or not dashed.ok:
+            return None
+        return Check(dashed.value, False, HYPHEN_LOST_JA)
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         if not re.fullmatch(self.rules.get("pattern", DEFAULT_PATTERN), value):

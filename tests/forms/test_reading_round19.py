@@ -121,3 +121,36 @@ def test_a_digit_that_may_end_the_class_is_no_kana_on_a_faint_runner_up():
     """58095-04: 580 is a class — the kana may have been dropped beside its 0, so a 0.01 ろ is no evidence."""
     r = _plate("練馬58095-04", 4, 0.01)
     assert r.value != "練馬 58 ろ 95-04"
+
+
+@pytest.mark.parametrize(
+    ("field", "read", "shown"),
+    [
+        ("deregistered_on", "P6/2/24", "2024-02-24"),  # page 917646: a field reaching back into 平成 — no date
+        ("declared_on", "P6.12.6", "2024-12-06"),  # round 8 showed this one from its numbers (令和 alone fits)
+    ],
+)
+def test_an_era_letter_r_read_p_is_shown_as_reiwa(field, read, shown):
+    r = _read("keitax_haisha", field, read)
+    assert r.decision == "review" and r.value == shown and "元号の「R」が「P」と読めています" in r.reason
+
+
+# ---- a 車台番号 read without its hyphen --------------------------------------------------------------------
+
+
+def test_a_chassis_number_without_its_hyphen_after_a_lettered_model_is_shown_with_it():
+    """Held-back page 917206: B34W-7296406 read B34W7296406 — the serial begins after the 型式's last letter."""
+    r = _read("keitax_haisha", "chassis_no", "B34W7296406")
+    assert r.decision == "review" and r.value == "B34W-7296406" and "ハイフン" in r.reason
+
+
+def test_a_chassis_number_without_its_hyphen_after_a_digit_is_left_as_no_value():
+    """JF31234567: JF3-1234567 or JF31-234567 — no guess: shown as read."""
+    r = _read("keitax_haisha", "chassis_no", "JF31234567")
+    assert r.decision == "review" and r.value == "JF31234567"
+
+
+def test_a_speck_beside_a_gap_in_a_phone_number_is_taken_out_for_review():
+    """Held-back page 917298: 042-9757846 read 042-975 .7846 — no number, so none shown."""
+    r = _read("keitax_haisha", "owner_phone", "042-975 .7846")
+    assert r.decision == "review" and r.value == "0429757846" and "点は汚れ" in r.reason
