@@ -154,3 +154,33 @@ def test_a_speck_beside_a_gap_in_a_phone_number_is_taken_out_for_review():
     """Held-back page 917298: 042-9757846 read 042-975 .7846 — no number, so none shown."""
     r = _read("keitax_haisha", "owner_phone", "042-975 .7846")
     assert r.decision == "review" and r.value == "0429757846" and "点は汚れ" in r.reason
+
+
+# ---- a read fairly sure beside one blurred as a whole -------------------------------------------------------
+
+
+def _survey(sheet_scores: dict[int, float], date_scores: dict[int, float]):
+    from daiko.forms.reader import _hold_beside_blurred
+
+    form = load_definition("shimin_anketo")
+    sheet = _read("shimin_anketo", "sheet_no", "1030", sheet_scores)
+    date = _read("shimin_anketo", "answered_on", "R7.1.10", date_scores)
+    _hold_beside_blurred(form, [sheet, date])
+    return sheet, date
+
+
+def test_a_number_read_fairly_sure_beside_a_blurred_date_is_held():
+    """Held-back page 917633 (printed): 整理番号 1636 read 1030 (3 at 0.77) accepted beside its 記入日 held as blurred."""
+    sheet, date = _survey({0: 0.94, 1: 0.95, 2: 0.77}, {1: 0.18, 2: 0.58, 3: 0.52, 6: 0.73})
+    assert date.decision == "review" and "全体がかすれて" in date.reason
+    assert sheet.decision == "review" and sheet.value == "1030" and "全体がかすれて読み取りにくい項目" in sheet.reason
+
+
+def test_a_sure_number_beside_a_blurred_date_stands():
+    sheet, _ = _survey({2: 0.95}, {1: 0.18, 2: 0.58, 3: 0.52, 6: 0.73})
+    assert sheet.decision == "accept"
+
+
+def test_a_fairly_sure_number_on_a_page_with_nothing_blurred_stands():
+    sheet, date = _survey({0: 0.94, 1: 0.95, 2: 0.77}, {})
+    assert date.decision == "accept" and sheet.decision == "accept"
