@@ -59,6 +59,18 @@ SHOWN = {
     "番 read as another kanji before a 号": re.compile(r"」を「番」と読みました"),
     # Round 11.
     "gap inside an address number closed": re.compile(r"番地などの数字の間に空白があります"),
+    # Round 18 (forms/README.md, "Round 18"): reference data fills in what staff would type.
+    "市区町村 a character off, from the 町名 after it": re.compile(r"続く町名から「"),
+    "フリガナ as the 氏名's usual reading": re.compile(r"氏名のよくある読み（辞書）"),
+    "everyday form of a held kanji": re.compile(r"（よく使われる字体）として入れてあります"),
+    "姓/名 from the フリガナ's reading": re.compile(r"フリガナの読みで辞書にある名前"),
+    "dot where the gap between 姓 and 名 is": re.compile(r"」を区切りと読みました"),
+    "q/g in a 型式 as 9": re.compile(r"数字「9」の読み違いの可能性"),
+    "郵便番号 from the address's 町名": re.compile(r"住所の町名の郵便番号（日本郵便のデータ）"),
+    # Round 19.
+    "月 read as another character": re.compile(r"「月」の文字が「"),
+    "era letter R read P": re.compile(r"元号の「R」が「P」と読めています"),
+    "車台番号's hyphen put back after a lettered 型式": re.compile(r"ハイフンが読み取れていないため"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and
 # how many of them had been read wrong (caught).
@@ -80,6 +92,8 @@ HELD = {
     "writing run on across the right-hand rule": re.compile(r"枠の外まで書かれています"),
     # Round 12 (the 4+ bare digits before a building name count with round 9's 番地 line above).
     "building word with a kana dropped, two words fit": re.compile(r"の1文字を読み落とした可能性"),
+    # Round 19.
+    "read under 0.9 beside a read blurred as a whole": re.compile(r"全体がかすれて読み取りにくい項目があり"),
 }
 MARKS = "〒テT干〶"  # the 〒 as the postal type always dropped it; any other dropped first character is new
 
@@ -389,7 +403,7 @@ def round14_reads(engine: str, recs: list[dict]) -> None:
             if _ZA_WITHOUT_O.search(pred):
                 _count(c, "address, 字 right after the 市区町村", d)
         if d["type"] == "text" and isinstance(pred, str) and pred:
-            if _CUT_ENDINGS.search(pred):
+            if any(ending.search(pred) for ending in _CUT_ENDINGS.values()):
                 _count(c, "free text, a request cut short at its last kana", d)
             if _tokens(pred)[0].part_of_speech.startswith("助詞"):
                 _count(c, "free text beginning with a particle", d)

@@ -47,6 +47,33 @@ def test_levers_compares_two_dumps_of_the_same_pages_without_printing_values(tmp
     assert "R07-12345" not in run.stdout  # seeds and field names, never values
 
 
+def test_levers_counts_a_dump_with_free_text_and_each_rounds_rules(tmp_path: Path):
+    """A dump holding a free text stopped the command at round 14's count (its endings had become one
+    pattern per lost kana); round 19's rules are counted by the words of their reasons."""
+    base = {"engine": "rapidocr", "split": "heldout", "seed": 917520, "form": "keitax_haisha", "kind": "printed",
+            "template": "a", "doubt": "invalid", "confirmed_by": None, "confidence": 0.99, "weakest": 0.9,
+            "chars": None, "decision": "review", "exact": True}  # fmt: skip
+    text = {
+        **base,
+        "field": "reason_note",
+        "type": "text",
+        "reason": None,
+        "pred": "見てくださ",
+        "truth": "見てください",
+    }
+    date = {**base, "field": "declared_on", "type": "wareki_date", "pred": "2024-01-10", "truth": "2024-01-10",
+            "reason": "「月」の文字が「川」と読めています。原本と見比べてください"}  # fmt: skip
+    page = {"record": "page", **base, "straight": False, "seconds": 1.0, "rss_mb": 500}
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (text, date, page)), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "free text, a request cut short at its last kana: 1" in run.stdout
+    assert "月 read as another character: 1 values (1 right)" in run.stdout
+
+
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
     """加藤　惠子 at 0.7371 (a 旧字体 the 氏名's floor sends to review) had set every kanji's bar in a
     氏名 to 0.7376; fields the floor holds are no longer the thresholds' to stop."""
