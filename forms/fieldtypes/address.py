@@ -301,7 +301,9 @@ class Address(FieldType):
 READ_FROM_POSTAL_DATA = "日本郵便のデータ"
 CITY_UNKNOWN_JA = f"市区町村名が{READ_FROM_POSTAL_DATA}に見つかりません"
 CITY_SLIP_JA = (
-    "市区町村名「{0}」は日本郵便のデータにありません。続く町名から「{1}」と読みました。原本と見比べてください"
+    "市区町村名「{0}」は"
+    + READ_FROM_POSTAL_DATA
+    + "にありません。続く町名から「{1}」と読みました。原本と見比べてください"
 )
 
 
@@ -318,8 +320,12 @@ def _city_put_right(value: str) -> CitySlip | None:
     return city_slip(repaired[0]) if repaired else None
 
 
-TOWN_SLIP_JA = "町名「{0}」は{1}にありません（日本郵便のデータ）。「{2}」と読みました。原本と見比べてください"
-TOWN_SLIPS_JA = "町名「{0}」は{1}にありません（日本郵便のデータ。{2}の読み違いの可能性）。原本と見比べてください"
+TOWN_SLIP_JA = (
+    "町名「{0}」は{1}にありません（" + READ_FROM_POSTAL_DATA + "）。「{2}」と読みました。原本と見比べてください"
+)
+TOWN_SLIPS_JA = (
+    "町名「{0}」は{1}にありません（" + READ_FROM_POSTAL_DATA + "。{2}の読み違いの可能性）。原本と見比べてください"
+)
 
 
 def _town_put_right(found: Check) -> Check:
