@@ -1105,9 +1105,15 @@ GARBLED_WEAKEST = 0.5
 
 
 def _lost(r: FieldResult) -> bool:
-    """Read as nothing, as no character, or as a garble that is no value."""
+    """Read as nothing, as no character, as a garble that is no value, or as one character that is
+    none (a 整理番号 1866 read 1 beside its 記入日 accepted as empty by both engines: held-back page 918035)."""
     garbled = r.doubt == "invalid" and r.weakest is not None and r.weakest < GARBLED_WEAKEST
-    return r.doubt in ("empty", "unread") or garbled
+    return r.doubt in ("empty", "unread") or garbled or _one_character_read(r)
+
+
+def _one_character_read(r: FieldResult) -> bool:
+    """A value that is none read as a single character: what the scan kept of its writing is a stroke."""
+    return r.doubt == "invalid" and r.raw is not None and len("".join(r.raw.split())) == 1
 
 
 def _writing_partly_lost(results: list[FieldResult]) -> bool:
@@ -1162,8 +1168,12 @@ def _hold_beside_blurred(form: FormDefinition, results: list[FieldResult]) -> No
     """A アンケート's 整理番号 1636 read 1030 (least sure 0.77) and 1647 read 1047 (0.73) were accepted
     beside a 記入日 held as blurred (held-back pages 917633, 916895); on those two draws no other read
     so placed was accepted under 0.9 without reference data confirming it. A survey has too few text
-    fields for the lost-writing rules, which need three held."""
-    if not any(r.decision == "review" and (r.reason or "").endswith(BLURRED_JA) for r in results):
+    fields for the lost-writing rules, which need three held. A value read as one character that is
+    none is its writing blurred past reading too (0665 read 0005 at 0.85 beside a 記入日 read H: page
+    917847; on three draws' dumps no right read was so placed)."""
+    if not any(
+        (r.decision == "review" and (r.reason or "").endswith(BLURRED_JA)) or _one_character_read(r) for r in results
+    ):
         return
     for r in results:
         if form.field(r.name).kind != "text" or r.decision != "accept" or r.value is None:

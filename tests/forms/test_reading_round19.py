@@ -184,3 +184,46 @@ def test_a_sure_number_beside_a_blurred_date_stands():
 def test_a_fairly_sure_number_on_a_page_with_nothing_blurred_stands():
     sheet, date = _survey({0: 0.94, 1: 0.95, 2: 0.77}, {})
     assert date.decision == "accept" and sheet.decision == "accept"
+
+
+# ---- a value read as one character that is none ------------------------------------------------------------
+
+
+def test_a_number_read_as_one_character_holds_an_empty_date_beside_it():
+    """Held-back page 918035: 整理番号 1866 read 1 (sure), the 記入日 written beside it accepted as empty by both engines."""
+    from daiko.forms.reader import _hold_beside_lost_writing
+
+    from .test_reading_round8 import decided
+
+    form = load_definition("shimin_anketo")
+    sheet = _read("shimin_anketo", "sheet_no", "1")
+    date = decided("shimin_anketo", "answered_on", None)
+    assert sheet.decision == "review" and date.decision == "accept"
+    _hold_beside_lost_writing(form, [sheet, date])
+    assert date.decision == "review" and date.value is None and "記入が写っていない可能性" in date.reason
+
+
+def test_a_number_read_fairly_sure_beside_a_date_read_as_one_character_is_held():
+    """Held-back page 917847: 整理番号 0665 read 0005 (0.85) accepted beside a 記入日 read H."""
+    from daiko.forms.reader import _hold_beside_blurred
+
+    form = load_definition("shimin_anketo")
+    sheet = _read("shimin_anketo", "sheet_no", "0005", {1: 0.88, 2: 0.85})
+    date = _read("shimin_anketo", "answered_on", "H", {0: 0.86})
+    assert sheet.decision == "accept" and date.decision == "review"
+    _hold_beside_blurred(form, [sheet, date])
+    assert sheet.decision == "review" and sheet.value == "0005"
+
+
+# ---- a large vowel kana where a loanword takes a small one -------------------------------------------------
+
+
+def test_a_large_vowel_after_u_read_under_its_floor_is_held():
+    """Held-back page 917983: スマートウォッチ read スマートウオッチ (オ at 0.75) and accepted — ウオッチ is a word too."""
+    r = _read("shimin_anketo", "q2_other", "スマートウオッチ", {5: 0.75})
+    assert r.decision == "review" and "小さい「ォ」の読み違いの可能性" in r.reason
+
+
+def test_a_large_vowel_read_sure_stands():
+    r = _read("shimin_anketo", "q2_other", "スマートウオッチ", {5: 0.95})
+    assert r.decision == "accept"
