@@ -69,7 +69,6 @@ SHOWN = {
     "郵便番号 from the address's 町名": re.compile(r"住所の町名の郵便番号（日本郵便のデータ）"),
     # Round 19.
     "月 read as another character": re.compile(r"「月」の文字が「"),
-    "era letter R read P": re.compile(r"元号の「R」が「P」と読めています"),
     "車台番号's hyphen put back after a lettered 型式": re.compile(r"ハイフンが読み取れていないため"),
 }
 # Round 7: rules that send a value to review (never fill one in), by their words: fields held, and

@@ -163,9 +163,6 @@ def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
     m = re.fullmatch(r"(\d{4})(\d{1,2})/(\d{1,2})", text)
     if m:  # 20242/20: the first slash lost
         out.append((f"{m[1]}/{m[2]}/{m[3]}", "年と月の区切りが読めていません", False))
-    m = re.fullmatch(r"[Pp](\d{1,2}[./\-].*)", text)
-    if m:  # P6/2/24 (page 917646): R with its leg lost — no other era's letter looks so
-        out.append((f"R{m[1]}", "元号の「R」が「P」と読めています", False))
     m = re.fullmatch(r"([令平昭大明])[^\d和成正治元年月日]((?:\d|元).*)", text)
     if m:  # 令知7年: the era's second character misread
         era = next(e.name for e in ERAS if e.name[0] == m[1])
@@ -464,6 +461,9 @@ class WarekiDate(FieldType):
         typing each from scratch; the field's range and needing one date alone keep out guesses."""
         from daiko.forms.fieldtypes.base import Check
 
+        # A P before the numbers is an R with its leg lost — no other era's letter looks so (P6/2/24,
+        # P7/320 on held-back pages 917646, 918598): it names 令和, in a field reaching back into 平成 too.
+        text = re.sub(r"^[Pp](?=\d)", "R", text)
         named = {_BY_KEY[ch].name for ch in text if ch in _BY_KEY}
         eras = [e for e in self._eras() if not named or e.name in named]
         dates: set[dt.date] = set()

@@ -112,6 +112,7 @@ def test_a_name_with_a_real_kuchi_is_kept(name):
         ("shimin_anketo", "answered_on", "令和73月19日", "2025-03-19"),
         ("shimin_anketo", "answered_on", "2025:32", "2025-03-02"),
         ("keitax_haisha", "declared_on", "第6年11月16日", "2024-11-16"),
+        ("keitax_haisha", "declared_on", "P6.12.6", "2024-12-06"),
         ("keitax_haisha", "declared_on", "R713/8", "2025-03-08"),  # the slash read as 1
         ("keitax_haisha", "declared_on", "R7/2128", "2025-02-28"),
         ("keitax_haisha", "deregistered_on", "R619/12", "2024-09-12"),
