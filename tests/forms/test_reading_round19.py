@@ -228,3 +228,10 @@ def test_a_large_vowel_after_u_read_under_its_floor_is_held():
 def test_a_large_vowel_read_sure_stands():
     r = _read("shimin_anketo", "q2_other", "スマートウオッチ", {5: 0.95})
     assert r.decision == "accept"
+
+
+@pytest.mark.parametrize(("read", "meant"), [("火災によリ焼失", "火災により焼失"), ("海外ヘ輸出", "海外へ輸出")])
+def test_a_lone_katakana_shaped_as_its_hiragana_is_the_hiragana(read, meant):
+    """Held-back page 918478: 火災によリ焼失 accepted with a katakana リ — the same shape as り."""
+    assert _read("keitax_haisha", "reason_note", read).value == meant
+    assert _read("shimin_anketo", "q2_other", "スマートウォッチ").value == "スマートウォッチ"  # a katakana word stands
