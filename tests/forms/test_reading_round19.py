@@ -235,3 +235,22 @@ def test_a_lone_katakana_shaped_as_its_hiragana_is_the_hiragana(read, meant):
     """Held-back page 918478: 火災によリ焼失 accepted with a katakana リ — the same shape as り."""
     assert _read("keitax_haisha", "reason_note", read).value == meant
     assert _read("shimin_anketo", "q2_other", "スマートウォッチ").value == "スマートウォッチ"  # a katakana word stands
+
+
+def test_a_postal_code_box_with_pale_specks_only_stays_empty():
+    """Held-back pages 917950, 918608, 918946 (both engines): a 郵便番号 left blank on paper, pale specks in
+    its box held as 薄い記入, was filled in from the address — a value nobody wrote."""
+    from daiko.forms.reader import _apply_agreements
+
+    from .test_reading_round8 import decided
+
+    pc = decided("keitax_haisha", "owner_postal_code", None)
+    ad = decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1099番地")
+    pc.decision, pc.doubt, pc.reason = (
+        "review",
+        "faint",
+        "薄い記入があるため確認してください（一部が読み落とされている可能性）",
+    )
+    names = [decided("keitax_haisha", f, None) for f in ("owner_name", "owner_kana")]
+    _apply_agreements(load_definition("keitax_haisha"), [pc, ad, *names], "rapidocr")
+    assert pc.decision == "review" and pc.value is None
