@@ -26,11 +26,6 @@ def test_a_number_read_with_every_digit_spaced_is_shown_as_one_number():
     assert "数字の間に空白" in r.reason
 
 
-def test_a_room_number_after_a_gap_stands():
-    r = _read("keitax_haisha", "owner_address", "埼玉県飯能市美杉台1-2-3 101")
-    assert r.decision == "accept" and r.value == "埼玉県飯能市美杉台1-2-3 101"
-
-
 # ---- 月 read as another character ---------------------------------------------------------------------
 
 
