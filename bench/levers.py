@@ -422,6 +422,54 @@ def round14_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 14's rules on these reads", c)
 
 
+def round19_reads(engine: str, recs: list[dict]) -> None:
+    """What round 19's rules find in a dump's reads (forms/README.md, "Round 19") — for a dump of
+    older code, what they would have held or changed: reads under 0.9, unconfirmed, on a page with a
+    read blurred as a whole or a value read as one character; empty fields beside a required one read
+    as one character; a large vowel kana where a loanword takes a small one, under 0.9 and over; a
+    lone katakana shaped as its hiragana in free text; and the 郵便番号 filled in from the address's
+    町名, by what its box held (the doubt it was held with)."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.text import _LONE_KATAKANA_TWIN, _SIZE_TWIN, SIZE_TWIN_FLOOR
+    from daiko.forms.reader import BESIDE_BLURRED_WEAKEST, BLURRED_JA, CODE_FROM_TOWN_JA
+
+    c: Counter = Counter()
+    pages: dict[int, list[dict]] = defaultdict(list)
+    for d in recs:
+        pages[d["seed"]].append(d)
+        reason, chars = d.get("reason") or "", d.get("chars") or ()
+        if CODE_FROM_TOWN_JA in reason:
+            _count(c, f"郵便番号 from the address's 町名, its box held as {d['doubt']}", d)
+        if d["type"] == "text" and chars:
+            text = "".join(ch for ch, _, _ in chars)
+            for m in _SIZE_TWIN.finditer(text):
+                low = "under" if chars[m.start()][1] < SIZE_TWIN_FLOOR else "at or over"
+                _count(c, f"free text, a large vowel after ウ, フ, テ … {low} {SIZE_TWIN_FLOOR}", d)
+            if _LONE_KATAKANA_TWIN.search(text):
+                _count(c, "free text, a lone katakana shaped as its hiragana", d)
+    held = "このページには全体がかすれて"
+    for fields in pages.values():
+        form = load_definition(fields[0]["form"])
+        one = [
+            d for d in fields if d["doubt"] == "invalid" and len([x for x in d.get("chars") or () if x[0].strip()]) == 1
+        ]
+        blurred = any(BLURRED_JA in (d.get("reason") or "") for d in fields)
+        for d in fields if blurred or one else ():
+            weak = d["weakest"] is not None and d["weakest"] < BESIDE_BLURRED_WEAKEST and d["pred"] is not None
+            if (
+                d.get("chars")
+                and weak
+                and not d.get("confirmed_by")
+                and (d["decision"] == "accept" or held in (d.get("reason") or ""))
+            ):
+                _count(c, "read under 0.9 beside a blurred or one-character read", d)
+        if any(form.field(d["field"]).required for d in one):
+            for d in fields:
+                if d["type"] != "choice" and d["pred"] is None and not form.field(d["field"]).required:
+                    _count(c, "empty beside a required field read as one character", d)
+    _report(f"{engine}: round 19's rules on these reads", c)
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -488,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         round12_reads(engine, recs)
         round13_reads(engine, recs)
         round14_reads(engine, recs)
+        round19_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

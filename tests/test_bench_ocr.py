@@ -63,15 +63,18 @@ def test_levers_counts_a_dump_with_free_text_and_each_rounds_rules(tmp_path: Pat
     }
     date = {**base, "field": "declared_on", "type": "wareki_date", "pred": "2024-01-10", "truth": "2024-01-10",
             "reason": "「月」の文字が「川」と読めています。原本と見比べてください"}  # fmt: skip
+    code = {**base, "field": "owner_postal_code", "type": "postal_code", "doubt": "faint", "pred": "357-0041",
+            "truth": None, "exact": False, "reason": "薄い記入があるため確認してください。住所の町名の郵便番号（日本郵便のデータ）を入れてあります。原本と見比べてください"}  # fmt: skip
     page = {"record": "page", **base, "straight": False, "seconds": 1.0, "rss_mb": 500}
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (text, date, page)), encoding="utf-8")
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (text, date, code, page)), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     assert "free text, a request cut short at its last kana: 1" in run.stdout
     assert "月 read as another character: 1 values (1 right)" in run.stdout
+    assert "郵便番号 from the address's 町名, its box held as faint: 1 (0 right" in run.stdout  # round19_reads
 
 
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):

@@ -29,7 +29,7 @@ _LOOKALIKE = str.maketrans(
         "—": "ー", "―": "ー", "‐": "ー", "−": "ー", "一": "ー", "~": "ー", "〜": "ー",
     }
 )  # fmt: skip
-_KATAKANA = re.compile(r"^[ァ-ヶー・]+(?:\u3000[ァ-ヶー・]+)*$")
+KATAKANA_NAME = re.compile(r"^[ァ-ヶー・]+(?:\u3000[ァ-ヶー・]+)*$")
 _DOT_IN_PART = re.compile(r"(?<=[ァ-ヶー])・(?=[ァ-ヶー])")
 DOT_IN_PART_JA = "フリガナの途中の「・」は汚れとみなして除きました。原本と見比べてください"
 # One dot between two runs of a name read without its gap: the gap, read as a mark (カトウ.カズヤ,
@@ -147,7 +147,7 @@ class KanaName(FieldType):
         return double_long_vowel(found)
 
     def validate(self, value: str) -> tuple[bool, Reason]:
-        if not _KATAKANA.match(value):
+        if not KATAKANA_NAME.match(value):
             bad = sorted({c for c in value if not ("ァ" <= c <= "ヶ" or c in "ー・\u3000")})
             return False, f"カタカナ以外の文字があります（{''.join(bad)}）"
         if value.startswith("ー") or "\u3000ー" in value:

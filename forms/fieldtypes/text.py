@@ -109,16 +109,15 @@ class Text(FieldType):
             return [0.0] * len(text)  # an entry of the list as written (日產 for 日産): the list vouches
         strange = set() if self.rules.get("vocabulary") or not text else _strange_kanji(text)
         twins = {m.start() for m in _SIZE_TWIN.finditer(text)}
-        return [
-            WORD_FLOOR
-            if i in strange
-            else VARIANT_FLOOR
-            if everyday_form(ch)
-            else SIZE_TWIN_FLOOR
-            if i in twins
-            else 0.0
-            for i, ch in enumerate(text)
-        ]
+
+        def floor(i: int, ch: str) -> float:
+            if i in strange:
+                return WORD_FLOOR
+            if everyday_form(ch):
+                return VARIANT_FLOOR
+            return SIZE_TWIN_FLOOR if i in twins else 0.0
+
+        return [floor(i, ch) for i, ch in enumerate(text)]
 
     def runner_up_word(
         self, raw: str, held: list[int], alternatives: list[tuple[tuple[str, float], ...]]
