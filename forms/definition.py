@@ -312,7 +312,13 @@ class FormDefinition(Strict):
         description="Minimum score of the least sure character to accept, per field type; 'default' too.",
     )
     marks: MarkThresholds = Field(default_factory=MarkThresholds)
-    stamp_zone: BoxIn | None = Field(default=None, description="Where the counter presses the 受付印 (never read).")
+    stamp_zone: BoxIn | None = Field(default=None, description="Where the counter presses the 受付印.")
+    stamp_confirms: str | None = Field(
+        default=None,
+        description="The date field the 受付印's date vouches for (a form handed in at the counter: its 申告日 is "
+        "the day stamped): where the two agree the date is accepted; a date read one digit short of the stamp's is "
+        "held (forms/stamp.py). Needs stamp_zone.",
+    )
     seal_zone: BoxIn | None = Field(
         default=None, description="Where the applicant presses a personal seal (届出印, never read)."
     )
@@ -358,6 +364,12 @@ class FormDefinition(Strict):
                 raise ValueError(
                     f"agreement {a.postal_code} ↔ {a.address}: needs a postal_code field and an address field"
                 )
+        if self.stamp_confirms is not None and (
+            self.stamp_zone is None or types.get(self.stamp_confirms) != "wareki_date"
+        ):
+            raise ValueError(
+                f"stamp_confirms '{self.stamp_confirms}': needs stamp_zone and a wareki_date field of that name"
+            )
         for check in self.checks:
             unknown = sorted(set(check.fields.values()) - set(names))
             if unknown:

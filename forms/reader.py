@@ -903,7 +903,7 @@ _SECOND_FOR = {"rapidocr": "ppocrv5", "paddleocr": "rapidocr"}
 
 def levers_off() -> set[str]:
     """Levers switched off for measuring what each contributes (bench only):
-    ``DAIKO_READER_OFF=second,reference,names,rescore,same_value,calibration``."""
+    ``DAIKO_READER_OFF=second,reference,names,rescore,same_value,calibration,stamp``."""
     return {x.strip() for x in os.environ.get("DAIKO_READER_OFF", "").split(",") if x.strip()}
 
 
@@ -1183,6 +1183,23 @@ def _hold_beside_blurred(form: FormDefinition, results: list[FieldResult]) -> No
             r.decision, r.doubt, r.reason = "review", "faint", BESIDE_BLURRED_JA
 
 
+def _weigh_against_stamp(
+    form: FormDefinition, results: list[FieldResult], alignment: Alignment, page: np.ndarray, engine: OcrEngine
+) -> None:
+    """The date the form's 受付印 vouches for, weighed against the stamp's (:mod:`daiko.forms.stamp`);
+    the stamp is read only where that date has a value to weigh."""
+    from daiko.forms.stamp import read_stamp, weigh_against_stamp
+
+    if form.stamp_confirms is None or form.stamp_zone is None or "stamp" in levers_off():
+        return
+    r = next(r for r in results if r.name == form.stamp_confirms)
+    if r.value is None:
+        return
+    stamp = read_stamp(page, alignment.warp, form.stamp_zone, engine)
+    if stamp is not None:
+        weigh_against_stamp(r, stamp)
+
+
 def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:
     """The form's checks across fields: a finding sends its fields to review (values untouched).
 
@@ -1223,8 +1240,11 @@ def _apply_review_policy(form: FormDefinition, results: list[FieldResult]) -> No
 # ---- reading -------------------------------------------------------------------------------------
 
 
-def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine) -> tuple[FormResult, float, str]:
-    """Read every field of an aligned page; also returns the title's similarity and the title read."""
+def _read_aligned(
+    alignment: Alignment, form: FormDefinition, engine: OcrEngine, page: np.ndarray
+) -> tuple[FormResult, float, str]:
+    """Read every field of an aligned page (``page``: the scan as it came, for the 受付印's colour);
+    also returns the title's similarity and the title read."""
     aligned = alignment.image
     template = render_template(form, TEMPLATE_DPI)
     ink = PageInk.measure(aligned)
@@ -1294,6 +1314,7 @@ def _read_aligned(alignment: Alignment, form: FormDefinition, engine: OcrEngine)
     _second_opinion(form, results, crops, index, set(unread) | barely, engine)
     _second_read_unparsed(form, results, crops, index, barely, engine)
     del lines, crops
+    _weigh_against_stamp(form, results, alignment, page, engine)
     _apply_agreements(form, results, engine.name)
     _hold_beside_lost_writing(form, results)
     _hold_beside_blurred(form, results)
@@ -1338,7 +1359,7 @@ def read_page(
         )
     titles_read = []
     for form, alignment in candidates[:2]:
-        result, similarity, title_read = _read_aligned(alignment, form, engine)
+        result, similarity, title_read = _read_aligned(alignment, form, engine, page_img)
         if similarity >= form.identity.min_similarity:
             result.seconds = round(time.perf_counter() - started, 3)
             logger.debug(

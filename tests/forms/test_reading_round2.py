@@ -246,12 +246,16 @@ class Unsure:
             for ln in self.inner.recognize(crops)
         ]  # fmt: skip
 
+    def read_page(self, page):
+        return self.inner.read_page(page)
+
 
 def test_a_middling_read_the_second_recogniser_agrees_with_is_accepted(engine, monkeypatch):
     page = make_page("keitax_haisha", 3, "printed", severity="clean")
-    monkeypatch.setenv("DAIKO_READER_OFF", "second,names")  # names: the フリガナ's own confirmation
+    # names, stamp: the フリガナ's and the 申告日's own confirmations
+    monkeypatch.setenv("DAIKO_READER_OFF", "second,names,stamp")
     alone = read_form(page.image, "keitax_haisha", Unsure(engine))
-    monkeypatch.setenv("DAIKO_READER_OFF", "names")
+    monkeypatch.setenv("DAIKO_READER_OFF", "names,stamp")
     helped = read_form(page.image, "keitax_haisha", Unsure(engine))
     confirmed = [f for f in helped.fields if f.confirmed_by and "2つ目" in f.confirmed_by]
     assert confirmed, "no field was confirmed by the second recogniser"

@@ -1,0 +1,111 @@
+"""The counter's 受付印 (日付印) as a second witness of the date the applicant wrote.
+
+A 廃車申告書 兼 標識返納書 is handed in at the counter with the plate, and the counter stamps the
+day it came in (``6.10.8`` between the stamp's two bars: 令和6年10月8日). The applicant's 申告日 is
+that day. Where the form names the date field the stamp vouches for (``stamp_confirms`` in its
+YAML), the stamp is read on its own — detection and recognition over the stamp's box, the only
+place the reader runs a detector, since where the stamp lands in its box is the clerk's hand — and:
+
+- a date held for a short score (a ``/`` at 0.93, an era's first stroke unread) that is the stamp's
+  day exactly is accepted: two independent reads, one of them printed, agree to the day;
+- an accepted date one digit short of the stamp's (5月1日 beside a stamp of 5.14) is held: the
+  recogniser dropped a digit, which is how a written 14日 turns into 1日 at 0.85.
+
+A stamp that reads as no date, or none at all (10 % of pages carry none, a red stamp fades in a
+grey scan), changes nothing: a date that differs in any other way is left to its own scores, as a
+form sent by post is stamped days after it was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+
+from daiko.forms.definition import TEMPLATE_DPI, Box
+from daiko.forms.result import FieldResult
+from daiko.ocr.base import OcrEngine
+from daiko.wareki import era_year
+
+# The stamp's ring may overhang its printed box by a little: the box is read with this much around it.
+STAMP_MARGIN_MM = 2.0
+# Its date is about 2.5 mm tall: read larger, the detector finds it (and not only the ring's words).
+STAMP_UPSCALE = 1.5
+# Held-for-a-score doubts an exact agreement settles; "empty" has no value, "disagree" is another
+# field's or the register's word against this one.
+RELEASED_DOUBTS = ("threshold", "floor", "faint", "unread", "invalid")
+STAMP_CONFIRMED_JA = "受付印の日付と一致"
+STAMP_DIGIT_SHORT_JA = (
+    "受付印の日付（{stamp}）より数字が1つ少なく読めました。数字を読み落としていないか原本と見比べてください"
+)
+
+_STAMP_DATE = re.compile(r"(\d{1,2})\s*[.．,・]\s*(\d{1,2})\s*[.．,・]\s*(\d{1,2})")
+
+
+class StampDate(NamedTuple):
+    """The stamp's date as pressed: era year (the era of the day it is compared with), month, day."""
+
+    year: int
+    month: int
+    day: int
+
+    def text(self) -> str:
+        return f"{self.year}.{self.month}.{self.day}"
+
+
+def parse_stamp(text: str) -> StampDate | None:
+    """``6.10.8`` → StampDate(6, 10, 8); None for anything that is no such date."""
+    m = _STAMP_DATE.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if not (1 <= year <= 99 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return StampDate(year, month, day)
+
+
+def read_stamp(page: np.ndarray, warp, zone: Box, engine: OcrEngine) -> StampDate | None:
+    """The date on the 受付印 in ``zone``; ``page`` is the scan as it came (colour: a red stamp is
+    kept, where the reading grey drops it out) and ``warp`` maps it onto the template."""
+    grown = Box(x=zone.x - STAMP_MARGIN_MM, y=zone.y - STAMP_MARGIN_MM,
+                w=zone.w + 2 * STAMP_MARGIN_MM, h=zone.h + 2 * STAMP_MARGIN_MM)  # fmt: skip
+    x0, y0, x1, y1 = grown.px(TEMPLATE_DPI)
+    registered = warp(page)
+    h, w = registered.shape[:2]
+    crop = registered[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+    if crop.size == 0:
+        return None
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    grey = cv2.resize(grey, None, fx=STAMP_UPSCALE, fy=STAMP_UPSCALE, interpolation=cv2.INTER_CUBIC)
+    dates = {d for line in engine.read_page(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)) if (d := parse_stamp(line.text))}
+    return dates.pop() if len(dates) == 1 else None
+
+
+def _as_stamped(iso: str) -> StampDate | None:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    return StampDate(era_year(day)[1], day.month, day.day)
+
+
+def _one_digit_short(read: str, stamp: str) -> bool:
+    """``read`` is ``stamp`` with one digit left out (6.5.1 of 6.5.14, 6.1.27 of 6.11.27)."""
+    return len(stamp) == len(read) + 1 and any(
+        stamp[i].isdigit() and stamp[:i] + stamp[i + 1 :] == read for i in range(len(stamp))
+    )
+
+
+def weigh_against_stamp(r: FieldResult, stamp: StampDate) -> None:
+    """Accept ``r`` where the stamp gives its day exactly; hold it where it is one digit short of it."""
+    if not isinstance(r.value, str) or (read := _as_stamped(r.value)) is None:
+        return
+    if r.decision == "review" and r.doubt in RELEASED_DOUBTS and read == stamp:
+        r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, STAMP_CONFIRMED_JA
+    elif r.decision == "accept" and _one_digit_short(read.text(), stamp.text()):
+        day = dt.date.fromisoformat(r.value)
+        r.decision, r.doubt = "review", "disagree"
+        r.reason = STAMP_DIGIT_SHORT_JA.format(stamp=f"{era_year(day)[0]}{stamp.year}年{stamp.month}月{stamp.day}日")

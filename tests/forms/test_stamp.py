@@ -1,0 +1,133 @@
+"""The 受付印 as a second witness of the 申告日 (forms/stamp.py). The end-to-end tests are held-back
+pages of the fresh draw 918400–918999, regenerated as the bench made them and read by the real OCR:
+each failed before the stamp was read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from daiko.forms.definition import FormDefinition, load_definition
+from daiko.forms.result import FieldResult
+from daiko.forms.stamp import STAMP_CONFIRMED_JA, StampDate, parse_stamp, read_stamp, weigh_against_stamp
+
+from .conftest import bench_page
+
+
+def _date(value: str | None, decision: str, doubt: str | None = None) -> FieldResult:
+    return FieldResult(
+        name="declared_on", label_ja="申告日", type="wareki_date", value=value, raw="令和6年5月14日",
+        confidence=0.9, decision=decision, reason=None if decision == "accept" else "読み取りに自信のない文字があります",
+        box=(0, 0, 1, 1), doubt=doubt,
+    )  # fmt: skip
+
+
+# ---- end to end: held-back pages -------------------------------------------------------------------
+
+
+def _declared_on(page):
+    return next(f for f in page.fields if f.name == "declared_on")
+
+
+def test_a_date_held_for_a_short_score_is_accepted_where_the_stamp_gives_the_same_day(tmp_path):
+    """Held-back page 918482 (handwriting): 令和6年7月15日 read right, held for its / at 0.96 — the
+    only field holding the page; the 受付印 reads 6.7.15."""
+    page, truth = bench_page(tmp_path, 18482, "keitax_haisha", "handwriting", "a")
+    r = _declared_on(page)
+    assert (r.value, r.decision, r.confirmed_by) == (truth["declared_on"], "accept", STAMP_CONFIRMED_JA)
+
+
+def test_a_date_read_one_digit_short_of_the_stamp_is_held(tmp_path):
+    """Held-back page 918864 (printed): 令和6年5月14日 read 5月1日 and accepted at 0.85."""
+    page, truth = bench_page(tmp_path, 18864, "keitax_haisha", "printed", "a")
+    r = _declared_on(page)
+    assert truth["declared_on"] == "2024-05-14"
+    assert r.decision == "review" and r.doubt == "disagree"
+    assert "受付印の日付（令和6年5月14日）より数字が1つ少なく" in r.reason
+
+
+def test_the_stamp_of_a_generated_page_reads_as_its_date(engine):
+    from daiko.forms.reader import read_page
+    from daiko.forms.synth import make_page
+
+    form = load_definition("keitax_haisha")
+    page = make_page(form, 3, "printed")
+    _result, alignment = read_page(page.image, form, engine)
+    y, m, d = (int(v) for v in page.truth["declared_on"].split("-"))
+    assert read_stamp(page.image, alignment.warp, form.stamp_zone, engine) == StampDate(y - 2018, m, d)
+    # The stamp's box painted over: no date, and nothing is weighed.
+    x0, y0, x1, y1 = (round(v) for v in _scan_box(alignment, form))
+    blank = page.image.copy()
+    blank[y0:y1, x0:x1] = 255
+    assert read_stamp(blank, alignment.warp, form.stamp_zone, engine) is None
+
+
+def _scan_box(alignment, form: FormDefinition) -> tuple[float, float, float, float]:
+    """The stamp's box (with room for its ring) in the scan's pixels."""
+    import cv2
+
+    from daiko.forms.definition import Box
+
+    z = form.stamp_zone
+    x0, y0, x1, y1 = Box(x=z.x - 4, y=z.y - 4, w=z.w + 8, h=z.h + 8).px()
+    corners = np.array([[[x0, y0]], [[x1, y0]], [[x0, y1]], [[x1, y1]]], np.float32)
+    back = cv2.perspectiveTransform(corners, np.linalg.inv(alignment.homography)).reshape(-1, 2)
+    return back[:, 0].min(), back[:, 1].min(), back[:, 0].max(), back[:, 1].max()
+
+
+# ---- the rule ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "stamp"),
+    [("6.10.8", StampDate(6, 10, 8)), ("7. 1.29", StampDate(7, 1, 29)), ("5,12,31", StampDate(5, 12, 31))],
+)
+def test_a_stamp_read_as_a_date(text, stamp):
+    assert parse_stamp(text) == stamp
+
+
+@pytest.mark.parametrize("text", ["飯能市", "税務課", ".10.26", "6.13.1", "6.10.32", "6.10", "61028"])
+def test_a_stamp_read_as_no_date(text):
+    assert parse_stamp(text) is None
+
+
+@pytest.mark.parametrize("doubt", ["threshold", "floor", "faint", "unread", "invalid"])
+def test_a_held_date_the_stamp_agrees_with_is_accepted(doubt):
+    r = _date("2024-05-14", "review", doubt)
+    weigh_against_stamp(r, StampDate(6, 5, 14))
+    assert (r.decision, r.doubt, r.reason, r.confirmed_by) == ("accept", None, None, STAMP_CONFIRMED_JA)
+
+
+@pytest.mark.parametrize(
+    ("value", "decision", "doubt", "stamp"),
+    [
+        ("2024-05-13", "review", "threshold", StampDate(6, 5, 14)),  # a day apart: sent by post, or misread
+        ("2024-05-14", "review", "disagree", StampDate(6, 5, 14)),  # another field's word against it
+        ("2024-05-14", "review", "threshold", StampDate(5, 5, 14)),  # the stamp's year another
+        ("2024-05-12", "accept", None, StampDate(6, 5, 14)),  # one digit other, not short: left to its scores
+        ("2024-05-14", "accept", None, StampDate(6, 5, 1)),  # longer than the stamp: left too
+    ],
+)
+def test_a_date_the_stamp_does_not_give_exactly_is_left_as_it_was(value, decision, doubt, stamp):
+    r = _date(value, decision, doubt)
+    weigh_against_stamp(r, stamp)
+    assert (r.decision, r.doubt, r.confirmed_by) == (decision, doubt, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "stamp"), [("2024-05-01", StampDate(6, 5, 14)), ("2024-01-27", StampDate(6, 11, 27))]
+)
+def test_an_accepted_date_one_digit_short_of_the_stamp_is_held(value, stamp):
+    r = _date(value, "accept")
+    weigh_against_stamp(r, stamp)
+    assert r.decision == "review" and r.doubt == "disagree"
+    assert f"令和6年{stamp.month}月{stamp.day}日" in r.reason
+
+
+def test_a_form_names_a_date_field_for_its_stamp():
+    data = load_definition("keitax_haisha").model_dump(mode="json", exclude_none=True)
+    with pytest.raises(ValueError, match="stamp_confirms"):
+        FormDefinition.model_validate({**data, "stamp_confirms": "owner_name"})
+    without_zone = {k: v for k, v in data.items() if k != "stamp_zone"}
+    with pytest.raises(ValueError, match="stamp_confirms"):
+        FormDefinition.model_validate(without_zone)
