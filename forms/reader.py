@@ -1195,7 +1195,7 @@ def _weigh_against_stamp(
     r = next(r for r in results if r.name == form.stamp_confirms)
     if r.value is None:
         return
-    stamp = read_stamp(page, alignment.warp, form.stamp_zone, engine)
+    stamp = read_stamp(page, alignment.homography, form.stamp_zone, engine)
     if stamp is not None:
         weigh_against_stamp(r, stamp)
 

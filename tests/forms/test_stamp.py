@@ -54,12 +54,12 @@ def test_the_stamp_of_a_generated_page_reads_as_its_date(engine):
     page = make_page(form, 3, "printed")
     _result, alignment = read_page(page.image, form, engine)
     y, m, d = (int(v) for v in page.truth["declared_on"].split("-"))
-    assert read_stamp(page.image, alignment.warp, form.stamp_zone, engine) == StampDate(y - 2018, m, d)
+    assert read_stamp(page.image, alignment.homography, form.stamp_zone, engine) == StampDate(y - 2018, m, d)
     # The stamp's box painted over: no date, and nothing is weighed.
     x0, y0, x1, y1 = (round(v) for v in _scan_box(alignment, form))
     blank = page.image.copy()
     blank[y0:y1, x0:x1] = 255
-    assert read_stamp(blank, alignment.warp, form.stamp_zone, engine) is None
+    assert read_stamp(blank, alignment.homography, form.stamp_zone, engine) is None
 
 
 def _scan_box(alignment, form: FormDefinition) -> tuple[float, float, float, float]:
