@@ -1,0 +1,28 @@
+"""Reading round 20 (issue 13): what the fresh draw 919000–919599 showed. Each test failed before its
+change. (The 受付印's rules, written before that draw was read, are tests/forms/test_stamp.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_reading_round17 import _read
+
+# ---- a katakana word with its first kana lost ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("家族のソコン", "家族のパソコン"),  # held-back page 919171: accepted at 0.999 (paddle: 919251)
+        ("ーナビ", "カーナビ"),
+    ],
+)
+def test_a_katakana_word_with_a_kana_lost_is_shown_with_it_for_review(read, shown):
+    r = _read("shimin_anketo", "q2_other", read)
+    assert r.decision == "review" and r.value == shown and "と読みました（辞書）" in r.reason
+
+
+def test_a_katakana_run_two_words_with_a_kana_put_back_is_not_guessed():
+    """オンライン read ンライン: インライン is a word too — nothing shown (the start's cut is another rule's)."""
+    r = _read("shimin_anketo", "comment", "手続きをもっとンラインでできるようにしてほしい")
+    assert r.value == "手続きをもっとンラインでできるようにしてほしい"
