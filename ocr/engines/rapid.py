@@ -190,7 +190,9 @@ class RapidOcrEngine(OcrEngine):
             )
         paths = self._model_paths()
         params = {
-            "Global.log_level": "warning",
+            # Not "warning": a box with nothing to detect (a 受付印's box left unstamped) is an outcome
+            # the caller handles, and rapidocr's warning for it went to every robot's console.
+            "Global.log_level": "error",
             "Global.max_side_len": int(det_max_side_len),
             "Det.model_path": str(paths["det"]),
             "Det.limit_side_len": int(det_limit_side_len),
