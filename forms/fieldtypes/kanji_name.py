@@ -34,6 +34,10 @@ UNKNOWN_NAME_FLOOR = 0.9
 NAME_VARIANT_FLOOR = 0.999
 # 々 repeats the kanji before it; the recogniser reads a hand's 々 as the 口 it looks like.
 _ITERATION_READ_AS_KUCHI = re.compile(r"(?<=[\u3400-\u9fff])口")
+# A 姓 of kanji ending in hiragana, before a 名 that starts in hiragana: the gap was read a character
+# or two late (新井　さくら read 新井さ　くら at 0.98 and accepted, held-back page 919302).
+_SURNAME_WITH_KANA_TAIL = re.compile(r"^([\u3400-\u9fff々]+)([ぁ-ゖ]+)$")
+GAP_MOVED_JA = "姓と名の区切りを「{}」の前に読みました（姓がかなで終わっていたため）。原本と見比べてください"
 
 
 class KanjiName(FieldType):
@@ -92,6 +96,12 @@ class KanjiName(FieldType):
         if len(parts) != 2:
             return found
         from daiko.forms.reference.names import readings_as
+
+        tail = _SURNAME_WITH_KANA_TAIL.match(parts[0])
+        if tail and re.match("[ぁ-ゖ]", parts[1]) and readings_as(tail[1], "姓"):
+            moved = self.check(f"{tail[1]}\u3000{tail[2]}{parts[1]}")
+            if moved.value is not None:
+                return held_for(found, GAP_MOVED_JA.format(tail[2]), moved.value)
 
         fixes = [
             (part, twin)

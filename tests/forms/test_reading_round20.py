@@ -26,3 +26,19 @@ def test_a_katakana_run_two_words_with_a_kana_put_back_is_not_guessed():
     """オンライン read ンライン: インライン is a word too — nothing shown (the start's cut is another rule's)."""
     r = _read("shimin_anketo", "comment", "手続きをもっとンラインでできるようにしてほしい")
     assert r.value == "手続きをもっとンラインでできるようにしてほしい"
+
+
+# ---- the gap between 姓 and 名 read a kana late ------------------------------------------------------------
+
+
+def test_a_gap_read_after_the_first_kana_of_the_given_name_is_put_before_it_for_review():
+    """Held-back page 919302: 新井　さくら read 新井さ　くら at 0.98 and accepted (its フリガナ unreadable)."""
+    r = _read("keitax_haisha", "owner_name", "新井さ　くら")
+    assert r.decision == "review" and r.value == "新井　さくら"
+    assert "姓と名の区切りを「さ」の前に読みました" in r.reason
+
+
+@pytest.mark.parametrize("read", ["新井　さくら", "佐々木　みどり", "山田　花子"])
+def test_a_gap_after_a_kanji_surname_stands(read):
+    r = _read("keitax_haisha", "owner_name", read)
+    assert r.decision == "accept" and r.value == read
