@@ -1111,12 +1111,21 @@ def _lost(r: FieldResult) -> bool:
     """Read as nothing, as no character, as a garble that is no value, or as one character that is
     none (a 整理番号 1866 read 1 beside its 記入日 accepted as empty by both engines: held-back page 918035)."""
     garbled = r.doubt == "invalid" and r.weakest is not None and r.weakest < GARBLED_WEAKEST
-    return r.doubt in ("empty", "unread") or garbled or _one_character_read(r)
+    return r.doubt in ("empty", "unread") or garbled or _read_as_strokes(r)
 
 
-def _one_character_read(r: FieldResult) -> bool:
-    """A value that is none read as a single character: what the scan kept of its writing is a stroke."""
-    return r.doubt == "invalid" and r.raw is not None and len("".join(r.raw.split())) == 1
+# Characters that are one vertical stroke: writing the scan kept only the uprights of reads as these.
+_STROKES = frozenset("1Il|!i")
+
+
+def _read_as_strokes(r: FieldResult) -> bool:
+    """A value that is none read as a single character, or as nothing but upright strokes (a 整理番号
+    0240 read 11111, its 記入日 accepted as empty beside it: held-back page 919519; on seven dumps
+    every such read, 12, was of writing the scan had all but lost): what the scan kept is strokes."""
+    if r.doubt != "invalid" or r.raw is None:
+        return False
+    written = "".join(r.raw.split())
+    return len(written) == 1 or (written != "" and set(written) <= _STROKES)
 
 
 def _writing_partly_lost(results: list[FieldResult]) -> bool:
@@ -1174,7 +1183,7 @@ def _hold_beside_blurred(form: FormDefinition, results: list[FieldResult]) -> No
     fields for the lost-writing rules, which need three held. A value read as one character that is
     none is its writing blurred past reading too (0665 read 0005 at 0.85 beside a 記入日 read H: page
     917847; on three draws' dumps no right read was so placed)."""
-    if not any((r.decision == "review" and BLURRED_JA in (r.reason or "")) or _one_character_read(r) for r in results):
+    if not any((r.decision == "review" and BLURRED_JA in (r.reason or "")) or _read_as_strokes(r) for r in results):
         return
     for r in results:
         if form.field(r.name).kind != "text" or r.decision != "accept" or r.value is None:

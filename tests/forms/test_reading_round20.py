@@ -42,3 +42,35 @@ def test_a_gap_read_after_the_first_kana_of_the_given_name_is_put_before_it_for_
 def test_a_gap_after_a_kanji_surname_stands(read):
     r = _read("keitax_haisha", "owner_name", read)
     assert r.decision == "accept" and r.value == read
+
+
+# ---- a value read as nothing but upright strokes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("strokes", ["11111", "1 1", "Ii"])
+def test_a_number_read_as_strokes_only_holds_an_empty_date_beside_it(strokes):
+    """Held-back page 919519: 整理番号 0240 read 11111 (sure), the 記入日 written beside it accepted as empty."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _hold_beside_lost_writing
+
+    from .test_reading_round8 import decided
+
+    form = load_definition("shimin_anketo")
+    sheet = _read("shimin_anketo", "sheet_no", strokes)
+    date = decided("shimin_anketo", "answered_on", None)
+    assert sheet.decision == "review" and date.decision == "accept"
+    _hold_beside_lost_writing(form, [sheet, date])
+    assert date.decision == "review" and date.value is None and "記入が写っていない可能性" in date.reason
+
+
+def test_a_number_of_ones_that_is_a_value_is_no_lost_writing():
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _hold_beside_lost_writing
+
+    from .test_reading_round8 import decided
+
+    form = load_definition("shimin_anketo")
+    sheet = _read("shimin_anketo", "sheet_no", "1111")
+    date = decided("shimin_anketo", "answered_on", None)
+    _hold_beside_lost_writing(form, [sheet, date])
+    assert sheet.decision == "accept" and date.decision == "accept"
