@@ -244,6 +244,10 @@ class Address(FieldType):
 
         put_right = words_put_right(found, building_word_fixes(found.value or ""), "建物名によく使われる語")
         if put_right.ok and (cut := building_word_cut_short(found.value or "")):
+            if (twin := _kanji_twin_before(found.value or "", *cut)) is not None:
+                fixed = self.check(twin[1])
+                if fixed.value is not None:
+                    return Check(fixed.value, False, BUILDING_BEHIND_JUNK_JA.format(twin[0], cut[1]))
             return Check(found.value, False, BUILDING_CUT_SHORT_JA.format(*cut))
         lone = [m[0] for m in _LONE_KATAKANA.finditer(put_right.value or "") if m[0] not in _KANA_OF_PLACE_NAMES]
         if put_right.ok and lone:
@@ -294,6 +298,21 @@ class Address(FieldType):
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"
         return True, None
+
+
+# The kanji a building word's first katakana is read as (八イツ for ハイツ: 12 times on seven dumps, both
+# engines; the word held as cut short, the 八 left standing in the value shown).
+_KATAKANA_OF_KANJI = {kanji: kana for kana, kanji in _KANJI_LOOKALIKE.items()}
+
+
+def _kanji_twin_before(value: str, read: str, meant: str) -> tuple[str, str] | None:
+    """(``八イツ``, ``value`` with ハイツ in its place) where the building word ``meant`` was read
+    ``read`` after the kanji its lost first katakana looks like; None otherwise."""
+    lost = meant.removesuffix(read)
+    at = value.find(read)
+    if len(lost) != 1 or at < 1 or _KATAKANA_OF_KANJI.get(value[at - 1]) != lost:
+        return None
+    return value[at - 1 : at + len(read)], value[: at - 1] + meant + value[at + len(read) :]
 
 
 # Every reason that says an address was checked against, or put right from, Japan Post's data names it:

@@ -74,3 +74,26 @@ def test_a_number_of_ones_that_is_a_value_is_no_lost_writing():
     date = decided("shimin_anketo", "answered_on", None)
     _hold_beside_lost_writing(form, [sheet, date])
     assert sheet.decision == "accept" and date.decision == "accept"
+
+
+# ---- a building word's first katakana read as the kanji it looks like -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        # held-back page 919510 (both engines); paddleocr eight times on the two draws before
+        ("埼玉県飯能市大字阿須264番地9八イツ美杉303", "埼玉県飯能市大字阿須264番地9ハイツ美杉303"),
+        ("飯能市緑町23番16号八イツ美杉203", "飯能市緑町23番16号ハイツ美杉203"),
+    ],
+)
+def test_a_building_word_read_with_its_first_katakana_as_a_kanji_is_shown_with_the_katakana(read, shown):
+    r = _read("keitax_haisha", "owner_address", read)
+    assert r.decision == "review" and r.value == shown
+    assert "「八イツ」を「ハイツ」と読みました" in r.reason
+
+
+@pytest.mark.parametrize("read", ["埼玉県飯能市八幡町24番24号ハイツ美杉304", "飯能市八幡町1-2"])
+def test_a_place_name_kanji_before_katakana_or_a_number_stands(read):
+    r = _read("keitax_haisha", "owner_address", read)
+    assert r.decision == "accept" and r.value == read
