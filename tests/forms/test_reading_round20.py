@@ -97,3 +97,20 @@ def test_a_building_word_read_with_its_first_katakana_as_a_kanji_is_shown_with_t
 def test_a_place_name_kanji_before_katakana_or_a_number_stands(read):
     r = _read("keitax_haisha", "owner_address", read)
     assert r.decision == "accept" and r.value == read
+
+
+# ---- a lone katakana where the sentence wants a hiragana ---------------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["市のホームページが見ブらいです", "市のホームページが見プらいです"])
+def test_a_lone_katakana_is_shown_as_the_hiragana_the_sentence_wants_for_review(read):
+    """見づらい read 見ブらい ten times on seven dumps (both engines), the value shown as read."""
+    r = _read("shimin_anketo", "comment", read)
+    assert r.decision == "review" and r.value == "市のホームページが見づらいです"
+    assert "を「づ」と読みました（前後の言葉から、辞書）" in r.reason
+
+
+def test_a_lone_katakana_no_hiragana_stands_out_for_is_left_as_read():
+    """防災メールを充実させて read だミさせて: ま and み do as well as each other — nothing is guessed."""
+    r = _read("shimin_anketo", "comment", "防災メールをだミさせてほしい")
+    assert r.value == "防災メールをだミさせてほしい"
