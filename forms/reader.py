@@ -27,7 +27,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,6 +58,7 @@ from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
 from daiko.forms.result import FieldResult, FormResult, PageError, PageResult
+from daiko.forms.stamp import StampDate
 from daiko.i18n import tr
 from daiko.log import logger
 from daiko.ocr.base import OcrEngine, TextLine
@@ -1193,20 +1194,38 @@ def _hold_beside_blurred(form: FormDefinition, results: list[FieldResult]) -> No
 
 
 def _weigh_against_stamp(
-    form: FormDefinition, results: list[FieldResult], alignment: Alignment, page: np.ndarray, engine: OcrEngine
+    form: FormDefinition, results: list[FieldResult], read_stamp: Callable[[], StampDate | None]
 ) -> None:
     """The date the form's 受付印 vouches for, weighed against the stamp's (:mod:`daiko.forms.stamp`);
-    the stamp is read only where that date has a value to weigh."""
-    from daiko.forms.stamp import read_stamp, weigh_against_stamp
+    the stamp is read (``read_stamp``) only where that date has a value to weigh."""
+    from daiko.forms.stamp import weigh_against_stamp
 
-    if form.stamp_confirms is None or form.stamp_zone is None or "stamp" in levers_off():
+    if form.stamp_confirms is None or "stamp" in levers_off():
         return
     r = next(r for r in results if r.name == form.stamp_confirms)
-    if r.value is None:
-        return
-    stamp = read_stamp(page, alignment.homography, form.stamp_zone, engine)
-    if stamp is not None:
+    if r.value is not None and (stamp := read_stamp()) is not None:
         weigh_against_stamp(r, stamp)
+
+
+def _stamp_of(form: FormDefinition, alignment: Alignment, page: np.ndarray, engine: OcrEngine) -> StampDate | None:
+    from daiko.forms.stamp import read_stamp
+
+    return None if form.stamp_zone is None else read_stamp(page, alignment.homography, form.stamp_zone, engine)
+
+
+def _decide_page(
+    form: FormDefinition, results: list[FieldResult], engine: str | None, read_stamp: Callable[[], StampDate | None]
+) -> None:
+    """The page's fields weighed against each other, reference data and the 受付印, in this order."""
+    _apply_agreements(form, results, engine)
+    _hold_beside_lost_writing(form, results)
+    _hold_beside_blurred(form, results)
+    # After the page's pen is judged from its reads: the stamp vouches for its date, not for the ink
+    # (a garbled 申告日 it confirms still tells of a page whose writing was lost — paddleocr on
+    # held-back page 919172 would otherwise have accepted the empties beside it).
+    _weigh_against_stamp(form, results, read_stamp)
+    _run_checks(form, results)
+    _apply_review_policy(form, results)
 
 
 def _run_checks(form: FormDefinition, results: list[FieldResult]) -> None:
@@ -1323,12 +1342,7 @@ def _read_aligned(
     _second_opinion(form, results, crops, index, set(unread) | barely, engine)
     _second_read_unparsed(form, results, crops, index, barely, engine)
     del lines, crops
-    _weigh_against_stamp(form, results, alignment, page, engine)
-    _apply_agreements(form, results, engine.name)
-    _hold_beside_lost_writing(form, results)
-    _hold_beside_blurred(form, results)
-    _run_checks(form, results)
-    _apply_review_policy(form, results)
+    _decide_page(form, results, engine.name, lambda: _stamp_of(form, alignment, page, engine))
     result = FormResult(
         form=form.name, title_ja=form.title_ja, fields=results, identity_score=round(similarity, 3),
         alignment=alignment.info(),

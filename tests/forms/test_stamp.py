@@ -147,3 +147,26 @@ def test_a_box_with_nothing_to_detect_is_no_warning_on_the_console():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert run.stdout.strip() == "[]"
     assert "detection result is empty" not in run.stderr
+
+
+def test_a_garbled_date_the_stamp_confirms_still_tells_of_writing_lost_beside_it(engine, page_of):
+    """paddleocr on held-back page 919172: a 申告日 read only from its digits (a garble at 0.3) is what
+    tells the page's pen was lost, and the empty fields beside it are held. The stamp agreeing accepts
+    the date — after that judgement, not before it (the empties had been accepted)."""
+    from daiko.forms.reader import _decide_page, read_form
+
+    from .test_reading_round8 import decided
+
+    form = load_definition("keitax_haisha")
+    page = page_of("keitax_haisha", 0, "printed")
+    results = read_form(page.image, form, engine).fields
+    date = decided("keitax_haisha", "declared_on", "令和6年4月29日")
+    date.doubt, date.decision, date.weakest = "invalid", "review", 0.3  # read from its digits, the rest garbled
+    empties = [decided("keitax_haisha", name, None) for name in ("owner_postal_code", "owner_phone")]
+    assert all(e.decision == "accept" for e in empties)
+    by_name = {r.name: r for r in [*results, date, *empties]}
+    read = []
+    _decide_page(form, list(by_name.values()), "paddleocr", lambda: read.append(1) or StampDate(6, 4, 29))
+    assert read == [1]
+    assert (date.decision, date.confirmed_by) == ("accept", STAMP_CONFIRMED_JA)
+    assert all(e.decision == "review" and "記入が写っていない可能性" in e.reason for e in empties)
