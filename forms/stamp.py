@@ -3,8 +3,9 @@
 A 廃車申告書 兼 標識返納書 is handed in at the counter with the plate, and the counter stamps the
 day it came in (``6.10.8`` between the stamp's two bars: 令和6年10月8日). The applicant's 申告日 is
 that day. Where the form names the date field the stamp vouches for (``stamp_confirms`` in its
-YAML), the stamp is read on its own — detection and recognition over the stamp's box, the only
-place the reader runs a detector, since where the stamp lands in its box is the clerk's hand — and:
+YAML), the stamp is read on its own — its box searched by the detector (the only place the reader
+runs one: where the stamp lands in its box is the clerk's hand), the line in the middle of the
+stamp's three recognised — and:
 
 - a date held for a short score (a ``/`` at 0.93, an era's first stroke unread) that is the stamp's
   day exactly is accepted: two independent reads, one of them printed, agree to the day;
