@@ -172,6 +172,23 @@ def _fewest_off(read: str, near: list[str]) -> list[str]:
     return [x for x in near if off(x) == least]
 
 
+def _split_by_surname(kana: str, sei: frozenset[str], mei: frozenset[str]) -> set[str]:
+    """A フリガナ read without its gap, split after the 姓's reading it starts with — or starts with a
+    slip away (ノチカワ for イチカワ) — where the rest is a reading of the 名 or the dictionary does not
+    know the 名 (フジイユウト for 藤井　悠斗, ノチカワタクヤ for 市川　拓也: held-back pages 919018 and
+    919518, shown as read)."""
+    out = set()
+    for reading in sei:
+        head, rest = kana[: len(reading)], kana[len(reading) :]
+        if (
+            rest
+            and (rest in mei or not mei)
+            and (head == reading or _slipped(head, reading) or _one_kana_off(head, reading))
+        ):
+            out.add(f"{reading}\u3000{rest}")
+    return out
+
+
 def suggested_reading(kanji: str, kana: str) -> str | None:
     """The フリガナ a read that is not a reading of its 氏名 most likely says, for a person to confirm:
 
@@ -180,7 +197,8 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
       already stays as read, unless it is a rare one beside a much commoner 濁点 twin (ヤマクチ for
       山口 → ヤマグチ);
     - a フリガナ read without its gap, split where exactly one 姓 reading and one 名 reading meet
-      (オカダマユミ for 岡田　真由美 → オカダ　マユミ).
+      (オカダマユミ for 岡田　真由美 → オカダ　マユミ), else after the one 姓 reading it starts with
+      (:func:`_split_by_surname`).
 
     A part the dictionary does not know stays as read (round 14: 山崎　悠斗's ヤマサキ　ユウト was shown
     as read for want of 悠斗). None where two readings fit equally, or nothing changes: then the read
@@ -191,6 +209,8 @@ def suggested_reading(kanji: str, kana: str) -> str | None:
     if len(k_parts) == 2 and len(r_parts) == 1:
         sei, mei = readings_as(k_parts[0], "姓"), readings_as(k_parts[1], "名")
         splits = {f"{kana[:i]}\u3000{kana[i:]}" for i in range(1, len(kana)) if kana[:i] in sei and kana[i:] in mei}
+        if not splits:
+            splits = _split_by_surname(kana, sei, mei)
         return splits.pop() if len(splits) == 1 else None
     if len(k_parts) != len(r_parts):
         return None

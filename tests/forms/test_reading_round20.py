@@ -114,3 +114,25 @@ def test_a_lone_katakana_no_hiragana_stands_out_for_is_left_as_read():
     """防災メールを充実させて read だミさせて: ま and み do as well as each other — nothing is guessed."""
     r = _read("shimin_anketo", "comment", "防災メールをだミさせてほしい")
     assert r.value == "防災メールをだミさせてほしい"
+
+
+# ---- a フリガナ read without its gap, beside a 名 the dictionary lacks --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "shown"),
+    [
+        ("藤井　悠斗", "フジイユウト", "フジイ　ユウト"),  # held-back page 919018: 悠斗 unknown to IPADIC
+        ("市川　拓也", "ノチカワタクヤ", "イチカワ　タクヤ"),  # 919518: and イ read ノ
+    ],
+)
+def test_a_kana_name_read_without_its_gap_is_split_after_the_surnames_reading_for_review(name, read, shown):
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _apply_reading
+
+    form = load_definition("keitax_haisha")
+    kanji = _read("keitax_haisha", "owner_name", name)
+    kana = _read("keitax_haisha", "owner_kana", read, {2: 0.8})
+    assert kana.decision == "review" and kana.value == read
+    _apply_reading(form, kanji, kana, "rapidocr")
+    assert kana.decision == "review" and kana.value == shown
