@@ -136,3 +136,16 @@ def test_a_kana_name_read_without_its_gap_is_split_after_the_surnames_reading_fo
     assert kana.decision == "review" and kana.value == read
     _apply_reading(form, kanji, kana, "rapidocr")
     assert kana.decision == "review" and kana.value == shown
+
+
+def test_a_building_word_cut_short_after_a_kanji_is_filled_in_for_review():
+    """Held-back page 919054: パレス仲町 read レス仲町 after 13号, shown as read."""
+    r = _read("keitax_haisha", "owner_address", "埼玉県飯能市稲荷町9番13号レス仲町102")
+    assert r.decision == "review" and r.value == "埼玉県飯能市稲荷町9番13号パレス仲町102"
+    assert "「パレス」の1文字を読み落としたとみて補いました" in r.reason
+
+
+def test_a_building_word_cut_short_after_a_digit_is_not_filled():
+    """255番地9パレス read 255番地91レス: the パ read as the 1 — filling would keep the 1."""
+    r = _read("keitax_haisha", "owner_address", "飯能市大字稲荷町255番地91レス仲町202")
+    assert r.decision == "review" and r.value == "飯能市大字稲荷町255番地91レス仲町202"
