@@ -470,6 +470,43 @@ def round19_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 19's rules on these reads", c)
 
 
+_KATAKANA_AS_HIRAGANA = re.compile(r"「[ァ-ヴ]」を「[ぁ-ゖ]」と読みました（前後の言葉から、辞書）")
+
+
+def round20_reads(engine: str, recs: list[dict]) -> None:
+    """What round 20's rules did in a dump's reads (forms/README.md, "Round 20"), by the words of their
+    reasons: 申告日 accepted on the 受付印's agreement and held a digit short of it, the 姓/名 gap moved
+    before a kana, a building word filled in or its kanji look-alike put right, a lone katakana read as
+    the hiragana the sentence wants; and the values of a dump of older code those rules find — a
+    katakana run one kana short of a word, a value that is none read as upright strokes."""
+    from daiko.forms.fieldtypes.address import BUILDING_FILLED_JA
+    from daiko.forms.fieldtypes.kanji_name import GAP_MOVED_JA
+    from daiko.forms.reference.words import _KATAKANA_RUN, _is_word, _one_kana_lost
+    from daiko.forms.stamp import STAMP_CONFIRMED_JA, STAMP_DIGIT_SHORT_JA
+
+    said = {
+        "申告日 accepted, the 受付印 giving the same day": lambda d: d.get("confirmed_by") == STAMP_CONFIRMED_JA,
+        "申告日 held, a digit short of the 受付印's": lambda d: STAMP_DIGIT_SHORT_JA.split("（")[0] in (d.get("reason") or ""),
+        "氏名, the gap moved before a kana": lambda d: GAP_MOVED_JA.split("「")[0] in (d.get("reason") or ""),
+        "住所, a building word cut short filled in": lambda d: BUILDING_FILLED_JA.split("「")[-1] in (d.get("reason") or ""),
+        "住所, 八イツ read as ハイツ": lambda d: "「八イツ」を「ハイツ」" in (d.get("reason") or ""),
+        "free text, a lone katakana as its hiragana": lambda d: bool(_KATAKANA_AS_HIRAGANA.search(d.get("reason") or "")),
+    }  # fmt: skip
+    c: Counter = Counter()
+    for d in recs:
+        for what, found in said.items():
+            if found(d):
+                _count(c, what, d)
+        if d["type"] == "text" and isinstance(d["pred"], str):
+            for m in _KATAKANA_RUN.finditer(d["pred"]):
+                if not _is_word(m[0]) and len(_one_kana_lost(m[0])) == 1:
+                    _count(c, "free text, a katakana run one kana short of a word", d)
+        chars = "".join(ch for ch, _, _ in d.get("chars") or () if ch.strip())
+        if d["doubt"] == "invalid" and len(chars) > 1 and set(chars) <= set("1Il|!i"):
+            _count(c, "a value that is none read as upright strokes", d)
+    _report(f"{engine}: round 20's rules on these reads", c)
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -537,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         round13_reads(engine, recs)
         round14_reads(engine, recs)
         round19_reads(engine, recs)
+        round20_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

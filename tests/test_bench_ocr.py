@@ -77,6 +77,27 @@ def test_levers_counts_a_dump_with_free_text_and_each_rounds_rules(tmp_path: Pat
     assert "郵便番号 from the address's 町名, its box held as faint: 1 (0 right" in run.stdout  # round19_reads
 
 
+def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
+    from daiko.forms.stamp import STAMP_CONFIRMED_JA
+
+    base = {"engine": "rapidocr", "split": "heldout", "seed": 919482, "form": "keitax_haisha", "kind": "handwriting",
+            "template": "a", "doubt": None, "confidence": 0.96, "weakest": 0.9, "chars": None, "reason": None,
+            "decision": "accept", "exact": True}  # fmt: skip
+    date = {**base, "field": "declared_on", "type": "wareki_date", "pred": "2024-07-15", "truth": "2024-07-15",
+            "confirmed_by": STAMP_CONFIRMED_JA}  # fmt: skip
+    text = {**base, "field": "reason_note", "type": "text", "pred": "家族のソコン", "truth": "家族のパソコン",
+            "confirmed_by": None, "exact": False}  # fmt: skip
+    page = {"record": "page", **base, "straight": True, "seconds": 1.0, "rss_mb": 500}
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, text, page)), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "申告日 accepted, the 受付印 giving the same day: 1 (1 right, 1 accepted, 0 of them wrong)" in run.stdout
+    assert "free text, a katakana run one kana short of a word: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+
+
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
     """加藤　惠子 at 0.7371 (a 旧字体 the 氏名's floor sends to review) had set every kanji's bar in a
     氏名 to 0.7376; fields the floor holds are no longer the thresholds' to stop."""
