@@ -149,3 +149,17 @@ def test_a_building_word_cut_short_after_a_digit_is_not_filled():
     """255番地9パレス read 255番地91レス: the パ read as the 1 — filling would keep the 1."""
     r = _read("keitax_haisha", "owner_address", "飯能市大字稲荷町255番地91レス仲町202")
     assert r.decision == "review" and r.value == "飯能市大字稲荷町255番地91レス仲町202"
+
+
+# ---- a long vowel read as 一 after a gap ---------------------------------------------------------------------
+
+
+def test_a_long_vowel_read_as_kanji_one_after_a_gap_is_the_long_vowel():
+    """Held-back page 918594: コーポ read コ 一ポ — held as a lone katakana コ, shown as コ一ポ."""
+    r = _read("keitax_haisha", "owner_address", "飯能市永田370-14コ 一ポ双柳205")
+    assert r.decision == "accept" and r.value == "飯能市永田370-14コーポ双柳205"
+
+
+def test_kanji_one_after_a_gap_before_kanji_stands():
+    r = _read("keitax_haisha", "owner_address", "飯能市永田370-14ハイツ 一号棟")
+    assert "一号棟" in r.value
