@@ -198,6 +198,11 @@ def _one_lost_before(text: str) -> bool:
 _MONTH_MISREAD = re.compile(r"年\d{1,2}([^\d\s年月日])\d")
 
 
+# 日 read as a 1 after a two-digit day (合和5年9月251 for 25日: paddleocr, held-back page 919060; 3 on
+# seven dumps, each so): not where the day ends in 1 — 月311 may be 31日 or 3日 with 日 read 11.
+_DAY_MARK_AS_ONE = re.compile(r"^(.*月)(\d\d)1$")
+
+
 def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     """Readings of a date-that-is-not-one with frame characters put right, each with the note
     staff read and whether the repair is sure enough to accept on the digits' scores: the era's
@@ -232,6 +237,10 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     for head, note, sure in heads:
         tail = re.match(r"^(.*月\d{1,2})(?:([^\d日])|日(.))$", head)
         two = _two_character_day(head)
+        if (one := _DAY_MARK_AS_ONE.match(head)) and one[2][1] != "1" and 10 <= int(one[2]) <= 31:
+            out.append(
+                (f"{one[1]}{one[2]}日", "、".join(x for x in (note, "「日」の文字が「1」と読めています") if x), False)
+            )
         if tail:
             fixed = f"{tail[1]}日"
             day_note = f"「日」の文字が「{tail[2]}」と読めています" if tail[2] else "日付のあとに余分な文字があります"

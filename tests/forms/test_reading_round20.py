@@ -163,3 +163,21 @@ def test_a_long_vowel_read_as_kanji_one_after_a_gap_is_the_long_vowel():
 def test_kanji_one_after_a_gap_before_kanji_stands():
     r = _read("keitax_haisha", "owner_address", "飯能市永田370-14ハイツ 一号棟")
     assert "一号棟" in r.value
+
+
+# ---- 日 read as a 1 after a two-digit day ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [("合和5年9月251", "2023-09-25"), ("令和5年11月271", "2023-11-27")],  # paddleocr, held-back page 919060
+)
+def test_a_day_mark_read_as_one_after_a_two_digit_day_is_shown_for_review(read, shown):
+    r = _read("keitax_haisha", "deregistered_on", read)
+    assert r.decision == "review" and r.value == shown and "「日」の文字が「1」と読めています" in r.reason
+
+
+def test_a_day_ending_in_one_before_a_one_shows_no_date():
+    """月311: 31日 with 日 read 1, or 3日 with 日 read 11 — no guess."""
+    r = _read("keitax_haisha", "deregistered_on", "令和7年3月311")
+    assert r.decision == "review" and r.value is None
