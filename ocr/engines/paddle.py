@@ -177,6 +177,7 @@ class PaddleOcrEngine(OcrEngine):
         self._lock = threading.Lock()
         self._rec: Any = None
         self._ocr: Any = None
+        self._det: Any = None
         self._decoder: _PaddleFoldingDecoder | None = None
         self._version = version
         # Must be set before paddlex is imported, or it probes model hosters on start-up.
@@ -271,6 +272,40 @@ class PaddleOcrEngine(OcrEngine):
             confs = tuple(a[0][1] for a in alts)
             results[i] = TextLine(text, float(_get(res, "rec_score", 0.0)), None, confs, (), tuple(alts))
         return results
+
+    def detect(self, page: Image) -> list[tuple[int, int, int, int]]:
+        """Text-line boxes from the detection model alone: the reader asks for them on a 受付印's box
+        on every 廃車申告書, and the page pipeline would load a second recognition model for it."""
+        bgr = to_bgr(page)
+        h, w = bgr.shape[:2]
+        with self._lock:
+            out = list(self._detector().predict(bgr))
+        boxes = []
+        for res in out:
+            polys = _get(res, "dt_polys", None)
+            for poly in [] if polys is None else polys:
+                q = np.asarray(poly, dtype=np.float32).reshape(-1, 2)
+                boxes.append((
+                    int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min())),
+                    int(min(w, np.ceil(q[:, 0].max()))), int(min(h, np.ceil(q[:, 1].max()))),
+                ))  # fmt: skip
+        return boxes
+
+    def _detector(self) -> Any:
+        if self._det is None:
+            try:
+                from paddleocr import TextDetection
+
+                self._det = TextDetection(
+                    model_name=self.det_model_name, model_dir=str(self.det_dir), limit_side_len=64, limit_type="min",
+                    **self._common,
+                )  # fmt: skip
+            except Exception as exc:
+                raise OcrError(
+                    f"PaddleOCR failed to load the detection model from {self.det_dir}: {exc}. "
+                    f"(paddlepaddle {self._version}; {_HOW_TO_INSTALL})"
+                ) from exc
+        return self._det
 
     def read_page(self, page: Image) -> list[TextLine]:
         bgr = to_bgr(page)

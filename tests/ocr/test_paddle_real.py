@@ -82,6 +82,26 @@ def test_paddle_has_its_own_calibrated_thresholds(paddle):
     assert need.source == "calibration:paddleocr"
 
 
+def test_paddle_reads_a_stamp_with_the_detection_model_alone(paddle):
+    """The reader detects lines in every 廃車申告書's 受付印 box: with the detection model alone, not
+    the page pipeline and its second copy of the recognition model (an engine of its own here, so
+    the page test below may build that pipeline)."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import read_page
+    from daiko.forms.stamp import StampDate, read_stamp
+    from daiko.forms.synth import make_page
+    from daiko.ocr.engines import get_engine
+
+    engine = get_engine("paddleocr", threads=2)  # other options than the fixture's: another instance
+    assert engine is not paddle
+    form = load_definition("keitax_haisha")
+    page = make_page(form, 1, "printed")
+    _result, alignment = read_page(page.image, form, engine)
+    y, m, d = (int(v) for v in page.truth["declared_on"].split("-"))
+    assert read_stamp(page.image, alignment.homography, form.stamp_zone, engine) == StampDate(y - 2018, m, d)
+    assert engine._ocr is None
+
+
 def test_paddle_finds_lines_on_a_page_with_the_detector_loaded_on_demand(paddle):
     # Reading forms only recognises known zones; the detection pipeline (with its own copy of the
     # recognition model) is built on the first whole-page read, and then finds the lines.
