@@ -17,6 +17,11 @@ from daiko.forms.definition import TEMPLATE_DPI, Box
 
 INSET_MM = 0.7
 MIN_MARK_MM = 1.0  # an ink blob smaller than this (both ways) is a speck, not writing
+# Ink less than MIN_MARK_MM tall and this many times as wide is a rule's remnant the erasure left (a
+# 4 × 918 px sliver in an empty その他の内容, held-back page 919946): no writing is that flat. Read, it
+# sent a blank field to review as "unreadable" and gave the recogniser a 230:1 line that grew the
+# process by 250 MB.
+SLIVER_RATIO = 8
 _PX_PER_MM = TEMPLATE_DPI / 25.4
 
 
@@ -136,6 +141,8 @@ def ink_box(
         return None
     b = np.array(big)
     x0, y0, x1, y1 = int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max())
+    if _sliver((x0, y0, x1, y1)):
+        return None
     reach = max(4, (y1 - y0) // 2)
     for sx0, sy0, sx1, sy1 in small:
         if sx1 >= x0 - reach and sx0 <= x1 + reach and sy1 >= y0 - reach and sy0 <= y1 + reach:
@@ -186,7 +193,14 @@ def faint_strokes(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     if not strokes:
         return None
     b = np.array(strokes)
-    return int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max())
+    box = int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max())
+    return None if _sliver(box) else box
+
+
+def _sliver(box: tuple[int, int, int, int]) -> bool:
+    """Ink too flat to be writing: a rule's remnant along the crop (``SLIVER_RATIO``)."""
+    x0, y0, x1, y1 = box
+    return y1 - y0 < MIN_MARK_MM * _PX_PER_MM and x1 - x0 >= SLIVER_RATIO * max(1, y1 - y0)
 
 
 def pale_beyond(box: tuple[int, int, int, int] | None, pale: tuple[int, int, int, int] | None) -> bool:

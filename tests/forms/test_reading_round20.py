@@ -181,3 +181,33 @@ def test_a_day_ending_in_one_before_a_one_shows_no_date():
     """月311: 31日 with 日 read 1, or 3日 with 日 read 11 — no guess."""
     r = _read("keitax_haisha", "deregistered_on", "令和7年3月311")
     assert r.decision == "review" and r.value is None
+
+
+# ---- a rule's remnant in an empty box -------------------------------------------------------------------------
+
+
+def test_a_rules_remnant_along_an_empty_box_is_no_writing(tmp_path):
+    """Held-back page 919946: その他の内容 left blank held as "unreadable" — a 4 × 918 px sliver of the
+    rule the erasure left was read (and grew the process by 250 MB, at 230:1)."""
+    from .conftest import bench_page
+
+    page, truth = bench_page(tmp_path, 19946, "keitax_haisha", "handwriting", "a")
+    note = next(f for f in page.fields if f.name == "reason_note")
+    assert truth["reason_note"] is None
+    assert note.value is None and note.decision == "accept"
+
+
+def test_ink_too_flat_to_be_writing_is_none_but_a_dash_sized_stroke_is_kept():
+    import numpy as np
+
+    from daiko.forms.crops import PageInk, faint_strokes, ink_box
+
+    ink = PageInk(paper=250.0, ink=20.0, threshold=200.0, mark_threshold=135.0)
+    pale = np.full((60, 900), 250, np.uint8)  # grey, as the reader crops
+    pale[2:5, 10:890] = 225  # the rule's pale remnant along the top
+    assert faint_strokes(pale) is None
+    crop = np.full((60, 900), 250, np.uint8)
+    crop[2:6, 10:890] = 60  # a dark one
+    assert ink_box(crop, ink) is None
+    crop[20:44, 100:130] = 30  # a character beside it
+    assert ink_box(crop, ink) is not None
