@@ -480,6 +480,7 @@ def round20_reads(engine: str, recs: list[dict]) -> None:
     the hiragana the sentence wants; and the values of a dump of older code those rules find — a
     katakana run one kana short of a word, a value that is none read as upright strokes."""
     from daiko.forms.fieldtypes.address import BUILDING_FILLED_JA
+    from daiko.forms.fieldtypes.base import UPRIGHT_STROKES
     from daiko.forms.fieldtypes.kanji_name import GAP_MOVED_JA
     from daiko.forms.reference.words import _KATAKANA_RUN, _is_word, _one_kana_lost
     from daiko.forms.stamp import STAMP_CONFIRMED_JA, STAMP_DIGIT_SHORT_JA
@@ -502,7 +503,7 @@ def round20_reads(engine: str, recs: list[dict]) -> None:
                 if not _is_word(m[0]) and len(_one_kana_lost(m[0])) == 1:
                     _count(c, "free text, a katakana run one kana short of a word", d)
         chars = "".join(ch for ch, _, _ in d.get("chars") or () if ch.strip())
-        if d["doubt"] == "invalid" and len(chars) > 1 and set(chars) <= set("1Il|!i"):
+        if d["doubt"] == "invalid" and len(chars) > 1 and set(chars) <= UPRIGHT_STROKES:
             _count(c, "a value that is none read as upright strokes", d)
     _report(f"{engine}: round 20's rules on these reads", c)
 

@@ -52,7 +52,7 @@ from daiko.forms.crops import (
 )
 from daiko.forms.definition import TEMPLATE_DPI, Box, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
-from daiko.forms.fieldtypes.base import FieldType, one_character_off, voicing_twins
+from daiko.forms.fieldtypes.base import UPRIGHT_STROKES, FieldType, one_character_off, voicing_twins
 from daiko.forms.fieldtypes.kana_name import KATAKANA_NAME
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
@@ -1115,10 +1115,6 @@ def _lost(r: FieldResult) -> bool:
     return r.doubt in ("empty", "unread") or garbled or _read_as_strokes(r)
 
 
-# Characters that are one vertical stroke: writing the scan kept only the uprights of reads as these.
-_STROKES = frozenset("1Il|!i")
-
-
 def _read_as_strokes(r: FieldResult) -> bool:
     """A value that is none read as a single character, or as nothing but upright strokes (a 整理番号
     0240 read 11111, its 記入日 accepted as empty beside it: held-back page 919519; on seven dumps
@@ -1126,7 +1122,7 @@ def _read_as_strokes(r: FieldResult) -> bool:
     if r.doubt != "invalid" or r.raw is None:
         return False
     written = "".join(r.raw.split())
-    return len(written) == 1 or (written != "" and set(written) <= _STROKES)
+    return len(written) == 1 or (written != "" and set(written) <= UPRIGHT_STROKES)
 
 
 def _writing_partly_lost(results: list[FieldResult]) -> bool:

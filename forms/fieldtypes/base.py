@@ -309,6 +309,8 @@ BOX_JA = "「□」を「口」と読みました。原本と見比べてくだ�
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"
+# Characters that are one upright stroke: what a scan that kept only the uprights of writing reads as.
+UPRIGHT_STROKES = frozenset("1Il|!i")
 
 
 def nfkc(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
     SPECK_JA,
+    UPRIGHT_STROKES,
     VARIANT_FLOOR,
     Check,
     FieldType,
@@ -170,6 +171,8 @@ class Text(FieldType):
 
     def check_read(self, raw: str) -> Check:
         found = super().check_read(raw)
+        if found.value is not None and set(found.value.replace(" ", "")) <= UPRIGHT_STROKES:
+            return Check(found.value, False, STROKES_ONLY_JA)
         if found.value is not None and _DOT_IN_WORDS.search(found.value):
             bare = self.check(_DOT_IN_WORDS.sub("", found.value))
             if bare.value is not None:
@@ -229,6 +232,10 @@ def _grammar_put_right(found: Check) -> Check:
 
 GRAMMAR_JA = "「{}」を「{}」"
 GRAMMAR_END_JA = "と読みました（前後の言葉から、辞書）。原本と見比べてください"
+# Free text read as nothing but upright strokes (家族のパソコン read 1 at 0.997 and accepted, held-back
+# page 920191): on eight dumps every text, name or address so read, 17, was writing the scan had all
+# but lost — the rest went to review as no value of their type.
+STROKES_ONLY_JA = "縦線のような文字しか読み取れません（記入が薄く写っていない可能性があります）。原本で確かめてください"
 # A kanji that makes no word where it stands needs this score (Text.floors): only a perfect one.
 # Round 7 set 0.99; 図書館の端天 was then accepted at 0.995 (held-back page 906367). On eight
 # draws (4,800 pages) 81 free texts held such kanji, every one of them read wrong.

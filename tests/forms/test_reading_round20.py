@@ -211,3 +211,19 @@ def test_ink_too_flat_to_be_writing_is_none_but_a_dash_sized_stroke_is_kept():
     assert ink_box(crop, ink) is None
     crop[20:44, 100:130] = 30  # a character beside it
     assert ink_box(crop, ink) is not None
+
+
+# ---- free text read as upright strokes only -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["1", "11", "I i"])
+def test_free_text_read_as_upright_strokes_only_is_held(read):
+    """Held-back page 920191: その他 家族のパソコン read 1 at 0.997 and accepted."""
+    r = _read("shimin_anketo", "q2_other", read)
+    assert r.decision == "review" and r.doubt == "invalid" and "縦線のような文字しか" in r.reason
+
+
+@pytest.mark.parametrize("read", ["家族のパソコン", "1日1回", "Wi-Fi"])
+def test_free_text_with_more_than_strokes_stands(read):
+    r = _read("shimin_anketo", "q2_other", read)
+    assert r.decision == "accept" and r.value == read
