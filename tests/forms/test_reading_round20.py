@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .test_reading_round17 import _read
+from .test_reading_round19 import date_beside_sheet
 
 # ---- a katakana word with its first kana lost ---------------------------------------------------------
 
@@ -50,29 +51,13 @@ def test_a_gap_after_a_kanji_surname_stands(read):
 @pytest.mark.parametrize("strokes", ["11111", "1 1", "Ii"])
 def test_a_number_read_as_strokes_only_holds_an_empty_date_beside_it(strokes):
     """Held-back page 919519: 整理番号 0240 read 11111 (sure), the 記入日 written beside it accepted as empty."""
-    from daiko.forms.definition import load_definition
-    from daiko.forms.reader import _hold_beside_lost_writing
-
-    from .test_reading_round8 import decided
-
-    form = load_definition("shimin_anketo")
-    sheet = _read("shimin_anketo", "sheet_no", strokes)
-    date = decided("shimin_anketo", "answered_on", None)
-    assert sheet.decision == "review" and date.decision == "accept"
-    _hold_beside_lost_writing(form, [sheet, date])
+    sheet, date = date_beside_sheet(strokes)
+    assert sheet.decision == "review"
     assert date.decision == "review" and date.value is None and "記入が写っていない可能性" in date.reason
 
 
 def test_a_number_of_ones_that_is_a_value_is_no_lost_writing():
-    from daiko.forms.definition import load_definition
-    from daiko.forms.reader import _hold_beside_lost_writing
-
-    from .test_reading_round8 import decided
-
-    form = load_definition("shimin_anketo")
-    sheet = _read("shimin_anketo", "sheet_no", "1111")
-    date = decided("shimin_anketo", "answered_on", None)
-    _hold_beside_lost_writing(form, [sheet, date])
+    sheet, date = date_beside_sheet("1111")
     assert sheet.decision == "accept" and date.decision == "accept"
 
 
