@@ -16,6 +16,7 @@ from daiko.forms.fieldtypes.base import (
     Check,
     FieldType,
     Reason,
+    held_for,
     katakana_long_vowels,
     unify_hyphens,
     words_put_right,
@@ -259,7 +260,7 @@ class Address(FieldType):
             return Check(put_right.value, False, LONE_KATAKANA_JA.format(lone[0]))
         if put_right.ok and _ZA_WITHOUT_O.search(put_right.value or ""):
             return Check(put_right.value, False, ZA_WITHOUT_O_JA)
-        return _town_put_right(put_right)
+        return _in_japanese_glyphs(_town_put_right(put_right))
 
     def check(self, raw: str) -> Check:
         """As every type, and a 都道府県 misread by one character (埼王県) put right *for review*:
@@ -360,6 +361,47 @@ TOWN_SLIP_JA = (
 TOWN_SLIPS_JA = (
     "町名「{0}」は{1}にありません（" + READ_FROM_POSTAL_DATA + "。{2}の読み違いの可能性）。原本と見比べてください"
 )
+
+
+NOT_JAPANESE_JA = (
+    "日本の住所に使わない字体の文字があります（「{}」：中国の簡体字などの読み違い）。原本と見比べてください"
+)
+
+
+def _japanese(ch: str) -> bool:
+    try:
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _in_japanese_glyphs(found: Check) -> Check:
+    """A place name read with kanji in forms no Japanese character set has (埼玉县饭能市笠缝: 県, 飯 and
+    縫 in their Chinese simplified forms, accepted by rapidocr on held-back page 919646 — the robot
+    would have keyed them) written as Japan Post spells it, its decision unchanged: the data names
+    the place, the glyph is the recogniser's. Such a character elsewhere (コーポ双师: 柳 read 师 by
+    paddleocr, accepted on page 920126), or in a place the data does not know, holds the value for
+    review. 異体字 in cp932 a person may write (穗, 髙) are kept as written."""
+    value = found.value
+    foreign = "".join(ch for ch in value or "" if not _japanese(ch))
+    if not foreign or value is None:
+        return found
+    from daiko.forms.reference.postal import parse
+    from daiko.forms.reference.variants import starts_with
+
+    parsed = parse(value)
+    if parsed is not None and parsed.town is not None:
+        body = value
+        head = parsed.prefecture if parsed.prefecture and starts_with(body, parsed.prefecture) else ""
+        body = body[len(head) :]
+        head += parsed.city
+        body = body[len(parsed.city) :]
+        za = re.match(r"大字|字", body)
+        head += (za[0] if za else "") + parsed.town
+        if starts_with(value, head) and all(_japanese(ch) for ch in value[len(head) :]):
+            return Check(head + value[len(head) :], found.ok, found.reason)
+    return held_for(found, NOT_JAPANESE_JA.format(foreign))
 
 
 def _town_put_right(found: Check) -> Check:

@@ -212,3 +212,25 @@ def test_free_text_read_as_upright_strokes_only_is_held(read):
 def test_free_text_with_more_than_strokes_stands(read):
     r = _read("shimin_anketo", "q2_other", read)
     assert r.decision == "accept" and r.value == read
+
+
+# ---- kanji in forms no Japanese character set has -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("埼玉县饭能市笠缝259番地", "埼玉県飯能市笠縫259番地"),  # held-back page 919646, accepted as read
+        ("飯能市大字中藤下鄉531番地9パレス仲町203", "飯能市大字中藤下郷531番地9パレス仲町203"),
+        ("埼玉県日高市榆木754-20", "埼玉県日高市楡木754-20"),
+    ],
+)
+def test_a_place_name_read_in_chinese_glyphs_is_written_as_japan_post_spells_it(read, shown):
+    r = _read("keitax_haisha", "owner_address", read)
+    assert r.decision == "accept" and r.value == shown
+
+
+def test_a_chinese_glyph_outside_the_place_name_holds_the_address():
+    """Held-back page 920126 (paddleocr): コーポ双柳 read コーポ双师 and accepted."""
+    r = _read("keitax_haisha", "owner_address", "飯能市征矢町7番19号コーポ双师102")
+    assert r.decision == "review" and "「师」" in r.reason
