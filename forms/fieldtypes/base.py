@@ -302,7 +302,9 @@ def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> 
 # printed), or as ± ((0±2)972-3238, 070-±029-8101, 〒35700±1: nine printed reads on the kept dumps,
 # each a 4): where the value is no value with it, it is shown with a 4, for review. Beside a date's
 # separator as well (R6/2/+ for R6/2/4, held-back page 917732).
-_PLUS_BY_DIGIT = re.compile(r"(?<=[\d/.])[+±]|[+±](?=[\d/.])")
+# And between a 番 and a 号, where a 4 is the one digit (13番+号: held-back page 920264, and 920380 by
+# both engines).
+_PLUS_BY_DIGIT = re.compile(r"(?<=[\d/.番])[+±]|[+±](?=[\d/.号])")
 PLUS_JA = "{}を「4」と読みました。原本と見比べてください"
 # 口 read as a box: □ is no character of a place or a name (川□, 野□　大輔 — held-back pages 905082, 915382).
 BOX_JA = "「□」を「口」と読みました。原本と見比べてください"

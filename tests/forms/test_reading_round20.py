@@ -234,3 +234,12 @@ def test_a_chinese_glyph_outside_the_place_name_holds_the_address():
     """Held-back page 920126 (paddleocr): コーポ双柳 read コーポ双师 and accepted."""
     r = _read("keitax_haisha", "owner_address", "飯能市征矢町7番19号コーポ双师102")
     assert r.decision == "review" and "「师」" in r.reason
+
+
+# ---- a 4 read as + between 番 and 号 ------------------------------------------------------------------------
+
+
+def test_a_plus_between_ban_and_go_is_shown_as_a_four_for_review():
+    """Held-back pages 920264 and 920380 (printed; the latter by both engines): 13番4号 read 13番+号."""
+    r = _read("keitax_haisha", "owner_address", "埼玉県飯能市東町13番+号")
+    assert r.decision == "review" and r.value == "埼玉県飯能市東町13番4号" and "「+」を「4」と読みました" in r.reason
