@@ -470,6 +470,12 @@ def round19_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 19's rules on these reads", c)
 
 
+def _says(template: str):
+    """Whether a field's reason holds a sentence made from ``template`` (its ``{}`` filled in)."""
+    pattern = re.compile(".+?".join(re.escape(part) for part in template.split("{}")))
+    return lambda d: bool(pattern.search(d.get("reason") or ""))
+
+
 _KATAKANA_AS_HIRAGANA = re.compile(r"「[ァ-ヴ]」を「[ぁ-ゖ]」と読みました（前後の言葉から、辞書）")
 
 
@@ -487,9 +493,9 @@ def round20_reads(engine: str, recs: list[dict]) -> None:
 
     said = {
         "申告日 accepted, the 受付印 giving the same day": lambda d: d.get("confirmed_by") == STAMP_CONFIRMED_JA,
-        "申告日 held, a digit short of the 受付印's": lambda d: STAMP_DIGIT_SHORT_JA.split("（")[0] in (d.get("reason") or ""),
-        "氏名, the gap moved before a kana": lambda d: GAP_MOVED_JA.split("「")[0] in (d.get("reason") or ""),
-        "住所, a building word cut short filled in": lambda d: BUILDING_FILLED_JA.split("「")[-1] in (d.get("reason") or ""),
+        "申告日 held, a digit short of the 受付印's": _says(STAMP_DIGIT_SHORT_JA),
+        "氏名, the gap moved before a kana": _says(GAP_MOVED_JA),
+        "住所, a building word cut short filled in": _says(BUILDING_FILLED_JA),
         "住所, 八イツ read as ハイツ": lambda d: "「八イツ」を「ハイツ」" in (d.get("reason") or ""),
         "free text, a lone katakana as its hiragana": lambda d: bool(_KATAKANA_AS_HIRAGANA.search(d.get("reason") or "")),
     }  # fmt: skip

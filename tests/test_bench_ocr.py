@@ -87,15 +87,21 @@ def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
             "confirmed_by": STAMP_CONFIRMED_JA}  # fmt: skip
     text = {**base, "field": "reason_note", "type": "text", "pred": "家族のソコン", "truth": "家族のパソコン",
             "confirmed_by": None, "exact": False}  # fmt: skip
+    from daiko.forms.fieldtypes.address import BUILDING_FILLED_JA
+
+    address = {**base, "field": "owner_address", "type": "address", "decision": "review", "doubt": "invalid",
+               "pred": "飯能市稲荷町9番13号パレス仲町102", "truth": "飯能市稲荷町9番13号パレス仲町102",
+               "confirmed_by": None, "reason": BUILDING_FILLED_JA.format("レス", "パレス")}  # fmt: skip
     page = {"record": "page", **base, "straight": True, "seconds": 1.0, "rss_mb": 500}
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, text, page)), encoding="utf-8")
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, text, address, page)), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     assert "申告日 accepted, the 受付印 giving the same day: 1 (1 right, 1 accepted, 0 of them wrong)" in run.stdout
     assert "free text, a katakana run one kana short of a word: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    assert "住所, a building word cut short filled in: 1 (1 right, 0 accepted, 0 of them wrong)" in run.stdout
 
 
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
