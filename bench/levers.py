@@ -471,8 +471,8 @@ def round19_reads(engine: str, recs: list[dict]) -> None:
 
 
 def _says(template: str):
-    """Whether a field's reason holds a sentence made from ``template`` (its ``{}`` filled in)."""
-    pattern = re.compile(".+?".join(re.escape(part) for part in template.split("{}")))
+    """Whether a field's reason holds a sentence made from ``template`` (its ``{}``/``{name}`` filled in)."""
+    pattern = re.compile(".+?".join(re.escape(part) for part in re.split(r"\{\w*\}", template)))
     return lambda d: bool(pattern.search(d.get("reason") or ""))
 
 

@@ -92,9 +92,15 @@ def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
     address = {**base, "field": "owner_address", "type": "address", "decision": "review", "doubt": "invalid",
                "pred": "飯能市稲荷町9番13号パレス仲町102", "truth": "飯能市稲荷町9番13号パレス仲町102",
                "confirmed_by": None, "reason": BUILDING_FILLED_JA.format("レス", "パレス")}  # fmt: skip
+    from daiko.forms.stamp import STAMP_DIGIT_SHORT_JA
+
+    short = {**date, "seed": 919700, "decision": "review", "doubt": "disagree", "confirmed_by": None,
+             "pred": "2024-05-01", "truth": "2024-05-14", "exact": False,
+             "reason": STAMP_DIGIT_SHORT_JA.format(stamp="令和6年5月14日")}  # fmt: skip
     page = {"record": "page", **base, "straight": True, "seconds": 1.0, "rss_mb": 500}
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, text, address, page)), encoding="utf-8")
+    records = (date, text, address, short, page)
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in records), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
@@ -102,6 +108,7 @@ def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
     assert "申告日 accepted, the 受付印 giving the same day: 1 (1 right, 1 accepted, 0 of them wrong)" in run.stdout
     assert "free text, a katakana run one kana short of a word: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "住所, a building word cut short filled in: 1 (1 right, 0 accepted, 0 of them wrong)" in run.stdout
+    assert "申告日 held, a digit short of the 受付印's: 1 (0 right, 0 accepted, 0 of them wrong)" in run.stdout
 
 
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
