@@ -58,7 +58,7 @@ from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
 from daiko.forms.result import FieldResult, FormResult, PageError, PageResult
-from daiko.forms.stamp import StampDate
+from daiko.forms.stamp import StampDate, read_stamp, weigh_against_stamp
 from daiko.i18n import tr
 from daiko.log import logger
 from daiko.ocr.base import OcrEngine, TextLine
@@ -1190,27 +1190,23 @@ def _hold_beside_blurred(form: FormDefinition, results: list[FieldResult]) -> No
 
 
 def _weigh_against_stamp(
-    form: FormDefinition, results: list[FieldResult], read_stamp: Callable[[], StampDate | None]
+    form: FormDefinition, results: list[FieldResult], stamp_of: Callable[[], StampDate | None]
 ) -> None:
     """The date the form's 受付印 vouches for, weighed against the stamp's (:mod:`daiko.forms.stamp`);
-    the stamp is read (``read_stamp``) only where that date has a value to weigh."""
-    from daiko.forms.stamp import weigh_against_stamp
-
+    the stamp is read (``stamp_of``) only where that date has a value to weigh."""
     if form.stamp_confirms is None or "stamp" in levers_off():
         return
     r = next(r for r in results if r.name == form.stamp_confirms)
-    if r.value is not None and (stamp := read_stamp()) is not None:
+    if r.value is not None and (stamp := stamp_of()) is not None:
         weigh_against_stamp(r, stamp)
 
 
 def _stamp_of(form: FormDefinition, alignment: Alignment, page: np.ndarray, engine: OcrEngine) -> StampDate | None:
-    from daiko.forms.stamp import read_stamp
-
     return None if form.stamp_zone is None else read_stamp(page, alignment.homography, form.stamp_zone, engine)
 
 
 def _decide_page(
-    form: FormDefinition, results: list[FieldResult], engine: str | None, read_stamp: Callable[[], StampDate | None]
+    form: FormDefinition, results: list[FieldResult], engine: str | None, stamp_of: Callable[[], StampDate | None]
 ) -> None:
     """The page's fields weighed against each other, reference data and the 受付印, in this order."""
     _apply_agreements(form, results, engine)
@@ -1219,7 +1215,7 @@ def _decide_page(
     # After the page's pen is judged from its reads: the stamp vouches for its date, not for the ink
     # (a garbled 申告日 it confirms still tells of a page whose writing was lost — paddleocr on
     # held-back page 919172 would otherwise have accepted the empties beside it).
-    _weigh_against_stamp(form, results, read_stamp)
+    _weigh_against_stamp(form, results, stamp_of)
     _run_checks(form, results)
     _apply_review_policy(form, results)
 

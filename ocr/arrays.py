@@ -70,6 +70,17 @@ def flatten_alpha(rgba: np.ndarray) -> np.ndarray:
 MAX_LINE_ASPECT = 24  # width/height; field crops measured on the bench set: median 3.7, max 12.8
 
 
+def quad_box(quad: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of a detector's quadrilateral (4×2 points), clipped to the image."""
+    q = np.asarray(quad, dtype=np.float32).reshape(-1, 2)
+    xs, ys = q[:, 0], q[:, 1]
+    x0 = int(max(0, np.floor(xs.min())))
+    y0 = int(max(0, np.floor(ys.min())))
+    x1 = int(min(width, np.ceil(xs.max())))
+    y1 = int(min(height, np.ceil(ys.max())))
+    return x0, y0, x1, y1
+
+
 def bound_aspect(bgr: np.ndarray, paper: tuple[int, int, int] | int = 255) -> np.ndarray:
     """Pad a very flat crop with paper above and below so width/height ≤ ``MAX_LINE_ASPECT``.
 

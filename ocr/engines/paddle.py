@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
+from daiko.ocr.arrays import bound_aspect, check_image, quad_box, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.images import is_blank
 
@@ -283,12 +283,7 @@ class PaddleOcrEngine(OcrEngine):
         boxes = []
         for res in out:
             polys = _get(res, "dt_polys", None)
-            for poly in [] if polys is None else polys:
-                q = np.asarray(poly, dtype=np.float32).reshape(-1, 2)
-                boxes.append((
-                    int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min())),
-                    int(min(w, np.ceil(q[:, 0].max()))), int(min(h, np.ceil(q[:, 1].max()))),
-                ))  # fmt: skip
+            boxes += [quad_box(poly, w, h) for poly in ([] if polys is None else polys)]
         return boxes
 
     def _detector(self) -> Any:
@@ -322,12 +317,5 @@ class PaddleOcrEngine(OcrEngine):
             if polys is None:
                 polys = _get(res, "dt_polys", [])
             for text, score, poly in zip(texts, scores, polys, strict=False):
-                q = np.asarray(poly, dtype=np.float32).reshape(-1, 2)
-                box = (
-                    int(max(0, q[:, 0].min())),
-                    int(max(0, q[:, 1].min())),
-                    int(min(w, np.ceil(q[:, 0].max()))),
-                    int(min(h, np.ceil(q[:, 1].max()))),
-                )
-                lines.append(TextLine(str(text), float(score), box))
+                lines.append(TextLine(str(text), float(score), quad_box(poly, w, h)))
         return lines

@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from daiko.ocr.arrays import bound_aspect, check_image, to_bgr
+from daiko.ocr.arrays import bound_aspect, check_image, quad_box, to_bgr
 from daiko.ocr.base import Image, OcrEngine, OcrError, TextLine
 from daiko.ocr.ctc import FoldingDecoder
 from daiko.ocr.images import is_blank
@@ -97,15 +97,6 @@ def _char_x(word_info: Any, crop_w: int, pad: int) -> tuple[float, ...]:
         return ()
     padded_w = crop_w + 2 * pad
     return tuple(min(1.0, max(0.0, ((c + 0.5) / total * padded_w - pad) / crop_w)) for c in cols)
-
-
-def _quad_to_box(quad: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
-    xs, ys = quad[:, 0], quad[:, 1]
-    x0 = int(max(0, np.floor(xs.min())))
-    y0 = int(max(0, np.floor(ys.min())))
-    x1 = int(min(width, np.ceil(xs.max())))
-    y1 = int(min(height, np.ceil(ys.max())))
-    return x0, y0, x1, y1
 
 
 class RapidOcrEngine(OcrEngine):
@@ -293,13 +284,13 @@ class RapidOcrEngine(OcrEngine):
         if getattr(res, "boxes", None) is None or getattr(res, "txts", None) is None or len(res.boxes) == 0:
             return []
         return [
-            TextLine(str(t), float(s), _quad_to_box(np.asarray(q), w, h))
+            TextLine(str(t), float(s), quad_box(np.asarray(q), w, h))
             for q, t, s in zip(res.boxes, res.txts, res.scores, strict=True)
         ]
 
     def detect(self, page: Image) -> list[tuple[int, int, int, int]]:
         """Text-line boxes only (no recognition): cheaper when only layout is needed."""
-        return [_quad_to_box(q, *page.shape[1::-1]) for q in self.detect_quads(page)]
+        return [quad_box(q, *page.shape[1::-1]) for q in self.detect_quads(page)]
 
     def detect_quads(self, page: Image) -> list[np.ndarray]:
         """Text-line quadrilaterals (4×2 float arrays, clockwise from top-left), for skew estimates."""
