@@ -57,7 +57,7 @@ from daiko.forms.fieldtypes.kana_name import KATAKANA_NAME
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
-from daiko.forms.result import FieldResult, FormResult, PageError, PageResult
+from daiko.forms.result import FieldResult, FormResult, PageError, PageResult, also
 from daiko.forms.stamp import StampDate, read_stamp, weigh_against_stamp
 from daiko.i18n import tr
 from daiko.log import logger
@@ -702,7 +702,7 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
             if pc.decision == "review" and town and len(town) == len(pc.value) and one_character_off(pc.value, town):
                 # 357-0082 beside an address in 357-0032's 町名: the digit is the likelier slip (on
                 # the kept dumps of rounds 9–17, 17 such codes, the 町名's right in each).
-                pc.value, pc.reason = town, _also(pc.reason, CODE_ONE_OFF_JA)
+                pc.value, pc.reason = town, also(pc.reason, CODE_ONE_OFF_JA)
         elif found.status == "agree" and found.level == "town":
             if pc.doubt == "threshold" and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
                 pc.decision, pc.doubt, pc.reason = "accept", None, None
@@ -739,7 +739,7 @@ def _postal_code_from_town(pc: FieldResult, ad: FieldResult) -> bool:
     if ad.doubt == "invalid" and READ_FROM_POSTAL_DATA in (ad.reason or ""):
         return False
     if code := postal.town_code(ad.value):
-        pc.value, pc.reason = code, _also(pc.reason, CODE_FROM_TOWN_JA)
+        pc.value, pc.reason = code, also(pc.reason, CODE_FROM_TOWN_JA)
     return code is not None
 
 
@@ -769,11 +769,6 @@ NAME_VOICING_JA = "フリガナの濁点が読み取れていません。氏名�
 def _has_voicing_twin(name: str) -> bool:
     """A kana in a 氏名 that a lost 濁点 could have made (み と り: と may be ど)."""
     return any(("ぁ" <= ch <= "ヺ") and voicing_twins(ch) for ch in name)
-
-
-def _also(reason: str | None, more: str) -> str:
-    """A second sentence after a reason staff already read."""
-    return f"{reason.rstrip('。')}。{more}" if reason else more
 
 
 def _sure(form: FormDefinition, r: FieldResult, engine: str | None) -> bool:
@@ -826,7 +821,7 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         # is filled in for the person who must look anyway. On the kept dumps of rounds 9–17 (both
         # engines) 61 such フリガナ were so shown right, 4 wrong — in place of an empty box.
         if name.doubt != "invalid" and (usual := names.usual_reading(name.value)):
-            kana.value, kana.reason = usual, _also(kana.reason, USUAL_KANA_JA)
+            kana.value, kana.reason = usual, also(kana.reason, USUAL_KANA_JA)
         return
     if not isinstance(name.value, str) or not isinstance(kana.value, str):
         return
@@ -842,14 +837,14 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
             # by the usual reading, 3 wrong (each wrong as read too).
             usual = names.usual_reading(name.value) if name.doubt != "invalid" else None
             if usual and not KATAKANA_NAME.match(kana.value):
-                kana.value, kana.reason = usual, _also(kana.reason, USUAL_KANA_JA)
+                kana.value, kana.reason = usual, also(kana.reason, USUAL_KANA_JA)
             return
         split_only = fixed.replace("\u3000", "") == kana.value.replace("\u3000", "")
         if split_only and names.reading_check(name.value, fixed).status == "agree" and _sure(form, kana, engine):
             kana.value, kana.decision, kana.doubt, kana.reason = fixed, "accept", None, None
             kana.confirmed_by = GAP_FROM_NAME_JA
         else:
-            kana.value, kana.reason = fixed, _also(kana.reason, SUGGESTED_KANA_JA)
+            kana.value, kana.reason = fixed, also(kana.reason, SUGGESTED_KANA_JA)
         return
     short = names.kanji_short_of(name.value, kana.value)
     if short is not None and name.decision == "accept":
@@ -862,7 +857,7 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
     if name.decision == "review" and (from_kana := names.name_from_reading(name.value, kana.value)):
         # 閱根 beside セキネ: the one 姓 IPADIC files under セキネ a character off what was read. On the
         # kept dumps of rounds 9–17, 21 names so shown right, none that was right changed.
-        name.value, name.reason = from_kana, _also(name.reason, NAME_FROM_KANA_JA)
+        name.value, name.reason = from_kana, also(name.reason, NAME_FROM_KANA_JA)
     found = names.reading_check(name.value, kana.value)
     if found.status == "disagree":
         if kana.decision == "accept" or kana.doubt == "threshold":
@@ -871,7 +866,7 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         if fixed is not None and kana.decision == "review":
             if names.lost_voicing(kana.value, fixed) and name.decision == "accept" and _has_voicing_twin(name.value):
                 name.decision, name.doubt, name.reason = "review", "disagree", NAME_VOICING_JA
-            kana.value, kana.reason = fixed, _also(kana.reason, SUGGESTED_KANA_JA)
+            kana.value, kana.reason = fixed, also(kana.reason, SUGGESTED_KANA_JA)
     elif found.status == "agree":
         scores = [sc for ch, sc, keep in (kana.char_scores or []) if keep and not ch.isspace()]
         if (
@@ -1193,12 +1188,14 @@ def _weigh_against_stamp(
     form: FormDefinition, results: list[FieldResult], stamp_of: Callable[[], StampDate | None]
 ) -> None:
     """The date the form's 受付印 vouches for, weighed against the stamp's (:mod:`daiko.forms.stamp`);
-    the stamp is read (``stamp_of``) only where that date has a value to weigh."""
+    the stamp is read (``stamp_of``) only where that date has a value to weigh or is held for want
+    of one."""
     if form.stamp_confirms is None or "stamp" in levers_off():
         return
     r = next(r for r in results if r.name == form.stamp_confirms)
-    if r.value is not None and (stamp := stamp_of()) is not None:
-        weigh_against_stamp(r, stamp)
+    if (r.value is not None or r.decision == "review") and (stamp := stamp_of()) is not None:
+        days = form.field(r.name).field_type().era_dates(stamp.year, stamp.month, stamp.day)
+        weigh_against_stamp(r, stamp, days[0] if len(days) == 1 else None)
 
 
 def _stamp_of(form: FormDefinition, alignment: Alignment, page: np.ndarray, engine: OcrEngine) -> StampDate | None:

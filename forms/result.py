@@ -55,6 +55,11 @@ class FieldResult:
         return self.decision == "accept"
 
 
+def also(reason: str | None, more: str) -> str:
+    """A second sentence after a reason staff already read."""
+    return f"{reason.rstrip('。')}。{more}" if reason else more
+
+
 @dataclass
 class FormResult:
     form: str

@@ -12,6 +12,11 @@ stamp's three recognised — and:
 - an accepted date one digit short of the stamp's (5月1日 beside a stamp of 5.14) is held: the
   recogniser dropped a digit, which is how a written 14日 turns into 1日 at 0.85.
 
+Where the date itself could not be read — the pen lost in the scan, the box read as no date, or
+left empty — the stamp's day is shown in it, still for a person to confirm (a 申告日 is the day
+handed in on almost every form; staff now compare one date instead of typing it), and so is it
+in place of a date one digit short of it.
+
 A stamp that reads as no date, or none at all (10 % of pages carry none, a red stamp fades in a
 grey scan), changes nothing: a date that differs in any other way is left to its own scores, as a
 form sent by post is stamped days after it was written.
@@ -27,7 +32,8 @@ import cv2
 import numpy as np
 
 from daiko.forms.definition import TEMPLATE_DPI, Box
-from daiko.forms.result import FieldResult
+from daiko.forms.fieldtypes.wareki_date import to_wareki
+from daiko.forms.result import FieldResult, also
 from daiko.ocr.base import OcrEngine
 from daiko.wareki import era_year
 
@@ -40,6 +46,11 @@ STAMP_CONFIRMED_JA = "受付印の日付と一致"
 STAMP_DIGIT_SHORT_JA = (
     "受付印の日付（{stamp}）より数字が1つ少なく読めました。数字を読み落としていないか原本と見比べてください"
 )
+STAMP_DIGIT_PUT_BACK_JA = (
+    "記入は「{read}」と、受付印の日付（{stamp}）より数字が1つ少なく読めたため、受付印の日付を入れてあります。"
+    "原本と見比べてください"
+)
+STAMP_OFFERED_JA = "受付印の日付（{stamp}）を入れてあります。原本と見比べてください"
 
 _STAMP_DATE = re.compile(r"(\d{1,2})\s*[.．,・]\s*(\d{1,2})\s*[.．,・]\s*(\d{1,2})")
 
@@ -110,13 +121,23 @@ def _one_digit_short(read: str, stamp: str) -> bool:
     )
 
 
-def weigh_against_stamp(r: FieldResult, stamp: StampDate) -> None:
-    """Accept ``r`` where the stamp gives its day exactly; hold it where it is one digit short of it."""
-    if not isinstance(r.value, str) or (read := _as_stamped(r.value)) is None:
-        return
-    if r.decision == "review" and r.doubt in RELEASED_DOUBTS and read == stamp:
+def weigh_against_stamp(r: FieldResult, stamp: StampDate, day: dt.date | None) -> None:
+    """Accept ``r`` where the stamp gives its day exactly; hold it where it is one digit short of it;
+    show the stamp's ``day`` (its date within the field's rules, None where no one date is) where
+    ``r`` holds no date or one a digit short."""
+    read = _as_stamped(r.value) if isinstance(r.value, str) else None
+    if read is None:
+        if r.decision == "review" and r.value is None and day is not None:
+            r.value, r.reason = day.isoformat(), also(r.reason, STAMP_OFFERED_JA.format(stamp=to_wareki(day)))
+    elif r.decision == "review" and r.doubt in RELEASED_DOUBTS and read == stamp:
         r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, STAMP_CONFIRMED_JA
     elif r.decision == "accept" and _one_digit_short(read.text(), stamp.text()):
-        day = dt.date.fromisoformat(r.value)
+        written = dt.date.fromisoformat(r.value)
         r.decision, r.doubt = "review", "disagree"
-        r.reason = STAMP_DIGIT_SHORT_JA.format(stamp=f"{era_year(day)[0]}{stamp.year}年{stamp.month}月{stamp.day}日")
+        if day is None:
+            r.reason = STAMP_DIGIT_SHORT_JA.format(
+                stamp=f"{era_year(written)[0]}{stamp.year}年{stamp.month}月{stamp.day}日"
+            )
+        else:
+            r.value = day.isoformat()
+            r.reason = STAMP_DIGIT_PUT_BACK_JA.format(read=to_wareki(written), stamp=to_wareki(day))

@@ -415,6 +415,17 @@ class WarekiDate(FieldType):
             high = min(high, self._today())
         return [e for e in ERAS if e.start <= high and (e.end is None or e.end >= low)]
 
+    def era_dates(self, year: int, month: int, day: int, eras: list[Era] | None = None) -> list[dt.date]:
+        """The valid dates of this field that era year ``year``, ``month``, ``day`` can be — in any
+        era its rules allow (``eras``: only these): 6.5.2 on a 受付印 is 令和6年5月2日 where the
+        field takes no future dates, as the numbers a read spells are."""
+        dates = {
+            date
+            for e in (self._eras() if eras is None else eras)
+            if year >= 1 and (date := e.to_date(year, month, day))
+        }
+        return sorted(date for date in dates if self.validate(date.isoformat())[0])
+
     def _today(self) -> dt.date:
         """Today in Japan, not on the host's clock: a robot PC on UTC would call a 申告日 written this
         morning (before 09:00) a date in the future."""
@@ -483,7 +494,7 @@ class WarekiDate(FieldType):
                 with contextlib.suppress(ValueError):
                     dates.add(dt.date(int(y), int(m), int(d)))
                 continue
-            dates.update(date for e in eras if int(y) >= 1 and (date := e.to_date(int(y), int(m), int(d))))
+            dates.update(self.era_dates(int(y), int(m), int(d), eras))
         valid = [date for date in dates if self.validate(date.isoformat())[0]]
         if len(valid) != 1:
             return None

@@ -4,12 +4,21 @@ each failed before the stamp was read."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
 from daiko.forms.definition import FormDefinition, load_definition
 from daiko.forms.result import FieldResult
-from daiko.forms.stamp import STAMP_CONFIRMED_JA, StampDate, parse_stamp, read_stamp, weigh_against_stamp
+from daiko.forms.stamp import (
+    STAMP_CONFIRMED_JA,
+    STAMP_OFFERED_JA,
+    StampDate,
+    parse_stamp,
+    read_stamp,
+    weigh_against_stamp,
+)
 
 from .conftest import bench_page
 
@@ -20,6 +29,11 @@ def _date(value: str | None, decision: str, doubt: str | None = None) -> FieldRe
         confidence=0.9, decision=decision, reason=None if decision == "accept" else "読み取りに自信のない文字があります",
         box=(0, 0, 1, 1), doubt=doubt,
     )  # fmt: skip
+
+
+def _day(stamp: StampDate) -> dt.date:
+    """The stamp's day in 令和, as the 申告日's rules (no future date) place it."""
+    return dt.date(2018 + stamp.year, stamp.month, stamp.day)
 
 
 # ---- end to end: held-back pages -------------------------------------------------------------------
@@ -44,6 +58,18 @@ def test_a_date_read_one_digit_short_of_the_stamp_is_held(tmp_path):
     assert truth["declared_on"] == "2024-05-14"
     assert r.decision == "review" and r.doubt == "disagree"
     assert "受付印の日付（令和6年5月14日）より数字が1つ少なく" in r.reason
+    # Shown as the stamp's day, the one the recogniser lost a digit of: staff compare, not type.
+    assert r.value == "2024-05-14" and "「令和6年5月1日」" in r.reason
+
+
+def test_a_date_the_scan_lost_is_shown_as_the_stamps_day_for_review(tmp_path):
+    """Held-back page 920238 (handwriting, a pen the scan all but lost): the 申告日 read Fo5/2, no
+    date, and typed by staff from scratch; the 受付印 beside it reads 6.5.2 plainly."""
+    page, truth = bench_page(tmp_path, 20238, "keitax_haisha", "handwriting", "b")
+    r = _declared_on(page)
+    assert truth["declared_on"] == "2024-05-02"
+    assert (r.value, r.decision) == ("2024-05-02", "review")
+    assert r.reason.endswith(STAMP_OFFERED_JA.format(stamp="令和6年5月2日"))
 
 
 def test_the_stamp_of_a_generated_page_reads_as_its_date(engine):
@@ -94,7 +120,7 @@ def test_a_stamp_read_as_no_date(text):
 @pytest.mark.parametrize("doubt", ["threshold", "floor", "faint", "unread", "invalid"])
 def test_a_held_date_the_stamp_agrees_with_is_accepted(doubt):
     r = _date("2024-05-14", "review", doubt)
-    weigh_against_stamp(r, StampDate(6, 5, 14))
+    weigh_against_stamp(r, StampDate(6, 5, 14), dt.date(2024, 5, 14))
     assert (r.decision, r.doubt, r.reason, r.confirmed_by) == ("accept", None, None, STAMP_CONFIRMED_JA)
 
 
@@ -110,8 +136,8 @@ def test_a_held_date_the_stamp_agrees_with_is_accepted(doubt):
 )
 def test_a_date_the_stamp_does_not_give_exactly_is_left_as_it_was(value, decision, doubt, stamp):
     r = _date(value, decision, doubt)
-    weigh_against_stamp(r, stamp)
-    assert (r.decision, r.doubt, r.confirmed_by) == (decision, doubt, None)
+    weigh_against_stamp(r, stamp, _day(stamp))
+    assert (r.value, r.decision, r.doubt, r.confirmed_by) == (value, decision, doubt, None)
 
 
 @pytest.mark.parametrize(
@@ -119,9 +145,46 @@ def test_a_date_the_stamp_does_not_give_exactly_is_left_as_it_was(value, decisio
 )
 def test_an_accepted_date_one_digit_short_of_the_stamp_is_held(value, stamp):
     r = _date(value, "accept")
-    weigh_against_stamp(r, stamp)
+    weigh_against_stamp(r, stamp, _day(stamp))
     assert r.decision == "review" and r.doubt == "disagree"
     assert f"令和6年{stamp.month}月{stamp.day}日" in r.reason
+    assert r.value == _day(stamp).isoformat()
+
+
+def test_a_date_a_digit_short_of_a_stamp_no_one_day_fits_is_held_as_read():
+    r = _date("2024-05-01", "accept")
+    weigh_against_stamp(r, StampDate(6, 5, 14), None)
+    assert (r.value, r.decision) == ("2024-05-01", "review")
+    assert "受付印の日付（令和6年5月14日）より数字が1つ少なく読めました" in r.reason
+
+
+@pytest.mark.parametrize("doubt", ["empty", "invalid", "unread"])
+def test_a_held_date_with_no_value_is_shown_as_the_stamps_day(doubt):
+    """Left for a person either way: the stamp is the day handed in, which a form sent by post is not."""
+    r = _date(None, "review", doubt)
+    weigh_against_stamp(r, StampDate(6, 5, 2), dt.date(2024, 5, 2))
+    assert (r.value, r.decision, r.doubt, r.confirmed_by) == ("2024-05-02", "review", doubt, None)
+    assert r.reason == "読み取りに自信のない文字があります。" + STAMP_OFFERED_JA.format(stamp="令和6年5月2日")
+
+
+def test_no_day_is_shown_where_the_stamp_fits_none_or_the_date_was_accepted_empty():
+    held = _date(None, "review", "invalid")
+    weigh_against_stamp(held, StampDate(6, 5, 2), None)
+    assert held.value is None and "受付印" not in held.reason
+    empty = _date(None, "accept")
+    weigh_against_stamp(empty, StampDate(6, 5, 2), dt.date(2024, 5, 2))
+    assert (empty.value, empty.decision) == (None, "accept")
+
+
+def test_a_stamps_numbers_are_one_day_where_the_field_takes_no_future_date():
+    """6.5.2 is 明治6 … 令和6 by its numbers; a 申告日 (no future date, a year old at most)
+    can be only the last — where its rules leave two, no day is shown."""
+    from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+    declared = load_definition("keitax_haisha").field("declared_on").field_type()
+    assert declared.era_dates(6, 5, 2) == [dt.date(2024, 5, 2)]
+    assert [d.year for d in WarekiDate({}).era_dates(6, 5, 2)] == [1873, 1917, 1931, 1994, 2024]
+    assert declared.era_dates(6, 2, 30) == []
 
 
 def test_a_form_names_a_date_field_for_its_stamp():
