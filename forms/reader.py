@@ -564,20 +564,21 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         return result("review", check.reason, "invalid")
     noted = f"{check.note}。" if check.note else ""  # a frame put right: said first, whatever the decision
     need = thresholds(form, f, engine)
-    if conf < need.line:
-        return result("review", f"{noted}{BLURRED_JA}", "threshold")
     floors = ftype.floors(keep_raw or "") if not ftype.sensitive else []
     if len(floors) != len(scored):
         floors = [0.0] * len(scored)
     short = need.short(_as_counted(scored, floors), floors)
+    # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser agreeing
+    # is no evidence against it — both read 端末 as 端天 at 0.99, and 恵 as 惠 (0.84 in a line of 0.89,
+    # accepted as the two agreed: held-back page 920858, paddleocr). So too where the line is short.
+    held = [
+        i for i in short
+        if scored[i][1] < floors[i] and (floors[i] > need.for_char(scored[i][0]) or not scored[i][2])
+    ]  # fmt: skip
+    if conf < need.line:
+        return result("review", f"{noted}{BLURRED_JA}", "floor" if held else "threshold")
     weak = [(i + 1, scored[i][0]) for i in short]
     if weak:
-        # Held by a rule of the type (a 旧字体, a kanji that makes no word): a second recogniser
-        # agreeing is no evidence against it — both read 端末 as 端天 at 0.99.
-        held = [
-            i for i in short
-            if scored[i][1] < floors[i] and (floors[i] > need.for_char(scored[i][0]) or not scored[i][2])
-        ]  # fmt: skip
         why = ftype.floor_note(keep_raw or "", held) if held else None
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
         shown = _runner_up_shown(ftype, keep_raw, held, line) if held else None
@@ -760,6 +761,9 @@ NAME_KANA_JA = (
     "氏名の「{}」とフリガナの「{}」が一致しません。どちらかの読み違いの可能性があります。原本と見比べてください"
 )
 NAME_SHORT_JA = "フリガナに比べて「{}」の字が足りない可能性があります（読み落とし）。原本と見比べてください"
+NAME_UNKNOWN_JA = (
+    "「{0}」は辞書にない名前で、フリガナ「{1}」の読みの名前と1文字違います（読み違いの可能性）。原本と見比べてください"
+)
 KANA_EMPTY_JA = (
     "氏名は記入がありますが、フリガナが読み取れません（薄い記入が写っていない可能性があります）。原本で確かめてください"
 )
@@ -829,6 +833,14 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         _confirm_split_name(form, name, kana, engine)
         if "\u3000" not in name.value:
             return  # no parts to hold the フリガナ against
+    # Before a garbled フリガナ is put right from the 氏名: its one clean part may still tell the 氏名
+    # is short (山本　涼 beside ヤ7マモト　リョウコ, 涼 at 0.86, accepted).
+    short = names.kanji_short_of(name.value, kana.value)
+    if short is not None and name.decision == "accept":
+        name.decision, name.doubt, name.reason = "review", "disagree", NAME_SHORT_JA.format(short)
+    unknown = names.unknown_beside_a_name(name.value, kana.value)
+    if unknown is not None and name.decision == "accept":
+        name.decision, name.doubt, name.reason = "review", "disagree", NAME_UNKNOWN_JA.format(*unknown)
     if kana.doubt == "invalid":
         fixed = names.suggested_reading(name.value, kana.value)
         if fixed is None:
@@ -846,9 +858,6 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         else:
             kana.value, kana.reason = fixed, also(kana.reason, SUGGESTED_KANA_JA)
         return
-    short = names.kanji_short_of(name.value, kana.value)
-    if short is not None and name.decision == "accept":
-        name.decision, name.doubt, name.reason = "review", "disagree", NAME_SHORT_JA.format(short)
     apart = names.kana_part_mismatch(name.value, kana.value)
     if apart is not None:
         for r in (name, kana):

@@ -261,13 +261,15 @@ def kanji_short_of(kanji: str, kana: str) -> str | None:
     """The part of the 氏名 ``kanji`` that looks cut short by its フリガナ: the kana part is a reading
     of it with more kana before or after (優 beside ユウコ: 優子 read without 子; 三 beside ミウラ)
     and is no reading of it itself. None when every part could stand. The recogniser drops a
-    kanji at 0.99 and is sure of the rest; the フリガナ, read from another zone, still has it."""
+    kanji at 0.99 and is sure of the rest; the フリガナ, read from another zone, still has it. A
+    フリガナ part that is not all katakana (ヤ7マモト) says nothing here; the other part still may
+    (山本　涼 beside ヤ7マモト　リョウコ: 涼子 read without 子)."""
     k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
     if len(k_parts) != 2 or len(r_parts) != 2:
         return None
     for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
         known = readings_as(k, part)
-        if not known or r in known:
+        if not known or r in known or not _all_katakana(r):
             continue
         if any(len(r) > len(x) and (r.startswith(x) or r.endswith(x)) for x in known):
             return k
@@ -322,24 +324,48 @@ def _names_by_reading() -> dict[tuple[str, str], tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _all_katakana(text: str) -> bool:
+    return bool(text) and all("ァ" <= ch <= "ヶ" or ch == "ー" for ch in text)
+
+
+def names_a_character_off(surface: str, part: str, reading: str) -> list[str]:
+    """The 姓/名 (``part``) IPADIC files under ``reading`` that are a character off ``surface`` (佐木
+    with ササキ: 佐々木, 佐佐木, 佐左木, 笹木), commonest first."""
+    near = {n for n in _names_by_reading().get((part, reading), ()) if one_character_off(surface, n)}
+    return sorted(near, key=lambda n: (_cost_as(n, part, reading) or 0, n))
+
+
 def name_from_reading(kanji: str, kana: str) -> str | None:
-    """The 氏名 with each part IPADIC does not know as that part replaced by the one 姓/名 it files
-    under the フリガナ's reading of that part that is a character off what was read (閱根 with
-    セキネ → 関根; 口 with ヤマグチ → 山口, its 山 lost). None where nothing changes or a part has
-    two such names (扣也 with カズヤ: 和也, 一也, 数也) — a guess for a person to confirm."""
+    """The 氏名 with each part IPADIC does not know as that part replaced by the 姓/名 it files under
+    the フリガナ's reading of that part that is a character off what was read (閱根 with セキネ →
+    関根; 口 with ヤマグチ → 山口, its 山 lost) — of several, the commonest where it is ``RARER_BY``
+    commoner than the next (佐木 with ササキ → 佐々木, 5,952 against 7,527 for 佐佐木, 佐左木, 笹木).
+    None where nothing changes or two are near as common (扣也 with カズヤ: 一也 7,456, 和也 and 数也
+    8,486 — IPADIC's costs are no census) — a guess for a person to confirm."""
     k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
     if len(k_parts) != 2 or len(r_parts) != 2 or not all(k_parts) or not all(r_parts):
         return None
     out = []
     for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
-        near = (
-            {n for n in _names_by_reading().get((part, r), ()) if one_character_off(k, n)}
-            if not readings(k, part)
-            else set()
-        )
-        out.append(near.pop() if len(near) == 1 else k)
+        near = names_a_character_off(k, part, r) if not readings(k, part) else []
+        costs = [_cost_as(n, part, r) or 0 for n in near[:2]]
+        out.append(near[0] if len(near) == 1 or (len(near) > 1 and costs[1] - costs[0] >= RARER_BY) else k)
     fixed = "\u3000".join(out)
     return fixed if fixed != kanji else None
+
+
+def unknown_beside_a_name(kanji: str, kana: str) -> tuple[str, str] | None:
+    """(part read, reading) where a part of the 氏名 is no word IPADIC knows at all and its フリガナ
+    reading files names a character off it: 佐木 beside ササキ (佐々木 with its 々 lost, accepted at
+    0.99), 佐マ木 — a common name misread, not a rare one read right. On the kept dumps of rounds
+    13–20 (both engines) seven such names, none of them right."""
+    k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
+    if len(k_parts) != 2 or len(r_parts) != 2:
+        return None
+    for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
+        if k and _all_katakana(r) and not readings(k) and names_a_character_off(k, part, r):
+            return k, r
+    return None
 
 
 def _rarer_twin(surface: str, part: str, reading: str, twin_readings: set[str]) -> bool:
