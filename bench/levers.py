@@ -514,6 +514,32 @@ def round20_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 20's rules on these reads", c)
 
 
+def round21_reads(engine: str, recs: list[dict]) -> None:
+    """What round 21's rules did in a dump's reads (forms/README.md, "Round 21"), by the words of their
+    reasons: a 申告日 shown as the 受付印's day (no date read; a digit short of it), a 氏名 no dictionary
+    knows beside a name a character off it, a 名 short of its フリガナ, a 旧字体 held by its floor in a
+    short line, a mark between Japanese characters held as a speck in free text."""
+    from daiko.forms.fieldtypes.base import SPECK_JA
+    from daiko.forms.reader import BLURRED_JA, NAME_SHORT_JA, NAME_UNKNOWN_JA
+    from daiko.forms.stamp import STAMP_DIGIT_PUT_BACK_JA, STAMP_OFFERED_JA
+
+    said = {
+        "申告日 with no date read, shown as the 受付印's day": _says(STAMP_OFFERED_JA),
+        "申告日 a digit short of the 受付印's, shown as its day": _says(STAMP_DIGIT_PUT_BACK_JA),
+        "氏名 no dictionary knows, a character off its フリガナ's name": _says(NAME_UNKNOWN_JA),
+        "氏名 short of its フリガナ": _says(NAME_SHORT_JA),
+        "a 旧字体 under its floor in a short line": lambda d: d["doubt"] == "floor" and BLURRED_JA in (d.get("reason") or ""),
+        "free text, a mark between Japanese characters as a speck": lambda d: d["type"] == "text"
+        and (d.get("reason") or "").startswith(SPECK_JA) and any(ch in "'`:;" for ch, _, _ in d.get("chars") or ()),
+    }  # fmt: skip
+    c: Counter = Counter()
+    for d in recs:
+        for what, found in said.items():
+            if found(d):
+                _count(c, what, d)
+    _report(f"{engine}: round 21's rules on these reads", c)
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -582,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         round14_reads(engine, recs)
         round19_reads(engine, recs)
         round20_reads(engine, recs)
+        round21_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

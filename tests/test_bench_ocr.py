@@ -111,6 +111,33 @@ def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
     assert "申告日 held, a digit short of the 受付印's: 1 (0 right, 0 accepted, 0 of them wrong)" in run.stdout
 
 
+def test_levers_counts_round_21s_rules_by_their_reasons(tmp_path: Path):
+    from daiko.forms.fieldtypes.base import SPECK_JA
+    from daiko.forms.reader import NAME_UNKNOWN_JA
+    from daiko.forms.stamp import STAMP_OFFERED_JA
+
+    base = {"engine": "rapidocr", "split": "heldout", "seed": 920238, "form": "keitax_haisha", "kind": "handwriting",
+            "template": "b", "confidence": 0.5, "weakest": 0.3, "chars": None, "decision": "review",
+            "confirmed_by": None}  # fmt: skip
+    date = {**base, "field": "declared_on", "type": "wareki_date", "doubt": "invalid", "pred": "2024-05-02",
+            "truth": "2024-05-02", "exact": True,
+            "reason": "日付として読めません。" + STAMP_OFFERED_JA.format(stamp="令和6年5月2日")}  # fmt: skip
+    name = {**base, "field": "owner_name", "type": "kanji_name", "doubt": "disagree", "pred": "佐々木\u3000優子",
+            "truth": "佐々木\u3000優子", "exact": True, "reason": NAME_UNKNOWN_JA.format("佐木", "ササキ")}  # fmt: skip
+    text = {**base, "form": "shimin_anketo", "field": "q2_other", "type": "text", "doubt": "invalid",
+            "pred": "図書食の端末", "truth": "図書館の端末", "exact": False, "reason": SPECK_JA,
+            "chars": [["図", 1.0, True], ["書", 1.0, True], ["食", 0.98, True], ["'", 0.73, True]]}  # fmt: skip
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, name, text)), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "申告日 with no date read, shown as the 受付印's day: 1 (1 right, 0 accepted" in run.stdout
+    assert "氏名 no dictionary knows, a character off its フリガナ's name: 1 (1 right" in run.stdout
+    assert "free text, a mark between Japanese characters as a speck: 1 (0 right" in run.stdout
+
+
 def test_calibration_leaves_to_the_kyujitai_floor_what_it_holds_anyway(tmp_path: Path):
     """加藤　惠子 at 0.7371 (a 旧字体 the 氏名's floor sends to review) had set every kanji's bar in a
     氏名 to 0.7376; fields the floor holds are no longer the thresholds' to stop."""
