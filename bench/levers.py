@@ -246,6 +246,16 @@ def _count(c: Counter, label: str, d: dict) -> None:
     c[f"{label} accepted wrong"] += d["decision"] == "accept" and not d["exact"]
 
 
+def _tally(recs: list[dict], said: dict) -> Counter:
+    """Each rule's fields (``said``: label → whether a field's record shows the rule), counted by ``_count``."""
+    c: Counter = Counter()
+    for d in recs:
+        for what, found in said.items():
+            if found(d):
+                _count(c, what, d)
+    return c
+
+
 def _report(title: str, c: Counter) -> None:
     print(f"== {title} (right / accepted / accepted wrong)")
     for label in sorted({k for k in c if not k.endswith(("right", "accepted", "wrong"))}):
@@ -499,11 +509,8 @@ def round20_reads(engine: str, recs: list[dict]) -> None:
         "住所, 八イツ read as ハイツ": lambda d: "「八イツ」を「ハイツ」" in (d.get("reason") or ""),
         "free text, a lone katakana as its hiragana": lambda d: bool(_KATAKANA_AS_HIRAGANA.search(d.get("reason") or "")),
     }  # fmt: skip
-    c: Counter = Counter()
+    c = _tally(recs, said)
     for d in recs:
-        for what, found in said.items():
-            if found(d):
-                _count(c, what, d)
         if d["type"] == "text" and isinstance(d["pred"], str):
             for m in _KATAKANA_RUN.finditer(d["pred"]):
                 if not _is_word(m[0]) and len(_one_kana_lost(m[0])) == 1:
@@ -532,12 +539,7 @@ def round21_reads(engine: str, recs: list[dict]) -> None:
         "free text, a mark between Japanese characters as a speck": lambda d: d["type"] == "text"
         and (d.get("reason") or "").startswith(SPECK_JA) and any(ch in "'`:;" for ch, _, _ in d.get("chars") or ()),
     }  # fmt: skip
-    c: Counter = Counter()
-    for d in recs:
-        for what, found in said.items():
-            if found(d):
-                _count(c, what, d)
-    _report(f"{engine}: round 21's rules on these reads", c)
+    _report(f"{engine}: round 21's rules on these reads", _tally(recs, said))
 
 
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
