@@ -109,3 +109,25 @@ def test_a_variant_kanji_in_a_name_read_in_a_short_line_is_held_by_its_floor():
     assert r.decision == "review" and r.doubt == "floor"
     clean = TextLine("井上\u3000恵子", 0.8926, char_confidences=confs)
     assert _decide_text(form, form.field("owner_name"), clean, "paddleocr").doubt == "threshold"
+
+
+# ---- a フリガナ short of two readings of its 氏名, one far commoner -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "read", "shown"),
+    [
+        # paddleocr, held-back pages 921366 and 920970: shown as read for the tie (ノクチ, ヤマサキ)
+        ("野口\u3000奈々", "ノチ\u3000ナナ", "ノグチ\u3000ナナ"),
+        ("山崎\u3000真由美", "ヤマ\u3000マユミ", "ヤマザキ\u3000マユミ"),
+    ],
+)
+def test_a_furigana_short_of_two_readings_is_shown_as_the_far_commoner(name, read, shown):
+    _, kana = _name_beside(name, read)
+    assert kana.decision == "review" and kana.value == shown
+
+
+def test_two_readings_near_as_common_leave_the_furigana_as_read():
+    """智子: サトコ 7,865 and トモコ 8,844 — a トコ read for either is shown as read."""
+    _, kana = _name_beside("西村\u3000智子", "ニシムラ\u3000トコ")
+    assert kana.value == "ニシムラ\u3000トコ"
