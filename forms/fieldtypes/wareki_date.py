@@ -244,7 +244,10 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
         if tail:
             fixed = f"{tail[1]}日"
             day_note = f"「日」の文字が「{tail[2]}」と読めています" if tail[2] else "日付のあとに余分な文字があります"
-            out.append((fixed, "、".join(x for x in (note, day_note) if x), sure))
+            # 日 twice after a one-digit day: the first may be the day's own second digit (3月31日 read
+            # 3月3日日, the 1 read 日 at 0.81 and accepted as 3日 — held-back page 921473).
+            doubled = tail[3] == "日" and re.search(r"月\d$", tail[1]) is not None
+            out.append((fixed, "、".join(x for x in (note, day_note) if x), sure and not doubled))
         elif two:
             out.append((two[0], "、".join(x for x in (note, f"「日」の文字が「{two[1]}」と読めています") if x), False))
         elif note:

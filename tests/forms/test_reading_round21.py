@@ -131,3 +131,42 @@ def test_two_readings_near_as_common_leave_the_furigana_as_read():
     """智子: サトコ 7,865 and トモコ 8,844 — a トコ read for either is shown as read."""
     _, kana = _name_beside("西村\u3000智子", "ニシムラ\u3000トコ")
     assert kana.value == "ニシムラ\u3000トコ"
+
+
+# ---- 日 read twice after a one-digit day ------------------------------------------------------------------
+
+
+def test_a_day_mark_read_twice_after_a_one_digit_day_is_held():
+    """Held-back page 921473 (printed): 令和7年3月31日 read 合和7年3月3日日 — the 1 read as a 日 at 0.81,
+    the second 日 dropped as extra — and accepted as 3月3日."""
+    from .test_reading_round17 import _read
+
+    r = _read("shimin_anketo", "answered_on", "合和7年3月3日日")
+    assert r.decision == "review" and r.value == "2025-03-03"
+
+
+def test_a_day_mark_read_twice_after_a_two_digit_day_is_taken_as_extra():
+    from .test_reading_round17 import _read
+
+    r = _read("shimin_anketo", "answered_on", "令和7年3月13日日")
+    assert r.decision == "accept" and r.value == "2025-03-13"
+
+
+# ---- an upright stroke before the first Japanese character of free text -----------------------------------
+
+
+@pytest.mark.parametrize("read", ["1族のパソコン", "|館の端末", "īのホームページが見づらいです"])
+def test_free_text_starting_with_a_stroke_before_japanese_is_held(read):
+    """Held-back page 921631: 家族のパソコン read 1族のパソコン, the 1 at 0.82, accepted."""
+    from .test_reading_round17 import _read
+
+    r = _read("shimin_anketo", "q2_other", read)
+    assert r.decision == "review" and f"先頭の「{read[0]}」は読み落とした文字の一部" in r.reason
+
+
+@pytest.mark.parametrize("read", ["1日に3回使う", "1台のパソコン", "スマートフォン"])
+def test_free_text_starting_with_a_number_of_something_or_japanese_stands(read):
+    from .test_reading_round17 import _read
+
+    r = _read("shimin_anketo", "comment", read)
+    assert r.decision == "accept"
