@@ -525,8 +525,10 @@ def round21_reads(engine: str, recs: list[dict]) -> None:
     """What round 21's rules did in a dump's reads (forms/README.md, "Round 21"), by the words of their
     reasons: a 申告日 shown as the 受付印's day (no date read; a digit short of it), a 氏名 no dictionary
     knows beside a name a character off it, a 名 short of its フリガナ, a 旧字体 held by its floor in a
-    short line, a mark between Japanese characters held as a speck in free text."""
+    short line, a mark between Japanese characters held as a speck in free text, an upright stroke
+    before its first Japanese character; and dates read with 日 twice after a one-digit day."""
     from daiko.forms.fieldtypes.base import SPECK_JA
+    from daiko.forms.fieldtypes.text import STROKE_FIRST_JA
     from daiko.forms.reader import BLURRED_JA, NAME_SHORT_JA, NAME_UNKNOWN_JA
     from daiko.forms.stamp import STAMP_DIGIT_PUT_BACK_JA, STAMP_OFFERED_JA
 
@@ -538,6 +540,9 @@ def round21_reads(engine: str, recs: list[dict]) -> None:
         "a 旧字体 under its floor in a short line": lambda d: d["doubt"] == "floor" and BLURRED_JA in (d.get("reason") or ""),
         "free text, a mark between Japanese characters as a speck": lambda d: d["type"] == "text"
         and (d.get("reason") or "").startswith(SPECK_JA) and any(ch in "'`:;" for ch, _, _ in d.get("chars") or ()),
+        "free text, a stroke before the first Japanese character": _says(STROKE_FIRST_JA),
+        "date, 日 twice after a one-digit day": lambda d: d["type"] == "wareki_date"
+        and bool(re.search(r"月\d日日$", "".join(ch for ch, _, _ in d.get("chars") or ()))),
     }  # fmt: skip
     _report(f"{engine}: round 21's rules on these reads", _tally(recs, said))
 
