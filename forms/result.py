@@ -55,9 +55,16 @@ class FieldResult:
         return self.decision == "accept"
 
 
+CHECK_ORIGINAL_JA = "原本と見比べてください"
+
+
 def also(reason: str | None, more: str) -> str:
-    """A second sentence after a reason staff already read."""
-    return f"{reason.rstrip('。')}。{more}" if reason else more
+    """A second sentence after a reason staff already read — asking once, at the end, to compare with
+    the original where both sentences would."""
+    first = (reason or "").rstrip("。")
+    if more.endswith(CHECK_ORIGINAL_JA):
+        first = first.removesuffix(CHECK_ORIGINAL_JA).rstrip("。、")
+    return f"{first}。{more}" if first else more
 
 
 @dataclass

@@ -182,3 +182,20 @@ def test_calibration_spends_the_budget_where_stopping_a_wrong_value_costs_most(t
     fitted = {x.split()[1]: x for x in run.stdout.splitlines() if x.startswith("rapidocr")}
     assert "0/1001 to review, 1 wrong accepted" in fitted["code"]  # left: stopping it costs 100
     assert "1/1001 to review, 0 wrong accepted" in fitted["chassis_no"]  # stopped for nothing
+
+
+def test_rss_reads_kept_pages_with_an_engine_and_its_options(tmp_path: Path):
+    """bench/rss.py: the peak of reading kept bench pages, per engine setting (how paddleocr's kernel
+    cache was measured); an option's value is passed as robots.yaml's ocr options are."""
+    from bench.ocr import _make_one
+
+    for i in range(2):
+        _make_one((i, "keitax_haisha", "printed", "a", str(tmp_path), 10_000, False))
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rss.py"), str(tmp_path), "--pages", "2", "--every", "1",
+         "--engine", "rapidocr", "--opt", "threads=1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = [ln for ln in run.stdout.splitlines() if "peak RSS" in ln]
+    assert [ln.split(":")[0] for ln in lines] == ["1 pages", "2 pages"] and all(" MB, " in ln for ln in lines)

@@ -36,6 +36,7 @@ def test_a_name_no_dictionary_knows_beside_a_reading_of_a_name_a_character_off_i
     assert name.decision == "review" and name.doubt == "disagree"
     assert "辞書にない名前" in name.reason
     assert name.value == shown  # the commonest name of that reading a character off, for staff to confirm
+    assert name.reason.count("原本と見比べてください") == 1  # asked once, after both sentences
 
 
 @pytest.mark.parametrize(

@@ -113,3 +113,14 @@ def test_paddle_finds_lines_on_a_page_with_the_detector_loaded_on_demand(paddle)
     texts = [ln.text.replace(" ", "") for ln in lines]
     assert any("双柳" in t for t in texts) and any("ヤマダ" in t for t in texts), texts
     assert all(ln.box is not None for ln in lines)
+
+
+def test_paddle_keeps_few_kernels_per_input_shape(paddle):
+    """Every crop width is an input shape oneDNN builds kernels for; PaddleOCR keeps 10 shapes' worth,
+    this engine 3 (bench/rss.py: ~140 MB lower peak over 120 pages, in about the same time). The setting
+    must reach the predictors, the recogniser's and the detector's alike."""
+    from daiko.ocr.engines.paddle import MKLDNN_CACHE_CAPACITY
+
+    paddle.detect(np.full((120, 120, 3), 255, np.uint8))
+    for model in (paddle._recognizer(), paddle._detector()):
+        assert model.paddlex_predictor.engine_config["mkldnn_cache_capacity"] == MKLDNN_CACHE_CAPACITY == 3
