@@ -371,7 +371,7 @@ def unknown_beside_a_name(kanji: str, kana: str) -> tuple[str, str] | None:
     """(part read, reading) where a part of the 氏名 is no word IPADIC knows at all and its フリガナ
     reading files names a character off it: 佐木 beside ササキ (佐々木 with its 々 lost, accepted at
     0.99), 佐マ木 — a common name misread, not a rare one read right. On the kept dumps of rounds
-    13–20 (both engines) seven such names, none of them right."""
+    13–20 (both engines) seven such reads of five pages, none of them right."""
     k_parts, r_parts = kanji.split("\u3000"), kana.split("\u3000")
     if len(k_parts) != 2 or len(r_parts) != 2:
         return None
