@@ -60,10 +60,11 @@ CHECK_ORIGINAL_JA = "原本と見比べてください"
 
 def also(reason: str | None, more: str) -> str:
     """A second sentence after a reason staff already read — asking once, at the end, to compare with
-    the original where both sentences would."""
+    the original where both would: only where the first asks in a sentence of its own (…ため、原本と
+    見比べてください or …いないか原本と見比べてください keep theirs, or they would end mid-sentence)."""
     first = (reason or "").rstrip("。")
     if more.endswith(CHECK_ORIGINAL_JA):
-        first = first.removesuffix(CHECK_ORIGINAL_JA).rstrip("。、")
+        first = first.removesuffix("。" + CHECK_ORIGINAL_JA)
     return f"{first}。{more}" if first else more
 
 

@@ -171,3 +171,25 @@ def test_free_text_starting_with_a_number_of_something_or_japanese_stands(read):
 
     r = _read("shimin_anketo", "comment", read)
     assert r.decision == "accept"
+
+
+# ---- a second sentence after a reason ---------------------------------------------------------------------
+
+
+MORE = "名前を入れてあります。原本と見比べてください"
+
+
+@pytest.mark.parametrize(
+    ("first", "shown"),
+    [
+        # asked once, at the end; never leaving half a sentence (…ため、 / …いないか)
+        ("辞書にない名前です。原本と見比べてください", "辞書にない名前です。"),
+        ("読みにくいため、原本と見比べてください", "読みにくいため、原本と見比べてください。"),
+        ("読み落としていないか原本と見比べてください", "読み落としていないか原本と見比べてください。"),
+        (None, ""),
+    ],
+)
+def test_a_second_sentence_asks_once_to_compare_with_the_original(first, shown):
+    from daiko.forms.result import also
+
+    assert also(first, MORE) == shown + MORE
