@@ -57,7 +57,7 @@ from daiko.forms.fieldtypes.kana_name import KATAKANA_NAME
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
 from daiko.forms.render import render_template
-from daiko.forms.result import FieldResult, FormResult, PageError, PageResult, also
+from daiko.forms.result import CHECK_ORIGINAL_JA, FieldResult, FormResult, PageError, PageResult, also
 from daiko.forms.stamp import StampDate, read_stamp, weigh_against_stamp
 from daiko.i18n import tr
 from daiko.log import logger
@@ -585,7 +585,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
         if shown is None and held and (likelier := _likelier_shown(ftype, keep_raw or "", held)):
             shown = likelier
         if shown is not None:
-            value, said = shown[0], f"{said.removesuffix('。原本と見比べてください')}。{shown[1]}"
+            value, said = shown[0], f"{said.removesuffix('。' + CHECK_ORIGINAL_JA)}。{shown[1]}"
         return result("review", said, "floor" if held else "threshold")
     accepted = result("accept", None)
     accepted.confirmed_by, accepted.repaired = check.note, check.note is not None

@@ -286,12 +286,14 @@ STROKE_FIRST_JA = "先頭の「{}」は読み落とした文字の一部の可�
 def _start_cut_short(found: Check) -> Check:
     from daiko.forms.reference.words import _tokens
 
-    if found.value and (stroke := _STROKE_FIRST.match(found.value)):
-        tokens = _tokens(found.value)
+    if not found.value:
+        return found
+    tokens = _tokens(found.value)
+    if stroke := _STROKE_FIRST.match(found.value):
         counted = stroke[1] == "1" and len(tokens) > 1 and tokens[1].part_of_speech.endswith("助数詞,*")
         if not counted:
             return held_for(found, STROKE_FIRST_JA.format(stroke[1]))
-    if not found.value or not _tokens(found.value)[0].part_of_speech.startswith("助詞"):
+    if not tokens[0].part_of_speech.startswith("助詞"):
         return found
     return held_for(found, START_CUT_JA)
 

@@ -495,10 +495,11 @@ class WarekiDate(FieldType):
                 continue
             if len(y) == 4:
                 with contextlib.suppress(ValueError):
-                    dates.add(dt.date(int(y), int(m), int(d)))
+                    if self.validate((date := dt.date(int(y), int(m), int(d))).isoformat())[0]:
+                        dates.add(date)
                 continue
-            dates.update(self.era_dates(int(y), int(m), int(d), eras))
-        valid = [date for date in dates if self.validate(date.isoformat())[0]]
+            dates.update(self.era_dates(int(y), int(m), int(d), eras))  # valid ones only
+        valid = sorted(dates)
         if len(valid) != 1:
             return None
         return Check(

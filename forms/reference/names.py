@@ -172,15 +172,22 @@ def _fewest_off(read: str, near: list[str]) -> list[str]:
     return [x for x in near if off(x) == least]
 
 
+def _far_commonest(costed: list[tuple[int, str]]) -> str | None:
+    """Of (IPADIC cost, word) pairs, the word ``RARER_BY`` commoner than every other (the only one, if
+    alone); None where none stands out so — or none is given. IPADIC's costs are no census: only a
+    wide lead chooses."""
+    ranked = sorted(costed)
+    if ranked and all(c - ranked[0][0] >= RARER_BY for c, _ in ranked[1:]):
+        return ranked[0][1]
+    return None
+
+
 def _commonest(surface: str, part: str, near: list[str]) -> list[str]:
-    """Of readings of ``surface`` as ``part`` equally near a read, the one ``RARER_BY`` commoner than
-    every other (ノチ for 野口: ノグチ 5,865 against ノクチ 9,188; ヤマ for 山崎: ヤマザキ 3,961 against
-    ヤマサキ 9,599 — each shown as read for the tie, paddleocr, held-back pages 921366, 920970); all of
-    them where none is."""
-    costs = sorted((_cost_as(surface, part, x) or 0, x) for x in near)
-    if all(c - costs[0][0] >= RARER_BY for c, _ in costs[1:]):
-        return [costs[0][1]]
-    return near
+    """Of readings of ``surface`` as ``part`` equally near a read, the far commonest (ノチ for 野口:
+    ノグチ 5,865 against ノクチ 9,188; ヤマ for 山崎: ヤマザキ 3,961 against ヤマサキ 9,599 — each shown
+    as read for the tie, paddleocr, held-back pages 921366, 920970); all of them where none is."""
+    best = _far_commonest([(_cost_as(surface, part, x) or 0, x) for x in near])
+    return [best] if best is not None else near
 
 
 def _split_by_surname(kana: str, sei: frozenset[str], mei: frozenset[str]) -> set[str]:
@@ -361,8 +368,7 @@ def name_from_reading(kanji: str, kana: str) -> str | None:
     out = []
     for k, r, part in zip(k_parts, r_parts, ("姓", "名"), strict=True):
         near = names_a_character_off(k, part, r) if not readings(k, part) else []
-        costs = [_cost_as(n, part, r) or 0 for n in near[:2]]
-        out.append(near[0] if len(near) == 1 or (len(near) > 1 and costs[1] - costs[0] >= RARER_BY) else k)
+        out.append(_far_commonest([(_cost_as(n, part, r) or 0, n) for n in near]) or k)
     fixed = "\u3000".join(out)
     return fixed if fixed != kanji else None
 
@@ -399,10 +405,10 @@ def usual_reading(kanji: str) -> str | None:
         return None
     out = []
     for surface, part in zip(parts, ("姓", "名"), strict=True):
-        ranked = sorted((_cost_as(surface, part, r) or 0, r) for r in readings(surface, part))
-        if not ranked or (len(ranked) > 1 and ranked[1][0] - ranked[0][0] < RARER_BY):
+        usual = _far_commonest([(_cost_as(surface, part, r) or 0, r) for r in readings(surface, part)])
+        if usual is None:
             return None
-        out.append(ranked[0][1])
+        out.append(usual)
     return "\u3000".join(out)
 
 
