@@ -547,6 +547,57 @@ def round21_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 21's rules on these reads", _tally(recs, said))
 
 
+def round22_reads(engine: str, recs: list[dict]) -> None:
+    """What round 22's rule does in a dump's reads (forms/README.md, "Round 22"), by the reader's own
+    functions — for a dump of older code, what it would have let stand: the empty fields of a page
+    whose one sign of writing lost was a required field's read its type makes a valid value of
+    (``reader._one_slip``; 番地 read 香地). The read is the record's ``raw`` or, in older dumps, its
+    characters joined (no spaces). Pages with three unreadable fields are held as before."""
+    from types import SimpleNamespace
+
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import (
+        EMPTY_PAGE_LOST_JA,
+        EMPTY_REQUIRED_LOST_JA,
+        GARBLED_WEAKEST,
+        LOST_WRITING_DOUBTS,
+        LOST_WRITING_FIELDS,
+        LOST_WRITING_UNCHECKED_JA,
+        LOST_WRITING_UNSURE_JA,
+        _lost,
+        _one_slip,
+    )
+
+    held_for_the_page = {EMPTY_REQUIRED_LOST_JA, EMPTY_PAGE_LOST_JA, LOST_WRITING_UNSURE_JA, LOST_WRITING_UNCHECKED_JA}
+    by_page: dict[int, list[dict]] = defaultdict(list)
+    for d in recs:
+        by_page[d["seed"]].append(d)
+    c: Counter = Counter()
+    for fields in by_page.values():
+        defs = {f.name: f for f in load_definition(fields[0]["form"]).fields}
+        fields = [d for d in fields if d["field"] in defs]  # (a hand-made dump may mix forms' fields)
+        # The page as the reader judged it, before the empties beside were held.
+        before = [d for d in fields if d["decision"] == "review" and d.get("reason") not in held_for_the_page]
+        if sum(d["doubt"] in LOST_WRITING_DOUBTS for d in before) >= LOST_WRITING_FIELDS:
+            continue
+        signs = []
+        for d in before:
+            if not defs[d["field"]].required:
+                continue
+            raw = d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
+            r = SimpleNamespace(doubt=d["doubt"], weakest=d["weakest"], raw=raw or None)
+            ftype = defs[d["field"]].field_type()
+            weak = d["doubt"] == "invalid" and d["weakest"] is not None and d["weakest"] < GARBLED_WEAKEST
+            signs.append((_lost(r, ftype), weak and _one_slip(r, ftype)))
+        if any(lost for lost, _ in signs) or not any(slip for _, slip in signs):
+            continue
+        for d in fields:
+            empty = d["pred"] is None and defs[d["field"]].kind == "text"
+            if empty and (d["decision"] == "accept" or d.get("reason") == EMPTY_REQUIRED_LOST_JA):
+                _count(c, "empty beside a required read its type made a value of (stands)", d)
+    _report(f"{engine}: round 22's rule on these reads", c)
+
+
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
     fields, pages = {}, {}
     for path in paths:
@@ -616,6 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         round19_reads(engine, recs)
         round20_reads(engine, recs)
         round21_reads(engine, recs)
+        round22_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

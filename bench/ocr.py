@@ -353,7 +353,7 @@ def run_engine(name: str, items: list[dict], dump_path: str | None = None, split
                     "engine": name, "split": split, "seed": item["seed"], "form": item["form"],
                     "kind": item["kind"], "template": item["template"], "field": fr.name, "type": fr.type,
                     "decision": fr.decision, "doubt": fr.doubt, "reason": fr.reason, "confirmed_by": fr.confirmed_by,
-                    "confidence": fr.confidence, "weakest": fr.weakest, "chars": fr.char_scores,
+                    "confidence": fr.confidence, "weakest": fr.weakest, "chars": fr.char_scores, "raw": fr.raw,
                     "pred": pred, "truth": truth, "exact": exact}, ensure_ascii=False) + "\n")  # fmt: skip
             page.add(exact, fr.decision, stopped)
             by_type[fr.type].add(exact, fr.decision, stopped)

@@ -199,3 +199,26 @@ def test_rss_reads_kept_pages_with_an_engine_and_its_options(tmp_path: Path):
     assert run.returncode == 0, run.stderr
     lines = [ln for ln in run.stdout.splitlines() if "peak RSS" in ln]
     assert [ln.split(":")[0] for ln in lines] == ["1 pages", "2 pages"] and all(" MB, " in ln for ln in lines)
+
+
+def test_levers_counts_the_empties_round_22_lets_stand_beside_a_read_put_right(tmp_path: Path):
+    from daiko.forms.reader import EMPTY_REQUIRED_LOST_JA
+
+    base = {"engine": "rapidocr", "split": "heldout", "seed": 922114, "form": "keitax_haisha", "kind": "handwriting",
+            "template": "a", "confirmed_by": None, "confidence": None, "weakest": None, "chars": None}  # fmt: skip
+    address = {**base, "field": "owner_address", "type": "address", "decision": "review", "doubt": "invalid",
+               "weakest": 0.2869, "raw": "埼玉県飯能市大字青木422香地4", "pred": "埼玉県飯能市大字青木422番地4",
+               "truth": "埼玉県飯能市大字青木422番地4", "exact": True, "reason": "「香地」を「番地」と読みました。"}  # fmt: skip
+    empties = [{**base, "field": name, "type": t, "decision": "review", "doubt": "empty", "pred": None, "truth": None,
+                "exact": True, "reason": EMPTY_REQUIRED_LOST_JA}
+               for name, t in (("mynumber", "mynumber"), ("reason_note", "text"))]  # fmt: skip
+    garbled = {**address, "seed": 922046, "raw": "的前市程町27亩18号开二1二中山20。", "weakest": 0.2091,
+               "pred": "的前市程町27亩18号开二1二中山20。", "exact": False}  # fmt: skip
+    beside = {**empties[1], "seed": 922046}
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (address, *empties, garbled, beside)))
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "empty beside a required read its type made a value of (stands): 2 (2 right" in run.stdout
