@@ -548,8 +548,9 @@ def round21_reads(engine: str, recs: list[dict]) -> None:
 
 
 def round22_reads(engine: str, recs: list[dict]) -> None:
-    """What round 22's rule does in a dump's reads (forms/README.md, "Round 22"), by the reader's own
-    functions — for a dump of older code, what it would have let stand: the empty fields of a page
+    """What round 22's rules do in a dump's reads (forms/README.md, "Round 22"): a q beside an
+    address's number shown as 9, by its reason's words; and, by the reader's own functions — for a
+    dump of older code, what it would have let stand — the empty fields of a page
     whose one sign of writing lost was a required field's read its type makes a valid value of
     (``reader._one_slip``; 番地 read 香地). The read is the record's ``raw`` or, in older dumps, its
     characters joined (no spaces). Pages with three unreadable fields are held as before."""
@@ -595,7 +596,10 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
             empty = d["pred"] is None and defs[d["field"]].kind == "text"
             if empty and (d["decision"] == "accept" or d.get("reason") == EMPTY_REQUIRED_LOST_JA):
                 _count(c, "empty beside a required read its type made a value of (stands)", d)
-    _report(f"{engine}: round 22's rule on these reads", c)
+    from daiko.forms.fieldtypes.address import Q_FOR_NINE_JA
+
+    c.update(_tally(recs, {"住所, a q beside a number shown as 9": _says(Q_FOR_NINE_JA.split("。")[0])}))
+    _report(f"{engine}: round 22's rules on these reads", c)
 
 
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:

@@ -222,3 +222,4 @@ def test_levers_counts_the_empties_round_22_lets_stand_beside_a_read_put_right(t
     )
     assert run.returncode == 0, run.stderr
     assert "empty beside a required read its type made a value of (stands): 2 (2 right" in run.stdout
+    assert "round 22's rules" in run.stdout

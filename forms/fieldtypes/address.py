@@ -21,6 +21,7 @@ from daiko.forms.fieldtypes.base import (
     unify_hyphens,
     words_put_right,
 )
+from daiko.forms.result import also
 
 if TYPE_CHECKING:
     from daiko.forms.reference.postal import CitySlip
@@ -97,6 +98,11 @@ def _large(small: str) -> str:
 
 # The character a 番地's 番 was misread as: anything but 番 or 団 between a number and 地 where a
 # number follows (439看地3), and a kanji other than 番, 団 or 号 (1号地 is an address) where none does.
+# A lower-case q beside a number, 番, 号 or 地 is a handwritten 9 (no address holds a lower-case
+# letter): 水野q93-9, 本町q番1号, 1705番地q, 19q-2 — on the kept dumps of rounds 13–21 every q read in
+# an address, 11 reads, was a 9. Shown as the 9, for review.
+_Q_FOR_NINE = re.compile(r"q(?=[\d番号\-])|(?<=[\d番地\-])q")
+Q_FOR_NINE_JA = "「q」を「9」と読みました。原本と見比べてください"
 _MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一-龥](?=地))")
 # A number of four digits or more straight after the town's name, ending the address: a hand's
 # hyphen the recogniser dropped (734-5 read 7345 at 0.998 — round 9: 4 accepted on ~7,000 held-back
@@ -200,6 +206,9 @@ class Address(FieldType):
         """As every type, and a building word read one 濁点 off (メソン飯能, コーホ双柳) shown as the
         word, for review: accepted at 0.985 with the ゾ read ソ (held-back draw 902500–799)."""
         found = super().check_read(raw)
+        if not found.ok and found.value and _Q_FOR_NINE.search(found.value):
+            again = self.check_read(_Q_FOR_NINE.sub("9", found.value))
+            return Check(again.value, False, Q_FOR_NINE_JA if again.ok else also(Q_FOR_NINE_JA, again.reason or ""))
         if not found.ok and found.value and found.reason == CITY_UNKNOWN_JA and (slip := _city_put_right(found.value)):
             again = self.check_read(slip.address)
             reason = CITY_SLIP_JA.format(slip.written, slip.city)

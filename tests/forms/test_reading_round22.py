@@ -50,3 +50,26 @@ def test_empty_fields_beside_a_required_garble_that_is_no_value_are_still_held(f
     empty = decided(form_name, optional, None)
     _hold_beside_lost_writing(form, [garbled, empty])
     assert empty.decision == "review" and "写っていない可能性" in empty.reason
+
+
+# ---- a handwritten 9 read q in an address -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("埼玉県狭山市水野q93-9ハイツ美杉203", "埼玉県狭山市水野993-9ハイツ美杉203"),  # held-back page 922014
+        ("埼玉県飯能市本町q番1号ハイツ美杉105", "埼玉県飯能市本町9番1号ハイツ美杉105"),  # 922358
+        ("埼玉県飯能市大字岩沢1705番地q", "埼玉県飯能市大字岩沢1705番地9"),  # 921494
+        ("飯能市八幡町19q-2", "飯能市八幡町199-2"),  # 922314
+    ],
+)
+def test_a_q_beside_an_addresss_number_is_shown_as_the_9_it_is_for_review(read, shown):
+    r = decided("keitax_haisha", "owner_address", read)
+    assert (r.decision, r.value) == ("review", shown)
+    assert r.reason.startswith("「q」を「9」と読みました") and r.reason.count("原本と見比べてください") == 1
+
+
+def test_a_q_in_an_addresss_building_name_is_not_taken_for_a_9():
+    r = decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台3-2ハイツq")
+    assert r.decision == "review" and r.value.endswith("ハイツq")
