@@ -133,7 +133,7 @@ def _text_crops(
         for cell in f.zone.split(f.cells):
             crop, _ = cut(aligned, cell, CELL_INSET_MM)
             tpl, _ = cut(template, cell, CELL_INSET_MM)
-            crop = erase_long_lines(blank_printed(crop, tpl, ink), ink)
+            crop = erase_long_lines(blank_printed(crop, tpl, ink), ink, tpl)
             piece = tighten(crop, ink, pad_frac=0.05)
             if piece is not None:
                 pieces.append(piece)
@@ -141,10 +141,10 @@ def _text_crops(
     crop, _ = cut(aligned, f.zone)
     tpl, _ = cut(template, f.zone)
     cleaned = blank_printed(crop, tpl, ink)
-    normal = erase_long_lines(cleaned, ink)
+    normal = erase_long_lines(cleaned, ink, tpl)
     box = ink_box(normal, ink)
     pale_ink = ink.faint()
-    pale = erase_long_lines(cleaned, pale_ink)
+    pale = erase_long_lines(cleaned, pale_ink, tpl)
     # Beside writing of known height, pale ink counts only in blobs a third of that height: at the
     # pale threshold, JPEG blocks and scanner noise form blobs too (a printed AF68-1744933 read at
     # 1.00 went to review as "pale writing" on a quality-60 scan).
@@ -201,7 +201,7 @@ def _over_the_frame(
     if crop.size == 0 or crop.shape != tpl.shape:
         return False
     height = max(1, box[3] - box[1])
-    beyond = int(ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink)).sum())
+    beyond = int(ink.mask(erase_long_lines(blank_printed(crop, tpl, ink), ink, tpl)).sum())
     return beyond >= UNREAD_MIN_AREA * height * height / 2
 
 

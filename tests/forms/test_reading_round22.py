@@ -73,3 +73,35 @@ def test_a_q_beside_an_addresss_number_is_shown_as_the_9_it_is_for_review(read, 
 def test_a_q_in_an_addresss_building_name_is_not_taken_for_a_9():
     r = decided("keitax_haisha", "owner_address", "埼玉県飯能市美杉台3-2ハイツq")
     assert r.decision == "review" and r.value.endswith("ハイツq")
+
+
+# ---- a bold, tall character is no rule ---------------------------------------------------------------
+
+
+def test_a_bold_8_as_tall_as_the_zone_is_read_not_erased_as_a_rule(tmp_path):
+    # Held-back page 922415: 令和7年3月28日 written big in a thick pen; the 8's sides ran down 85 % of
+    # the zone and were painted out as a cell border, and 3月2日 was accepted at 0.997.
+    from .conftest import bench_page
+
+    page, truth = bench_page(tmp_path, 22415, "shimin_anketo", "handwriting", "b")
+    date = next(f for f in page.fields if f.name == "answered_on")
+    assert truth["answered_on"] == "2025-03-28"
+    assert date.value == "2025-03-28"
+
+
+def test_a_rule_along_the_crops_edge_or_beside_the_templates_is_still_erased_and_writing_is_not():
+    import numpy as np
+
+    from daiko.forms.crops import PageInk, erase_long_lines
+
+    crop = np.full((60, 400), 250, np.uint8)
+    crop[:, 3:5] = 30  # a cell border slipped in along the left edge
+    crop[:, 200:202] = 30  # the template's divider, a few px off where the template draws it
+    crop[4:57, 100:112] = 30  # a tall, bold stroke of writing, far from both
+    template = np.full_like(crop, 255)
+    template[:, 205:207] = 0
+    ink = PageInk(paper=250.0, ink=30.0, threshold=140.0, mark_threshold=120.0, noise=2.0)
+    out = erase_long_lines(crop, ink, template)
+    assert (out[:, 2:6] > 200).all() and (out[:, 199:203] > 200).all()
+    assert (out[10:50, 102:110] < 100).all()
+    assert (erase_long_lines(crop, ink)[:, 199:203] < 100).any()  # no template: only the edges
