@@ -289,9 +289,12 @@ class Plate(FieldType):
         text = re.sub(r"(?<=[\d・])[ァ-ヶ]|[ァ-ヶ](?=[\d・])", lambda m: _kana_to_hiragana(m[0]), text)
         text = text.translate(_SMALL_KANA)
         text = re.sub(r"(?<=\d)[二<〈廿](?=[\d・])|(?<=[市区町村])[二<〈廿](?=\d)", lambda m: _KANA_SLOT[m[0]], text)
-        # Lookalike letters only inside the digit runs (after the kana / inside the class number).
+        # Lookalike letters only inside the digit runs (after the kana / inside the class number); a
+        # handwritten 9 reads q (所沢 50 も3q-42, held-back page 923666, both engines).
         text = (
-            re.sub(r"[OoDIlZSB|]", lambda m: m[0].translate(DIGIT_LOOKALIKES), text) if re.search(r"\d", text) else text
+            re.sub(r"[OoDIlZSBq|]", lambda m: m[0].translate(DIGIT_LOOKALIKES), text)
+            if re.search(r"\d", text)
+            else text
         )
         m = _KEI.match(text)
         if m:

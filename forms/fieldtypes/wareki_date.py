@@ -150,7 +150,10 @@ def _unsure_frames(text: str) -> list[tuple[str, str, bool]]:
     if "年" in text and "月" in text:
         bare = _FRAME_SPECK.sub("", text)
     elif "/" in text:
-        bare = re.sub(r"(?<=/)[.,:]|[.,:](?=/)", "", text)
+        # Beside a slash, or between two digits of a date written with slashes (R5/1.1/19, 202.5/3/14:
+        # on the kept dumps of rounds 13–22 every such read that makes a date without the dot, 6 on three
+        # pages, was that date).
+        bare = re.sub(r"(?<=/)[.,:]|[.,:](?=/)|(?<=\d)[.,:·・](?=\d)", "", text)
     if bare != text:
         out.append((bare, SPECK_FRAME_JA, False))
     m = re.fullmatch(r"(.*\d年)(\d{3,4})日", text)

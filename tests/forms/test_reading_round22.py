@@ -105,3 +105,30 @@ def test_a_rule_along_the_crops_edge_or_beside_the_templates_is_still_erased_and
     assert (out[:, 2:6] > 200).all() and (out[:, 199:203] > 200).all()
     assert (out[10:50, 102:110] < 100).all()
     assert (erase_long_lines(crop, ink)[:, 199:203] < 100).any()  # no template: only the edges
+
+
+# ---- found on the second rule-blind draw (923200–923799), after its figures ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("R5/1.1/19", "2023-11-19"),  # held-back page 923254, both engines: held as no date
+        ("202.5/3/14", "2025-03-14"),  # 922194
+        ("20.23/8/15", "2023-08-15"),  # 919970
+    ],
+)
+def test_a_dot_between_the_digits_of_a_date_written_with_slashes_is_a_speck(read, shown):
+    r = decided("keitax_haisha", "deregistered_on", read)
+    assert (r.decision, r.value) == ("review", shown) and "点は汚れ" in r.reason
+
+
+def test_a_dot_between_the_digits_of_a_date_written_with_dots_is_its_separator():
+    assert decided("keitax_haisha", "deregistered_on", "R5.11.19").value == "2023-11-19"
+    assert decided("keitax_haisha", "deregistered_on", "2025/3.126").value is None  # no date without it either
+
+
+def test_a_q_in_a_plates_serial_is_the_9_it_is():
+    # Held-back page 923666: 所沢 50 も 39-42 read 所沢 50 も3q-42 (q at 0.99) by both engines, held as no plate.
+    r = decided("keitax_haisha", "plate", "所沢 50 も3q-42")
+    assert r.value == "所沢 50 も 39-42"
