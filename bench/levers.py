@@ -598,7 +598,16 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
                 _count(c, "empty beside a required read its type made a value of (stands)", d)
     from daiko.forms.fieldtypes.address import Q_FOR_NINE_JA
 
-    c.update(_tally(recs, {"住所, a q beside a number shown as 9": _says(Q_FOR_NINE_JA.split("。")[0])}))
+    def raw(d: dict) -> str:
+        return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
+
+    said = {
+        "住所, a q beside a number shown as 9": _says(Q_FOR_NINE_JA.split("。")[0]),
+        "date with slashes, a dot between digits as a speck": lambda d: d["type"] == "wareki_date"
+        and "/" in raw(d) and bool(re.search(r"\d[.,:·・]\d", raw(d))),
+        "plate, a q among its digits": lambda d: d["type"] == "plate" and "q" in raw(d),
+    }  # fmt: skip
+    c.update(_tally(recs, said))
     _report(f"{engine}: round 22's rules on these reads", c)
 
 

@@ -215,11 +215,15 @@ def test_levers_counts_the_empties_round_22_lets_stand_beside_a_read_put_right(t
     garbled = {**address, "seed": 922046, "raw": "的前市程町27亩18号开二1二中山20。", "weakest": 0.2091,
                "pred": "的前市程町27亩18号开二1二中山20。", "exact": False}  # fmt: skip
     beside = {**empties[1], "seed": 922046}
+    date = {**base, "seed": 923254, "field": "deregistered_on", "type": "wareki_date", "decision": "review",
+            "doubt": "invalid", "raw": "R5/1.1/19", "pred": "2023-11-19", "truth": "2023-11-19", "exact": True,
+            "reason": "数字の間の点は汚れとみなして除きました。原本と見比べてください"}  # fmt: skip
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (address, *empties, garbled, beside)))
+    records = (address, *empties, garbled, beside, date)
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in records))
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     assert "empty beside a required read its type made a value of (stands): 2 (2 right" in run.stdout
-    assert "round 22's rules" in run.stdout
+    assert "date with slashes, a dot between digits as a speck: 1 (1 right" in run.stdout
