@@ -108,20 +108,27 @@ LINE_NEAR_PX = 8
 def erase_long_lines(crop: np.ndarray, ink: PageInk, template_crop: np.ndarray | None = None) -> np.ndarray:
     """Erase horizontal/vertical strokes spanning most of the crop (cell borders that slipped in):
     those along the crop's edge or, given ``template_crop``, beside a rule the template has there."""
+    lines, _left = long_runs(crop, ink, template_crop)
+    if lines.any():
+        crop = crop.copy()
+        crop[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = int(ink.paper)
+    return crop
+
+
+def long_runs(crop: np.ndarray, ink: PageInk, template_crop: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """(the mask of the long runs taken for rules, how many long runs were left as writing): what
+    ``erase_long_lines`` erases, and — for ``bench/rules.py`` — what it no longer does."""
     mask = ink.mask(crop)
     h, w = mask.shape
     if h < 3 or w < 3:
-        return crop
+        return np.zeros_like(mask), 0
     horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(w, 0.6, 0))
     vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(h, 0.85, 1))
     printed = None if template_crop is None else ink.mask(template_crop)  # (the template's ink is black)
     h_rules = None if printed is None else cv2.morphologyEx(printed, cv2.MORPH_OPEN, _kernel(w, 0.6, 0))
     v_rules = None if printed is None else cv2.morphologyEx(printed, cv2.MORPH_OPEN, _kernel(h, 0.85, 1))
-    lines = _ruled(horiz, h_rules, across=0) | _ruled(vert, v_rules, across=1)
-    if lines.any():
-        crop = crop.copy()
-        crop[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = int(ink.paper)
-    return crop
+    (h_lines, h_left), (v_lines, v_left) = _ruled(horiz, h_rules, across=0), _ruled(vert, v_rules, across=1)
+    return h_lines | v_lines, h_left + v_left
 
 
 def _kernel(side: int, share: float, across: int) -> np.ndarray:
@@ -130,11 +137,12 @@ def _kernel(side: int, share: float, across: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if across == 0 else (1, length))
 
 
-def _ruled(found: np.ndarray, rules: np.ndarray | None, across: int) -> np.ndarray:
-    """The runs in ``found`` that can be rules: along the crop's edge, or beside one of the
-    template's ``rules`` (``across``: 0 for horizontal runs, 1 for vertical ones)."""
+def _ruled(found: np.ndarray, rules: np.ndarray | None, across: int) -> tuple[np.ndarray, int]:
+    """The runs in ``found`` that can be rules — along the crop's edge, or beside one of the
+    template's ``rules`` (``across``: 0 for horizontal runs, 1 for vertical ones) — and how many
+    runs were not."""
     if not found.any():
-        return found
+        return found, 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
     size = found.shape[0 if across == 0 else 1]
     keep = np.zeros(n, bool)
@@ -145,7 +153,7 @@ def _ruled(found: np.ndarray, rules: np.ndarray | None, across: int) -> np.ndarr
         elif rules is not None:
             lo, hi = max(0, start - LINE_NEAR_PX), start + extent + LINE_NEAR_PX
             keep[i] = bool((rules[lo:hi, :] if across == 0 else rules[:, lo:hi]).any())
-    return (keep[labels] & (labels > 0)).astype(found.dtype)
+    return (keep[labels] & (labels > 0)).astype(found.dtype), int(n - 1 - keep[1:].sum())
 
 
 def ink_box(

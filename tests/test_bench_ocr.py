@@ -227,3 +227,17 @@ def test_levers_counts_the_empties_round_22_lets_stand_beside_a_read_put_right(t
     assert run.returncode == 0, run.stderr
     assert "empty beside a required read its type made a value of (stands): 2 (2 right" in run.stdout
     assert "date with slashes, a dot between digits as a speck: 1 (1 right" in run.stdout
+
+
+def test_rules_counts_the_long_strokes_left_as_writing_without_printing_values(tmp_path: Path):
+    """Held-back page 922415 (3月28日 in a thick pen): the 8's sides are long runs the reader now leaves."""
+    from bench.ocr import _make_one
+
+    item = _make_one((22415, "shimin_anketo", "handwriting", "b", str(tmp_path), 900000, True))
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rules.py"), str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    assert "1 pages registered" in run.stdout
+    assert f"{Path(item['path']).name} answered_on:" in run.stdout
+    assert "令和" not in run.stdout and "2025" not in run.stdout  # file and field names only
