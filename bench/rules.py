@@ -8,7 +8,7 @@ Since round 22 a stroke running down 85 % of a zone (or across 60 % of it) is a 
 bold writing had its 8s, 1s and brackets painted out before (forms/README.md, "Round 22"). Run on a
 city's own scans, "taken for rules" counts the borders a misaligned scan lets in, and the pages listed
 under "left as writing" are the ones to look at if a rule ever slips in mid-zone. Registration only, no
-OCR: ~0.3 s a page. Prints file names and field names, never what is written.
+OCR: ~0.2 s a page. Prints file names and field names, never what is written.
 """
 
 from __future__ import annotations
