@@ -96,13 +96,13 @@ def _large(small: str) -> str:
     return chr(ord(small) + 1)
 
 
-# The character a 番地's 番 was misread as: anything but 番 or 団 between a number and 地 where a
-# number follows (439看地3), and a kanji other than 番, 団 or 号 (1号地 is an address) where none does.
 # A lower-case q beside a number, 番, 号 or 地 is a handwritten 9 (no address holds a lower-case
 # letter): 水野q93-9, 本町q番1号, 1705番地q, 19q-2 — on the kept dumps of rounds 13–21 every q read in
 # an address, 11 reads, was a 9. Shown as the 9, for review.
 _Q_FOR_NINE = re.compile(r"q(?=[\d番号\-])|(?<=[\d番地\-])q")
 Q_FOR_NINE_JA = "「q」を「9」と読みました。原本と見比べてください"
+# The character a 番地's 番 was misread as: anything but 番 or 団 between a number and 地 where a
+# number follows (439看地3), and a kanji other than 番, 団 or 号 (1号地 is an address) where none does.
 _MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一-龥](?=地))")
 # A number of four digits or more straight after the town's name, ending the address: a hand's
 # hyphen the recogniser dropped (734-5 read 7345 at 0.998 — round 9: 4 accepted on ~7,000 held-back
