@@ -560,11 +560,11 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
     from daiko.forms.reader import (
         EMPTY_PAGE_LOST_JA,
         EMPTY_REQUIRED_LOST_JA,
-        GARBLED_WEAKEST,
         LOST_WRITING_DOUBTS,
         LOST_WRITING_FIELDS,
         LOST_WRITING_UNCHECKED_JA,
         LOST_WRITING_UNSURE_JA,
+        _garbled,
         _lost,
         _one_slip,
     )
@@ -585,11 +585,9 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
         for d in before:
             if not defs[d["field"]].required:
                 continue
-            raw = d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
-            r = SimpleNamespace(doubt=d["doubt"], weakest=d["weakest"], raw=raw or None)
+            r = SimpleNamespace(doubt=d["doubt"], weakest=d["weakest"], raw=_raw(d) or None)
             ftype = defs[d["field"]].field_type()
-            weak = d["doubt"] == "invalid" and d["weakest"] is not None and d["weakest"] < GARBLED_WEAKEST
-            signs.append((_lost(r, ftype), weak and _one_slip(r, ftype)))
+            signs.append((_lost(r, ftype), _garbled(r) and _one_slip(r, ftype)))
         if any(lost for lost, _ in signs) or not any(slip for _, slip in signs):
             continue
         for d in fields:
@@ -598,17 +596,19 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
                 _count(c, "empty beside a required read its type made a value of (stands)", d)
     from daiko.forms.fieldtypes.address import Q_FOR_NINE_JA
 
-    def raw(d: dict) -> str:
-        return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
-
     said = {
         "住所, a q beside a number shown as 9": _says(Q_FOR_NINE_JA.split("。")[0]),
         "date with slashes, a dot between digits as a speck": lambda d: d["type"] == "wareki_date"
-        and "/" in raw(d) and bool(re.search(r"\d[.,:·・]\d", raw(d))),
-        "plate, a q among its digits": lambda d: d["type"] == "plate" and "q" in raw(d),
+        and "/" in _raw(d) and bool(re.search(r"\d[.,:·・]\d", _raw(d))),
+        "plate, a q among its digits": lambda d: d["type"] == "plate" and "q" in _raw(d),
     }  # fmt: skip
     c.update(_tally(recs, said))
     _report(f"{engine}: round 22's rules on these reads", c)
+
+
+def _raw(d: dict) -> str:
+    """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
+    return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
 
 
 def _load(paths: list[str]) -> tuple[dict[tuple, dict], dict[tuple, dict]]:

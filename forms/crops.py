@@ -122,12 +122,8 @@ def long_runs(crop: np.ndarray, ink: PageInk, template_crop: np.ndarray | None =
     h, w = mask.shape
     if h < 3 or w < 3:
         return np.zeros_like(mask), 0
-    horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(w, 0.6, 0))
-    vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _kernel(h, 0.85, 1))
-    printed = None if template_crop is None else ink.mask(template_crop)  # (the template's ink is black)
-    h_rules = None if printed is None else cv2.morphologyEx(printed, cv2.MORPH_OPEN, _kernel(w, 0.6, 0))
-    v_rules = None if printed is None else cv2.morphologyEx(printed, cv2.MORPH_OPEN, _kernel(h, 0.85, 1))
-    (h_lines, h_left), (v_lines, v_left) = _ruled(horiz, h_rules, across=0), _ruled(vert, v_rules, across=1)
+    h_lines, h_left = _ruled(mask, template_crop, ink, _kernel(w, 0.6, 0), across=0)
+    v_lines, v_left = _ruled(mask, template_crop, ink, _kernel(h, 0.85, 1), across=1)
     return h_lines | v_lines, h_left + v_left
 
 
@@ -137,20 +133,27 @@ def _kernel(side: int, share: float, across: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if across == 0 else (1, length))
 
 
-def _ruled(found: np.ndarray, rules: np.ndarray | None, across: int) -> tuple[np.ndarray, int]:
-    """The runs in ``found`` that can be rules — along the crop's edge, or beside one of the
-    template's ``rules`` (``across``: 0 for horizontal runs, 1 for vertical ones) — and how many
-    runs were not."""
+def _ruled(
+    mask: np.ndarray, template_crop: np.ndarray | None, ink: PageInk, kernel: np.ndarray, across: int
+) -> tuple[np.ndarray, int]:
+    """The long runs (``kernel``'s length) in ``mask`` that can be rules — along the crop's edge, or
+    beside one of the template's own (``across``: 0 for horizontal runs, 1 for vertical ones) — and
+    how many runs were not. The template's rules are looked for only when a run lies inside: most
+    crops have no long run at all."""
+    found = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
     if not found.any():
         return found, 0
     n, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
     size = found.shape[0 if across == 0 else 1]
     keep = np.zeros(n, bool)
+    rules = None
     for i, (x0, y0, w, h, _area) in enumerate(stats[1:], start=1):
         start, extent = (y0, h) if across == 0 else (x0, w)
         if min(start, size - start - extent) <= LINE_NEAR_PX:
             keep[i] = True
-        elif rules is not None:
+        elif template_crop is not None:
+            if rules is None:  # (the template's ink is black: any threshold finds it)
+                rules = cv2.morphologyEx(ink.mask(template_crop), cv2.MORPH_OPEN, kernel)
             lo, hi = max(0, start - LINE_NEAR_PX), start + extent + LINE_NEAR_PX
             keep[i] = bool((rules[lo:hi, :] if across == 0 else rules[:, lo:hi]).any())
     return (keep[labels] & (labels > 0)).astype(found.dtype), int(n - 1 - keep[1:].sum())

@@ -1115,8 +1115,12 @@ GARBLED_WEAKEST = 0.5
 def _lost(r: FieldResult, ftype: FieldType) -> bool:
     """Read as nothing, as no character, as a garble that is no value, or as one character that is
     none (a 整理番号 1866 read 1 beside its 記入日 accepted as empty by both engines: held-back page 918035)."""
-    garbled = r.doubt == "invalid" and r.weakest is not None and r.weakest < GARBLED_WEAKEST and not _one_slip(r, ftype)
-    return r.doubt in ("empty", "unread") or garbled or _read_as_strokes(r)
+    return r.doubt in ("empty", "unread") or (_garbled(r) and not _one_slip(r, ftype)) or _read_as_strokes(r)
+
+
+def _garbled(r: FieldResult) -> bool:
+    """Held as no valid value, its least sure character under ``GARBLED_WEAKEST``."""
+    return r.doubt == "invalid" and r.weakest is not None and r.weakest < GARBLED_WEAKEST
 
 
 def _one_slip(r: FieldResult, ftype: FieldType) -> bool:
