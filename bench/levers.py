@@ -606,6 +606,34 @@ def round22_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 22's rules on these reads", c)
 
 
+def round23_reads(engine: str, recs: list[dict]) -> None:
+    """What round 23's rules find in a dump's reads (forms/README.md, "Round 23"), by the types' own
+    patterns on the raw read — for a dump of older code, what they would have held: a colon, semicolon
+    or apostrophe after a free text's last Japanese character, a slash beside a name's character in a
+    住所, and a は/ほ the sentence wants the other of (by the reason's words, or, in older code's dump,
+    by ``words.voicing_by_grammar`` on the value)."""
+    from daiko.forms.fieldtypes.address import _SLASH_SPECK, _width
+    from daiko.forms.fieldtypes.text import _MARK_AT_END
+    from daiko.forms.reference.words import voicing_by_grammar
+
+    def ha_ho(d: dict) -> bool:
+        if d["type"] != "text" or not d["pred"]:
+            return False
+        if re.search(r"「[はほ]」を「[はほ]」と読みました", d.get("reason") or ""):
+            return True
+        fixed = voicing_by_grammar(d["pred"])
+        return fixed is not None and any(a + b in ("はほ", "ほは") for a, b in zip(d["pred"], fixed, strict=True))
+
+    said = {
+        "free text, a mark after its last Japanese character": lambda d: d["type"] == "text"
+        and bool(_MARK_AT_END.search(_raw(d))),
+        "住所, a slash beside a name's character": lambda d: d["type"] == "address"
+        and bool(_SLASH_SPECK.search(_width(_raw(d)))),
+        "free text, は/ほ the sentence wants the other of": ha_ho,
+    }  # fmt: skip
+    _report(f"{engine}: round 23's rules on these reads", _tally(recs, said))
+
+
 def _raw(d: dict) -> str:
     """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
     return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
@@ -681,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
         round20_reads(engine, recs)
         round21_reads(engine, recs)
         round22_reads(engine, recs)
+        round23_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

@@ -241,3 +241,27 @@ def test_rules_counts_the_long_strokes_left_as_writing_without_printing_values(t
     assert "1 pages registered" in run.stdout
     assert f"{Path(item['path']).name} answered_on:" in run.stdout
     assert "令和" not in run.stdout and "2025" not in run.stdout  # file and field names only
+
+
+def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
+    """Held-back pages 924103, 923983 and 924218 as round 22's code read them: what round 23 would hold."""
+    base = {"engine": "rapidocr", "split": "heldout", "form": "shimin_anketo", "kind": "handwriting",
+            "template": "b", "confirmed_by": None, "confidence": 0.999, "weakest": 0.99, "chars": None,
+            "doubt": None, "reason": None, "decision": "accept"}  # fmt: skip
+    colon = {**base, "seed": 924103, "field": "comment", "type": "text", "raw": "市のホームページが見づらいです:",
+             "pred": "市のホームページが見づらいです:", "truth": "市のホームページが見づらいです", "exact": False}  # fmt: skip
+    ha = {**colon, "seed": 923983, "raw": "防災メールを充実させてはしい", "pred": "防災メールを充実させてはしい",
+          "truth": "防災メールを充実させてほしい"}  # fmt: skip
+    slash = {**base, "seed": 924218, "form": "keitax_haisha", "field": "owner_address", "type": "address",
+             "decision": "review", "doubt": "disagree", "raw": "埼玉県飯能市/八幡町4番8号",
+             "pred": "埼玉県飯能市/八幡町4番8号", "truth": "埼玉県飯能市八幡町4番8号", "exact": False}  # fmt: skip
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (colon, ha, slash)))
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "a mark after its last Japanese character: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    assert "は/ほ the sentence wants the other of: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    assert "a slash beside a name's character: 1 (0 right, 0 accepted" in run.stdout
+    assert "ホームページ" not in run.stdout and "八幡町" not in run.stdout  # counts, never values

@@ -309,6 +309,8 @@ PLUS_JA = "{}を「4」と読みました。原本と見比べてください"
 # 口 read as a box: □ is no character of a place or a name (川□, 野□　大輔 — held-back pages 905082, 915382).
 BOX_JA = "「□」を「口」と読みました。原本と見比べてください"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"
+# A mark that is no writing where it stands (a slash in an address, a colon after a sentence), named.
+MARK_SPECK_JA = "「{}」は汚れとみなして外しました（文字の読み違いの可能性もあります）。原本と見比べてください"
 
 _HYPHEN_LIKE = "-‐‑‒–—―−－"
 # Characters that are one upright stroke: what a scan that kept only the uprights of writing reads as.

@@ -14,6 +14,7 @@ import unicodedata
 from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
+    MARK_SPECK_JA,
     SPECK_JA,
     UPRIGHT_STROKES,
     VARIANT_FLOOR,
@@ -180,10 +181,14 @@ class Text(FieldType):
         found = super().check_read(raw)
         if found.value is not None and set(found.value.replace(" ", "")) <= UPRIGHT_STROKES:
             return Check(found.value, False, STROKES_ONLY_JA)
-        if found.value is not None and (_DOT_IN_WORDS.search(found.value) or _MARK_AT_END.search(found.value)):
-            bare = self.check(_MARK_AT_END.sub("", _DOT_IN_WORDS.sub("", found.value)))
+        if found.value is not None and _DOT_IN_WORDS.search(found.value):
+            bare = self.check(_DOT_IN_WORDS.sub("", found.value))
             if bare.value is not None:
                 return Check(bare.value, False, SPECK_JA)
+        if found.value is not None and (end := _MARK_AT_END.search(found.value)):
+            bare = self.check(found.value[: end.start()])
+            if bare.value is not None:
+                return Check(bare.value, False, MARK_SPECK_JA.format(end[0]))
         vocabulary = self.rules.get("vocabulary")
         if not vocabulary and found.value is not None:
             found = _space_closed_up(found)
