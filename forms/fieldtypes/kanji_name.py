@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from daiko.forms.fieldtypes.base import (
     BOX_JA,
+    MARK_SPECK_JA,
     Check,
     FieldType,
     Reason,
@@ -22,6 +23,7 @@ from daiko.forms.fieldtypes.base import (
     words_put_right,
 )
 from daiko.forms.fieldtypes.kana_name import dot_as_gap, normalise_spaces
+from daiko.forms.result import also
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
 _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ-ゖァ-ヺー・\u3000]+$")
@@ -38,6 +40,12 @@ _ITERATION_READ_AS_KUCHI = re.compile(r"(?<=[\u3400-\u9fff])口")
 # or two late (新井　さくら read 新井さ　くら at 0.98 and accepted, held-back page 919302).
 _SURNAME_WITH_KANA_TAIL = re.compile(r"^([\u3400-\u9fff々]+)([ぁ-ゖ]+)$")
 GAP_MOVED_JA = "姓と名の区切りを「{}」の前に読みました（姓がかなで終わっていたため）。原本と見比べてください"
+
+
+# A 中黒 beside a kanji (山・田　太郎, 山田　太・郎): no kanji name is written with one — a foreign name's
+# is between katakana (ジョン・スミス, its gap: ``dot_as_gap``). Found by reading a name with each mark
+# put in, every character at 1.0: accepted with the dot in the value that would be keyed (round 23).
+_DOT_BY_KANJI = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff々〆])・|・(?=[\u3400-\u9fff\uf900-\ufaff々〆])")
 
 
 class KanjiName(FieldType):
@@ -87,7 +95,13 @@ class KanjiName(FieldType):
     def check_read(self, raw: str) -> Check:
         """As every type, and a 々 read as 口 (佐口木 for 佐々木 at 0.91, accepted: held-back page
         905018) put back where that makes a 姓 or 名 the dictionary knows and the read is none —
-        for review."""
+        for review. A 中黒 beside a kanji is a speck (``_DOT_BY_KANJI``)."""
+        if _DOT_BY_KANJI.search(raw) and (bare := self._read(_DOT_BY_KANJI.sub("", raw))).value is not None:
+            said = MARK_SPECK_JA.format("・")
+            return Check(bare.value, False, also(said, bare.reason) if bare.reason else said)
+        return self._read(raw)
+
+    def _read(self, raw: str) -> Check:
         found = dot_as_gap(super().check_read(raw), self.rules, self.check)
         if not found.ok and "□" in raw and (unboxed := self.check(raw.replace("□", "口"))).value is not None:
             # On the kept dumps every name read with a box (10) was written with 口 (野口, 山口).

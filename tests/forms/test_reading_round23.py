@@ -90,3 +90,49 @@ def test_a_slash_between_two_digits_of_an_address_is_held_as_read():
     """It may be a 1 (4/8 for 418): no guess."""
     r = decided("keitax_haisha", "owner_address", "飯能市八幡町4/8")
     assert r.decision == "review" and "/" in r.value
+
+
+# ---- free text: a stroke no Japanese sentence writes between its characters ---------------------
+
+
+@pytest.mark.parametrize(
+    "read",
+    ["図書館|の端末", "防災メールを充\\実させてほしい", "海外_へ輸出", "図書館の端末|"],
+)
+def test_a_stroke_between_or_after_japanese_characters_is_held(read):
+    """Found by reading every free text with each mark put in (every character at 1.0): accepted
+    before. A stroke there is a piece of a character or a speck; which, a person sees."""
+    r = decided("shimin_anketo", "comment", read)
+    assert r.decision == "review" and r.value == read
+    assert "文字の一部か汚れ" in r.reason
+
+
+@pytest.mark.parametrize("text", ["平日/休日に使います", "月~金の9時~17時", "A|B"])
+def test_marks_a_sentence_may_hold_stand(text):
+    r = decided("shimin_anketo", "comment", text)
+    assert r.decision == "accept" and r.value == text
+
+
+# ---- 氏名: a 中黒 beside a kanji -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("山・田\u3000太郎", "山田\u3000太郎"),
+        ("山田・\u3000太郎", "山田\u3000太郎"),
+        ("山田\u3000太・郎", "山田\u3000太郎"),
+        ("山田・太郎", "山田\u3000太郎"),  # shown as 山田　・太郎 before
+    ],
+)
+def test_a_middle_dot_beside_a_kanji_of_a_name_is_a_speck(read, meant):
+    """Found by reading a name with each mark put in, every character at 1.0: the first three were
+    accepted with the dot in the value that would be keyed. No kanji name is written with one."""
+    r = decided("keitax_haisha", "owner_name", read)
+    assert r.decision == "review" and r.value == meant
+    assert "「・」は汚れとみなして外しました" in r.reason
+
+
+def test_a_middle_dot_between_katakana_of_a_name_is_still_its_gap():
+    r = decided("keitax_haisha", "owner_name", "ジョン・スミス")
+    assert r.decision == "review" and r.value == "ジョン\u3000スミス" and "区切り" in r.reason
