@@ -216,6 +216,10 @@ class KanjiName(FieldType):
             return False, f"氏名に使えない文字があります（{''.join(bad)}）"
         if self.rules.get("require_space") and "\u3000" not in value:
             return False, "姓と名の区切りが読み取れません（確認してください）"
+        # ー lengthens a katakana (ルーシー): after anything else it is a stroke or a speck (村ー上, 拓也ー —
+        # round 23, found by reading a name with every mark put in).
+        if stray := re.search(r"(?<![ァ-ヺ])ー", value):
+            return False, f"氏名に使えない文字があります（{stray[0]}）"
         n = len(value.replace("\u3000", ""))
         if n < int(self.rules.get("min_len", 2)):
             return False, "氏名が短すぎます"

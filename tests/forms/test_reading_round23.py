@@ -136,3 +136,47 @@ def test_a_middle_dot_beside_a_kanji_of_a_name_is_a_speck(read, meant):
 def test_a_middle_dot_between_katakana_of_a_name_is_still_its_gap():
     r = decided("keitax_haisha", "owner_name", "ジョン・スミス")
     assert r.decision == "review" and r.value == "ジョン\u3000スミス" and "区切り" in r.reason
+
+
+# ---- marks no value of a type holds, found by reading each field with every mark put in ----------
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "埼玉県飯能市中、藤下郷816番地",
+        "埼玉県飯能市中藤下郷816番地。",
+        "埼玉県飯能市中・藤下郷816番地",  # a 中黒 between kanji (メゾン・ド between katakana stands)
+        "埼玉県飯能市中(藤下郷816番地",  # a bracket never closed
+        "埼玉県飯能市中藤下郷816番地)",
+        "埼玉県飯能市「中藤下郷816番地",
+    ],
+)
+def test_an_address_with_a_mark_no_address_holds_is_held(read):
+    r = decided("keitax_haisha", "owner_address", read)  # every character at 1.0: accepted before
+    assert r.decision == "review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "飯能市八幡町4番8号サンライズ・飯能101",
+        "飯能市八幡町4番8号コーポ・サンライズ101",
+        "飯能市八幡町4番8号ハイツ飯能(A棟)101",
+    ],
+)
+def test_an_address_with_marks_it_may_hold_stands(text):
+    r = decided("keitax_haisha", "owner_address", text)
+    assert r.decision == "accept"
+
+
+@pytest.mark.parametrize("read", ["村ー上\u3000拓也", "村上ー\u3000拓也", "ー村上\u3000拓也", "村上\u3000拓也ー"])
+def test_a_long_vowel_mark_beside_a_kanji_of_a_name_is_held(read):
+    r = decided("keitax_haisha", "owner_name", read)
+    assert r.decision == "review"
+
+
+@pytest.mark.parametrize("read", ["/防災メールを充実させてほしい", "~防災メールを充実させてほしい", "_図書館の端末"])
+def test_a_mark_before_a_free_texts_first_japanese_character_is_held(read):
+    r = decided("shimin_anketo", "comment", read)
+    assert r.decision == "review" and r.value == read
