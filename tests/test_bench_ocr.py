@@ -265,3 +265,17 @@ def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
     assert "は/ほ the sentence wants the other of: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "a slash beside a name's character: 1 (0 right, 0 accepted" in run.stdout
     assert "ホームページ" not in run.stdout and "八幡町" not in run.stdout  # counts, never values
+
+
+def test_marks_reports_per_field_the_reads_a_mark_changed_and_names_accept_none(tmp_path: Path):
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "marks.py"), "--values", "1", "--forms", "keitax_haisha"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "marks put into right reads:" in run.stdout
+    lines = dict(ln.strip().split(": ", 1) for ln in run.stdout.splitlines()[1:])
+    assert set(lines) >= {"keitax_haisha/owner_name", "keitax_haisha/owner_address", "keitax_haisha/plate"}
+    # round 23: a 中黒 not between katakana, a ー beside a kanji — no mark makes a 氏名 accepted changed
+    assert lines["keitax_haisha/owner_name"].startswith("0 of ")
+    assert lines["keitax_haisha/plate"].startswith("0 of ")

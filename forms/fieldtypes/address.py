@@ -310,17 +310,19 @@ class Address(FieldType):
         if re.search(r"\d地", body) or _MISREAD_BAN.search(body) or _STRAY_KANJI.search(body):
             return False, "番地の書き方が正しくありません（「番」の読み違いの可能性）"
         # Nor symbols (€ for 6 and : for 1 were accepted at 0.78-0.96 in a room number).
-        if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~:;|\"'\\/、。「」]", body) or any(
+        if re.search(r"[A-Za-z]{3,}|[a-z]|[!?#$%&*+=<>@^_`{}~:;|\"'\\/、。「」〃※]", body) or any(
             unicodedata.category(ch).startswith("S") for ch in body
         ):
             return False, "住所に使わない文字があります"
         # A dot between digits is not written in a 番地: it is a speck or a misread (958 read 95.8).
         if re.search(r"\d[.,・･·]\d", body):
             return False, "番地の数字の間に「.」があります（読み違いの可能性）"
-        # Round 23 (found by reading an address with every mark put in, at full scores): the marks of
-        # a sentence (、。「」 above), a 中黒 with no katakana beside it (サンライズ・飯能 stands), and a
-        # bracket never opened or closed (ハイツ飯能(A棟) stands) are no part of one either.
-        if re.search(r"(?<![ァ-ヺー])・(?![ァ-ヺ])", body) or not _brackets_closed(body):
+        # Round 23 (found by reading an address with every mark put in, at full scores — bench/marks.py):
+        # the marks of a sentence (、。「」〃※ above), a 中黒 with no katakana beside it (サンライズ・飯能
+        # stands), a hyphen or ー with neither a number, a letter nor (for ー) a katakana beside it (美-杉台,
+        # 番ー地), ending the address or doubled, a ー after anything but a katakana or a number (番地ー1),
+        # and a bracket never opened or closed (ハイツ飯能(A棟) stands) are no part of one either.
+        if _NO_ADDRESS_MARK.search(body) or not _brackets_closed(body):
             return False, "住所に使わない文字があります"
         # A gap between digits is kept (1-2-3 101: 番地, then the room), but one right after a
         # number that follows a name is a wide gap inside that number (ハイツ美杉3 05 for 305, read
@@ -330,6 +332,11 @@ class Address(FieldType):
         if len(body) > int(self.rules.get("max_len", 80)):
             return False, "住所が長すぎます"
         return True, None
+
+
+_NO_ADDRESS_MARK = re.compile(
+    r"(?<![ァ-ヺー])・(?![ァ-ヺ])|(?<![0-9A-Za-zァ-ヺー])[-ー](?![0-9A-Za-z])|[-ー]$|--|(?<![ァ-ヺー0-9])ー"
+)
 
 
 def _brackets_closed(text: str) -> bool:

@@ -123,9 +123,11 @@ def test_marks_a_sentence_may_hold_stand(text):
         ("山田・\u3000太郎", "山田\u3000太郎"),
         ("山田\u3000太・郎", "山田\u3000太郎"),
         ("山田・太郎", "山田\u3000太郎"),  # shown as 山田　・太郎 before
+        ("渡辺\u3000・みどり", "渡辺\u3000みどり"),
+        ("渡辺\u3000みど・り", "渡辺\u3000みどり"),
     ],
 )
-def test_a_middle_dot_beside_a_kanji_of_a_name_is_a_speck(read, meant):
+def test_a_middle_dot_not_between_katakana_in_a_name_is_a_speck(read, meant):
     """Found by reading a name with each mark put in, every character at 1.0: the first three were
     accepted with the dot in the value that would be keyed. No kanji name is written with one."""
     r = decided("keitax_haisha", "owner_name", read)
@@ -150,6 +152,13 @@ def test_a_middle_dot_between_katakana_of_a_name_is_still_its_gap():
         "埼玉県飯能市中(藤下郷816番地",  # a bracket never closed
         "埼玉県飯能市中藤下郷816番地)",
         "埼玉県飯能市「中藤下郷816番地",
+        "埼玉県飯能市美〃杉台214-21",
+        "埼玉県飯能市美杉台214-21※",
+        "埼玉県飯能市美-杉台214-21",
+        "埼玉県飯能市美杉台603番ー地",
+        "埼玉県飯能市美杉台214-21-",
+        "飯能市阿須824--8パレス仲町206",
+        "埼玉県飯能市大字東町1868番地ー1",
     ],
 )
 def test_an_address_with_a_mark_no_address_holds_is_held(read):
