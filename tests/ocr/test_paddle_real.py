@@ -124,3 +124,14 @@ def test_paddle_keeps_few_kernels_per_input_shape(paddle):
     paddle.detect(np.full((120, 120, 3), 255, np.uint8))
     for model in (paddle._recognizer(), paddle._detector()):
         assert model.paddlex_predictor.engine_config["mkldnn_cache_capacity"] == MKLDNN_CACHE_CAPACITY == 3
+
+
+def test_a_title_the_first_recogniser_drops_a_word_of_is_read_again_by_the_second(paddle, tmp_path):
+    """Held-back page 924435 (and 924715): paddleocr read the アンケート's title 飯能市市民調査票 (0.50
+    of it) and the page failed as "another form" though it registered; rapidocr reads it whole."""
+    from bench.ocr import _make_one
+    from daiko.forms.reader import read_file
+
+    item = _make_one((24435, "shimin_anketo", "handwriting", "a", str(tmp_path), 900000, True))
+    result = read_file(item["path"], None, paddle)[0]
+    assert result.kind == "form" and result.form == "shimin_anketo", getattr(result, "message_ja", None)
