@@ -610,10 +610,12 @@ def round23_reads(engine: str, recs: list[dict]) -> None:
     """What round 23's rules find in a dump's reads (forms/README.md, "Round 23"), by the types' own
     patterns on the raw read — for a dump of older code, what they would have held: a colon, semicolon
     or apostrophe after a free text's last Japanese character, a slash beside a name's character in a
-    住所, and a は/ほ the sentence wants the other of (by the reason's words, or, in older code's dump,
-    by ``words.voicing_by_grammar`` on the value)."""
+    住所, a は/ほ the sentence wants the other of (by the reason's words, or, in older code's dump,
+    by ``words.voicing_by_grammar`` on the value), and a date's day ending in 1 where no 日 was read.
+    The marks ``bench/marks.py`` found are not counted here: they were put in, not read."""
     from daiko.forms.fieldtypes.address import _SLASH_SPECK, _width
     from daiko.forms.fieldtypes.text import _MARK_AT_END
+    from daiko.forms.fieldtypes.wareki_date import _DAY_MARK_READ_AS_ONE, _normalised
     from daiko.forms.reference.words import voicing_by_grammar
 
     def ha_ho(d: dict) -> bool:
@@ -630,6 +632,8 @@ def round23_reads(engine: str, recs: list[dict]) -> None:
         "住所, a slash beside a name's character": lambda d: d["type"] == "address"
         and bool(_SLASH_SPECK.search(_width(_raw(d)))),
         "free text, は/ほ the sentence wants the other of": ha_ho,
+        "date, a day ending in 1 where no 日 was read": lambda d: d["type"] == "wareki_date"
+        and bool(_DAY_MARK_READ_AS_ONE.match(_normalised(_raw(d)))),
     }  # fmt: skip
     _report(f"{engine}: round 23's rules on these reads", _tally(recs, said))
 

@@ -244,7 +244,7 @@ def test_rules_counts_the_long_strokes_left_as_writing_without_printing_values(t
 
 
 def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
-    """Held-back pages 924103, 923983 and 924218 as round 22's code read them: what round 23 would hold."""
+    """Held-back pages 924103, 923983, 924218 and 924482 as round 22's code read them: what round 23 would hold."""
     base = {"engine": "rapidocr", "split": "heldout", "form": "shimin_anketo", "kind": "handwriting",
             "template": "b", "confirmed_by": None, "confidence": 0.999, "weakest": 0.99, "chars": None,
             "doubt": None, "reason": None, "decision": "accept"}  # fmt: skip
@@ -255,8 +255,10 @@ def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
     slash = {**base, "seed": 924218, "form": "keitax_haisha", "field": "owner_address", "type": "address",
              "decision": "review", "doubt": "disagree", "raw": "埼玉県飯能市/八幡町4番8号",
              "pred": "埼玉県飯能市/八幡町4番8号", "truth": "埼玉県飯能市八幡町4番8号", "exact": False}  # fmt: skip
+    date = {**slash, "seed": 924482, "field": "declared_on", "type": "wareki_date", "decision": "accept",
+            "doubt": None, "raw": "令和6年3月31", "pred": "2024-03-31", "truth": "2024-03-03"}  # fmt: skip
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (colon, ha, slash)))
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (colon, ha, slash, date)))
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
@@ -264,6 +266,7 @@ def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
     assert "a mark after its last Japanese character: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "は/ほ the sentence wants the other of: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "a slash beside a name's character: 1 (0 right, 0 accepted" in run.stdout
+    assert "a day ending in 1 where no 日 was read: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "ホームページ" not in run.stdout and "八幡町" not in run.stdout  # counts, never values
 
 

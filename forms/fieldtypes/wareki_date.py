@@ -206,6 +206,13 @@ _MONTH_MISREAD = re.compile(r"年\d{1,2}([^\d\s年月日])\d")
 _DAY_MARK_AS_ONE = re.compile(r"^(.*月)(\d\d)1$")
 
 
+# A day ending in 1 where the date's 年 and 月 were read and no 日 (令和6年3月31 for 3月3日: the 日 read as a
+# 1 at 0.91 and accepted, held-back page 924482 — round 23). The 日 is dropped by the recogniser too
+# (令和6年8月28, right, on the same draws): which one happened, a person sees.
+_DAY_MARK_READ_AS_ONE = re.compile(r"^(.*年\d{1,2}月\d?)1$")
+DAY_MARK_OR_ONE_JA = "「日」の文字が読めていません。最後の「1」が「日」の読み違いなら「{}」です。原本と見比べてください"
+
+
 def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
     """Readings of a date-that-is-not-one with frame characters put right, each with the note
     staff read and whether the repair is sure enough to accept on the digits' scores: the era's
@@ -453,6 +460,21 @@ class WarekiDate(FieldType):
             return repaired if repaired is not None else Check(None, False, reason)
         ok, why = self.validate(date.isoformat())
         return Check(date.isoformat(), ok, why)
+
+    def check_read(self, raw: str):
+        """As every type; and a day ending in 1 read where a 日 should follow (令和6年3月31: 年 and 月
+        read, no 日) held, naming the date the 1 would be as the 日 misread (``_DAY_MARK_READ_AS_ONE``)."""
+        from daiko.forms.fieldtypes.base import Check
+
+        found = super().check_read(raw)
+        cut = _DAY_MARK_READ_AS_ONE.match(_normalised(raw)) if found.ok else None
+        if cut is None:
+            return found
+        shorter = self.check(cut[1] + "日")
+        if not shorter.ok or shorter.value == found.value:
+            return found
+        other = to_wareki(dt.date.fromisoformat(str(shorter.value)))
+        return Check(found.value, False, DAY_MARK_OR_ONE_JA.format(other))
 
     def _repaired(self, raw: str):
         """A read that is no date because one character of its frame was misread (the era's first

@@ -189,3 +189,20 @@ def test_a_long_vowel_mark_beside_a_kanji_of_a_name_is_held(read):
 def test_a_mark_before_a_free_texts_first_japanese_character_is_held(read):
     r = decided("shimin_anketo", "comment", read)
     assert r.decision == "review" and r.value == read
+
+
+# ---- 和暦: a day ending in 1 where the 日 after it is not read ----------------------------------
+
+
+@pytest.mark.parametrize(("read", "other"), [("令和6年3月31", "令和6年3月3日"), ("令和6年12月11", "令和6年12月1日")])
+def test_a_day_ending_in_1_with_no_day_mark_is_held_naming_the_other_date(read, other):
+    """Held-back page 924482 (rapidocr): 3月3日 read 令和6年3月31 at 0.91 and accepted as 31日 — the 日
+    read as a 1. Two dates fit: a person says which."""
+    r = decided("keitax_haisha", "declared_on", read)
+    assert r.decision == "review" and other in r.reason
+
+
+@pytest.mark.parametrize("read", ["令和6年8月28", "令和6年3月31日", "R6.3.31", "令和6年3月3"])
+def test_dates_no_lost_day_mark_could_have_made_stand(read):
+    r = decided("keitax_haisha", "declared_on", read)
+    assert r.decision == "accept"
