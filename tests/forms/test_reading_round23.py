@@ -206,3 +206,20 @@ def test_a_day_ending_in_1_with_no_day_mark_is_held_naming_the_other_date(read, 
 def test_dates_no_lost_day_mark_could_have_made_stand(read):
     r = decided("keitax_haisha", "declared_on", read)
     assert r.decision == "accept"
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("手続きをもっとオンラインでできるょうにしてほしい", "手続きをもっとオンラインでできるようにしてほしい"),
+        ("窓口がゃさしい", "窓口がやさしい"),
+    ],
+)
+def test_a_small_ya_yu_yo_after_no_i_kana_is_read_large(read, meant):
+    """Held-back page 924967 (paddleocr): held for weak characters, shown with the small ょ."""
+    assert decided("shimin_anketo", "comment", read).value == meant
+
+
+@pytest.mark.parametrize("text", ["きょうは休みです", "しゅうまつに使います", "きっぷをかいました"])
+def test_small_kana_where_they_belong_stand(text):
+    assert decided("shimin_anketo", "comment", text).value == text
