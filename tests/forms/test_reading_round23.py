@@ -223,3 +223,18 @@ def test_a_small_ya_yu_yo_after_no_i_kana_is_read_large(read, meant):
 @pytest.mark.parametrize("text", ["きょうは休みです", "しゅうまつに使います", "きっぷをかいました"])
 def test_small_kana_where_they_belong_stand(text):
     assert decided("shimin_anketo", "comment", text).value == text
+
+
+# ---- 車台番号: a 型式 with one digit before its closing letter ------------------------------------
+
+
+@pytest.mark.parametrize("read", ["MH5S-584183", "MH5S-066878", "HA3S-123456"])
+def test_a_model_with_one_digit_before_its_closing_letter_is_held(read):
+    """MH55S read MH5S at 0.99 and accepted on held-back pages 923938, 924610 and 925490."""
+    r = decided("keitax_haisha", "chassis_no", read)
+    assert r.decision == "review" and "1桁" in r.reason
+
+
+@pytest.mark.parametrize("read", ["MH55S-584183", "JF3-1234567", "S500P-123456", "B44W-1234567", "AF68-1234567"])
+def test_models_of_the_makers_shapes_stand(read):
+    assert decided("keitax_haisha", "chassis_no", read).decision == "accept"
