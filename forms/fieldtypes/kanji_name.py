@@ -22,7 +22,7 @@ from daiko.forms.fieldtypes.base import (
     variant_notes,
     words_put_right,
 )
-from daiko.forms.fieldtypes.kana_name import dot_as_gap, normalise_spaces
+from daiko.forms.fieldtypes.kana_name import THREE_PARTS_JA, dot_as_gap, normalise_spaces
 from daiko.forms.result import also
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
@@ -108,9 +108,20 @@ class KanjiName(FieldType):
             # On the kept dumps every name read with a box (10) was written with 口 (野口, 山口).
             found = held_for(unboxed, BOX_JA)
         parts = (found.value or "").split("\u3000")
+        from daiko.forms.reference.names import readings_as
+
+        if found.ok and len(parts) > 2:
+            # 岡田　隆 read 岡　田　隆 and accepted at 0.9998 (paddleocr, held-back page 925502 — round 23): a
+            # gap read inside a part, as in a フリガナ. Held; shown with the one gap that leaves a 姓 and a
+            # 名 the dictionary knows, where exactly one does.
+            splits = [
+                f"{''.join(parts[:k])}\u3000{''.join(parts[k:])}"
+                for k in range(1, len(parts))
+                if readings_as("".join(parts[:k]), "姓") and readings_as("".join(parts[k:]), "名")
+            ]
+            return Check(splits[0] if len(splits) == 1 else found.value, False, THREE_PARTS_JA)
         if len(parts) != 2:
             return found
-        from daiko.forms.reference.names import readings_as
 
         tail = _SURNAME_WITH_KANA_TAIL.match(parts[0])
         if tail and re.match("[ぁ-ゖ]", parts[1]) and readings_as(tail[1], "姓"):

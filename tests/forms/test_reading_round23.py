@@ -238,3 +238,12 @@ def test_a_model_with_one_digit_before_its_closing_letter_is_held(read):
 @pytest.mark.parametrize("read", ["MH55S-584183", "JF3-1234567", "S500P-123456", "B44W-1234567", "AF68-1234567"])
 def test_models_of_the_makers_shapes_stand(read):
     assert decided("keitax_haisha", "chassis_no", read).decision == "accept"
+
+
+# ---- 氏名 read in three parts ----------------------------------------------------------------------
+
+
+def test_a_name_read_in_three_parts_is_held_and_shown_with_the_gap_the_dictionary_knows():
+    """岡田　隆 read 岡　田　隆 and accepted at 0.9998 (paddleocr, held-back page 925502)."""
+    r = decided("keitax_haisha", "owner_name", "岡\u3000田\u3000隆")
+    assert r.decision == "review" and r.value == "岡田\u3000隆" and "2か所以上" in r.reason
