@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .test_reading_round7 import name_and_kana
 from .test_reading_round8 import decided
 
 # ---- free text: は read for ほ where the sentence wants ほ ---------------------------------------
@@ -247,3 +248,23 @@ def test_a_name_read_in_three_parts_is_held_and_shown_with_the_gap_the_dictionar
     """岡田　隆 read 岡　田　隆 and accepted at 0.9998 (paddleocr, held-back page 925502)."""
     r = decided("keitax_haisha", "owner_name", "岡\u3000田\u3000隆")
     assert r.decision == "review" and r.value == "岡田\u3000隆" and "2か所以上" in r.reason
+
+
+# ---- フリガナ one character longer than its 氏名's reading -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kana", "shown"),
+    [
+        ("ワータナベ\u3000ミドリ", "ワタナベ\u3000ミドリ"),  # a wave or a speck read as ー (bench/marks.py)
+        ("ムラカミ\u3000タクーヤ", "ムラカミ\u3000タクヤ"),
+        ("ヤマモト\u3000タカニシ", "ヤマモト\u3000タカシ"),  # held-back page 925034 (rapidocr), held for a weak ニ
+    ],
+)
+def test_a_furigana_one_character_longer_than_the_names_reading_disagrees(kana, shown):
+    from daiko.forms.reference.names import reading_check
+
+    name = {"ワ": "渡辺\u3000みどり", "ム": "村上\u3000拓也", "ヤ": "山本\u3000隆"}[kana[0]]
+    assert reading_check(name, kana).status == "disagree"
+    _, k = name_and_kana(name, kana)
+    assert k.decision == "review" and k.value == shown
