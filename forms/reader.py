@@ -52,7 +52,7 @@ from daiko.forms.crops import (
 )
 from daiko.forms.definition import TEMPLATE_DPI, Box, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
-from daiko.forms.fieldtypes.base import UPRIGHT_STROKES, FieldType, one_character_off, voicing_twins
+from daiko.forms.fieldtypes.base import SPECK_JA, UPRIGHT_STROKES, FieldType, one_character_off, voicing_twins
 from daiko.forms.fieldtypes.kana_name import KATAKANA_NAME
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
@@ -692,7 +692,10 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
         pc, ad = by_name[a.postal_code], by_name[a.address]
         if _postal_code_from_town(pc, ad):
             continue  # filled from the address: no evidence for it
-        if not isinstance(pc.value, str) or not isinstance(ad.value, str) or "invalid" in (pc.doubt, ad.doubt):
+        speck = pc.doubt == "invalid" and pc.reason == SPECK_JA  # 357-0.046: shown without its dot
+        if not isinstance(pc.value, str) or not isinstance(ad.value, str) or ad.doubt == "invalid":
+            continue
+        if pc.doubt == "invalid" and not speck:
             continue
         found = postal.agreement(pc.value, ad.value)
         if found.status == "disagree":
@@ -705,7 +708,9 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
                 # the kept dumps of rounds 9–17, 17 such codes, the 町名's right in each).
                 pc.value, pc.reason = town, also(pc.reason, CODE_ONE_OFF_JA)
         elif found.status == "agree" and found.level == "town":
-            if pc.doubt == "threshold" and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
+            # A dot among its digits is a speck where the seven digits left are the address's 町名's
+            # code (round 23: 357-0.046, 357-003.7 — 7 such codes on three fresh draws, every one right).
+            if pc.doubt in ("threshold", "invalid") and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
                 pc.decision, pc.doubt, pc.reason = "accept", None, None
             if pc.decision == "accept":
                 pc.confirmed_by = POSTAL_CONFIRMED_JA

@@ -268,3 +268,28 @@ def test_a_furigana_one_character_longer_than_the_names_reading_disagrees(kana, 
     assert reading_check(name, kana).status == "disagree"
     _, k = name_and_kana(name, kana)
     assert k.decision == "review" and k.value == shown
+
+
+# ---- 郵便番号 held for a dot among its digits, its 町名 the address's -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "address", "accepted"),
+    [
+        ("357-0.046", "埼玉県飯能市阿須977-15", True),  # held-back page 925238 (both engines): 357-0046 is 阿須
+        ("=357-0.062", "埼玉県飯能市永田45", True),  # 925094 (paddleocr)
+        ("357-0.046", "埼玉県飯能市八幡町4番8号", False),  # another 町名's code: held as before
+    ],
+)
+def test_a_postal_code_shown_without_a_speck_is_accepted_where_its_town_is_the_addresss(read, address, accepted):
+    from daiko.forms.definition import load_definition
+    from daiko.forms.reader import _apply_agreements
+
+    form = load_definition("keitax_haisha")
+    postal = decided("keitax_haisha", "owner_postal_code", read, {read.index("."): 0.55})
+    assert postal.decision == "review" and "汚れ" in postal.reason  # as read
+    ad = decided("keitax_haisha", "owner_address", address)
+    _apply_agreements(
+        form, [ad, postal, *(decided("keitax_haisha", n, None) for n in ("owner_name", "owner_kana"))], "rapidocr"
+    )
+    assert (postal.decision == "accept") is accepted
