@@ -710,7 +710,7 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
         elif found.status == "agree" and found.level == "town":
             # A dot among its digits is a speck where the seven digits left are the address's 町名's
             # code (round 23: 357-0.046, 357-003.7 — 7 such codes on three fresh draws, every one right).
-            if pc.doubt in ("threshold", "invalid") and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
+            if (pc.doubt == "threshold" or speck) and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
                 pc.decision, pc.doubt, pc.reason = "accept", None, None
             if pc.decision == "accept":
                 pc.confirmed_by = POSTAL_CONFIRMED_JA
