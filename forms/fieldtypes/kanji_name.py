@@ -46,7 +46,7 @@ GAP_MOVED_JA = "姓と名の区切りを「{}」の前に読みました（姓�
 # only between the katakana of a foreign name (ジョン・スミス, its gap: ``dot_as_gap``). Found by reading a
 # name with each mark put in, every character at 1.0: accepted with the dot in the value that would be
 # keyed (round 23, bench/marks.py).
-_DOT_BY_KANJI = re.compile(r"(?<![ァ-ヺー])・|・(?![ァ-ヺ])")
+_STRAY_DOT = re.compile(r"(?<![ァ-ヺー])・|・(?![ァ-ヺ])")
 
 
 class KanjiName(FieldType):
@@ -96,8 +96,8 @@ class KanjiName(FieldType):
     def check_read(self, raw: str) -> Check:
         """As every type, and a 々 read as 口 (佐口木 for 佐々木 at 0.91, accepted: held-back page
         905018) put back where that makes a 姓 or 名 the dictionary knows and the read is none —
-        for review. A 中黒 not between katakana is a speck (``_DOT_BY_KANJI``)."""
-        if _DOT_BY_KANJI.search(raw) and (bare := self._read(_DOT_BY_KANJI.sub("", raw))).value is not None:
+        for review. A 中黒 not between katakana is a speck (``_STRAY_DOT``)."""
+        if _STRAY_DOT.search(raw) and (bare := self._read(_STRAY_DOT.sub("", raw))).value is not None:
             said = MARK_SPECK_JA.format("・")
             return Check(bare.value, False, also(said, bare.reason) if bare.reason else said)
         return self._read(raw)
