@@ -614,14 +614,14 @@ def round23_reads(engine: str, recs: list[dict]) -> None:
     by ``words.voicing_by_grammar`` on the value), and a date's day ending in 1 where no 日 was read.
     The marks ``bench/marks.py`` found are not counted here: they were put in, not read."""
     from daiko.forms.fieldtypes.address import _SLASH_SPECK, _width
-    from daiko.forms.fieldtypes.text import _MARK_AT_END
+    from daiko.forms.fieldtypes.text import _MARK_AT_END, GRAMMAR_END_JA, GRAMMAR_JA
     from daiko.forms.fieldtypes.wareki_date import _DAY_MARK_READ_AS_ONE, _normalised
     from daiko.forms.reference.words import voicing_by_grammar
 
     def ha_ho(d: dict) -> bool:
         if d["type"] != "text" or not d["pred"]:
             return False
-        if re.search(r"「[はほ]」を「[はほ]」と読みました", d.get("reason") or ""):
+        if re.search(GRAMMAR_JA.format("[はほ]", "[はほ]") + re.escape(GRAMMAR_END_JA[:6]), d.get("reason") or ""):
             return True
         fixed = voicing_by_grammar(d["pred"])
         return fixed is not None and any(a + b in ("はほ", "ほは") for a, b in zip(d["pred"], fixed, strict=True))

@@ -62,6 +62,8 @@ _SPACE_IN_WORDS = re.compile(rf"(?<={_JAPANESE})\s+(?={_JAPANESE})")
 SPACE_JA = "文字の間の空白を詰めました（文字を読み落とした可能性もあります）。原本と見比べてください"
 
 
+# ゃゅょ follow only a kana of the い段 (きょう): after another hiragana the size was misjudged
+# (できるょうに, paddleocr, held-back page 924967 — round 23), as a katakana's is (``normalise``).
 _SMALL_YA_MISPLACED = re.compile(r"(?<=[ぁ-ゖ])(?<![きしちにひみりぎじぢびぴ])[ゃゅょ]")
 
 
@@ -88,8 +90,7 @@ class Text(FieldType):
         # A small kana where none can stand in a katakana word (オンラィン): the size misjudged, as
         # in a フリガナ (kana_name.repair_small_kana); ウィ, ティ, フィ keep theirs.
         text = _KATAKANA_RUN.sub(lambda m: repair_small_kana(m[0]), text)
-        # So in hiragana: ゃゅょ follow only a kana of the い段 (きょう); できるょうに is できるように
-        # (paddleocr, held-back page 924967 — round 23).
+        # So in hiragana (``_SMALL_YA_MISPLACED``).
         text = _SMALL_YA_MISPLACED.sub(lambda m: chr(ord(m[0]) + 1), text)
         text = _LONE_KATAKANA_TWIN.sub(lambda m: chr(ord(m[0]) - 0x60), text)
         return self._entry_as_written(text) or text or None
