@@ -128,6 +128,11 @@ def test_sampling_draws_the_share_tops_up_the_week_records_the_seed_and_never_tw
         s.add(FieldReview(item_id=reviewed, field="plate", reviewer="tanaka", before="x", after="y"))
     trial = keyed(ledger, 5, mode="trial")  # a 試行 registered nothing
     jlis = keyed(ledger, 3, fields={k: {**v, "source": "jlis"} for k, v in fields().items()})  # data, not a reading
+    # The seed a robot's first sampling writes is random; 40 items at 0.2 drew only 2 under one (CI of
+    # b8548d1). A seed whose share alone meets the minimum keeps this test on the share, every run.
+    chosen = next(f"seed-{k}" for k in range(1000) if sum(sampling.draw(f"seed-{k}", i) < 0.2 for i in ids) >= 3)
+    with ledger.session() as s:
+        s.add(AuditSeed(robot_id="haisha", seed=chosen))
 
     picked = sampling.sample_keyed(ledger, cfg, robot)
 
