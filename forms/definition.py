@@ -217,7 +217,10 @@ class CheckDef(Strict):
 
     kind: str
     fields: dict[str, str] = Field(description="role → field name, e.g. {bank_code: bank_code}")
-    params: dict[str, str] = Field(default_factory=dict, description="the check's settings, e.g. {option: other}")
+    # A number is a setting too (within_days: 60): YAML gives it as an int, the check reads it as text.
+    params: dict[str, str | int] = Field(
+        default_factory=dict, description="the check's settings, e.g. {option: other} or {within_days: 60}"
+    )
 
     @model_validator(mode="after")
     def _known(self) -> CheckDef:

@@ -577,7 +577,7 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
     ]  # fmt: skip
     if conf < need.line:
         return result("review", f"{noted}{BLURRED_JA}", "floor" if held else "threshold")
-    weak = [(i + 1, scored[i][0]) for i in short]
+    weak = [(i + 1, scored[i][0]) for i in short] or _too_many_unsure(ftype, scored)
     if weak:
         why = ftype.floor_note(keep_raw or "", held) if held else None
         said = noted + (f"{why}。" if why else "") + weak_characters_reason(weak, sensitive=ftype.sensitive)
@@ -593,6 +593,19 @@ def _decide_text(form: FormDefinition, f: FieldDef, line: TextLine | None, engin
 
 
 BLURRED_JA = "全体がかすれているか崩れていて読み取りにくいため、原本と見比べてください"
+
+# What "unsure" means for ``FieldType.unsure_allowed``: under this, a character is a coin the value
+# may have lost (a code's digits are read at 0.98-1.00 when written plainly).
+UNSURE = 0.9
+
+
+def _too_many_unsure(ftype: FieldType, scored: list[tuple[str, float, bool]]) -> list[tuple[int, str]]:
+    """The counted characters under ``UNSURE`` (position, character) where there are more of them
+    than the type allows; [] otherwise."""
+    if ftype.unsure_allowed is None:
+        return []
+    unsure = [(i + 1, ch) for i, (ch, sc, counted) in enumerate(scored) if counted and sc < UNSURE]
+    return unsure if len(unsure) > ftype.unsure_allowed else []
 
 
 # A read scored under this as a whole, or with no letter or digit in it, is no reading of anything

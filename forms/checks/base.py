@@ -24,8 +24,8 @@ class CrossCheck(ABC):
     #: settings the definition may give besides the fields (``params:``), with their defaults
     params: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, fields: dict[str, str], params: dict[str, str] | None = None):
-        given = dict(params or {})
+    def __init__(self, fields: dict[str, str], params: dict[str, str | int] | None = None):
+        given = {key: str(value) for key, value in (params or {}).items()}  # a number in YAML is a setting too
         if set(given) - set(self.params):
             raise ValueError(
                 f"check '{self.kind}' takes params {sorted(self.params)}; unknown {sorted(set(given) - set(self.params))}"

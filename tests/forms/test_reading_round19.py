@@ -207,11 +207,12 @@ def test_a_number_read_as_one_character_holds_an_empty_date_beside_it():
 
 
 def test_a_number_read_fairly_sure_beside_a_date_read_as_one_character_is_held():
-    """Held-back page 917847: 整理番号 0665 read 0005 (0.85) accepted beside a 記入日 read H."""
+    """Held-back page 917847: 整理番号 0665 read 0005 (0.88 and 0.85) accepted beside a 記入日 read H.
+    (Since round 24 a code with two such digits is held on its own; one is left to this rule.)"""
     from daiko.forms.reader import _hold_beside_blurred
 
     form = load_definition("shimin_anketo")
-    sheet = _read("shimin_anketo", "sheet_no", "0005", {1: 0.88, 2: 0.85})
+    sheet = _read("shimin_anketo", "sheet_no", "0005", {2: 0.85})
     date = _read("shimin_anketo", "answered_on", "H", {0: 0.86})
     assert sheet.decision == "accept" and date.decision == "review"
     _hold_beside_blurred(form, [sheet, date])

@@ -224,6 +224,9 @@ def test_a_date_read_from_its_digits_the_stamp_confirms_leaves_the_empties_besid
     form = load_definition("keitax_haisha")
     page = page_of("keitax_haisha", 0, "printed")
     results = read_form(page.image, form, engine).fields
+    # The page's own 廃車年月日 (2023-12-11) is months before page 919172's 申告日: the dates' gap
+    # check (round 24) is not what this test is about.
+    form = form.model_copy(update={"checks": [c for c in form.checks if c.kind != "date_order"]})
     date = decided("keitax_haisha", "declared_on", "合租06年04月29", {0: 0.38, 1: 0.45})
     assert (date.decision, date.doubt, date.value) == ("review", "invalid", "2024-04-29")
     empties = [decided("keitax_haisha", name, None) for name in ("owner_postal_code", "mynumber", "reason_note")]
