@@ -638,6 +638,45 @@ def round23_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 23's rules on these reads", _tally(recs, said))
 
 
+def round24_reads(engine: str, recs: list[dict]) -> None:
+    """What round 24's rules find in a dump's reads (forms/README.md, "Round 24") — for a dump of
+    older code, what they would have held: a code with more characters under ``reader.UNSURE`` than
+    its type allows, and a page whose 廃車年月日 falls further before its 申告日 than the form's
+    ``date_order`` check's ``within_days`` (counted on the 廃車年月日's record)."""
+    import datetime as dt
+
+    from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.code import Code
+    from daiko.forms.reader import UNSURE
+
+    form = load_definition("keitax_haisha")
+    (order,) = [c for c in form.checks if c.kind == "date_order"]
+    earlier, later, within = order.fields["earlier"], order.fields["later"], int(order.params["within_days"])
+    dates: dict[int, dict[str, str]] = defaultdict(dict)
+    for d in recs:
+        if d["form"] == form.name and d["field"] in (earlier, later) and d["pred"]:
+            dates[d["seed"]][d["field"]] = d["pred"]
+
+    def far_apart(d: dict) -> bool:
+        pair = dates.get(d["seed"], {})
+        if d["form"] != form.name or d["field"] != earlier or len(pair) != 2:
+            return False
+        try:
+            return (dt.date.fromisoformat(pair[later]) - dt.date.fromisoformat(pair[earlier])).days > within
+        except ValueError:
+            return False
+
+    def unsure_code(d: dict) -> bool:
+        scores = [sc for ch, sc, counted in d.get("chars") or () if counted and not ch.isspace()]
+        return d["type"] == Code.name and sum(sc < UNSURE for sc in scores) > (Code.unsure_allowed or 0)
+
+    said = {
+        f"code, more than {Code.unsure_allowed} character under {UNSURE}": unsure_code,
+        f"廃車年月日 more than {within} days before its 申告日": far_apart,
+    }
+    _report(f"{engine}: round 24's rules on these reads", _tally(recs, said))
+
+
 def _raw(d: dict) -> str:
     """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
     return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
@@ -714,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
         round21_reads(engine, recs)
         round22_reads(engine, recs)
         round23_reads(engine, recs)
+        round24_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

@@ -282,3 +282,25 @@ def test_marks_reports_per_field_the_reads_a_mark_changed_and_names_accept_none(
     # round 23: a 中黒 not between katakana, a ー beside a kanji — no mark makes a 氏名 accepted changed
     assert lines["keitax_haisha/owner_name"].startswith("0 of ")
     assert lines["keitax_haisha/plate"].startswith("0 of ")
+
+
+def test_levers_counts_round_24s_rules_on_a_dump_of_older_code(tmp_path: Path):
+    """Held-back pages 926639 and 926534 as round 23's code read them: what round 24 would hold."""
+    base = {"engine": "rapidocr", "split": "heldout", "kind": "handwriting", "template": "b", "confirmed_by": None,
+            "doubt": None, "reason": None, "decision": "accept", "confidence": 0.999, "weakest": 0.99}  # fmt: skip
+    code = {**base, "seed": 926639, "form": "shimin_anketo", "field": "sheet_no", "type": "code", "raw": "1085",
+            "pred": "1085", "truth": "1688", "exact": False,
+            "chars": [["1", 1.0, True], ["0", 0.74, True], ["8", 1.0, True], ["5", 0.82, True]]}  # fmt: skip
+    dereg = {**base, "seed": 926534, "form": "keitax_haisha", "field": "deregistered_on", "type": "wareki_date",
+             "raw": "R6/1/12", "pred": "2024-01-12", "truth": "2024-11-12", "exact": False, "chars": None}  # fmt: skip
+    declared = {**dereg, "field": "declared_on", "raw": "R6/11/27", "pred": "2024-11-27", "truth": "2024-11-27",
+                "exact": True}  # fmt: skip
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (code, dereg, declared)))
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "code, more than 1 character under 0.9: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    assert "廃車年月日 more than 60 days before its 申告日: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    assert "1085" not in run.stdout and "2024-01-12" not in run.stdout  # counts, never values
