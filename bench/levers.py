@@ -641,13 +641,16 @@ def round23_reads(engine: str, recs: list[dict]) -> None:
 def round24_reads(engine: str, recs: list[dict]) -> None:
     """What round 24's rules find in a dump's reads (forms/README.md, "Round 24") — for a dump of
     older code, what they would have held: a code with more characters under ``reader.UNSURE`` than
-    its type allows, and a page whose 廃車年月日 falls further before its 申告日 than the form's
+    its type allows, a free text's katakana run a shape twin away from one of the several words a kana
+    away from it, and a page whose 廃車年月日 falls further before its 申告日 than the form's
     ``date_order`` check's ``within_days`` (counted on the 廃車年月日's record)."""
     import datetime as dt
 
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.code import Code
     from daiko.forms.reader import UNSURE
+    from daiko.forms.reference.names import SHAPE_TWINS
+    from daiko.forms.reference.words import _KATAKANA_RUN, _any_other_kana, _is_word
 
     form = load_definition("keitax_haisha")
     (order,) = [c for c in form.checks if c.kind == "date_order"]
@@ -670,8 +673,24 @@ def round24_reads(engine: str, recs: list[dict]) -> None:
         scores = [sc for ch, sc, counted in d.get("chars") or () if counted and not ch.isspace()]
         return d["type"] == Code.name and sum(sc < UNSURE for sc in scores) > (Code.unsure_allowed or 0)
 
+    def shape_twin_word(d: dict) -> bool:
+        """A katakana run of a free text several words are a kana away from, one of them its shape twin's."""
+        if d["type"] != "text" or not d["pred"]:
+            return False
+        for m in _KATAKANA_RUN.finditer(d["pred"]):
+            run = m[0]
+            near = [] if _is_word(run) else [
+                run[:i] + o + run[i + 1 :] for i, ch in enumerate(run) for o in _any_other_kana(ch)
+                if _is_word(run[:i] + o + run[i + 1 :])
+            ]  # fmt: skip
+            if len(near) > 1 and any(run[:i] + o + run[i + 1 :] in near for i, ch in enumerate(run)
+                                     for o in SHAPE_TWINS.get(ch, "")):  # fmt: skip
+                return True
+        return False
+
     said = {
         f"code, more than {Code.unsure_allowed} character under {UNSURE}": unsure_code,
+        "free text, a katakana run several words are a kana away from, one a shape twin's": shape_twin_word,
         f"廃車年月日 more than {within} days before its 申告日": far_apart,
     }
     _report(f"{engine}: round 24's rules on these reads", _tally(recs, said))

@@ -285,7 +285,7 @@ def test_marks_reports_per_field_the_reads_a_mark_changed_and_names_accept_none(
 
 
 def test_levers_counts_round_24s_rules_on_a_dump_of_older_code(tmp_path: Path):
-    """Held-back pages 926639 and 926534 as round 23's code read them: what round 24 would hold."""
+    """Held-back pages 926639, 926534 and 927215 as round 23's code read them: what round 24 would hold."""
     base = {"engine": "rapidocr", "split": "heldout", "kind": "handwriting", "template": "b", "confirmed_by": None,
             "doubt": None, "reason": None, "decision": "accept", "confidence": 0.999, "weakest": 0.99}  # fmt: skip
     code = {**base, "seed": 926639, "form": "shimin_anketo", "field": "sheet_no", "type": "code", "raw": "1085",
@@ -295,12 +295,15 @@ def test_levers_counts_round_24s_rules_on_a_dump_of_older_code(tmp_path: Path):
              "raw": "R6/1/12", "pred": "2024-01-12", "truth": "2024-11-12", "exact": False, "chars": None}  # fmt: skip
     declared = {**dereg, "field": "declared_on", "raw": "R6/11/27", "pred": "2024-11-27", "truth": "2024-11-27",
                 "exact": True}  # fmt: skip
+    text = {**code, "seed": 927215, "field": "q2_other", "type": "text", "raw": "家族のパンコン", "pred": "家族のパンコン",
+            "truth": "家族のパソコン", "chars": None}  # fmt: skip
     dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (code, dereg, declared)))
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (code, dereg, declared, text)))
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     assert "code, more than 1 character under 0.9: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "廃車年月日 more than 60 days before its 申告日: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
-    assert "1085" not in run.stdout and "2024-01-12" not in run.stdout  # counts, never values
+    assert "a katakana run several words are a kana away from, one a shape twin's: 1 (0 right, 1 accepted" in run.stdout
+    assert "1085" not in run.stdout and "2024-01-12" not in run.stdout and "パンコン" not in run.stdout

@@ -34,7 +34,7 @@ from daiko.forms.fieldtypes.base import one_character_off, voicing_twins
 lock = threading.Lock()  # janome's matcher and tokenizer keep state between calls
 
 # Kana the recogniser confuses in a hand or a poor scan: shape twins, besides 濁点/半濁点 and size.
-_SHAPE_TWINS = {
+SHAPE_TWINS = {
     "ツ": "リシッ", "リ": "ツ", "シ": "ツ", "ソ": "ン", "ン": "ソ", "ク": "ワ", "ワ": "クロ",
     "ウ": "ワ", "ヌ": "ス", "ス": "ヌ", "チ": "テ", "テ": "チ", "ュ": "ョ", "ョ": "ュ", "ロ": "ワ",
 }  # fmt: skip
@@ -118,7 +118,7 @@ def split_name(name: str) -> tuple[str, str] | None:
 
 def _char_twins(ch: str) -> set[str]:
     """The kana the recogniser may read ``ch`` as, or ``ch`` as: 濁点, size and shape twins."""
-    return voicing_twins(ch) | set(_SIZE.get(ch, "")) | set(_SHAPE_TWINS.get(ch, ""))
+    return voicing_twins(ch) | set(_SIZE.get(ch, "")) | set(SHAPE_TWINS.get(ch, ""))
 
 
 def twins(kana: str) -> set[str]:

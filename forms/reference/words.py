@@ -21,7 +21,7 @@ import re
 import unicodedata
 
 from daiko.forms.fieldtypes.base import voicing_twins
-from daiko.forms.reference.names import lock, readings, tokenizer
+from daiko.forms.reference.names import SHAPE_TWINS, lock, readings, tokenizer
 
 _KATAKANA_RUN = re.compile(r"[ァ-ヶー]{3,}")
 
@@ -52,7 +52,9 @@ def katakana_word_fixes(text: str) -> list[tuple[str, str]]:
     """(as read, as meant) for each katakana run of ``text`` that is no word but is exactly one word
     with one kana read otherwise: a 濁点 slip first (:func:`_slips_to`: コンピニ → コンビニ), else any
     other kana (パソコン read パソニン by both engines at 0.99 and accepted, held-back page 915327;
-    オンライン read オンライゾ). On the kept dumps ~550 right runs the dictionary does not know
+    オンライン read オンライゾ); where several words are a kana away, the one a shape twin of the read
+    kana makes (パンコン: コンコン, ホンコン, レンコン, パソコン … — ソ read ン, paddleocr 0.97, accepted:
+    held-back page 927215, round 24). On the kept dumps ~550 right runs the dictionary does not know
     (スマートウォッチ): none is one kana off a word; the three wrong ones that were, were put right."""
     out = []
     for m in _KATAKANA_RUN.finditer(text):
@@ -68,6 +70,9 @@ def katakana_word_fixes(text: str) -> list[tuple[str, str]]:
             }
             if near:  # two 濁点 twins that are words: no other kana decides between them
                 break
+        if len(near) > 1:  # several words a kana away: the one a shape twin makes, if only one does
+            shaped = {w for w in near if any(b in SHAPE_TWINS.get(a, "") for a, b in zip(run, w, strict=True))}
+            near = shaped if len(shaped) == 1 else near
         if len(near) != 1 and len(lost := _one_kana_lost(run)) == 1:
             near = lost
         if len(near) == 1:

@@ -94,3 +94,19 @@ def test_a_code_with_one_unsure_character_or_none_stands(form, field, read, scor
 )
 def test_other_types_keep_their_thresholds_alone(field, read, scores):
     assert decided("keitax_haisha", field, read, scores).decision == "accept"
+
+
+# ---- a katakana word a shape twin away, among several a kana away ----------------------------------------
+
+
+def test_a_katakana_word_one_shape_twin_off_is_shown_as_the_word():
+    """家族のパソコン read 家族のパンコン (ソ as ン, paddleocr 0.97, accepted: held-back page 927215).
+    パンコン is a kana away from コンコン, ホンコン, レンコン and パソコン; only パソコン is its shape twin."""
+    r = decided("shimin_anketo", "q2_other", "家族のパンコン")
+    assert r.decision == "review" and r.value == "家族のパソコン"
+    assert "「パンコン」を「パソコン」と読みました（辞書）" in r.reason
+
+
+@pytest.mark.parametrize("text", ["家族のパソコン", "スマートウォッチ", "カーナビ"])
+def test_katakana_words_read_right_stand(text):
+    assert decided("shimin_anketo", "q2_other", text).decision == "accept"
