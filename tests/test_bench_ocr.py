@@ -10,6 +10,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _levers(tmp_path: Path, *records: dict) -> subprocess.CompletedProcess:
+    """``bench/levers.py`` run on a dump of ``records``, as a person runs it."""
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in records), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
+    )
+
+
 def test_the_default_split_is_the_held_back_one_and_the_report_says_so(tmp_path: Path):
     out = tmp_path / "figures.json"
     run = subprocess.run(
@@ -66,11 +75,7 @@ def test_levers_counts_a_dump_with_free_text_and_each_rounds_rules(tmp_path: Pat
     code = {**base, "field": "owner_postal_code", "type": "postal_code", "doubt": "faint", "pred": "357-0041",
             "truth": None, "exact": False, "reason": "薄い記入があるため確認してください。住所の町名の郵便番号（日本郵便のデータ）を入れてあります。原本と見比べてください"}  # fmt: skip
     page = {"record": "page", **base, "straight": False, "seconds": 1.0, "rss_mb": 500}
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (text, date, code, page)), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, text, date, code, page)
     assert run.returncode == 0, run.stderr
     assert "free text, a request cut short at its last kana: 1" in run.stdout
     assert "月 read as another character: 1 values (1 right)" in run.stdout
@@ -98,12 +103,7 @@ def test_levers_counts_round_20s_rules_by_their_reasons(tmp_path: Path):
              "pred": "2024-05-01", "truth": "2024-05-14", "exact": False,
              "reason": STAMP_DIGIT_SHORT_JA.format(stamp="令和6年5月14日")}  # fmt: skip
     page = {"record": "page", **base, "straight": True, "seconds": 1.0, "rss_mb": 500}
-    dump = tmp_path / "dump.jsonl"
-    records = (date, text, address, short, page)
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in records), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, date, text, address, short, page)
     assert run.returncode == 0, run.stderr
     assert "申告日 accepted, the 受付印 giving the same day: 1 (1 right, 1 accepted, 0 of them wrong)" in run.stdout
     assert "free text, a katakana run one kana short of a word: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
@@ -127,11 +127,7 @@ def test_levers_counts_round_21s_rules_by_their_reasons(tmp_path: Path):
     text = {**base, "form": "shimin_anketo", "field": "q2_other", "type": "text", "doubt": "invalid",
             "pred": "図書食の端末", "truth": "図書館の端末", "exact": False, "reason": SPECK_JA,
             "chars": [["図", 1.0, True], ["書", 1.0, True], ["食", 0.98, True], ["'", 0.73, True]]}  # fmt: skip
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (date, name, text)), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, date, name, text)
     assert run.returncode == 0, run.stderr
     assert "申告日 with no date read, shown as the 受付印's day: 1 (1 right, 0 accepted" in run.stdout
     assert "氏名 no dictionary knows, a character off its フリガナ's name: 1 (1 right" in run.stdout
@@ -218,12 +214,7 @@ def test_levers_counts_the_empties_round_22_lets_stand_beside_a_read_put_right(t
     date = {**base, "seed": 923254, "field": "deregistered_on", "type": "wareki_date", "decision": "review",
             "doubt": "invalid", "raw": "R5/1.1/19", "pred": "2023-11-19", "truth": "2023-11-19", "exact": True,
             "reason": "数字の間の点は汚れとみなして除きました。原本と見比べてください"}  # fmt: skip
-    dump = tmp_path / "dump.jsonl"
-    records = (address, *empties, garbled, beside, date)
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in records))
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, address, *empties, garbled, beside, date)
     assert run.returncode == 0, run.stderr
     assert "empty beside a required read its type made a value of (stands): 2 (2 right" in run.stdout
     assert "date with slashes, a dot between digits as a speck: 1 (1 right" in run.stdout
@@ -257,11 +248,7 @@ def test_levers_counts_round_23s_rules_on_a_dump_of_older_code(tmp_path: Path):
              "pred": "埼玉県飯能市/八幡町4番8号", "truth": "埼玉県飯能市八幡町4番8号", "exact": False}  # fmt: skip
     date = {**slash, "seed": 924482, "field": "declared_on", "type": "wareki_date", "decision": "accept",
             "doubt": None, "raw": "令和6年3月31", "pred": "2024-03-31", "truth": "2024-03-03"}  # fmt: skip
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (colon, ha, slash, date)))
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, colon, ha, slash, date)
     assert run.returncode == 0, run.stderr
     assert "a mark after its last Japanese character: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "は/ほ the sentence wants the other of: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
@@ -297,11 +284,7 @@ def test_levers_counts_round_24s_rules_on_a_dump_of_older_code(tmp_path: Path):
                 "exact": True}  # fmt: skip
     text = {**code, "seed": 927215, "field": "q2_other", "type": "text", "raw": "家族のパンコン", "pred": "家族のパンコン",
             "truth": "家族のパソコン", "chars": None}  # fmt: skip
-    dump = tmp_path / "dump.jsonl"
-    dump.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (code, dereg, declared, text)))
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "levers.py"), str(dump)], capture_output=True, text=True, timeout=120
-    )
+    run = _levers(tmp_path, code, dereg, declared, text)
     assert run.returncode == 0, run.stderr
     assert "code, more than 1 character under 0.9: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
     assert "廃車年月日 more than 60 days before its 申告日: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
