@@ -57,6 +57,8 @@ LOGIN_TITLE = "ログイン"
 NOTICE_TITLE = "お知らせ"
 SCREENS_DIR = Path(__file__).resolve().parent / "shuno_screens"
 HEADER = (260, 6, 504, 52)  # where screen titles are drawn (window coordinates)
+# Where the pointer rests for keys that move between screens: on the title, no control under it.
+KEYS_AT = (HEADER[0] + HEADER[2] // 2, HEADER[1] + HEADER[3] // 2)
 
 MENU, SEARCH, REGISTER, DONE, INQUIRY, EXTRACT = "menu", "search", "register", "done", "inquiry", "extract"
 SCREEN_NAMES = {
@@ -665,8 +667,10 @@ class ShunoAdapter(DesktopAdapter):
         return self.driver.screenshot(main, self.evidence_dir / f"{stem}.png")
 
     def _goto(self, screen: str) -> None:
-        """To ``screen`` from wherever the client is: F1 back to the menu, then its number key."""
+        """To ``screen`` from wherever the client is: F1 back to the menu, then its number key — with
+        the pointer over the client first, where those keys go (``DesktopDriver.point_into``)."""
         d = self.driver
+        d.point_into(self._main_window(), KEYS_AT)
         for _ in range(4):
             current = self._current()
             if current == screen and screen != SEARCH and screen != INQUIRY:

@@ -240,3 +240,20 @@ def test_sigkill_mid_registration_then_restart_registers_each_account_exactly_on
     assert again.already_present == (moment == "after_commit")
     (row,) = client.registrations(item.reference)  # exactly once, whatever the moment
     assert row["detail"]["shori_no"] == again.system_record_id
+
+
+def test_a_pointer_left_off_the_client_does_not_lose_the_robots_keys(shuno, make_adapter, driver, people_of):
+    """CI: a run restarted after a robot was killed found the pointer off the client's window; with no
+    window manager keys go where the pointer is, the menu's 2 was lost three times and the run stopped
+    as if the system were down. A person at the PC may leave it anywhere too."""
+    client = shuno()
+    adapter = make_adapter(client)
+    adapter.ensure_logged_in()
+    (person,) = people_of(client)
+    item = request_for(person, "R08-30091")
+    for corner in ((1270, 790), (1270, 5)):  # off the client's 1024×720 window at the screen's top left
+        driver.move_to(*corner)
+        assert adapter.find_keyed(item.reference) is None
+    driver.move_to(1270, 790)
+    done = adapter.register(item)
+    assert len(client.registrations(item.reference)) == 1 and done.system_record_id
