@@ -46,9 +46,9 @@ class FieldType(ABC):
     #: two characters is a speck of the scan or a slip, and the value is shown without it — for a
     #: person to confirm, never accepted (round 5: 7 of 2,712 handwritten fields, e.g. 070-3913-661.5).
     specks: ClassVar[str] = ""
-    #: How many characters may be scored under 0.9 (``daiko.forms.reader.UNSURE``) in a value accepted without a person (None:
-    #: no such limit, the thresholds decide). For a value no check digit or register vouches for, two
-    #: half-sure characters are two chances of a slip.
+    #: How many characters may be scored under 0.9 (``daiko.forms.reader.UNSURE``) in a value accepted
+    #: without a person (None: no such limit, the thresholds decide). For a value no check digit or
+    #: register vouches for, two half-sure characters are two chances of a slip.
     unsure_allowed: ClassVar[int | None] = None
 
     rules: dict[str, Any] = field(default_factory=dict)

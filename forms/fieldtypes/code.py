@@ -27,7 +27,8 @@ class Code(FieldType):
     specks: ClassVar[str] = ALL_DOTS
     # A code has no check digit: two digits each under UNSURE were read wrong together (整理番号 1688
     # read 1085, 0.74 and 0.82, accepted: held-back page 926639, round 24; 1494 read 1414 at 0.89 and
-    # 0.85). On five draws' dumps rapidocr accepted 2 such codes, both wrong; paddleocr 3, all right.
+    # 0.85). On six draws' dumps rapidocr accepted 2 such codes, both wrong; paddleocr 4, all right and
+    # each confirmed by the second recogniser, which still accepts them under this rule.
     unsure_allowed: ClassVar[int | None] = 1
 
     @classmethod
