@@ -344,6 +344,16 @@ def align_candidates(
                 best = polished
         if best.line_score >= MIN_LINE_SCORE:
             found.append((form, best))
+    if not found:
+        # Before the page fails: polish even a marks fit far off the ruling. A mark cut off at the
+        # sheet's edge and a filled box taken for it left a fit at 0.18 that ECC puts squarely on
+        # the ruling (1.00) — printed held-back page 928264, a page error (round 24). Only pages that
+        # would fail pay for it; the title read after still has to name the form.
+        for form, best, best_hom in fits:
+            if best.line_score < MIN_LINE_SCORE / 2:
+                polished = _finish(reading, refine(reading, best_hom, form), "marks", form, form.page.px(TEMPLATE_DPI))
+                if polished.line_score >= MIN_LINE_SCORE:
+                    found.append((form, polished))
     if not found and features:
         for form in forms:
             matched = match_features(grey_full, form)

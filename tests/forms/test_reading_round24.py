@@ -110,3 +110,16 @@ def test_a_katakana_word_one_shape_twin_off_is_shown_as_the_word():
 @pytest.mark.parametrize("text", ["家族のパソコン", "スマートウォッチ", "カーナビ"])
 def test_katakana_words_read_right_stand(text):
     assert decided("shimin_anketo", "q2_other", text).decision == "accept"
+
+
+# ---- a page whose marks fit lands far off the ruling ----------------------------------------------------
+
+
+def test_page_928264_a_marks_fit_far_off_the_ruling_is_polished_before_the_page_fails(tmp_path):
+    """Printed held-back page 928264 ('rough', turned 2°): a registration mark cut at the sheet's edge and
+    a filled box taken for it gave a fit with 18 % of the ruling in place, too far off to be polished,
+    and the page failed as no registered form — 15 printed fields lost."""
+    page, truth = bench_page(tmp_path, 28264, "keitax_haisha", "printed", "a")
+    assert getattr(page, "form", None) == "keitax_haisha", getattr(page, "message_ja", None)
+    right = [f.name for f in page.fields if f.name != "mynumber" and f.value == truth.get(f.name)]
+    assert {"reference", "plate", "chassis_no", "deregistered_on", "declared_on"} <= set(right)
