@@ -345,24 +345,30 @@ def align_candidates(
         if best.line_score >= MIN_LINE_SCORE:
             found.append((form, best))
     if not found:
-        # Before the page fails: polish even a marks fit far off the ruling. A mark cut off at the
-        # sheet's edge and a filled box taken for it left a fit at 0.18 that ECC puts squarely on
-        # the ruling (1.00) — printed held-back page 928264, a page error (round 24). Only pages that
-        # would fail pay for it; the title read after still has to name the form.
+        # Before the page fails, two ways back onto the ruling, the better kept per form: a marks fit
+        # polished however far off it is, and feature matching. A mark cut off at the sheet's edge and
+        # a filled box taken for it left a fit at 0.18 that ECC puts squarely on the ruling (1.00;
+        # printed held-back page 928264 was a page error — round 24); where features match, they may
+        # do better still (0.95 polished, 1.00 by features: page 928083). Only pages that would fail
+        # pay for it; the title read after still has to name the form.
+        rescued: dict[str, tuple[FormDefinition, Alignment]] = {}
+
+        def keep(form: FormDefinition, result: Alignment) -> None:
+            if result.line_score >= MIN_LINE_SCORE and (
+                form.name not in rescued or result.line_score > rescued[form.name][1].line_score
+            ):
+                rescued[form.name] = (form, result)
+
         for form, best, best_hom in fits:
             if best.line_score < MIN_LINE_SCORE / 2:
-                polished = _finish(reading, refine(reading, best_hom, form), "marks", form, form.page.px(TEMPLATE_DPI))
-                if polished.line_score >= MIN_LINE_SCORE:
-                    found.append((form, polished))
-    if not found and features:
-        for form in forms:
+                keep(form, _finish(reading, refine(reading, best_hom, form), "marks", form, form.page.px(TEMPLATE_DPI)))
+        for form in forms if features else ():
             matched = match_features(grey_full, form)
             if matched is None or not _plausible(matched[0], grey_full, form):
                 continue
             hom = refine(reading, matched[0], form)
-            result = _finish(reading, hom, "features", form, form.page.px(TEMPLATE_DPI))
-            if result.line_score >= MIN_LINE_SCORE:
-                found.append((form, result))
+            keep(form, _finish(reading, hom, "features", form, form.page.px(TEMPLATE_DPI)))
+        found = list(rescued.values())
     found.sort(key=lambda fa: fa[1].line_score, reverse=True)
     return found
 
