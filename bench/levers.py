@@ -644,34 +644,34 @@ def round24_reads(engine: str, recs: list[dict]) -> None:
     its type allows, a free text's katakana run a shape twin away from one of the several words a kana
     away from it, and a page whose 廃車年月日 falls further before its 申告日 than the form's
     ``date_order`` check's ``within_days`` (counted on the 廃車年月日's record)."""
-    import datetime as dt
-
+    from daiko.forms.checks import get_check
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.code import Code
-    from daiko.forms.reader import UNSURE
+    from daiko.forms.reader import UNSURE, _too_many_unsure
     from daiko.forms.reference.names import SHAPE_TWINS
     from daiko.forms.reference.words import _KATAKANA_RUN, _any_other_kana, _is_word
 
     form = load_definition("keitax_haisha")
     (order,) = [c for c in form.checks if c.kind == "date_order"]
-    earlier, later, within = order.fields["earlier"], order.fields["later"], int(order.params["within_days"])
+    earlier, later, within = order.fields["earlier"], order.fields["later"], order.params["within_days"]
     dates: dict[int, dict[str, str]] = defaultdict(dict)
     for d in recs:
         if d["form"] == form.name and d["field"] in (earlier, later) and d["pred"]:
             dates[d["seed"]][d["field"]] = d["pred"]
 
+    check = get_check(order.kind)(order.fields, order.params)
+
     def far_apart(d: dict) -> bool:
+        """The form's own date_order check finds the pair out of its bound (not out of order)."""
         pair = dates.get(d["seed"], {})
-        if d["form"] != form.name or d["field"] != earlier or len(pair) != 2:
+        if d["form"] != form.name or d["field"] != earlier or len(pair) != 2 or pair[earlier] > pair[later]:
             return False
-        try:
-            return (dt.date.fromisoformat(pair[later]) - dt.date.fromisoformat(pair[earlier])).days > within
-        except ValueError:
-            return False
+        return bool(check.run({"earlier": pair[earlier], "later": pair[later]}))
 
     def unsure_code(d: dict) -> bool:
-        scores = [sc for ch, sc, counted in d.get("chars") or () if counted and not ch.isspace()]
-        return d["type"] == Code.name and sum(sc < UNSURE for sc in scores) > (Code.unsure_allowed or 0)
+        """The reader's own rule (``reader._too_many_unsure``) on the read's scored characters."""
+        scored = [(ch, sc, counted) for ch, sc, counted in d.get("chars") or () if not ch.isspace()]
+        return d["type"] == Code.name and bool(_too_many_unsure(Code(), scored))
 
     def shape_twin_word(d: dict) -> bool:
         """A katakana run of a free text several words are a kana away from, one of them its shape twin's."""
