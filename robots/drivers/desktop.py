@@ -149,12 +149,19 @@ class DesktopDriver:
         self.timeout_s = timeout_s
         self.select_all_keys = select_all
         self._secret_windows: set[int] = set()
-        self._gui = _pyautogui(self.display_name)
+        _pyautogui(self.display_name)  # fails here, at set-up, if PyAutoGUI cannot start
         self.fields_keyed_again = 0  # read-backs that found a field wrong or empty (for the bench and logs)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.x.close()
+
+    @property
+    def _gui(self):
+        """PyAutoGUI, pointed at this driver's screen for every call: its X connection is one per
+        process, and another driver made since (the demo's own Xvfb, since stopped) may have
+        moved it away — keys and clicks would go to a screen that is gone."""
+        return _pyautogui(self.display_name)
 
     # ---- waiting --------------------------------------------------------------------------------
 
@@ -515,4 +522,6 @@ def _pyautogui(display_name: str):
         from Xlib.display import Display
 
         x11._display = Display(display_name)
+        with contextlib.suppress(Exception):  # its screen may have gone already
+            current.close()
     return pyautogui

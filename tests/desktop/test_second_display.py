@@ -39,6 +39,22 @@ def test_the_mouse_moves_on_the_drivers_own_screen_after_pyautogui_met_another()
     assert os.environ["DISPLAY"] == first  # later tests find the session's screen, not a dead one
 
 
+def test_a_driver_made_before_a_second_screen_still_types_on_its_own_after_that_screen_went():
+    """The session's driver (made first), then a driver on a second Xvfb that is stopped again (the
+    demo's, a bench's): PyAutoGUI's one connection stayed on the dead second screen and the first
+    driver's next key failed with "Display connection closed by server" (a CI run of make test)."""
+    first = os.environ["DISPLAY"]
+    driver = DesktopDriver(first)
+    try:
+        with ensure_display(private=True) as second:
+            DesktopDriver(second).close()
+        target = (51, 53) if pointer(first) != (51, 53) else (57, 59)
+        driver._gui.moveTo(*target)
+        assert pointer(first) == target
+    finally:
+        driver.close()
+
+
 def test_a_display_that_has_gone_gets_a_screen_of_its_own(monkeypatch):
     """DISPLAY left pointing at a screen that is gone (a closed session; a CI run once): the demo's
     desktop robot failed with 「画面に接続できません」 instead of starting an Xvfb of its own."""
