@@ -648,8 +648,7 @@ def round24_reads(engine: str, recs: list[dict]) -> None:
     from daiko.forms.definition import load_definition
     from daiko.forms.fieldtypes.code import Code
     from daiko.forms.reader import UNSURE, _too_many_unsure
-    from daiko.forms.reference.names import SHAPE_TWINS
-    from daiko.forms.reference.words import _KATAKANA_RUN, _any_other_kana, _is_word
+    from daiko.forms.reference.words import _KATAKANA_RUN, _is_word, word_a_shape_twin_makes
 
     form = load_definition("keitax_haisha")
     (order,) = [c for c in form.checks if c.kind == "date_order"]
@@ -674,19 +673,11 @@ def round24_reads(engine: str, recs: list[dict]) -> None:
         return d["type"] == Code.name and bool(_too_many_unsure(Code(), scored))
 
     def shape_twin_word(d: dict) -> bool:
-        """A katakana run of a free text several words are a kana away from, one of them its shape twin's."""
+        """A katakana run of a free text the product's rule (``words.word_a_shape_twin_makes``) changes."""
         if d["type"] != "text" or not d["pred"]:
             return False
-        for m in _KATAKANA_RUN.finditer(d["pred"]):
-            run = m[0]
-            near = [] if _is_word(run) else [
-                run[:i] + o + run[i + 1 :] for i, ch in enumerate(run) for o in _any_other_kana(ch)
-                if _is_word(run[:i] + o + run[i + 1 :])
-            ]  # fmt: skip
-            if len(near) > 1 and any(run[:i] + o + run[i + 1 :] in near for i, ch in enumerate(run)
-                                     for o in SHAPE_TWINS.get(ch, "")):  # fmt: skip
-                return True
-        return False
+        runs = (m[0] for m in _KATAKANA_RUN.finditer(d["pred"]))
+        return any(not _is_word(run) and word_a_shape_twin_makes(run) is not None for run in runs)
 
     said = {
         f"code, more than {Code.unsure_allowed} character under {UNSURE}": unsure_code,

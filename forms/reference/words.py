@@ -61,23 +61,39 @@ def katakana_word_fixes(text: str) -> list[tuple[str, str]]:
         run = m[0]
         if _is_word(run):
             continue
-        for slips in (_slips_to, _any_other_kana):
-            near = {
-                run[:i] + other + run[i + 1 :]
-                for i, ch in enumerate(run)
-                for other in slips(ch)
-                if _is_word(run[:i] + other + run[i + 1 :])
-            }
-            if near:  # two 濁点 twins that are words: no other kana decides between them
-                break
-        if len(near) > 1:  # several words a kana away: the one a shape twin makes, if only one does
-            shaped = {w for w in near if any(b in SHAPE_TWINS.get(a, "") for a, b in zip(run, w, strict=True))}
-            near = shaped if len(shaped) == 1 else near
+        near = _words_a_kana_away(run)
+        if (shaped := word_a_shape_twin_makes(run, near)) is not None:
+            near = {shaped}
         if len(near) != 1 and len(lost := _one_kana_lost(run)) == 1:
             near = lost
         if len(near) == 1:
             out.append((run, near.pop()))
     return out
+
+
+def _words_a_kana_away(run: str) -> set[str]:
+    """The words ``run`` is with one kana read otherwise: its 濁点 slips if any is a word, else any kana."""
+    for slips in (_slips_to, _any_other_kana):
+        near = {
+            run[:i] + other + run[i + 1 :]
+            for i, ch in enumerate(run)
+            for other in slips(ch)
+            if _is_word(run[:i] + other + run[i + 1 :])
+        }
+        if near:  # two 濁点 twins that are words: no other kana decides between them
+            return near
+    return set()
+
+
+def word_a_shape_twin_makes(run: str, near: set[str] | None = None) -> str | None:
+    """Of several words a kana away from ``run`` (``near``, found when not given), the only one a
+    shape twin of the read kana makes (パンコン → パソコン), or None. The bench counts this rule's
+    reads with it (bench/levers.py)."""
+    near = _words_a_kana_away(run) if near is None else near
+    if len(near) < 2:
+        return None
+    shaped = {w for w in near if any(b in SHAPE_TWINS.get(a, "") for a, b in zip(run, w, strict=True))}
+    return shaped.pop() if len(shaped) == 1 else None
 
 
 def _one_kana_lost(run: str) -> set[str]:
