@@ -6,7 +6,9 @@ Several dumps are counted together (the figures over several draws). ``--against
 dump with one of older code on the same pages: which fields and pages changed decision, and
 whether the value was right (seeds and field names only, never values).
 
-For every engine in the dump: the pages whose writing the scan lost (round 8's rule) and what they
+For every engine in the dump: the figures and, pooled over the dumps given, each goal's figure
+with its 95 % interval (``bench/intervals.py``: met or missed only where the whole interval says
+so); the pages whose writing the scan lost (round 8's rule) and what they
 hold; what round 9's rules find in the reads (for a dump of older code: what they would have done); the fields the second opinion accepted (and how many of those were
 wrong), the fields the postal code ↔ address agreement accepted, the fields it sent to review
 (and how many of those had been read wrong: errors caught), the dates accepted although their
@@ -25,6 +27,8 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
 
 # The reasons the frame repairs give (forms/fieldtypes: wareki_date, address, kanji_name): a value
 # filled in for review that would otherwise have been none (or the name without its gap).
@@ -134,6 +138,46 @@ def figures(engine: str, recs: list[dict], pages: list[dict]) -> None:
         secs = max(p["seconds"] for p in pages)
         print(f"  {60 * len(pages) / secs:.1f} pages/min ({secs / len(pages):.2f} s/page), peak RSS "
               f"{max(p['rss_mb'] for p in pages)} MB")  # fmt: skip
+
+
+def goals(engine: str, recs: list[dict], pages: list[dict]) -> None:
+    """The issue's goals against the figures of every dump given (pooled), each with its 95 %
+    interval (bench/intervals.py): met or missed only where the whole interval says so."""
+    from bench.intervals import by_pages, verdict, wilson
+    from bench.ocr import GOALS
+
+    fields: dict[str, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for d in recs:
+        page = fields[d["kind"]][d["seed"]]
+        page["n"] += 1
+        page["exact"] += d["exact"]
+        page["review"] += d["decision"] == "review"
+        page["wrong"] += d["decision"] == "accept" and not d["exact"]
+    print(f"== {engine}: against the goals, {len({d['seed'] for d in recs})} pages (95 % intervals; "
+          "met or missed only where the whole interval is on one side)")  # fmt: skip
+    for kind in ("printed", "handwriting"):
+        haisha = [p for p in pages if p["form"] == "keitax_haisha" and p["kind"] == kind]
+        if haisha:
+            k, n = sum(p["straight"] for p in haisha), len(haisha)
+            ci = wilson(k, n)
+            goal = GOALS[f"straight_{kind}"]
+            print(f"  straight-through 廃車申告書 {kind} (≥{goal:g}): {100 * k / n:.1f} % of {n} pages "
+                  f"[{ci[0]:.1f}–{ci[1]:.1f}] {verdict(ci, goal)}")  # fmt: skip
+        per_page = fields.get(kind, {}).values()
+        total = sum(p["n"] for p in per_page)
+        for metric, higher in (("exact", True), ("review", False)):
+            if not total:
+                continue
+            ci = by_pages([(p[metric], p["n"]) for p in per_page])
+            goal = GOALS[f"{metric}_{kind}"]
+            share = 100 * sum(p[metric] for p in per_page) / total
+            print(f"  {metric} {kind} ({'≥' if higher else '≤'}{goal:g}): {share:.2f} % of {total} fields "
+                  f"[{ci[0]:.2f}–{ci[1]:.2f}] {verdict(ci, goal, higher)}")  # fmt: skip
+    wrong, n = sum(d["decision"] == "accept" and not d["exact"] for d in recs), len(recs)
+    if n:
+        ci = by_pages([(p["wrong"], p["n"]) for kind in fields.values() for p in kind.values()])
+        print(f"  wrong accepted (≤{GOALS['wrong_accepted']:g}): {100 * wrong / n:.3f} % ({wrong} of {n} fields) "
+              f"[{ci[0]:.3f}–{ci[1]:.3f}] {verdict(ci, GOALS['wrong_accepted'], False)}")  # fmt: skip
 
 
 def lost_writing(engine: str, recs: list[dict]) -> None:
@@ -753,6 +797,7 @@ def main(argv: list[str] | None = None) -> int:
             (pages if d.get("record") == "page" else rows)[d["engine"]].append(d)
     for engine, recs in rows.items():
         figures(engine, recs, pages.get(engine, []))
+        goals(engine, recs, pages.get(engine, []))
         lost_writing(engine, recs)
         round9_reads(engine, recs)
         round12_reads(engine, recs)

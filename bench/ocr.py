@@ -56,6 +56,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench.…` when run as a script
+
 FORMS = ("keitax_haisha", "shimin_anketo")
 KINDS = ("printed", "handwriting")
 TEMPLATES = ("a", "b")
@@ -270,6 +272,7 @@ class Tally:
     def __init__(self) -> None:
         self.fields = self.exact = self.wrong_accepted = self.wrong_keyed = self.review = 0
         self.pages = self.straight = self.straight_register = self.page_errors = 0
+        self.per_page: list[tuple[int, int, int]] = []  # (exact, review, fields) of each page merged in
 
     def add(self, exact: bool, decision: str, stopped: bool = False) -> None:
         """``stopped``: the register stops the page — its look-up misses the vehicle, or the identity
@@ -293,6 +296,8 @@ class Tally:
             "page_errors",
         ):
             setattr(self, k, getattr(self, k) + getattr(other, k))
+        # The pages, not the fields, are the sample: a page's fields fail together (bench/intervals.py).
+        self.per_page += other.per_page or ([(other.exact, other.review, other.fields)] if other.pages else [])
 
     def pct(self, n: int, of: int | None = None) -> float:
         d = self.fields if of is None else of
@@ -306,7 +311,15 @@ class Tally:
                 "review_pct": round(self.pct(self.review), 2),
                 "straight_through_pct": round(self.pct(self.straight, self.pages), 1),
                 "straight_through_register_pct": round(self.pct(self.straight_register, self.pages), 1),
-                "page_errors": self.page_errors}  # fmt: skip
+                "page_errors": self.page_errors, **self.intervals()}  # fmt: skip
+
+    def intervals(self) -> dict:
+        """95 % intervals (bench/intervals.py) of the shares the goals are set on."""
+        from bench.intervals import by_pages, wilson
+
+        return {"straight_through_ci": [round(v, 1) for v in wilson(self.straight, self.pages)],
+                "exact_ci": [round(v, 2) for v in by_pages([(e, n) for e, _, n in self.per_page])],
+                "review_ci": [round(v, 2) for v in by_pages([(r, n) for _, r, n in self.per_page])]}  # fmt: skip
 
 
 def run_engine(name: str, items: list[dict], dump_path: str | None = None, split: str = "custom") -> dict:
@@ -449,20 +462,24 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
     for name in skipped:
         table.add_column(name, justify="right")
 
-    def row(label: str, get, target=None, higher=True):
-        table.add_row(label, *[_fmt(get(r), target, higher) for r in results], *["not available" for _ in skipped])
+    def row(label: str, get, target=None, higher=True, ci=None):
+        """``ci``: the figure's 95 % interval, shown beside it (a draw's figure moves by that much)."""
+        cells = []
+        for r in results:
+            cell, interval = _fmt(get(r), target, higher), ci(r) if ci else None
+            cells.append(f"{cell} [{interval[0]:g}–{interval[1]:g}]" if interval else cell)
+        table.add_row(label, *cells, *["not available" for _ in skipped])
 
     def kind(k: str, metric: str):
         return lambda r: r["by_kind"].get(k, {}).get(metric)
 
-    row(
-        "straight-through % 廃車申告書 printed (≥90)",
-        lambda r: r["by_form_kind"].get("keitax_haisha/printed", {}).get("straight_through_pct"),
-        GOALS["straight_printed"],
-    )
-    row("straight-through % 廃車申告書 handwriting (≥75)",
-        lambda r: r["by_form_kind"].get("keitax_haisha/handwriting", {}).get("straight_through_pct"),
-        GOALS["straight_handwriting"])  # fmt: skip
+    def haisha(k: str, metric: str):
+        return lambda r: r["by_form_kind"].get(f"keitax_haisha/{k}", {}).get(metric)
+
+    row("straight-through % 廃車申告書 printed (≥90)", haisha("printed", "straight_through_pct"),
+        GOALS["straight_printed"], ci=haisha("printed", "straight_through_ci"))  # fmt: skip
+    row("straight-through % 廃車申告書 handwriting (≥75)", haisha("handwriting", "straight_through_pct"),
+        GOALS["straight_handwriting"], ci=haisha("handwriting", "straight_through_ci"))  # fmt: skip
     row("  with the register (robot's check; printed)",
         lambda r: r["by_form_kind"].get("keitax_haisha/printed", {}).get("straight_through_register_pct"))  # fmt: skip
     row("  with the register (robot's check; handwriting)",
@@ -475,10 +492,13 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
         "straight-through % アンケート handwriting",
         lambda r: r["by_form_kind"].get("shimin_anketo/handwriting", {}).get("straight_through_pct"),
     )
-    row("exact % printed (≥99.5)", kind("printed", "exact_pct"), GOALS["exact_printed"])
-    row("exact % handwriting-style (≥97.5)", kind("handwriting", "exact_pct"), GOALS["exact_handwriting"])
-    row("review % printed (≤5)", kind("printed", "review_pct"), GOALS["review_printed"], False)
-    row("review % handwriting-style (≤10)", kind("handwriting", "review_pct"), GOALS["review_handwriting"], False)
+    row("exact % printed (≥99.5)", kind("printed", "exact_pct"), GOALS["exact_printed"], ci=kind("printed", "exact_ci"))
+    row("exact % handwriting-style (≥97.5)", kind("handwriting", "exact_pct"), GOALS["exact_handwriting"],
+        ci=kind("handwriting", "exact_ci"))  # fmt: skip
+    row("review % printed (≤5)", kind("printed", "review_pct"), GOALS["review_printed"], False,
+        ci=kind("printed", "review_ci"))  # fmt: skip
+    row("review % handwriting-style (≤10)", kind("handwriting", "review_pct"), GOALS["review_handwriting"], False,
+        ci=kind("handwriting", "review_ci"))  # fmt: skip
     row("wrong-but-accepted % (≤0.05)", lambda r: r["all"]["wrong_accepted_pct"], GOALS["wrong_accepted"], False)
     row("  printed", kind("printed", "wrong_accepted_pct"))
     row("  handwriting-style", kind("handwriting", "wrong_accepted_pct"))
@@ -490,6 +510,9 @@ def report(results: list[dict], skipped: dict[str, str], gen_s: float, n: int, s
     row("peak RSS MB (≤1024)", lambda r: r["peak_rss_mb"], GOALS["rss_mb"], False)
     row("model load s", lambda r: r["model_load_s"])
     console.print(table)
+    console.print("[…]: the figure's 95 % interval (bench/intervals.py) — another draw of this size lands anywhere "
+                  "in it; a goal is met beyond doubt only where the whole interval is past it "
+                  "(bench/levers.py pools several draws' dumps)")  # fmt: skip
     for name, why in skipped.items():
         console.print(f"{name}: not available ({why})")
     for r in results:
