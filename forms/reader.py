@@ -978,6 +978,39 @@ def _second_opinion(
             r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, SECOND_CONFIRMED_JA
 
 
+UNCONFIRMED_JA = "2つ目の読み取り（別の認識モデル）と一致しません。"
+
+
+def _confirm_unvouched(
+    form: FormDefinition, results: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
+    engine: OcrEngine,
+) -> None:  # fmt: skip
+    """An accepted value of a type nothing vouches for (``FieldType.confirm_under``) with a character
+    under that bar: kept where the second recogniser reads the same value sure of every character,
+    else held, naming the characters to compare. With no second recogniser the thresholds decide."""
+    todo = []
+    for r in results:
+        bar = form.field(r.name).field_type().confirm_under if r.name in index else None
+        if bar is None or r.decision != "accept" or r.confirmed_by is not None or not r.char_scores:
+            continue
+        weak = [(i + 1, ch) for i, (ch, sc, counted) in enumerate(r.char_scores) if counted and sc < bar]
+        if weak:
+            todo.append((r, weak))
+    if not todo or _second_engine(engine) is None:
+        return
+    agreed = set()
+    for r, line in _read_again(form, [r for r, _ in todo], crops, index, engine):
+        other = form.field(r.name).field_type().check(_written(line.text))
+        scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
+        if other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
+            agreed.add(id(r))
+    for r, weak in todo:  # a second read of nothing is no agreement either
+        if id(r) in agreed:
+            r.confirmed_by = SECOND_CONFIRMED_JA
+        else:
+            r.decision, r.doubt, r.reason = "review", "disagree", UNCONFIRMED_JA + weak_characters_reason(weak)
+
+
 def _read_again(
     form: FormDefinition, todo: list[FieldResult], crops: list[np.ndarray], index: dict[str, list[int]],
     engine: OcrEngine,
@@ -1377,6 +1410,7 @@ def _read_aligned(
     # threshold — 海外へ輸出 read 外 from the one character found, the second recogniser agreeing
     # (held-back page 909918).
     _second_opinion(form, results, crops, index, set(unread) | barely, engine)
+    _confirm_unvouched(form, results, crops, index, engine)
     _second_read_unparsed(form, results, crops, index, barely, engine)
     del lines, crops
     _decide_page(form, results, engine.name, lambda: _stamp_of(form, alignment, page, engine))
