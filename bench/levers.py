@@ -731,6 +731,28 @@ def round24_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 24's rules on these reads", _tally(recs, said))
 
 
+def round25_reads(engine: str, recs: list[dict]) -> None:
+    """What round 25's rule finds in a dump's reads (forms/README.md, "Round 25"): a value of a type
+    nothing vouches for (``FieldType.confirm_under``) accepted with a character under that bar —
+    the second recogniser confirmed it, or (a dump of older code) would have been asked — and those
+    held because the two differ."""
+    from daiko.forms.fieldtypes import get_type
+    from daiko.forms.reader import SECOND_CONFIRMED_JA, UNCONFIRMED_JA
+
+    bars: dict[str, float | None] = {}
+
+    def asked(d: dict) -> bool:
+        bar = bars.setdefault(d["type"], get_type(d["type"]).confirm_under if d["type"] != "choice" else None)
+        weak = bar is not None and any(counted and sc < bar for _, sc, counted in d.get("chars") or ())
+        return weak and d["decision"] == "accept" and d.get("confirmed_by") in (None, SECOND_CONFIRMED_JA)
+
+    said = {
+        "accepted with a character under its bar (confirmed, or to be asked)": asked,
+        "held: the second recogniser reads otherwise": lambda d: (d.get("reason") or "").startswith(UNCONFIRMED_JA),
+    }
+    _report(f"{engine}: round 25's rule on these reads", _tally(recs, said))
+
+
 def _raw(d: dict) -> str:
     """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
     return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
@@ -809,6 +831,7 @@ def main(argv: list[str] | None = None) -> int:
         round22_reads(engine, recs)
         round23_reads(engine, recs)
         round24_reads(engine, recs)
+        round25_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

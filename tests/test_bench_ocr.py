@@ -292,6 +292,27 @@ def test_levers_counts_round_24s_rules_on_a_dump_of_older_code(tmp_path: Path):
     assert "1085" not in run.stdout and "2024-01-12" not in run.stdout and "パンコン" not in run.stdout
 
 
+def test_levers_counts_round_25s_rule_on_a_dump_of_older_code_and_of_newer(tmp_path: Path):
+    """Held-back page 929597 as round 24's code read it (1600 read 1000, accepted), and as round 25's
+    (held: the second recogniser read otherwise); a code read sure in every digit is not counted."""
+    base = {"engine": "rapidocr", "split": "heldout", "kind": "printed", "template": "b", "confirmed_by": None,
+            "doubt": None, "reason": None, "decision": "accept", "confidence": 0.91, "weakest": 0.78,
+            "form": "shimin_anketo", "field": "sheet_no", "type": "code", "raw": "1000", "pred": "1000",
+            "truth": "1600", "exact": False,
+            "chars": [["1", 1.0, True], ["0", 0.78, True], ["0", 1.0, True], ["0", 1.0, True]]}  # fmt: skip
+    held = {**base, "seed": 929598, "decision": "review", "doubt": "disagree",
+            "reason": "2つ目の読み取り（別の認識モデル）と一致しません。読み取りに自信のない文字があります: 2文字目「0」。"}  # fmt: skip
+    sure = {**base, "seed": 929599, "pred": "1600", "exact": True, "chars": [[c, 0.99, True] for c in "1600"]}
+    run = _levers(tmp_path, {**base, "seed": 929597}, held, sure)
+    assert run.returncode == 0, run.stderr
+    assert (
+        "accepted with a character under its bar (confirmed, or to be asked): 1 (0 right, 1 accepted, 1 of them wrong)"
+        in run.stdout
+    )
+    assert "held: the second recogniser reads otherwise: 1 (0 right, 0 accepted, 0 of them wrong)" in run.stdout
+    assert "1000" not in run.stdout
+
+
 HAISHA_FIELDS = ("reference", "declared_on", "owner_postal_code", "owner_phone", "owner_address", "owner_kana",
                  "owner_name", "car_name", "chassis_no", "reason_note")  # fmt: skip
 
