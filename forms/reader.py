@@ -986,8 +986,9 @@ def _confirm_unvouched(
     engine: OcrEngine,
 ) -> None:  # fmt: skip
     """An accepted value of a type nothing vouches for (``FieldType.confirm_under``) with a character
-    under that bar: kept where the second recogniser reads the same value sure of every character,
-    else held, naming the characters to compare. With no second recogniser the thresholds decide."""
+    under that bar: kept where the second recogniser reads the same value, sure of each character the
+    first was not (:func:`_sure_where_first_was_not`); else held, naming the characters to compare.
+    With no second recogniser the thresholds decide."""
     todo = []
     for r in results:
         bar = form.field(r.name).field_type().confirm_under if r.name in index else None
@@ -1001,14 +1002,28 @@ def _confirm_unvouched(
     agreed = set()
     for r, line in _read_again(form, [r for r, _ in todo], crops, index, engine):
         other = form.field(r.name).field_type().check(_written(line.text))
-        scores = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
-        if other.ok and other.value == r.value and all(sc >= SECOND_SURE for sc in scores):
+        first = [sc for ch, sc, _ in r.char_scores if not ch.isspace()]
+        second = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
+        bar = form.field(r.name).field_type().confirm_under or 1.0
+        if other.ok and other.value == r.value and _sure_where_first_was_not(first, second, bar):
             agreed.add(id(r))
     for r, weak in todo:  # a second read of nothing is no agreement either
         if id(r) in agreed:
             r.confirmed_by = SECOND_CONFIRMED_JA
         else:
             r.decision, r.doubt, r.reason = "review", "disagree", UNCONFIRMED_JA + weak_characters_reason(weak)
+
+
+def _sure_where_first_was_not(first: list[float], second: list[float], bar: float) -> bool:
+    """Every character read sure by one of the two recognisers (the first at ``bar``, the second at
+    SECOND_SURE), both giving the same value: the second need not be sure where the first already was.
+    受付番号 R07-45571, its 5 at 0.97, beside a second read sure of that 5 (1.0) but not of the 4 before
+    it (0.60, where the first read 1.0) was held while the second had to be sure of all (page 930196,
+    round 25); 1750 for 1758, its 0 at 0.97 and the second's at 0.53, is still held. Characters that
+    do not line up one to one: the second must be sure of all."""
+    if len(first) != len(second):
+        return all(sc >= SECOND_SURE for sc in second)
+    return all(b >= SECOND_SURE for a, b in zip(first, second, strict=True) if a < bar)
 
 
 def _read_again(

@@ -39,3 +39,21 @@ def test_a_sheet_number_the_second_recogniser_reads_alike_is_accepted(tmp_path):
     page, truth = bench_page(tmp_path, 29099, "shimin_anketo", "handwriting", "a")
     (sheet,) = [f for f in page.fields if f.name == "sheet_no"]
     assert (sheet.value, sheet.decision) == (truth["sheet_no"], "accept")
+
+
+@pytest.mark.parametrize(("index", "kind"), [(30196, "printed"), (30070, "handwriting")])
+def test_a_reference_each_of_whose_characters_one_recogniser_is_sure_of_is_accepted(tmp_path, index, kind):
+    """受付番号 R07-45571 (page 930196): the first read its second 5 at 0.97, the second recogniser read
+    the same number sure of that 5 but not of the 4 (0.60) the first was sure of. Asking the second to
+    be sure of every character held it — the only hold of that printed 廃車 page (fresh draw 929800–930399)."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", kind, "b")
+    (reference,) = [f for f in page.fields if f.name == "reference"]
+    assert (reference.value, reference.decision) == (truth["reference"], "accept"), reference.reason
+
+
+def test_the_second_must_be_sure_where_the_first_was_not():
+    from daiko.forms.reader import _sure_where_first_was_not
+
+    assert _sure_where_first_was_not([1.0, 0.97, 1.0], [0.6, 1.0, 1.0], 0.98)
+    assert not _sure_where_first_was_not([1.0, 1.0, 0.97], [1.0, 1.0, 0.53], 0.98)  # 1750 for 1758
+    assert not _sure_where_first_was_not([1.0, 0.97], [0.6, 1.0, 1.0], 0.98)  # not one to one: sure of all
