@@ -51,8 +51,8 @@ class FieldType(ABC):
     #: register vouches for, two half-sure characters are two chances of a slip.
     unsure_allowed: ClassVar[int | None] = None
     #: A value nothing vouches for (no check digit, no register): accepted with a character under
-    #: this only where the second recogniser reads the same value, sure of every character; else a
-    #: person compares it (None: the thresholds decide alone).
+    #: this only where the second recogniser reads the same value, sure of each character the first
+    #: was not; else a person compares it (None: the thresholds decide alone).
     confirm_under: ClassVar[float | None] = None
 
     rules: dict[str, Any] = field(default_factory=dict)
