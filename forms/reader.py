@@ -996,18 +996,18 @@ def _confirm_unvouched(
             continue
         weak = [(i + 1, ch) for i, (ch, sc, counted) in enumerate(r.char_scores) if counted and sc < bar]
         if weak:
-            todo.append((r, weak))
+            todo.append((r, weak, bar))
     if not todo or _second_engine(engine) is None:
         return
+    bars = {id(r): bar for r, _, bar in todo}
     agreed = set()
-    for r, line in _read_again(form, [r for r, _ in todo], crops, index, engine):
+    for r, line in _read_again(form, [r for r, _, _ in todo], crops, index, engine):
         other = form.field(r.name).field_type().check(_written(line.text))
         first = [sc for ch, sc, _ in r.char_scores if not ch.isspace()]
         second = [sc for ch, sc in _written_scores(line) if not ch.isspace()]
-        bar = form.field(r.name).field_type().confirm_under or 1.0
-        if other.ok and other.value == r.value and _sure_where_first_was_not(first, second, bar):
+        if other.ok and other.value == r.value and _sure_where_first_was_not(first, second, bars[id(r)]):
             agreed.add(id(r))
-    for r, weak in todo:  # a second read of nothing is no agreement either
+    for r, weak, _ in todo:  # a second read of nothing is no agreement either
         if id(r) in agreed:
             r.confirmed_by = SECOND_CONFIRMED_JA
         else:
