@@ -736,13 +736,11 @@ def round25_reads(engine: str, recs: list[dict]) -> None:
     nothing vouches for (``FieldType.confirm_under``) accepted with a character under that bar —
     the second recogniser confirmed it, or (a dump of older code) would have been asked — and those
     held because the two differ."""
-    from daiko.forms.fieldtypes import get_type
+    from daiko.forms.fieldtypes import TYPES
     from daiko.forms.reader import SECOND_CONFIRMED_JA, UNCONFIRMED_JA
 
-    bars: dict[str, float | None] = {}
-
     def asked(d: dict) -> bool:
-        bar = bars.setdefault(d["type"], get_type(d["type"]).confirm_under if d["type"] != "choice" else None)
+        bar = getattr(TYPES.get(d["type"]), "confirm_under", None)  # a choice (marks) is no field type
         weak = bar is not None and any(counted and sc < bar for _, sc, counted in d.get("chars") or ())
         return weak and d["decision"] == "accept" and d.get("confirmed_by") in (None, SECOND_CONFIRMED_JA)
 

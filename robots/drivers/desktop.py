@@ -26,6 +26,7 @@ every key press is preceded by a click (or a pointer move) into the window that 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import subprocess
@@ -499,15 +500,11 @@ class DesktopDriver:
         )
 
 
-def _pyautogui(display_name: str):
-    """PyAutoGUI set up for a robot: no pause after every call (waits are on the application's
-    state instead: 0.1 s a call was most of the time per record), no fail-safe corner (the client
-    window sits at the top-left corner), and screenshots through Pillow's X11 capture.
-
-    PyAutoGUI opens its X connection once, at import, on whatever ``DISPLAY`` said then. A
-    process that later works on another screen (the demo starting its own Xvfb, a second
-    robot on another display) would type into the first one: its connection is pointed at this
-    driver's display whenever they differ."""
+@functools.cache
+def _pyautogui_set_up():
+    """PyAutoGUI set up for a robot, once per process: no pause after every call (waits are on the
+    application's state instead: 0.1 s a call was most of the time per record), no fail-safe corner
+    (the client window sits at the top-left corner), and screenshots through Pillow's X11 capture."""
     import pyscreeze
 
     pyscreeze.GNOMESCREENSHOT_EXISTS = True  # bare Xvfb has neither scrot nor gnome-screenshot
@@ -516,6 +513,15 @@ def _pyautogui(display_name: str):
     pyautogui.PAUSE = 0.0
     pyautogui.FAILSAFE = False
     pyautogui.MINIMUM_DURATION = 0.0
+    return pyautogui
+
+
+def _pyautogui(display_name: str):
+    """PyAutoGUI on ``display_name``. It opens its X connection once, at import, on whatever
+    ``DISPLAY`` said then. A process that later works on another screen (the demo starting its own
+    Xvfb, a second robot on another display) would type into the first one: its connection is
+    pointed at this driver's display whenever they differ (one name compared per call)."""
+    pyautogui = _pyautogui_set_up()
     x11 = getattr(pyautogui, "_pyautogui_x11", None)
     current = getattr(x11, "_display", None)
     if current is not None and current.get_display_name() != display_name:
