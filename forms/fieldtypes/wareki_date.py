@@ -267,6 +267,10 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
 
 # Between the numbers of a date: its separators, and the specks a scan puts there (| ' :).
 _SEPARATORS = r"年月日./\-:|',\s"
+# 年 read with no number before it: the year's digits are lost and no other number stands for them
+# (令和年3月31日 was shown as 令和3年3月1日, its 31 split at the 1: held-back page 929554).
+_YEAR_LOST = re.compile(r"^[^\d元〇一二三四五六七八九十]*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+YEAR_LOST_JA = "年の数字が読み取れません（月日は「{}月{}日」と読めました）。原本で確認してください"
 _BETWEEN = re.compile(rf"^[{_SEPARATORS}]+$")
 _TOKENS = re.compile(rf"\d+|[{_SEPARATORS}]+|[^\d{_SEPARATORS}]+")
 
@@ -282,6 +286,8 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     tokens = _TOKENS.findall(text.strip())
     junk = [i for i, t in enumerate(tokens) if not t.isdigit() and not _BETWEEN.match(t)]
     body = tokens[junk[-1] + 1 :] if junk else tokens
+    if body and body[0] == "年":  # 令和年3月31日: the year's digits lost, not its 年 (held-back page 929554)
+        return []
     if junk == [0] and len(body) > 1 and _BETWEEN.match(body[0]):
         body = body[1:]  # F.7.3.26: the era's letter misread, a separator after it (held-back page 915043)
     if not body or not body[0].isdigit():  # 202V/2/13: the junk stood inside the year
@@ -457,7 +463,11 @@ class WarekiDate(FieldType):
         date, reason = parse_date(raw, self.rules.get("default_era"))
         if date is None:
             repaired = self._repaired(raw)
-            return repaired if repaired is not None else Check(None, False, reason)
+            if repaired is not None:
+                return repaired
+            if lost := _YEAR_LOST.match(_normalised(raw)):
+                reason = YEAR_LOST_JA.format(int(lost[1]), int(lost[2]))
+            return Check(None, False, reason)
         ok, why = self.validate(date.isoformat())
         return Check(date.isoformat(), ok, why)
 

@@ -50,3 +50,45 @@ def test_a_printed_my_number_whose_4_was_read_plus_is_valid(tmp_path, index, tem
     (number,) = [f for f in page.fields if f.name == "mynumber"]
     assert truth["mynumber"]
     assert (number.value, number.decision) == (MASKED, "accept"), number.reason
+
+
+# ---- a date whose year's digits the scan lost ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "month_day"),
+    [
+        ("令和年3月31日", "3月31日"),
+        ("令和年3月24日", "3月24日"),
+        ("和年3月22日", "3月22日"),
+        ("R年12月10日", "12月10日"),
+    ],
+)
+def test_a_date_read_without_its_year_is_no_date_and_says_so(read, month_day):
+    """令和年3月31日 was shown as 令和3年3月1日 (its 31 split at the 1) and 令和年3月24日 as 令和3年2月4日 —
+    a person confirming the suggestion would have typed a wrong date. The year is lost; what was read is
+    the month and day, and the reason says so."""
+    from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+    date = WarekiDate(rules={"default_era": "令和", "min": "2019-05-01", "not_future": True, "today": "2025-04-10"})
+    check = date.check_read(read)
+    assert (check.value, check.ok) == (None, False)
+    assert check.reason.startswith(f"年の数字が読み取れません（月日は「{month_day}」と読めました）")
+
+
+def test_a_date_with_its_year_is_read_as_before():
+    from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+    date = WarekiDate(rules={"default_era": "令和", "min": "2019-05-01", "today": "2025-04-10"})
+    assert date.check_read("令和7年3月31日").value == "2025-03-31"
+    assert date.check_read("F.7.3.26").value == "2025-03-26"  # a separator after a misread era: its year is there
+    assert "期間外" in date.check_read("令和元年4月30日").reason  # 元 is a year
+
+
+def test_a_declared_date_without_its_year_is_shown_as_the_stamp_has_it(tmp_path):
+    """Held-back page 929554: 申告日 令和7年3月31日 read 令和年3月31日 and shown as 令和3年3月1日. With no
+    date from the read, the 受付印's (7.3.31) is shown for a person to confirm."""
+    page, truth = bench_page(tmp_path, 29554, "keitax_haisha", "handwriting", "a")
+    (declared,) = [f for f in page.fields if f.name == "declared_on"]
+    assert (declared.value, declared.decision) == (truth["declared_on"], "review"), declared.reason
+    assert "受付印の日付（令和7年3月31日）を入れてあります" in declared.reason
