@@ -52,7 +52,14 @@ from daiko.forms.crops import (
 )
 from daiko.forms.definition import TEMPLATE_DPI, Box, FieldDef, FormDefinition, load_all, load_definition
 from daiko.forms.errors import AlignmentError, BlankPageError, FormError, UnknownFormError
-from daiko.forms.fieldtypes.base import SPECK_JA, UPRIGHT_STROKES, FieldType, one_character_off, voicing_twins
+from daiko.forms.fieldtypes.base import (
+    SPECK_JA,
+    UPRIGHT_STROKES,
+    FieldType,
+    one_character_off,
+    plus_for_four,
+    voicing_twins,
+)
 from daiko.forms.fieldtypes.kana_name import KATAKANA_NAME
 from daiko.forms.fieldtypes.mynumber import MASKED
 from daiko.forms.marks import mark_score
@@ -447,7 +454,10 @@ def _same_value_scores(ftype, line: TextLine) -> dict[int, float]:
     characters scored under SAME_VALUE_BELOW: the recogniser split its belief between look-alikes
     the type's normaliser makes one (コ一ポ and コーポ in an address are both コーポ; round 15: 一 at
     0.44-0.59 held correct addresses), so the value is as sure as their sum. Only the value's
-    characters count and the value cannot change: what is summed gives the same one."""
+    characters count and the value cannot change: what is summed gives the same one.
+    So does a + or ± beside digits as the runner-up of a 4 (``plus_for_four``), the shape a printed 4
+    takes in some faces (round 26: a 4 at 0.40-0.88, + or ± the rest, held right printed dates and
+    phones)."""
     text, confs = line.text, line.char_confidences
     if len(confs) != len(text):
         return {}
@@ -458,7 +468,12 @@ def _same_value_scores(ftype, line: TextLine) -> dict[int, float]:
     for i, (ch, score, alts) in enumerate(zip(text, confs, line.alternatives, strict=True)):
         if score >= SAME_VALUE_BELOW or ch.isspace():
             continue
-        same = [p for alt, p in alts if alt != ch and _gives(ftype, _written(text[:i] + alt + text[i + 1 :]), value)]
+        same = [
+            p
+            for alt, p in alts
+            if alt != ch
+            and (_gives(ftype, _written(text[:i] + alt + text[i + 1 :]), value) or plus_for_four(text, i, alt))
+        ]
         if same:
             out[i] = min(1.0, score + sum(same))
     return out

@@ -319,9 +319,21 @@ def words_put_right(found: Check, fixes: list[tuple[str, str]], source: str) -> 
 # each a 4): where the value is no value with it, it is shown with a 4, for review. Beside a date's
 # separator as well (R6/2/+ for R6/2/4, held-back page 917732).
 # And between a 番 and a 号, where a 4 is the one digit (13番+号: held-back page 920264, and 920380 by
-# both engines).
-_PLUS_BY_DIGIT = re.compile(r"(?<=[\d/.番])[+±]|[+±](?=[\d/.号])")
+# both engines). And between a date's 年 and 月, or 月 and 日, where only digits stand (令和7年1月4日 with its
+# 4 at 0.68 and + at 0.32: held-back page 930752).
+_PLUS_BY_DIGIT = re.compile(r"(?<=[\d/.番年月])[+±]|[+±](?=[\d/.号月日])")
 PLUS_JA = "{}を「4」と読みました。原本と見比べてください"
+
+
+def plus_for_four(text: str, i: int, alt: str) -> bool:
+    """Whether ``alt``, in place of the 4 at ``i`` of ``text``, is a + or ± standing where it would be
+    read as that 4 (``_PLUS_BY_DIGIT``): the recogniser's belief split between two shapes of one digit."""
+    if text[i] != "4" or alt not in "+±":
+        return False
+    swapped = text[:i] + alt + text[i + 1 :]
+    return any(m.start() == i for m in _PLUS_BY_DIGIT.finditer(swapped))
+
+
 # 口 read as a box: □ is no character of a place or a name (川□, 野□　大輔 — held-back pages 905082, 915382).
 BOX_JA = "「□」を「口」と読みました。原本と見比べてください"
 SPECK_JA = "文字の間の点は汚れとみなして除きました（文字の読み違いの可能性もあります）。原本と見比べてください"

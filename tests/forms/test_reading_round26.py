@@ -92,3 +92,40 @@ def test_a_declared_date_without_its_year_is_shown_as_the_stamp_has_it(tmp_path)
     (declared,) = [f for f in page.fields if f.name == "declared_on"]
     assert (declared.value, declared.decision) == (truth["declared_on"], "review"), declared.reason
     assert "受付印の日付（令和7年3月31日）を入れてあります" in declared.reason
+
+
+# ---- a printed 4 the recogniser half read as + -------------------------------------------------------
+
+
+def test_a_plus_stands_for_a_four_beside_digits_and_inside_a_date():
+    from daiko.forms.fieldtypes.base import plus_for_four
+
+    assert plus_for_four("(042)975-5785", 2, "±")
+    assert plus_for_four("令和7年1月4日", 6, "+")  # between 月 and 日
+    assert not plus_for_four("(042)975-5785", 2, "A")  # only the shapes of a 4
+    assert not plus_for_four("(042)975-5785", 3, "+")  # only in place of a 4
+
+
+@pytest.mark.parametrize(
+    ("index", "template", "field"),
+    [
+        (28932, "b", "owner_phone"),  # (042)975-5785: its 4 at 0.63, ± 0.25 and + 0.11
+        (30752, "a", "deregistered_on"),  # 令和7年1月4日: its 4 at 0.68, + 0.32
+        (30004, "b", "deregistered_on"),  # 令和6年4月7日: its 4 at 0.40, + 0.29 and ± 0.24
+    ],
+)
+def test_a_printed_four_read_half_as_plus_is_sure(tmp_path, index, template, field):
+    """Held-back pages of 928600–930999: a printed 4 whose open top the recogniser split between 4 and +
+    (or ±) held the right value for a person. A + there is read as that 4 anyway (round 16), so the
+    value is as sure as the two together."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", "printed", template)
+    (read,) = [f for f in page.fields if f.name == field]
+    assert (read.value, read.decision) == (truth[field], "accept"), read.reason
+
+
+def test_a_phone_with_a_wrong_digit_beside_such_a_four_is_still_not_accepted(tmp_path):
+    """Held-back page 930510: 042-983-8943 read 042-983-6943, the 4 at 0.87 with + 0.10, the 6 at 0.93.
+    The page's pen was lost in the scan, and the page's rule holds the phone all the same."""
+    page, truth = bench_page(tmp_path, 30510, "keitax_haisha", "handwriting", "b")
+    (phone,) = [f for f in page.fields if f.name == "owner_phone"]
+    assert phone.value == truth["owner_phone"] or phone.decision == "review"
