@@ -163,6 +163,12 @@ def goals(engine: str, recs: list[dict], pages: list[dict]) -> None:
             goal = GOALS[f"straight_{kind}"]
             print(f"  straight-through 廃車申告書 {kind} (≥{goal:g}): {100 * k / n:.1f} % of {n} pages "
                   f"[{ci[0]:.1f}–{ci[1]:.1f}] {verdict(ci, goal)}")  # fmt: skip
+            # What staff see: the robot's register check releases a held plate or 車台番号 its vehicle's
+            # record holds exactly (bench/ocr.py's "with the register" row).
+            k = sum(p.get("straight_register", p["straight"]) for p in haisha)
+            ci = wilson(k, n)
+            print(f"    with the robot's register check: {100 * k / n:.1f} % [{ci[0]:.1f}–{ci[1]:.1f}] "
+                  f"{verdict(ci, goal)}")  # fmt: skip
         per_page = fields.get(kind, {}).values()
         total = sum(p["n"] for p in per_page)
         for metric, higher in (("exact", True), ("review", False)):
