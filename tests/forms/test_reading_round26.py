@@ -129,3 +129,23 @@ def test_a_phone_with_a_wrong_digit_beside_such_a_four_is_still_not_accepted(tmp
     page, truth = bench_page(tmp_path, 30510, "keitax_haisha", "handwriting", "b")
     (phone,) = [f for f in page.fields if f.name == "owner_phone"]
     assert phone.value == truth["owner_phone"] or phone.decision == "review"
+
+
+# ---- a given name read a kanji short -----------------------------------------------------------------
+
+
+def test_a_name_part_a_kanji_short_of_the_name_its_furigana_reads_is_cut_short():
+    """明 beside アケミ: アケ is no reading of 明 alone, and 明美 is filed under アケミ."""
+    from daiko.forms.reference.names import kanji_short_of
+
+    assert kanji_short_of("阿部\u3000明", "アベ\u3000アケミ") == "明"
+    assert kanji_short_of("阿部\u3000明美", "アベ\u3000アケミ") is None
+    assert kanji_short_of("阿部\u3000明", "アベ\u3000アキラ") is None  # 明 is アキラ
+
+
+def test_a_given_name_read_a_kanji_short_is_not_accepted(tmp_path):
+    """Held-back page 931238 (fresh draw 931000–931599): 阿部　明美 read 阿部　明 at 0.996 and accepted,
+    its フリガナ アベ　アケミ read right beside it."""
+    page, truth = bench_page(tmp_path, 31238, "keitax_haisha", "handwriting", "b")
+    (name,) = [f for f in page.fields if f.name == "owner_name"]
+    assert name.value == truth["owner_name"] or name.decision == "review", name.value
