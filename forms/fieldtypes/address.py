@@ -112,7 +112,9 @@ _MISREAD_BAN = re.compile(r"(?<=\d)(?:[^\d番団\s](?=地\d)|(?![番団号])[一
 # A gap right after a number that follows a name is a wide gap inside that number; so is one before
 # the last one or two digits after a hyphen (221-2 4 for 221-24, accepted on page 910732 by
 # paddleocr, which reads such gaps): a room number written after a space has three digits (1-2 101).
-_GAP_IN_NUMBER = re.compile(r"([^\d\-\s]\d+) (?=\d)|(-\d+) (?=\d{1,2}$)")
+# Nor do one or two digits before a building's name (49-1 7ハイツ美杉301 for 49-17, accepted and keyed
+# with the gap: held-back page 930722) — a floor or a room is named so (1-2-3 2F, 5 2階, 8 3号室).
+_GAP_IN_NUMBER = re.compile(r"([^\d\-\s]\d+) (?=\d)|(-\d+) (?=\d{1,2}(?:$|[^\dA-Za-z階号室棟]))")
 GAP_IN_NUMBER_JA = "番地などの数字の間に空白があります（一つの番号か原本で確かめてください）"
 
 

@@ -149,3 +149,39 @@ def test_a_given_name_read_a_kanji_short_is_not_accepted(tmp_path):
     page, truth = bench_page(tmp_path, 31238, "keitax_haisha", "handwriting", "b")
     (name,) = [f for f in page.fields if f.name == "owner_name"]
     assert name.value == truth["owner_name"] or name.decision == "review", name.value
+
+
+# ---- a gap inside a 番地 before a building's name -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"),
+    [
+        ("埼玉県入間市東藤沢 49-1 7 ハイツ美杉301", "埼玉県入間市東藤沢49-17ハイツ美杉301"),
+        ("埼玉県飯能市双柳221-2 4", "埼玉県飯能市双柳221-24"),  # as before: at the end
+    ],
+)
+def test_a_gap_before_the_last_digits_of_a_banchi_is_held_and_shown_closed(read, shown):
+    from daiko.forms.fieldtypes.address import GAP_IN_NUMBER_JA, Address
+
+    check = Address().check_read(read)
+    assert (check.value, check.ok, check.reason) == (shown, False, GAP_IN_NUMBER_JA)
+
+
+@pytest.mark.parametrize(
+    "read", ["埼玉県飯能市双柳1-2 101", "埼玉県飯能市双柳1-2-3 2F", "飯能市中山1-2 3号室", "飯能市中山12-5 2階"]
+)
+def test_a_room_or_a_floor_after_a_gap_stands(read):
+    from daiko.forms.fieldtypes.address import Address
+
+    assert Address().check_read(read).ok
+
+
+def test_an_address_read_with_a_gap_inside_its_banchi_is_not_keyed_so(tmp_path):
+    """Held-back page 930722: 東藤沢49-17ハイツ美杉301 read 東藤沢 49-1 7 ハイツ美杉301 at 0.91, accepted — and
+    keyed — with the gap. A room number after a gap has three digits; one or two before a name are the
+    end of the 番地."""
+    page, truth = bench_page(tmp_path, 30722, "keitax_haisha", "handwriting", "a")
+    (address,) = [f for f in page.fields if f.name == "owner_address"]
+    assert address.value == truth["owner_address"], address.value
+    assert address.decision == "review"
