@@ -56,7 +56,7 @@ class FieldType(ABC):
     confirm_under: ClassVar[float | None] = None
     #: The value ends in a check digit over all the others (個人番号). A 4 read as + or ± beside digits
     #: is then vouched for by it when the number holds, as any other misread digit is caught by it.
-    check_digit: ClassVar[bool] = False
+    has_check_digit: ClassVar[bool] = False
 
     rules: dict[str, Any] = field(default_factory=dict)
 
@@ -209,7 +209,7 @@ class FieldType(ABC):
                 # Printed 個人番号 with a 4 read ± or + (once or twice), each held (four fresh draws: 6 of 6
                 # right). Were one such digit not a 4, the check digit would still hold about 1.9 times in
                 # 100 (random numbers, any one position).
-                if self.check_digit:
+                if self.has_check_digit:
                     return four
                 read_as = "".join(f"「{c}」" for c in dict.fromkeys(m[0] for m in _PLUS_BY_DIGIT.finditer(raw)))
                 return Check(four.value, False, PLUS_JA.format(read_as))

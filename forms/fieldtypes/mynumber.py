@@ -41,7 +41,7 @@ def is_valid(number: str) -> bool:
 class MyNumber(FieldType):
     name: ClassVar[str] = "mynumber"
     sensitive: ClassVar[bool] = True
-    check_digit: ClassVar[bool] = True
+    has_check_digit: ClassVar[bool] = True
     unparsable_ja: ClassVar[str] = "個人番号が12桁の数字として読めません（原本で確認してください）"
 
     def normalise(self, raw: str) -> str | None:
