@@ -463,20 +463,19 @@ class WarekiDate(FieldType):
         date, reason = parse_date(raw, self.rules.get("default_era"))
         if date is None:
             repaired = self._repaired(raw)
-            if repaired is not None:
-                return repaired
-            if lost := _YEAR_LOST.match(_normalised(raw)):
-                reason = YEAR_LOST_JA.format(int(lost[1]), int(lost[2]))
-            return Check(None, False, reason)
+            return repaired if repaired is not None else Check(None, False, reason)
         ok, why = self.validate(date.isoformat())
         return Check(date.isoformat(), ok, why)
 
     def check_read(self, raw: str):
         """As every type; and a day ending in 1 read where a 日 should follow (令和6年3月31: 年 and 月
-        read, no 日) held, naming the date the 1 would be as the 日 misread (``_DAY_MARK_READ_AS_ONE``)."""
+        read, no 日) held, naming the date the 1 would be as the 日 misread (``_DAY_MARK_READ_AS_ONE``).
+        A read whose year's digits are lost (令和年3月31日) says so, and which month and day it read."""
         from daiko.forms.fieldtypes.base import Check
 
         found = super().check_read(raw)
+        if found.value is None and (lost := _YEAR_LOST.match(_normalised(raw))):
+            return Check(None, False, YEAR_LOST_JA.format(int(lost[1]), int(lost[2])))
         cut = _DAY_MARK_READ_AS_ONE.match(_normalised(raw)) if found.ok else None
         if cut is None:
             return found
