@@ -267,6 +267,8 @@ def frame_repairs(text: str) -> list[tuple[str, str, bool]]:
 
 # Between the numbers of a date: its separators, and the specks a scan puts there (| ' :).
 _SEPARATORS = r"年月日./\-:|',\s"
+# What stands between the numbers of a date written without its 年月日 (R6/7/3, 7.1.23, 2024-7-8).
+_NUMBER_SEPARATORS = "/.-"
 # 年 read with no number before it: the year's digits are lost and no other number stands for them
 # (令和年3月31日 was shown as 令和3年3月1日, its 31 split at the 1: held-back page 929554).
 _YEAR_LOST = re.compile(r"^[^\d元〇一二三四五六七八九十]*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
@@ -357,7 +359,7 @@ class WarekiDate(FieldType):
             # A field whose range holds one era (a 申告日 since 2019: 令和) learns nothing from the
             # era's characters: a handwritten 和 under 0.9 held right dates (10 on round 11's draws).
             keep[lead + 1] = False
-        for i in self._idle_specks(raw):
+        for i in self._idle_specks(raw) + self._idle_separators(raw):
             keep[i] = False
         end = len(raw.rstrip()) - 1
         if end > lead and self._closing_day_mark(raw[: end + 1]):
@@ -389,6 +391,24 @@ class WarekiDate(FieldType):
         specks = [m.start() for m in _FRAME_SPECK.finditer(read)]
         # Any other date a digit makes (the era put back too), even one only shown, means it may be one.
         return specks if specks and self.no_digit_fits(read, specks, shown_counts=True) else []
+
+    def _idle_separators(self, read: str) -> list[int]:
+        """Where a / . or - between a date's numbers stands that no digit could (R6/7/3: R617/3, R607/3…
+        make no other date; its second / could — 7/23): the date stands on its digits' scores. Any
+        other date a digit there makes, even one only shown for review, means it may be one. Round 26:
+        a handwritten / read at 0.55 and 0.67 held right 廃車年月日 (held-back pages 930278, 930878).
+        A mark inside a 年月日 frame is a speck (``_idle_specks``)."""
+        if "年" in read or "月" in read or not any(ch in _NUMBER_SEPARATORS for ch in read):
+            return []
+        found = self.check(read)
+        if not found.ok:
+            return []
+        return [
+            i
+            for i, ch in enumerate(read)
+            if ch in _NUMBER_SEPARATORS
+            and all(self.check(read[:i] + d + read[i + 1 :]).value in (None, found.value) for d in "0123456789")
+        ]
 
     def _closing_day_mark(self, read: str) -> bool:
         """The 日 that closes a date after a two-digit day (3月13日, or 13E / 12ヨ, which the repair

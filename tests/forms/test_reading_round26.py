@@ -185,3 +185,25 @@ def test_an_address_read_with_a_gap_inside_its_banchi_is_not_keyed_so(tmp_path):
     (address,) = [f for f in page.fields if f.name == "owner_address"]
     assert address.value == truth["owner_address"], address.value
     assert address.decision == "review"
+
+
+# ---- a date's separator no digit could stand for ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "idle"), [("R6/7/3", [2]), ("R7/3/27", [2, 4]), ("7.1.23", [1, 3])])
+def test_a_separator_where_no_digit_makes_another_date_does_not_count(read, idle):
+    """R6/7/3: were its first / a digit (R617/3, R607/3…), no other date; were its second, 7/23 — that one counts."""
+    from daiko.forms.fieldtypes.wareki_date import WarekiDate
+
+    date = WarekiDate(rules={"default_era": "令和", "min": "2019-05-01", "not_future": True, "today": "2025-04-10"})
+    keep = date.significant(read)
+    assert [i for i, ch in enumerate(read) if ch in "/." and not keep[i]] == idle
+
+
+@pytest.mark.parametrize("index", [30278, 30878])
+def test_a_date_held_only_for_a_separator_no_digit_could_be_is_accepted(tmp_path, index):
+    """Held-back pages 930278 (R6/7/3, its first / at 0.55) and 930878 (R7/3/27, / at 0.67): right
+    廃車年月日 held for a person by the slash alone."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", "handwriting", "b")
+    (date,) = [f for f in page.fields if f.name == "deregistered_on"]
+    assert (date.value, date.decision) == (truth["deregistered_on"], "accept"), date.reason

@@ -43,12 +43,15 @@ def _declared_on(page):
     return next(f for f in page.fields if f.name == "declared_on")
 
 
-def test_a_date_held_for_a_short_score_is_accepted_where_the_stamp_gives_the_same_day(tmp_path):
+def test_a_date_once_held_for_its_slash_alone_is_accepted_the_stamp_giving_the_same_day(tmp_path):
     """Held-back page 918482 (handwriting): 令和6年7月15日 read right, held for its / at 0.96 — the
-    only field holding the page; the 受付印 reads 6.7.15."""
+    only field holding the page; the 受付印 reads 6.7.15. Since round 26 that / does not count (no digit
+    there makes another date) and the date is accepted on its digits; where the stamp settles a held
+    date is pinned by ``test_a_held_date_the_stamp_agrees_with_is_accepted`` and the page test below."""
     page, truth = bench_page(tmp_path, 18482, "keitax_haisha", "handwriting", "a")
     r = _declared_on(page)
-    assert (r.value, r.decision, r.confirmed_by) == (truth["declared_on"], "accept", STAMP_CONFIRMED_JA)
+    assert (r.value, r.decision) == (truth["declared_on"], "accept")
+    assert r.confirmed_by in (None, STAMP_CONFIRMED_JA)
 
 
 def test_a_date_read_one_digit_short_of_the_stamp_is_held(tmp_path):
