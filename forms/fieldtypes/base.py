@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -176,15 +177,21 @@ class FieldType(ABC):
         bare = self.check("".join(ch for i, ch in enumerate(read) if i not in specks))
         if not bare.ok:
             return False
-        for at in specks:
-            for digit in "0123456789":
-                # That one a digit, the others specks still:
-                other = self.check(
-                    "".join(digit if i == at else ch for i, ch in enumerate(read) if i not in specks or i == at)
-                )
-                if (other.ok or (shown_counts and other.value is not None)) and other.value != bare.value:
-                    return False
-        return True
+        # That one a digit, the others specks still:
+        return not any(self.digit_makes_another(read, at, bare.value, shown_counts, dropped=specks) for at in specks)
+
+    def digit_makes_another(
+        self, read: str, at: int, value: object, shown_counts: bool, *, dropped: Sequence[int] = ()
+    ) -> bool:
+        """Whether a digit read in place of ``read[at]`` (the characters at ``dropped`` left out) makes a
+        value other than ``value`` — a valid one, or with ``shown_counts`` one only shown for review."""
+        for digit in "0123456789":
+            other = self.check(
+                "".join(digit if i == at else ch for i, ch in enumerate(read) if i not in dropped or i == at)
+            )
+            if (other.ok or (shown_counts and other.value is not None)) and other.value != value:
+                return True
+        return False
 
     def check_read(self, raw: str) -> Check:
         """``check`` for what the recogniser read, with the slips of a scan a type knows of put

@@ -406,8 +406,7 @@ class WarekiDate(FieldType):
         return [
             i
             for i, ch in enumerate(read)
-            if ch in _NUMBER_SEPARATORS
-            and all(self.check(read[:i] + d + read[i + 1 :]).value in (None, found.value) for d in "0123456789")
+            if ch in _NUMBER_SEPARATORS and not self.digit_makes_another(read, i, found.value, shown_counts=True)
         ]
 
     def _closing_day_mark(self, read: str) -> bool:
