@@ -801,6 +801,9 @@ def against(new_paths: list[str], old_paths: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(argv if argv is not None else sys.argv[1:])
+    if not args or {"-h", "--help"} & set(args):
+        print(__doc__)
+        return 0 if args else 2
     if "--against" in args:
         at = args.index("--against")
         old = args[at + 1 :]

@@ -32,6 +32,14 @@ def test_the_default_split_is_the_held_back_one_and_the_report_says_so(tmp_path:
     assert "split heldout (seeds 900000–900000)" in " ".join(run.stdout.split())
 
 
+def test_levers_help_prints_its_usage_rather_than_reading_a_file_called_help():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "levers.py"), "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert "--against older.jsonl" in run.stdout and "Traceback" not in run.stderr
+
+
 def test_levers_compares_two_dumps_of_the_same_pages_without_printing_values(tmp_path: Path):
     """forms/README's same-page figures (fields released, pages gained) come from this command."""
 
