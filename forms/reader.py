@@ -741,11 +741,21 @@ def _apply_agreements(form: FormDefinition, results: list[FieldResult], engine: 
             if (pc.doubt == "threshold" or speck) and (pc.confidence or 0) >= CONFIRMED_POSTAL_FLOOR:
                 pc.decision, pc.doubt, pc.reason = "accept", None, None
             if pc.decision == "accept":
-                pc.confirmed_by = POSTAL_CONFIRMED_JA
+                _confirmed_also(pc, POSTAL_CONFIRMED_JA)
             if ad.doubt == "threshold" and _confirmed_address(form, form.field(a.address), ad, engine):
                 ad.decision, ad.doubt, ad.reason = "accept", None, None
             if ad.decision == "accept":
-                ad.confirmed_by = ADDRESS_CONFIRMED_JA
+                _confirmed_also(ad, ADDRESS_CONFIRMED_JA)
+
+
+def _confirmed_also(r: FieldResult, why: str) -> None:
+    """``why`` added to what already vouched for ``r``: an address the second recogniser accepted
+    keeps saying so beside the postal code's agreement (page 931150 showed only the agreement, which
+    had not been what accepted it)."""
+    if r.confirmed_by and why not in r.confirmed_by:
+        r.confirmed_by = also(r.confirmed_by, why)
+    else:
+        r.confirmed_by = why
 
 
 CODE_ONE_OFF_JA = (

@@ -226,3 +226,18 @@ def test_a_date_held_only_for_a_separator_no_digit_could_be_is_accepted(tmp_path
     page, truth = bench_page(tmp_path, index, "keitax_haisha", "handwriting", "b")
     (date,) = [f for f in page.fields if f.name == "deregistered_on"]
     assert (date.value, date.decision) == (truth["deregistered_on"], "accept"), date.reason
+
+
+# ---- what vouched for a value, as shown -------------------------------------------------------------
+
+
+def test_an_address_the_second_recogniser_accepted_keeps_saying_so_beside_the_postal_agreement(tmp_path):
+    """Held-back page 931150: the address was accepted because a second recogniser read it the same;
+    the postal code's agreement then replaced that reason, so the one shown was not the one that decided.
+    (The address itself is wrong, 197番地 for 1197番地: both recognisers dropped the 1; the register stops it.)"""
+    from daiko.forms.reader import ADDRESS_CONFIRMED_JA, SECOND_CONFIRMED_JA
+
+    page, _truth = bench_page(tmp_path, 31150, "keitax_haisha", "handwriting", "b")
+    address = page.field("owner_address")
+    assert address.decision == "accept"
+    assert SECOND_CONFIRMED_JA in address.confirmed_by and ADDRESS_CONFIRMED_JA in address.confirmed_by
