@@ -296,7 +296,7 @@ def building_word_fixes(text: str) -> list[tuple[str, str]]:
             continue
         near = [w for w in BUILDING_WORDS if len(w) == len(run) and _unmarked(w) == _unmarked(run)]
         if not near and len(run) >= 3:  # イツ for ハイツ is often 八イツ: the kanji stays, so not filled in
-            near = _one_short_of(run) or _one_twin_off(run)
+            near = _one_short_of(run) or _one_twin_off(run) or _stroke_split_off(run)
         if len(near) == 1:
             out.append((run, near[0]))
     return out
@@ -318,8 +318,20 @@ def _one_twin_off(run: str) -> list[str]:
     )  # fmt: skip
 
 
-# Shape twins of a hand beyond the フリガナ's (reference.names): ン and シ differ by a stroke's slant.
-_HAND_TWINS = {"ン": "シ", "シ": "ン"}
+# Shape twins of a hand beyond the フリガナ's (reference.names): ン and シ differ by a stroke's slant;
+# a written パ or バ whose right half the recogniser lost is its left stroke, ノ (ノレス仲町 for パレス仲町:
+# held-back pages 929506, 931306, both held for the ノ and shown so).
+_HAND_TWINS = {"ン": "シ", "シ": "ン", "パ": "ノ", "バ": "ノ"}
+# The strokes of a written kana the recogniser may read as a character of their own before the kana
+# itself: パ's left stroke ノ, or its ハ (ノパレス, ハパレス for パレス: held-back pages 930198, 931746,
+# 928770 — each held, and shown with the stray stroke).
+_SPLIT_STROKES = {"パ": "ノハ", "バ": "ノハ"}
+
+
+def _stroke_split_off(run: str) -> list[str]:
+    """The building word ``run`` is after a stroke of its own first kana read as a character."""
+    word = run[1:]
+    return [word] if word in BUILDING_WORDS and run[0] in _SPLIT_STROKES.get(word[0], "") else []
 
 
 def _one_short_of(run: str) -> list[str]:

@@ -1,0 +1,45 @@
+"""Reading round 27 (issue 13): what the pooled draws 928600–932199 and the fresh draw 932200–932799
+showed. Each page test failed before its change."""
+
+from __future__ import annotations
+
+import pytest
+
+from daiko.forms.fieldtypes.address import Address
+from daiko.forms.reference.words import building_word_fixes
+
+from .conftest import bench_page
+
+# ---- a written パ split into its strokes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("144番地8ノレス仲町105", ("ノレス", "パレス")),  # the パ's right half lost: its left stroke ノ
+        ("1878番地ノパレス仲町205", ("ノパレス", "パレス")),  # its left stroke read on its own
+        ("286番地2ハパレス仲町103", ("ハパレス", "パレス")),
+    ],
+)
+def test_a_building_words_pa_read_as_its_strokes_is_the_word(read, meant):
+    assert building_word_fixes(read) == [meant]
+
+
+@pytest.mark.parametrize("read", ["ノバス", "ハイツ美杉", "パレス仲町", "ノハイツ"])
+def test_no_other_run_is_taken_for_a_split_pa(read):
+    assert building_word_fixes(read) == []
+
+
+def test_an_address_so_read_is_shown_with_the_word_and_held():
+    found = Address().check_read("飯能市青木1878番地ノパレス仲町205")
+    assert (found.value, found.ok) == ("飯能市青木1878番地パレス仲町205", False)
+    assert "「ノパレス」を「パレス」と読みました" in found.reason
+
+
+@pytest.mark.parametrize(("index", "template"), [(29506, "a"), (31746, "a"), (28770, "a")])
+def test_a_handwritten_pa_split_into_strokes_is_shown_as_written(tmp_path, index, template):
+    """Held-back pages 929506 (ノレス), 931746 (ノパレス), 928770 (ハパレス): held either way, now shown right."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", "handwriting", template)
+    address = page.field("owner_address")
+    assert address.decision == "review"
+    assert address.value == truth["owner_address"]
