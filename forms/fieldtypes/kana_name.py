@@ -34,7 +34,9 @@ _DOT_IN_PART = re.compile(r"(?<=[ァ-ヶー])・(?=[ァ-ヶー])")
 DOT_IN_PART_JA = "フリガナの途中の「・」は汚れとみなして除きました。原本と見比べてください"
 # One dot between two runs of a name read without its gap: the gap, read as a mark (カトウ.カズヤ,
 # 斎藤.蓮, タカハシ・ユウト). On the kept dumps of rounds 9–17, 17 such reads: every one so written.
-DOT_AS_GAP = re.compile(r"^([^\s.・]+)[.・]([^\s.・]+)$")
+# A 。 or 、 there is the same speck read as a sentence's mark (ささき。ゆうこ, 松本、結衣: held-back pages
+# 928926 and 931980, the one by paddleocr; no name holds either).
+DOT_AS_GAP = re.compile(r"^([^\s.・。、]+)[.・。、]([^\s.・。、]+)$")
 DOT_AS_GAP_JA = "姓と名の間の「{}」を区切りと読みました。原本と見比べてください"
 
 

@@ -43,3 +43,32 @@ def test_a_handwritten_pa_split_into_strokes_is_shown_as_written(tmp_path, index
     address = page.field("owner_address")
     assert address.decision == "review"
     assert address.value == truth["owner_address"]
+
+
+# ---- a 。 or 、 where the gap between 姓 and 名 was ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "shown"), [("ささき。ゆうこ", "ササキ\u3000ユウコ"), ("ヤマダ、ハナコ", "ヤマダ\u3000ハナコ")]
+)
+def test_a_sentence_mark_between_two_kana_runs_is_the_gap(read, shown):
+    from daiko.forms.fieldtypes.kana_name import KanaName
+
+    found = KanaName({"require_space": True}).check_read(read)
+    assert (found.value, found.ok) == (shown, False)
+    assert "を区切りと読みました" in found.reason
+
+
+def test_a_kanji_name_with_a_comma_for_its_gap_is_shown_with_the_gap():
+    """松本、結衣 (held-back page 931980, paddleocr)."""
+    from daiko.forms.fieldtypes.kanji_name import KanjiName
+
+    found = KanjiName({"require_space": True}).check_read("松本、結衣")
+    assert (found.value, found.ok) == ("松本\u3000結衣", False)
+
+
+def test_a_furigana_read_with_a_full_stop_for_its_gap_is_shown_right(tmp_path):
+    """Held-back page 928926: ささき。ゆうこ, held for the 。 and shown with it."""
+    page, _truth = bench_page(tmp_path, 28926, "keitax_haisha", "handwriting", "b")
+    kana = page.field("owner_kana")
+    assert (kana.value, kana.decision) == ("ササキ\u3000ユウコ", "review")
