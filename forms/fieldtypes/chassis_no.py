@@ -47,6 +47,11 @@ ONE_DIGIT_MODEL_JA = "型式の数字が1桁です（「55」などの数字を1
 
 
 HYPHEN_LOST_JA = "ハイフンが読み取れていないため、型式の後に補いました。原本と見比べてください"
+# One mark standing where the hyphen goes, between a 型式 and a serial of its length: the hyphen,
+# read as another stroke (HA36S:675571, DA17V_084154 by both engines, HA36S.157278 — held-back pages
+# 929400, 931574, 931802; each read "車台番号として読めません" and shown empty). Shown for review.
+_MARK_FOR_HYPHEN = ":;_.,=~・。、"
+MARK_AS_HYPHEN_JA = "型式と製造番号の間の「{}」をハイフンと読みました。原本と見比べてください"
 
 
 class ChassisNo(FieldType):
@@ -149,10 +154,14 @@ class ChassisNo(FieldType):
 
     def _hyphen_put_back(self, raw: str) -> Check | None:
         """A read with no hyphen whose 型式 ends in a letter (B34W7296406, held-back page 917206): the
-        serial is the digits after it, so the one place the hyphen can go is known — shown for review."""
+        serial is the digits after it, so the one place the hyphen can go is known — shown for review.
+        So is one with a mark in the hyphen's place (``_MARK_FOR_HYPHEN``)."""
         fewest, most = self.rules.get("serial_digits", SERIAL_DIGITS)
         text = nfkc(squash_spaces(raw)).upper()
         m = re.fullmatch(rf"([A-Z0-9]*[A-Z])(\d{{{fewest},{most}}})", text)
+        mark = re.fullmatch(rf"([A-Z][A-Z0-9]*)([{re.escape(_MARK_FOR_HYPHEN)}])(\d{{{fewest},{most}}})", text)
+        if mark is not None and (dashed := self.check(f"{mark[1]}-{mark[3]}")).ok:
+            return Check(dashed.value, False, MARK_AS_HYPHEN_JA.format(mark[2]))
         if m is None or (dashed := self.check(f"{m[1]}-{m[2]}")).value is None or not dashed.ok:
             return None
         return Check(dashed.value, False, HYPHEN_LOST_JA)

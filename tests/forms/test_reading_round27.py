@@ -72,3 +72,30 @@ def test_a_furigana_read_with_a_full_stop_for_its_gap_is_shown_right(tmp_path):
     page, _truth = bench_page(tmp_path, 28926, "keitax_haisha", "handwriting", "b")
     kana = page.field("owner_kana")
     assert (kana.value, kana.decision) == ("ササキ\u3000ユウコ", "review")
+
+
+# ---- a mark in the 車台番号's hyphen place ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("read", "mark"), [("HA36S:675571", ":"), ("DA17V_084154", "_"), ("HA36S.157278", ".")])
+def test_a_mark_where_the_chassis_numbers_hyphen_goes_is_the_hyphen(read, mark):
+    from daiko.forms.fieldtypes.chassis_no import ChassisNo
+
+    found = ChassisNo().check_read(read)
+    assert (found.value, found.ok) == (read.replace(mark, "-"), False)
+    assert f"「{mark}」をハイフンと読みました" in found.reason
+
+
+@pytest.mark.parametrize("read", ["1A,0019118", "DA17V_08415", "HA36S::675571"])
+def test_no_hyphen_is_made_from_a_mark_beside_a_number_of_another_shape(read):
+    from daiko.forms.fieldtypes.chassis_no import ChassisNo
+
+    assert ChassisNo().check_read(read).value is None
+
+
+@pytest.mark.parametrize(("index", "kind", "template"), [(29400, "printed", "a"), (31802, "handwriting", "a")])
+def test_a_chassis_number_read_with_a_mark_for_its_hyphen_is_shown(tmp_path, index, kind, template):
+    """Held-back pages 929400 (HA36S:675571) and 931802 (HA36S.157278): shown empty before."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", kind, template)
+    chassis = page.field("chassis_no")
+    assert (chassis.value, chassis.decision) == (truth["chassis_no"], "review")
