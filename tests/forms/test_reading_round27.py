@@ -99,3 +99,17 @@ def test_a_chassis_number_read_with_a_mark_for_its_hyphen_is_shown(tmp_path, ind
     page, truth = bench_page(tmp_path, index, "keitax_haisha", kind, template)
     chassis = page.field("chassis_no")
     assert (chassis.value, chassis.decision) == (truth["chassis_no"], "review")
+
+
+# ---- a plate's kana read again from the glyph alone ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("index", "template"), [(32694, "b"), (30018, "a"), (30434, "a")])
+def test_a_handwritten_plate_kana_read_as_nothing_is_read_again_from_its_glyph(tmp_path, index, template):
+    """Held-back pages 932694 (所沢 580 ぬ 10-70), 930018 (飯能市 ぬ 2168), 930434 (大宮 480 ぬ 94-12,
+    the next digit's edge in the gap): the ぬ was read as nothing, in the line and in the gap read again
+    at the field's height; cut to its own rows (and columns) it reads. Shown for review, not accepted."""
+    page, truth = bench_page(tmp_path, index, "keitax_haisha", "handwriting", template)
+    plate = page.field("plate")
+    assert (plate.value, plate.decision) == (truth["plate"], "review")
+    assert "「ぬ」を補いました" in plate.reason
