@@ -1082,11 +1082,14 @@ def _second_read_unparsed(
 ) -> None:  # fmt: skip
     """Fields whose read makes no value at all (a date read 五和7年月日1) are read again by the second
     recogniser; where it reads a valid value, that is shown for review — staff then confirm rather
-    than type. A value the first read's type put right for review (a speck, a 町名) stands."""
+    than type. A value the first read's type put right for review (a speck, a 町名) stands; a
+    character put in a gap from the glyph alone (``_reread_missing``) does not: the second reads the
+    whole line, the kana among its neighbours (越谷 50 ぬ 72-12, held-back page 932490: the gap
+    alone read め, the second recogniser the line with its ぬ)."""
     todo = [
         r for r in results
-        if r.decision == "review" and r.doubt == "invalid" and r.value is None and r.name in index and r.name not in skip
-        and not form.field(r.name).field_type().sensitive
+        if r.decision == "review" and r.doubt == "invalid" and (r.value is None or _gap_reread(r))
+        and r.name in index and r.name not in skip and not form.field(r.name).field_type().sensitive
     ]  # fmt: skip
     for r, line in _read_again(form, todo, crops, index, engine):
         ftype = form.field(r.name).field_type()
@@ -1105,6 +1108,11 @@ def _second_read_unparsed(
 MISSING_GAP_PITCHES = 1.6
 REREAD_MIN = 0.01  # a runner-up of the gap read again is considered down to this probability
 REREAD_JA = "読み落とした文字を読み直して「{}」を補いました。原本と見比べてください"
+
+
+def _gap_reread(r: FieldResult) -> bool:
+    """Whether ``r``'s value is its read with a character put in a gap from the glyph alone."""
+    return bool(r.reason) and r.reason.startswith(REREAD_JA.split("「")[0])
 
 
 def _glyph_rows(gap: np.ndarray, paper: float) -> list[np.ndarray]:

@@ -113,3 +113,12 @@ def test_a_handwritten_plate_kana_read_as_nothing_is_read_again_from_its_glyph(t
     plate = page.field("plate")
     assert (plate.value, plate.decision) == (truth["plate"], "review")
     assert "「ぬ」を補いました" in plate.reason
+
+
+def test_the_second_recognisers_whole_line_is_shown_over_a_kana_read_from_the_glyph_alone(tmp_path):
+    """Held-back page 932490: 越谷 50 ぬ 72-12 read without its kana; the glyph alone reads め, the second
+    recogniser the whole line with its ぬ — the second's value is the one shown."""
+    page, truth = bench_page(tmp_path, 32490, "keitax_haisha", "handwriting", "a")
+    plate = page.field("plate")
+    assert (plate.value, plate.decision) == (truth["plate"], "review")
+    assert "2つ目の読み取り" in plate.reason
