@@ -787,6 +787,12 @@ def _postal_code_from_town(pc: FieldResult, ad: FieldResult) -> bool:
     return code is not None
 
 
+def _one_kanji_surname_held(name: FieldResult) -> bool:
+    from daiko.forms.fieldtypes.kanji_name import ONE_KANJI_SURNAME_JA
+
+    return (name.reason or "").startswith(ONE_KANJI_SURNAME_JA.split("「")[0]) and name.doubt == "invalid"
+
+
 # A フリガナ that reads its 氏名 (IPADIC) is accepted down to this line score, every kana to KANA_FLOOR:
 # a slip would have to land on another reading of the same kanji that is no twin of this one.
 CONFIRMED_KANA_FLOOR = 0.8
@@ -879,7 +885,8 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
     # Before a garbled フリガナ is put right from the 氏名: its one clean part may still tell the 氏名
     # is short (山本　涼 beside ヤ7マモト　リョウコ, 涼 at 0.86, accepted).
     short = names.kanji_short_of(name.value, kana.value)
-    if short is not None and name.decision == "accept":
+    if short is not None and (name.decision == "accept" or _one_kanji_surname_held(name)):
+        # Said beside its フリガナ, a 姓 held for its one kanji is the more plainly a kanji short.
         name.decision, name.doubt, name.reason = "review", "disagree", NAME_SHORT_JA.format(short)
     unknown = names.unknown_beside_a_name(name.value, kana.value)
     if unknown is not None and name.decision == "accept":
@@ -910,6 +917,10 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         # 閱根 beside セキネ: the one 姓 IPADIC files under セキネ a character off what was read. On the
         # kept dumps of rounds 9–17, 21 names so shown right, none that was right changed.
         name.value, name.reason = from_kana, also(name.reason, NAME_FROM_KANA_JA)
+    if names.kanji_short_of(name.value, kana.value) is not None:
+        # The 氏名 is the one cut short (浅　智子 beside アサミ　トモコ, held-back page 930494): its
+        # reading says nothing against the フリガナ, which was shown as アサ　トモコ before.
+        return
     found = names.reading_check(name.value, kana.value)
     if found.status == "disagree":
         if kana.decision == "accept" or kana.doubt == "threshold":

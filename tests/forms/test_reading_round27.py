@@ -122,3 +122,41 @@ def test_the_second_recognisers_whole_line_is_shown_over_a_kana_read_from_the_gl
     plate = page.field("plate")
     assert (plate.value, plate.decision) == (truth["plate"], "review")
     assert "2つ目の読み取り" in plate.reason
+
+
+# ---- a フリガナ read right beside a 氏名 read a kanji short --------------------------------------------
+
+
+def test_a_furigana_is_not_cut_to_a_name_read_a_kanji_short(tmp_path):
+    """Held-back page 930494: 浅見　智子 read 浅　智子 (held: a kanji short), its フリガナ アサミ　トモコ read
+    right — and then shown as アサ　トモコ, the short name's reading. The 氏名 is the one cut short:
+    the フリガナ stays as read."""
+    page, _truth = bench_page(tmp_path, 30494, "keitax_haisha", "handwriting", "b")
+    name, kana = page.field("owner_name"), page.field("owner_kana")
+    assert name.decision == "review"
+    assert kana.value == "アサミ\u3000トモコ"
+
+
+# ---- a 姓 of one kanji the dictionary does not know as one -------------------------------------------
+
+
+@pytest.mark.parametrize("read", ["佐\u3000進", "石\u3000明美", "浅\u3000智子"])
+def test_a_one_kanji_surname_the_dictionary_does_not_know_is_held(read):
+    from daiko.forms.fieldtypes.kanji_name import KanjiName
+
+    found = KanjiName({"require_space": True}).check_read(read)
+    assert (found.value, found.ok) == (read, False)
+    assert "1文字で、辞書に姓としてありません" in found.reason
+
+
+@pytest.mark.parametrize("read", ["森\u3000一郎", "林\u3000隆", "東\u3000花子", "佐藤\u3000進"])
+def test_a_one_kanji_surname_it_knows_stands(read):
+    from daiko.forms.fieldtypes.kanji_name import KanjiName
+
+    assert KanjiName({"require_space": True}).check_read(read).ok
+
+
+def test_a_name_read_with_its_surnames_second_kanji_lost_is_not_accepted(tmp_path):
+    """Held-back page 933314: 佐藤　進 read 佐　進 at 0.9993 and accepted, its フリガナ read as nothing."""
+    page, _truth = bench_page(tmp_path, 33314, "keitax_haisha", "handwriting", "a")
+    assert page.field("owner_name").decision == "review"
