@@ -917,9 +917,11 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         # 閱根 beside セキネ: the one 姓 IPADIC files under セキネ a character off what was read. On the
         # kept dumps of rounds 9–17, 21 names so shown right, none that was right changed.
         name.value, name.reason = from_kana, also(name.reason, NAME_FROM_KANA_JA)
-    if names.kanji_short_of(name.value, kana.value) is not None:
-        # The 氏名 is the one cut short (浅　智子 beside アサミ　トモコ, held-back page 930494): its
-        # reading says nothing against the フリガナ, which was shown as アサ　トモコ before.
+    if kana.decision == "accept" and names.kanji_short_of(name.value, kana.value) is not None:
+        # The 氏名 is the one cut short beside a フリガナ read sure (浅　智子 beside アサミ　トモコ,
+        # held-back page 930494): its reading says nothing against the フリガナ, which was shown as
+        # アサ　トモコ before. A フリガナ held itself (タカ三 beside 隆: pages 932990, 933370) is still put
+        # right from the 氏名.
         return
     found = names.reading_check(name.value, kana.value)
     if found.status == "disagree":
