@@ -107,11 +107,13 @@ def read_stamp(page: np.ndarray, homography: np.ndarray, zone: Box, engine: OcrE
 
 
 def _as_stamped(iso: str) -> StampDate | None:
+    """``iso`` as a stamp gives it; None for no date, or a day before 明治 — a misread year no era
+    names (1101-11-14 took the whole of held-back page 933790 down with it)."""
     try:
         day = dt.date.fromisoformat(iso)
+        return StampDate(era_year(day)[1], day.month, day.day)
     except (TypeError, ValueError):
         return None
-    return StampDate(era_year(day)[1], day.month, day.day)
 
 
 def _one_digit_short(read: str, stamp: str) -> bool:
@@ -127,7 +129,7 @@ def weigh_against_stamp(r: FieldResult, stamp: StampDate, day: dt.date | None) -
     ``r`` holds no date or one a digit short."""
     read = _as_stamped(r.value) if isinstance(r.value, str) else None
     if read is None:
-        if r.decision == "review" and r.value is None and day is not None:
+        if r.decision == "review" and day is not None:
             r.value, r.reason = day.isoformat(), also(r.reason, STAMP_OFFERED_JA.format(stamp=to_wareki(day)))
     elif r.decision == "review" and r.doubt in RELEASED_DOUBTS and read == stamp:
         r.decision, r.doubt, r.reason, r.confirmed_by = "accept", None, None, STAMP_CONFIRMED_JA

@@ -240,3 +240,16 @@ def test_a_date_read_from_its_digits_the_stamp_confirms_leaves_the_empties_besid
     assert read == [1]
     assert (date.decision, date.confirmed_by) == ("accept", STAMP_CONFIRMED_JA)
     assert all(e.decision == "accept" and e.value is None for e in empties)
+
+
+def test_a_date_read_before_meiji_is_shown_as_the_stamps_day_and_takes_no_page_down():
+    """1101-11-14 (a misread year) raised in the era lookup and failed held-back page 933790 whole."""
+    r = _date("1101-11-14", "review", "invalid")
+    weigh_against_stamp(r, StampDate(6, 11, 14), dt.date(2024, 11, 14))
+    assert (r.value, r.decision) == ("2024-11-14", "review")
+    assert STAMP_OFFERED_JA.format(stamp="令和6年11月14日") in r.reason
+
+
+def test_the_page_whose_date_was_read_before_meiji_is_read(tmp_path):
+    page, _truth = bench_page(tmp_path, 33790, "keitax_haisha", "handwriting", "b")
+    assert all(f.decision in ("accept", "review") for f in page.fields)
