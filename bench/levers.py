@@ -757,6 +757,37 @@ def round25_reads(engine: str, recs: list[dict]) -> None:
     _report(f"{engine}: round 25's rule on these reads", _tally(recs, said))
 
 
+def round27_reads(engine: str, recs: list[dict]) -> None:
+    """What round 27's rules find in a dump's reads (forms/README.md, "Round 27"): a 姓 of one kanji
+    IPADIC does not file as one, a 車台番号 with a mark in its hyphen's place, and — for the figure its
+    re-read of a plate's kana rests on — handwritten plates read wrong by the kana written (the truth
+    says which: ぬ against the others)."""
+    import unicodedata
+
+    from daiko.forms.fieldtypes.chassis_no import _MARK_FOR_HYPHEN
+    from daiko.forms.fieldtypes.kanji_name import _one_kanji_surname_unknown
+
+    mark = re.compile(rf"[A-Z][A-Z0-9]*[{re.escape(_MARK_FOR_HYPHEN)}]\d{{6,7}}")
+    said = {
+        "a 姓 of one kanji the dictionary does not file as one": lambda d: (
+            d["type"] == "kanji_name" and isinstance(d["pred"], str) and _one_kanji_surname_unknown(d["pred"])
+        ),
+        "車台番号 with a mark in its hyphen's place": lambda d: (
+            d["type"] == "chassis_no" and bool(mark.fullmatch(unicodedata.normalize("NFKC", _raw(d)).upper()))
+        ),
+    }
+    _report(f"{engine}: round 27's rules on these reads", _tally(recs, said))
+    c: Counter = Counter()
+    for d in recs:
+        kana = [p for p in (d["truth"] or "").split() if len(p) == 1 and "ぁ" <= p <= "ゖ"]
+        if d["type"] == "plate" and d["kind"] == "handwriting" and kana:
+            which = "ぬ" if kana[0] == "ぬ" else "other kana"
+            c[which] += 1
+            c[f"{which} wrong"] += not d["exact"]
+    print(f"  handwritten plates written with ぬ: {c['ぬ']}, {c['ぬ wrong']} read wrong; with another kana: "
+          f"{c['other kana']}, {c['other kana wrong']} read wrong")  # fmt: skip
+
+
 def _raw(d: dict) -> str:
     """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
     return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
@@ -839,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
         round23_reads(engine, recs)
         round24_reads(engine, recs)
         round25_reads(engine, recs)
+        round27_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

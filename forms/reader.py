@@ -1132,8 +1132,8 @@ def _glyph_rows(gap: np.ndarray, paper: float) -> list[np.ndarray]:
     """The gap cut down to the rows its ink spans, a little paper round it, and that cut down to its
     inkiest columns too: a lone glyph small in a tall crop can read as no character at all — a
     handwritten ぬ on a plate (held-back page 932694: nothing read in the gap, ぬ at 0.7–0.8 so cut).
-    On seven draws 11 of 37 handwritten plates with ぬ lost their kana, against 1 in 20 for the other
-    kana. [] where no ink is found."""
+    On seven draws 11 of 37 handwritten plates with ぬ were read wrong, 48 of 1,013 with another kana
+    (``bench/levers.py``). [] where no ink is found."""
     grey = cv2.cvtColor(gap, cv2.COLOR_RGB2GRAY) if gap.ndim == 3 else gap
     ink = grey < paper - 40
     side = gap.shape[1] // 6  # a neighbour's stroke at the gap's edges is not the glyph

@@ -321,6 +321,29 @@ def test_levers_counts_round_25s_rule_on_a_dump_of_older_code_and_of_newer(tmp_p
     assert "1000" not in run.stdout
 
 
+def test_levers_counts_round_27s_reads_and_plates_read_wrong_by_the_kana_written(tmp_path: Path):
+    """The figures round 27's comments cite: a one-kanji 姓 the dictionary lacks (page 933314), a 車台番号
+    with a mark for its hyphen, and handwritten plates read wrong by their kana — ぬ against the rest."""
+    base = {"engine": "rapidocr", "split": "heldout", "kind": "handwriting", "template": "a", "confirmed_by": None,
+            "doubt": None, "reason": None, "decision": "accept", "confidence": 0.99, "weakest": 0.99,
+            "form": "keitax_haisha", "chars": None}  # fmt: skip
+    name = {**base, "seed": 933314, "field": "owner_name", "type": "kanji_name", "raw": "佐\u3000進",
+            "pred": "佐\u3000進", "truth": "佐藤\u3000進", "exact": False}  # fmt: skip
+    chassis = {**base, "seed": 929400, "field": "chassis_no", "type": "chassis_no", "raw": "HA36S:675571",
+               "pred": None, "truth": "HA36S-675571", "exact": False, "decision": "review", "doubt": "invalid"}  # fmt: skip
+    plates = [{**base, "seed": 930000 + i, "field": "plate", "type": "plate", "raw": "x", "pred": None,
+               "truth": t, "exact": ok} for i, (t, ok) in enumerate(
+                   [("所沢 580 ぬ 10-70", False), ("飯能市 ぬ 2168", True), ("大宮 480 あ 94-12", True)])]  # fmt: skip
+    run = _levers(tmp_path, name, chassis, *plates)
+    assert run.returncode == 0, run.stderr
+    assert (
+        "a 姓 of one kanji the dictionary does not file as one: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+    )
+    assert "車台番号 with a mark in its hyphen's place: 1 (0 right, 0 accepted, 0 of them wrong)" in run.stdout
+    assert "written with ぬ: 2, 1 read wrong; with another kana: 1, 0 read wrong" in run.stdout
+    assert "佐" not in run.stdout.split("round 27")[1] and "675571" not in run.stdout
+
+
 HAISHA_FIELDS = ("reference", "declared_on", "owner_postal_code", "owner_phone", "owner_address", "owner_kana",
                  "owner_name", "car_name", "chassis_no", "reason_note")  # fmt: skip
 

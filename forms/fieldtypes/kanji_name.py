@@ -32,8 +32,8 @@ _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶぁ
 UNKNOWN_NAME_FLOOR = 0.9
 # A 姓 of one kanji IPADIC does not file as a 姓 (佐　進 for 佐藤　進 at 0.9993, accepted beside a
 # フリガナ read as nothing: held-back page 933314): what is left of a 姓 whose other kanji was lost. On
-# nine draws' dumps (both engines) 7 such reads — 石, 浅, 木, 佐, 口, 川, 甜 — none right. One-kanji 姓
-# IPADIC knows (森, 林, 原, 東) stand.
+# nine draws' dumps (both engines) 7 such reads — 石, 浅, 木, 佐, 口, 川, 甜 — none right (``bench/levers.py``
+# counts them). One-kanji 姓 IPADIC knows (森, 林, 原, 東) stand.
 ONE_KANJI_SURNAME_JA = "姓「{}」は1文字で、辞書に姓としてありません（文字を読み落とした可能性）。原本と見比べてください"
 
 
