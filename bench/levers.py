@@ -762,18 +762,16 @@ def round27_reads(engine: str, recs: list[dict]) -> None:
     IPADIC does not file as one, a 車台番号 with a mark in its hyphen's place, and — for the figure its
     re-read of a plate's kana rests on — handwritten plates read wrong by the kana written (the truth
     says which: ぬ against the others)."""
-    import unicodedata
+    from daiko.forms.fieldtypes.base import nfkc, squash_spaces
+    from daiko.forms.fieldtypes.chassis_no import mark_for_hyphen
+    from daiko.forms.fieldtypes.kanji_name import one_kanji_surname_unknown
 
-    from daiko.forms.fieldtypes.chassis_no import _MARK_FOR_HYPHEN
-    from daiko.forms.fieldtypes.kanji_name import _one_kanji_surname_unknown
-
-    mark = re.compile(rf"[A-Z][A-Z0-9]*[{re.escape(_MARK_FOR_HYPHEN)}]\d{{6,7}}")
     said = {
         "a 姓 of one kanji the dictionary does not file as one": lambda d: (
-            d["type"] == "kanji_name" and isinstance(d["pred"], str) and _one_kanji_surname_unknown(d["pred"])
+            d["type"] == "kanji_name" and isinstance(d["pred"], str) and one_kanji_surname_unknown(d["pred"])
         ),
         "車台番号 with a mark in its hyphen's place": lambda d: (
-            d["type"] == "chassis_no" and bool(mark.fullmatch(unicodedata.normalize("NFKC", _raw(d)).upper()))
+            d["type"] == "chassis_no" and mark_for_hyphen(nfkc(squash_spaces(_raw(d))).upper()) is not None
         ),
     }
     _report(f"{engine}: round 27's rules on these reads", _tally(recs, said))

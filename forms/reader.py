@@ -917,7 +917,8 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         # 閱根 beside セキネ: the one 姓 IPADIC files under セキネ a character off what was read. On the
         # kept dumps of rounds 9–17, 21 names so shown right, none that was right changed.
         name.value, name.reason = from_kana, also(name.reason, NAME_FROM_KANA_JA)
-    if kana.decision == "accept" and names.kanji_short_of(name.value, kana.value) is not None:
+        short = names.kanji_short_of(name.value, kana.value)
+    if kana.decision == "accept" and short is not None:
         # The 氏名 is the one cut short beside a フリガナ read sure (浅　智子 beside アサミ　トモコ,
         # held-back page 930494): its reading says nothing against the フリガナ, which was shown as
         # アサ　トモコ before. A フリガナ held itself (タカ三 beside 隆: pages 932990, 933370) is still put
@@ -1128,7 +1129,7 @@ def _gap_reread(r: FieldResult) -> bool:
     return bool(r.reason) and r.reason.startswith(REREAD_JA.split("「")[0])
 
 
-def _glyph_rows(gap: np.ndarray, paper: float) -> list[np.ndarray]:
+def _glyph_cuts(gap: np.ndarray, paper: float) -> list[np.ndarray]:
     """The gap cut down to the rows its ink spans, a little paper round it, and that cut down to its
     inkiest columns too: a lone glyph small in a tall crop can read as no character at all — a
     handwritten ぬ on a plate (held-back page 932694: nothing read in the gap, ぬ at 0.7–0.8 so cut).
@@ -1189,7 +1190,7 @@ def _reread_missing(
         margin = crop.shape[0] // 2  # the recogniser reads a lone glyph better with paper around it
         paper = float(np.percentile(gap, 95))
         padded = cv2.copyMakeBorder(gap, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=(paper,) * 3)
-        todo.append((r, ftype, written, at, [padded, *_glyph_rows(gap, paper)]))
+        todo.append((r, ftype, written, at, [padded, *_glyph_cuts(gap, paper)]))
     if not todo:
         return
     reads = iter(engine.recognize([c for t in todo for c in t[4]]))

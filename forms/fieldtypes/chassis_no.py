@@ -54,6 +54,13 @@ _MARK_FOR_HYPHEN = ":;_.,=~・。、"
 MARK_AS_HYPHEN_JA = "型式と製造番号の間の「{}」をハイフンと読みました。原本と見比べてください"
 
 
+def mark_for_hyphen(text: str, serial_digits: tuple[int, int] = SERIAL_DIGITS) -> re.Match[str] | None:
+    """``text`` (NFKC, upper-case) as 型式, one mark of ``_MARK_FOR_HYPHEN``, and a serial of
+    ``serial_digits`` digits — groups 1, 2 and 3; None where it is not so."""
+    fewest, most = serial_digits
+    return re.fullmatch(rf"([A-Z][A-Z0-9]*)([{re.escape(_MARK_FOR_HYPHEN)}])(\d{{{fewest},{most}}})", text)
+
+
 class ChassisNo(FieldType):
     """Rules: ``pattern`` (a regular expression the whole value must match); ``serial_digits``
     ([fewest, most] digits after the hyphen, default [6, 7])."""
@@ -155,11 +162,11 @@ class ChassisNo(FieldType):
     def _hyphen_put_back(self, raw: str) -> Check | None:
         """A read with no hyphen whose 型式 ends in a letter (B34W7296406, held-back page 917206): the
         serial is the digits after it, so the one place the hyphen can go is known — shown for review.
-        So is one with a mark in the hyphen's place (``_MARK_FOR_HYPHEN``)."""
+        So is one with a mark in the hyphen's place (``mark_for_hyphen``)."""
         fewest, most = self.rules.get("serial_digits", SERIAL_DIGITS)
         text = nfkc(squash_spaces(raw)).upper()
         m = re.fullmatch(rf"([A-Z0-9]*[A-Z])(\d{{{fewest},{most}}})", text)
-        mark = re.fullmatch(rf"([A-Z][A-Z0-9]*)([{re.escape(_MARK_FOR_HYPHEN)}])(\d{{{fewest},{most}}})", text)
+        mark = mark_for_hyphen(text, (fewest, most))
         if mark is not None and (dashed := self.check(f"{mark[1]}-{mark[3]}")).ok:
             return Check(dashed.value, False, MARK_AS_HYPHEN_JA.format(mark[2]))
         if m is None or (dashed := self.check(f"{m[1]}-{m[2]}")).value is None or not dashed.ok:

@@ -37,7 +37,8 @@ UNKNOWN_NAME_FLOOR = 0.9
 ONE_KANJI_SURNAME_JA = "姓「{}」は1文字で、辞書に姓としてありません（文字を読み落とした可能性）。原本と見比べてください"
 
 
-def _one_kanji_surname_unknown(value: str) -> str | None:
+def one_kanji_surname_unknown(value: str) -> str | None:
+    """The 姓 of ``value`` (姓　名) where it is one kanji IPADIC does not file as a 姓; else None."""
     from daiko.forms.reference.names import readings
 
     parts = value.split("\u3000")
@@ -117,7 +118,7 @@ class KanjiName(FieldType):
             said = MARK_SPECK_JA.format("・")
             return Check(bare.value, False, also(said, bare.reason) if bare.reason else said)
         found = self._read(raw)
-        if found.ok and (short := _one_kanji_surname_unknown(found.value or "")):
+        if found.ok and (short := one_kanji_surname_unknown(found.value or "")):
             return Check(found.value, False, ONE_KANJI_SURNAME_JA.format(short))
         return found
 
