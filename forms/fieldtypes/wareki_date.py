@@ -273,6 +273,10 @@ _NUMBER_SEPARATORS = "/.-"
 # (令和年3月31日 was shown as 令和3年3月1日, its 31 split at the 1: held-back page 929554).
 _YEAR_LOST = re.compile(r"^[^\d元〇一二三四五六七八九十]*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
 YEAR_LOST_JA = "年の数字が読み取れません（月日は「{}月{}日」と読めました）。原本で確認してください"
+# Two numbers with two separators between them (P7..22, 7.:.22 for 7.3.22): the month between them
+# was lost, not a separator — splitting the other number (22 → 2月2日) spells a date never written
+# (held-back pages 931415 and one more: both shown 令和7年2月2日 for 令和7年3月22日).
+NUMBER_LOST_JA = "年・月・日のうち1つの数字が読み取れません（区切りが2つ続いています）。原本で確認してください"
 _BETWEEN = re.compile(rf"^[{_SEPARATORS}]+$")
 _TOKENS = re.compile(rf"\d+|[{_SEPARATORS}]+|[^\d{_SEPARATORS}]+")
 
@@ -288,7 +292,11 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
     tokens = _TOKENS.findall(text.strip())
     junk = [i for i, t in enumerate(tokens) if not t.isdigit() and not _BETWEEN.match(t)]
     body = tokens[junk[-1] + 1 :] if junk else tokens
-    if body and body[0] == "年":  # 令和年3月31日: the year's digits lost, not its 年 (held-back page 929554)
+    # 令和年3月31日, 令和:年3月26日: the year's digits lost, not its 年 (held-back pages 929554, 933931 —
+    # the second shown 令和3年2月6日, its 26 split, where a speck stood before the 年).
+    if body and "年" in body[0] and not body[0].isdigit():
+        return []
+    if _number_lost_between(body):
         return []
     if junk == [0] and len(body) > 1 and _BETWEEN.match(body[0]):
         body = body[1:]  # F.7.3.26: the era's letter misread, a separator after it (held-back page 915043)
@@ -317,6 +325,16 @@ def digit_readings(text: str) -> list[tuple[str, str, str]]:
         for a, b in cuts:
             out.append((a, b, numbers[1]) if which == 0 else (numbers[0], a, b))
     return out
+
+
+def _number_lost_between(tokens: list[str]) -> bool:
+    """Two numbers only, with two or more of a date's separators between them (:data:`NUMBER_LOST_JA`).
+    Three numbers with a doubled one (R6..2.17) are a speck beside a separator: every number is there."""
+    numbers = [i for i, t in enumerate(tokens) if t.isdigit()]
+    if len(numbers) != 2:
+        return False
+    between = "".join(tokens[numbers[0] + 1 : numbers[1]])
+    return sum(ch in _NUMBER_SEPARATORS for ch in between) >= 2
 
 
 def to_wareki(date: dt.date, *, gannen: bool = True) -> str:
@@ -495,6 +513,8 @@ class WarekiDate(FieldType):
         found = super().check_read(raw)
         if found.value is None and (lost := _YEAR_LOST.match(_normalised(raw))):
             return Check(None, False, YEAR_LOST_JA.format(int(lost[1]), int(lost[2])))
+        if found.value is None and _number_lost_between(_TOKENS.findall(_normalised(raw))):
+            return Check(None, False, NUMBER_LOST_JA)
         cut = _DAY_MARK_READ_AS_ONE.match(_normalised(raw)) if found.ok else None
         if cut is None:
             return found
