@@ -908,7 +908,12 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
         else:
             kana.value, kana.reason = fixed, also(kana.reason, SUGGESTED_KANA_JA)
         return
-    apart = names.kana_part_mismatch(name.value, kana.value)
+    # The 氏名 as read, too: one put right by the dictionary (みとり → みどり) is no evidence for a
+    # フリガナ that says what the rule put in.
+    as_read = form.field(name.name).field_type().normalise(name.raw) if name.raw else None
+    apart = names.kana_part_mismatch(name.value, kana.value) or (
+        names.kana_part_mismatch(as_read, kana.value) if as_read else None
+    )
     if apart is not None:
         for r in (name, kana):
             if r.decision == "accept":
@@ -933,7 +938,7 @@ def _apply_reading(form: FormDefinition, name: FieldResult, kana: FieldResult, e
             if names.lost_voicing(kana.value, fixed) and name.decision == "accept" and _has_voicing_twin(name.value):
                 name.decision, name.doubt, name.reason = "review", "disagree", NAME_VOICING_JA
             kana.value, kana.reason = fixed, also(kana.reason, SUGGESTED_KANA_JA)
-    elif found.status == "agree":
+    elif found.status == "agree" and apart is None:  # no agreement with a 氏名 the dictionary put right
         scores = [sc for ch, sc, keep in (kana.char_scores or []) if keep and not ch.isspace()]
         if (
             kana.doubt == "threshold"

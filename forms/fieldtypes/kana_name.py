@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import jaconv
 
-from daiko.forms.fieldtypes.base import SPECK_DOTS, Check, FieldType, Reason, double_long_vowel
+from daiko.forms.fieldtypes.base import SPECK_DOTS, Check, FieldType, Reason, double_long_vowel, words_put_right
 
 _LOOKALIKE = str.maketrans(
     {
@@ -53,6 +53,18 @@ def dot_as_gap(found: Check, rules: dict, check) -> Check:
 
 
 THREE_PARTS_JA = "姓と名の区切りが2か所以上あります（文字の間のすき間を区切りと読んだ可能性）。原本と見比べてください"
+
+
+def voicing_put_right(found: Check) -> Check:
+    """``found`` (姓　名) with a kana part that is no name but one 濁点 from one IPADIC knows
+    (:func:`~daiko.forms.reference.names.voiced_name`: みとり → みどり) put right, for review."""
+    from daiko.forms.reference.names import voiced_name
+
+    parts = (found.value or "").split("\u3000")
+    if len(parts) != 2:
+        return found
+    fixes = [(p, twin) for p, role in zip(parts, ("姓", "名"), strict=True) if (twin := voiced_name(p, role))]
+    return words_put_right(found, fixes, "辞書：濁点の読み落とし")
 
 
 def to_katakana(text: str) -> str:
@@ -146,7 +158,7 @@ class KanaName(FieldType):
             # イノウエ　ススム read イノウエ　ス　スム (paddleocr, held-back page 911914): a gap read
             # inside the 名. A name has two parts; which gap is the real one is for a person.
             return Check(found.value, False, THREE_PARTS_JA)
-        return double_long_vowel(found)
+        return voicing_put_right(double_long_vowel(found))
 
     def validate(self, value: str) -> tuple[bool, Reason]:
         if not KATAKANA_NAME.match(value):

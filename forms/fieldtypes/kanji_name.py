@@ -22,7 +22,7 @@ from daiko.forms.fieldtypes.base import (
     variant_notes,
     words_put_right,
 )
-from daiko.forms.fieldtypes.kana_name import THREE_PARTS_JA, dot_as_gap, normalise_spaces
+from daiko.forms.fieldtypes.kana_name import THREE_PARTS_JA, dot_as_gap, normalise_spaces, voicing_put_right
 from daiko.forms.result import also
 
 # CJK ideographs (+ ext. A and compatibility), 々〆ヶ, hiragana, katakana, ー, ・ and the 全角スペース.
@@ -155,7 +155,7 @@ class KanjiName(FieldType):
             if (twin := _ITERATION_READ_AS_KUCHI.sub("々", part)) != part
             and readings_as(twin, role) and not readings_as(part, role)
         ]  # fmt: skip
-        return words_put_right(found, fixes, "辞書")
+        return voicing_put_right(words_put_right(found, fixes, "辞書"))
 
     def floors(self, raw: str) -> list[float]:
         """0.999 for a 旧字体 or 異体字 of an everyday kanji (惠 for 恵: the recogniser drifts between the

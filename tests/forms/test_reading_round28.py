@@ -53,3 +53,56 @@ def test_a_survey_date_with_a_number_lost_shows_no_date_never_written(tmp_path, 
     assert date.decision == "review"
     assert date.value is None
     assert truth["answered_on"] not in (None, "2021-02-06", "2025-02-02")
+
+
+# ---- a kana given name that lost its 濁点 in both zones ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field_type", "read", "shown"),
+    [("kanji_name", "木村\u3000みとり", "木村\u3000みどり"), ("kana_name", "キムラ\u3000ミトリ", "キムラ\u3000ミドリ")],
+)
+def test_a_kana_name_one_dakuten_from_a_known_name_is_shown_so_and_held(field_type, read, shown):
+    from daiko.forms.fieldtypes import get_type
+
+    found = get_type(field_type, {"require_space": True}).check_read(read)
+    assert (found.value, found.ok) == (shown, False)
+    assert "濁点の読み落とし" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("part", "role"),
+    [("みどり", "名"), ("ミドリ", "名"), ("ハルト", "名"), ("ヒロシ", "名"), ("ヤマクチ", "姓"), ("悠斗", "名")],
+)
+def test_names_known_or_with_no_known_twin_stand(part, role):
+    """A name IPADIC knows, or one whose voiced twins it knows none of (ハルト: no バルト), is left as read."""
+    from daiko.forms.reference.names import voiced_name
+
+    assert voiced_name(part, role) is None
+
+
+def test_a_name_and_furigana_that_lost_the_same_dakuten_are_both_held(tmp_path):
+    """Held-back page 929726: 木村　みとり and キムラ　ミトリ for みどり, both accepted; now both shown right, held."""
+    page, truth = bench_page(tmp_path, 29726, "keitax_haisha", "handwriting", "b")
+    for name in ("owner_name", "owner_kana"):
+        field = page.field(name)
+        assert (field.decision, field.value) == ("review", truth[name])
+
+
+def test_a_furigana_is_not_confirmed_by_a_name_the_dictionary_put_right():
+    """Held-back page 928930: 石川　みとり shown みどり, beside イシカワ　ミドリ with a weak ミ — accepted as
+    the 氏名's reading; the 氏名 as read says みとり, so the フリガナ stays for review."""
+    from daiko.forms.reader import _apply_reading, _decide_text
+    from daiko.ocr.base import TextLine
+
+    form = load_definition("keitax_haisha")
+
+    def decided(field: str, text: str, weak: dict[int, float]):
+        confs = tuple(weak.get(i, 1.0) for i in range(len(text)))
+        return _decide_text(form, form.field(field), TextLine(text, sum(confs) / len(confs), char_confidences=confs))
+
+    name, kana = decided("owner_name", "石川\u3000みとり", {}), decided("owner_kana", "イシカワ\u3000ミドリ", {5: 0.8})
+    assert kana.decision == "review"
+    _apply_reading(form, name, kana, "rapidocr")
+    assert (name.decision, name.value) == ("review", "石川\u3000みどり")
+    assert kana.decision == "review"

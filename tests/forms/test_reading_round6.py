@@ -164,7 +164,8 @@ def test_a_kana_name_goes_to_review_when_its_furigana_lost_a_dakuten():
     """近藤　みとり for みどり was accepted (と at 0.98) while the フリガナ read コントウ　ミトリ: the
     hand that lost the 濁点 of ド lost that of ど too, and both reads agreed on ミトリ."""
     n, k = name_and_kana(f"近藤{S}みとり", f"コントウ{S}ミトリ")
-    assert k.decision == "review" and k.value == f"コンドウ{S}ミトリ"
+    # Round 28: ミトリ, no 名 IPADIC knows, one 濁点 from ミドリ, is shown so as well.
+    assert k.decision == "review" and k.value == f"コンドウ{S}ミドリ"
     assert n.decision == "review" and "濁点" in n.reason
 
 
