@@ -786,6 +786,34 @@ def round27_reads(engine: str, recs: list[dict]) -> None:
           f"{c['other kana']}, {c['other kana wrong']} read wrong")  # fmt: skip
 
 
+def round28_reads(engine: str, recs: list[dict]) -> None:
+    """What round 28's rules find in a dump's reads (forms/README.md, "Round 28"): a date whose year
+    or one of its numbers was lost (shown empty, no longer spelled from the numbers left), and a kana
+    姓 or 名 one 濁点 from the only name IPADIC knows (みとり → みどり)."""
+    from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.wareki_date import number_lost
+    from daiko.forms.reference.names import voiced_name
+
+    def lost(d: dict) -> bool:
+        """The rule's own case: the type reads no date (a + read as a 4 between two separators is one)."""
+        raw = _raw(d)
+        if d["type"] != "wareki_date" or not number_lost(raw):
+            return False
+        return load_definition(d["form"]).field(d["field"]).field_type().check_read(raw).value is None
+
+    def voiced(d: dict) -> bool:
+        parts = d["pred"].split("\u3000") if isinstance(d["pred"], str) else []
+        return len(parts) == 2 and any(voiced_name(p, role) for p, role in zip(parts, ("姓", "名"), strict=True))
+
+    said = {
+        "a date with its year or a number lost, shown empty (a 受付印 may fill it)": lost,
+        "a kana 姓/名 one 濁点 from a name the dictionary knows": lambda d: (
+            d["type"] in ("kanji_name", "kana_name") and voiced(d)
+        ),
+    }
+    _report(f"{engine}: round 28's rules on these reads", _tally(recs, said))
+
+
 def _raw(d: dict) -> str:
     """The read as the recogniser gave it: the record's ``raw``, or (older dumps) its characters joined."""
     return d.get("raw") or "".join(ch for ch, _, _ in d.get("chars") or ())
@@ -869,6 +897,7 @@ def main(argv: list[str] | None = None) -> int:
         round24_reads(engine, recs)
         round25_reads(engine, recs)
         round27_reads(engine, recs)
+        round28_reads(engine, recs)
         c: Counter = Counter()
         for d in recs:
             by, reason = d.get("confirmed_by") or "", d.get("reason") or ""

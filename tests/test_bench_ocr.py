@@ -344,6 +344,24 @@ def test_levers_counts_round_27s_reads_and_plates_read_wrong_by_the_kana_written
     assert "佐" not in run.stdout.split("round 27")[1] and "675571" not in run.stdout
 
 
+def test_levers_counts_round_28s_reads(tmp_path: Path):
+    """The figures round 28's comments cite: a date with a number lost (page 931415), a kana 名 one 濁点
+    from a known name (page 929726) — and a date whose + the type reads as a 4 is not the rule's case."""
+    base = {"engine": "rapidocr", "split": "heldout", "kind": "handwriting", "template": "a", "confirmed_by": None,
+            "doubt": None, "reason": None, "decision": "review", "confidence": 0.99, "weakest": 0.99, "chars": None}  # fmt: skip
+    dates = [{**base, "seed": 931415, "form": "shimin_anketo", "field": "answered_on", "type": "wareki_date",
+              "raw": "P7..22", "pred": "2025-02-02", "truth": "2025-03-22", "exact": False},
+             {**base, "seed": 932460, "form": "keitax_haisha", "field": "declared_on", "type": "wareki_date",
+              "raw": "R6/+/25", "pred": "2024-04-25", "truth": "2024-04-25", "exact": True}]  # fmt: skip
+    name = {**base, "seed": 929726, "form": "keitax_haisha", "field": "owner_name", "type": "kanji_name",
+            "raw": "木村\u3000みとり", "pred": "木村\u3000みとり", "truth": "木村\u3000みどり", "exact": False,
+            "decision": "accept"}  # fmt: skip
+    run = _levers(tmp_path, *dates, name)
+    assert run.returncode == 0, run.stderr
+    assert "a date with its year or a number lost, shown empty (a 受付印 may fill it): 1 (0 right" in run.stdout
+    assert "one 濁点 from a name the dictionary knows: 1 (0 right, 1 accepted, 1 of them wrong)" in run.stdout
+
+
 HAISHA_FIELDS = ("reference", "declared_on", "owner_postal_code", "owner_phone", "owner_address", "owner_kana",
                  "owner_name", "car_name", "chassis_no", "reason_note")  # fmt: skip
 

@@ -337,6 +337,15 @@ def _number_lost_between(tokens: list[str]) -> bool:
     return sum(ch in _NUMBER_SEPARATORS for ch in between) >= 2
 
 
+def number_lost(raw: str) -> str | None:
+    """Why a read's year, month or day is lost past reading — its year (令和年3月31日: :data:`YEAR_LOST_JA`)
+    or a number between two separators (P7..22: :data:`NUMBER_LOST_JA`) — or None."""
+    text = _normalised(raw)
+    if lost := _YEAR_LOST.match(text):
+        return YEAR_LOST_JA.format(int(lost[1]), int(lost[2]))
+    return NUMBER_LOST_JA if _number_lost_between(_TOKENS.findall(text)) else None
+
+
 def to_wareki(date: dt.date, *, gannen: bool = True) -> str:
     """令和6年4月1日 for 2024-04-01 (元年 for year 1 unless ``gannen`` is False)."""
     for era in ERAS:
@@ -511,10 +520,8 @@ class WarekiDate(FieldType):
         from daiko.forms.fieldtypes.base import Check
 
         found = super().check_read(raw)
-        if found.value is None and (lost := _YEAR_LOST.match(_normalised(raw))):
-            return Check(None, False, YEAR_LOST_JA.format(int(lost[1]), int(lost[2])))
-        if found.value is None and _number_lost_between(_TOKENS.findall(_normalised(raw))):
-            return Check(None, False, NUMBER_LOST_JA)
+        if found.value is None and (lost := number_lost(raw)):
+            return Check(None, False, lost)
         cut = _DAY_MARK_READ_AS_ONE.match(_normalised(raw)) if found.ok else None
         if cut is None:
             return found
