@@ -791,8 +791,8 @@ def round28_reads(engine: str, recs: list[dict]) -> None:
     or one of its numbers was lost (shown empty, no longer spelled from the numbers left), and a kana
     姓 or 名 one 濁点 from the only name IPADIC knows (みとり → みどり)."""
     from daiko.forms.definition import load_definition
+    from daiko.forms.fieldtypes.kana_name import voicing_fixes
     from daiko.forms.fieldtypes.wareki_date import number_lost
-    from daiko.forms.reference.names import voiced_name
 
     def lost(d: dict) -> bool:
         """The rule's own case: the type reads no date (a + read as a 4 between two separators is one)."""
@@ -801,14 +801,10 @@ def round28_reads(engine: str, recs: list[dict]) -> None:
             return False
         return load_definition(d["form"]).field(d["field"]).field_type().check_read(raw).value is None
 
-    def voiced(d: dict) -> bool:
-        parts = d["pred"].split("\u3000") if isinstance(d["pred"], str) else []
-        return len(parts) == 2 and any(voiced_name(p, role) for p, role in zip(parts, ("姓", "名"), strict=True))
-
     said = {
         "a date with its year or a number lost, shown empty (a 受付印 may fill it)": lost,
         "a kana 姓/名 one 濁点 from a name the dictionary knows": lambda d: (
-            d["type"] in ("kanji_name", "kana_name") and voiced(d)
+            d["type"] in ("kanji_name", "kana_name") and isinstance(d["pred"], str) and bool(voicing_fixes(d["pred"]))
         ),
     }
     _report(f"{engine}: round 28's rules on these reads", _tally(recs, said))

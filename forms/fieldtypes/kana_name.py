@@ -55,16 +55,20 @@ def dot_as_gap(found: Check, rules: dict, check) -> Check:
 THREE_PARTS_JA = "姓と名の区切りが2か所以上あります（文字の間のすき間を区切りと読んだ可能性）。原本と見比べてください"
 
 
-def voicing_put_right(found: Check) -> Check:
-    """``found`` (姓　名) with a kana part that is no name but one 濁点 from one IPADIC knows
-    (:func:`~daiko.forms.reference.names.voiced_name`: みとり → みどり) put right, for review."""
+def voicing_fixes(value: str) -> list[tuple[str, str]]:
+    """(as read, as meant) for each kana part of ``value`` (姓　名) that is no name but one 濁点 from
+    one IPADIC knows (:func:`~daiko.forms.reference.names.voiced_name`: みとり → みどり)."""
     from daiko.forms.reference.names import voiced_name
 
-    parts = (found.value or "").split("\u3000")
+    parts = value.split("\u3000")
     if len(parts) != 2:
-        return found
-    fixes = [(p, twin) for p, role in zip(parts, ("姓", "名"), strict=True) if (twin := voiced_name(p, role))]
-    return words_put_right(found, fixes, "辞書：濁点の読み落とし")
+        return []
+    return [(p, twin) for p, role in zip(parts, ("姓", "名"), strict=True) if (twin := voiced_name(p, role))]
+
+
+def voicing_put_right(found: Check) -> Check:
+    """``found`` with its :func:`voicing_fixes` put right, for review."""
+    return words_put_right(found, voicing_fixes(found.value or ""), "辞書：濁点の読み落とし")
 
 
 def to_katakana(text: str) -> str:

@@ -275,7 +275,8 @@ def voiced_name(part: str, role: str) -> str | None:
     The recogniser loses a hand's 濁点 in both zones alike (木村　みとり beside キムラ　ミトリ, both
     accepted: held-back page 929726). Judged in katakana: IPADIC's hiragana names are a sparse list at
     one cost (みとり 9,387 beside みどり 9,341), its katakana ones the common names (ミドリ 4,720; no
-    ミトリ). On ten draws' dumps (both engines) 7 such 名 read, all みとり for みどり; no right one."""
+    ミトリ). On the first reads of twelve held-back draws 10 such 氏名 and フリガナ, none right
+    (``bench/levers.py`` counts them)."""
     import jaconv
 
     if not part or not all("ぁ" <= ch <= "ゖ" or "ァ" <= ch <= "ヶ" or ch == "ー" for ch in part):
